@@ -1,0 +1,66 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "teleport-top",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "teleport-top", targets: ["teleport-top"]),
+        .library(name: "TeleportDiagnostics", targets: ["TeleportDiagnostics"]),
+        .library(name: "TeleportTopUI", targets: ["TeleportTopUI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        // The diagnostics engine: metrics, health, the diag listener and debug socket.
+        .target(
+            name: "TeleportDiagnostics",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            exclude: ["Metrics/metric-catalog.tsv"]
+        ),
+        // The UI model and views: pure functions from state to a grid of cells.
+        .target(name: "TeleportTopUI", dependencies: ["TeleportDiagnostics"]),
+        // ncursesw, wide-character build; used only by the executable's terminal layer.
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
+        .executableTarget(
+            name: "teleport-top",
+            dependencies: [
+                "TeleportDiagnostics",
+                "TeleportTopUI",
+                "CNcursesw",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "TeleportDiagnosticsTests",
+            dependencies: [
+                "TeleportDiagnostics",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "TeleportTopUITests", dependencies: ["TeleportTopUI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

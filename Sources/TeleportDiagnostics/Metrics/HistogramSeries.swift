@@ -1,0 +1,102 @@
+/// One histogram series assembled from its `_bucket`, `_sum` and `_count` samples.
+public struct HistogramSeries: Sendable, Hashable {
+    /// One cumulative bucket: the count of observations less than or equal to `upperBound`.
+    public struct Bucket: Sendable, Hashable {
+        public var upperBound: Double
+        public var cumulativeCount: Double
+
+        public init(upperBound: Double, cumulativeCount: Double) {
+            self.upperBound = upperBound
+            self.cumulativeCount = cumulativeCount
+        }
+    }
+
+    /// The series' labels without `le`.
+    public var labels: [Label]
+    /// Buckets sorted by upper bound; the last is `+Inf` when the exposition had it.
+    public var buckets: [Bucket]
+    public var sum: Double?
+    public var count: Double?
+
+    public init(labels: [Label], buckets: [Bucket], sum: Double?, count: Double?) {
+        self.labels = labels
+        self.buckets = buckets
+        self.sum = sum
+        self.count = count
+    }
+}
+
+/// One summary series assembled from its quantile, `_sum` and `_count` samples.
+public struct SummarySeries: Sendable, Hashable {
+    public var labels: [Label]
+    /// (quantile, value) pairs sorted by quantile.
+    public var quantiles: [Quantile]
+    public var sum: Double?
+    public var count: Double?
+
+    public struct Quantile: Sendable, Hashable {
+        public var quantile: Double
+        public var value: Double
+    }
+}
+
+extension MetricFamily {
+    /// The family's histogram series, grouped by their labels without `le`, in order of
+    /// first appearance. Empty unless the family is a histogram or gauge histogram.
+    public func histogramSeries() -> [HistogramSeries] {
+        guard type == .histogram || type == .gaugehistogram else { return [] }
+        var order: [[Label]] = []
+        var byLabels: [[Label]: HistogramSeries] = [:]
+        let le: Set<String> = ["le"]
+        for sample in samples {
+            let suffix = sample.name.dropFirst(name.count)
+            let key = suffix == "_bucket" ? sample.labels.removing(le) : sample.labels
+            if byLabels[key] == nil {
+                order.append(key)
+                byLabels[key] = HistogramSeries(labels: key, buckets: [], sum: nil, count: nil)
+            }
+            switch suffix {
+            case "_bucket":
+                guard let raw = sample.labels[label: "le"], let bound = ExpositionNumber.parse(raw) else { continue }
+                byLabels[key]!.buckets.append(.init(upperBound: bound, cumulativeCount: sample.value))
+            case "_sum", "_gsum": byLabels[key]!.sum = sample.value
+            case "_count", "_gcount": byLabels[key]!.count = sample.value
+            default: continue
+            }
+        }
+        return order.map { key in
+            var series = byLabels[key]!
+            series.buckets.sort { $0.upperBound < $1.upperBound }
+            return series
+        }
+    }
+
+    /// The family's summary series, grouped by their labels without `quantile`.
+    public func summarySeries() -> [SummarySeries] {
+        guard type == .summary else { return [] }
+        var order: [[Label]] = []
+        var byLabels: [[Label]: SummarySeries] = [:]
+        let quantileName: Set<String> = ["quantile"]
+        for sample in samples {
+            let suffix = sample.name.dropFirst(name.count)
+            let key = suffix.isEmpty ? sample.labels.removing(quantileName) : sample.labels
+            if byLabels[key] == nil {
+                order.append(key)
+                byLabels[key] = SummarySeries(labels: key, quantiles: [], sum: nil, count: nil)
+            }
+            switch suffix {
+            case "":
+                guard let raw = sample.labels[label: "quantile"], let q = ExpositionNumber.parse(raw) else { continue }
+                byLabels[key]!.quantiles.append(.init(quantile: q, value: sample.value))
+            case "_sum": byLabels[key]!.sum = sample.value
+            case "_count": byLabels[key]!.count = sample.value
+            default: continue
+            }
+        }
+        return order.map { key in
+            var series = byLabels[key]!
+            series.quantiles.sort { $0.quantile < $1.quantile }
+            return series
+        }
+    }
+}

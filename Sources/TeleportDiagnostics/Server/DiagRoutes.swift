@@ -1,0 +1,96 @@
+import CompressNIO
+import Hummingbird
+import Foundation
+import NIOCore
+
+/// The routes of Teleport's diag listener and debug service, answered from the engine.
+public enum DiagRoutes {
+    /// A router with every route of the given exposure.
+    public static func router(engine: DiagnosticsEngine, exposure: DiagExposure) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.get("/healthz") { _, _ in
+            json(.ok, #"{"status":"ok"}"#)
+        }
+        router.get("/readyz") { _, _ in
+            let (status, body) = engine.readyz()
+            return json(HTTPResponse.Status(code: status), body)
+        }
+        router.get("/metrics") { request, _ in
+            metrics(engine: engine, request: request)
+        }
+        let pprof: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
+            guard exposure.servesPprof else { return notFound() }
+            return PprofRoutes.answer(path: request.uri.path, engine: engine)
+        }
+        router.get("/debug/pprof", use: pprof)
+        router.get("/debug/pprof/**", use: pprof)
+        if exposure == .debugSocket {
+            router.get("/log-level") { _, _ in
+                text(.ok, engine.logLevel.current.text)
+            }
+            router.put("/log-level") { request, _ in
+                var request = request
+                let body = (try? await request.collectBody(upTo: 1 << 16)).map { String(buffer: $0) }
+                return setLogLevel(engine: engine, body: body)
+            }
+        }
+        return router
+    }
+
+    /// `PUT /log-level`, with Teleport's answers.
+    static func setLogLevel(engine: DiagnosticsEngine, body: String?) -> Response {
+        guard let body else { return text(.unprocessableContent, "Unable to read request body.") }
+        // Teleport reads at most 1024 bytes of the body.
+        guard let level = TeleportLogLevel(text: String(body.utf8.prefix(1024)) ?? "") else {
+            engine.logger.warning("Failed to parse log level", metadata: ["level": "\(Sanitized.quote(String(body.prefix(64))))"])
+            return text(.unprocessableContent, "Invalid log level.")
+        }
+        let current = engine.logLevel.current
+        guard level != current else {
+            return text(.ok, "Log level already set to \"\(level.slogText)\".")
+        }
+        engine.logLevel.current = level
+        engine.logger.info("Changed log level.", metadata: ["old": "\(current.text)", "new": "\(level.text)"])
+        return text(.ok, "Changed log level from \"\(current.slogText)\" to \"\(level.slogText)\".")
+    }
+
+    /// `/metrics`: text 0.0.4, gzip-compressed when the client accepts it.
+    static func metrics(engine: DiagnosticsEngine, request: Request) -> Response {
+        engine.scrapesInFlight.add(1)
+        defer { engine.scrapesInFlight.add(-1) }
+        engine.scrapeRequests.increment("200")
+        var buffer = ByteBuffer(bytes: engine.exposition())
+        var headers: HTTPFields = [.contentType: ExpositionWriter.contentType]
+        if acceptsGzip(request.headers[.acceptEncoding]), let compressed = try? buffer.compress(with: .gzip()) {
+            buffer = compressed
+            headers[.contentEncoding] = "gzip"
+        }
+        headers[.contentLength] = String(buffer.readableBytes)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: buffer))
+    }
+
+    /// Whether an `Accept-Encoding` value allows gzip (and does not refuse it with q=0).
+    static func acceptsGzip(_ header: String?) -> Bool {
+        guard let header else { return false }
+        for part in header.split(separator: ",") {
+            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard let coding = pieces.first, coding == "gzip" || coding == "*" else { continue }
+            let quality = pieces.dropFirst().compactMap { $0.hasPrefix("q=") ? Double($0.dropFirst(2)) : nil }.first ?? 1
+            return quality > 0
+        }
+        return false
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ body: String) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func text(_ status: HTTPResponse.Status, _ body: String) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// Go's `http.NotFound` answer, as a real Teleport gives it.
+    static func notFound() -> Response {
+        text(.notFound, "404 page not found\n")
+    }
+}

@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import TeleportDiagnostics
+
+/// `teleport-top serve`: the diagnostics engine, headless, as a simulated Teleport process.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the diagnostics engine as a simulated Teleport process (like `teleport start --diag-addr`).",
+        discussion: """
+            Serves /healthz, /readyz, /metrics and (with --debug) /debug/pprof on --diag-addr, and \
+            the debug service (the same routes with pprof always on, plus GET/PUT /log-level) on \
+            <data-dir>/debug.sock. Components heartbeat as Teleport's do, so the process state moves \
+            from starting to ok; --fault-schedule makes heartbeats fail to show degraded -> recovering -> ok. \
+            SIGINT or SIGTERM stops it.
+            """
+    )
+
+    @Option(name: .customLong("diag-addr"), help: "Address of the diag listener (host:port). Default: teleport.diag_addr of -c, else 127.0.0.1:3000.")
+    var diagAddr: String?
+
+    @Option(name: [.customShort("c"), .customLong("config")], help: "A teleport.yaml to read teleport.diag_addr, teleport.data_dir and teleport.log.severity from.")
+    var config: String?
+
+    @Option(name: .customLong("data-dir"), help: "Directory of the debug socket (debug.sock). Default: teleport.data_dir of -c, else a per-user runtime directory.")
+    var dataDir: String?
+
+    @Flag(help: "Serve /debug/pprof/* on the diag listener (the debug socket always serves it).")
+    var debug = false
+
+    @Option(help: "Heartbeat interval while healthy (Teleport: about 60s).", transform: Serve.duration)
+    var heartbeat: Duration = .seconds(60)
+
+    @Option(help: "Heartbeat retry interval after a failure (Teleport: about 5s).", transform: Serve.duration)
+    var retry: Duration = .seconds(5)
+
+    @Option(name: .customLong("check-period"), help: "Teleport's heartbeat check period; recovering -> ok takes more than twice this.", transform: Serve.duration)
+    var checkPeriod: Duration = .seconds(5)
+
+    @Option(name: .customLong("fault-schedule"), help: "Repeat N good then M failed heartbeats, as ok:N,fail:M (more steps allowed).")
+    var faultSchedule: String?
+
+    @Option(help: "Comma-separated simulated components.")
+    var components: String = "auth,proxy,node"
+
+    static func duration(_ text: String) throws -> Duration {
+        guard let duration = DurationText.parse(text), duration > .zero else {
+            throw ValidationError("\"\(text)\" is not a duration (examples: 500ms, 5s, 1m)")
+        }
+        return duration
+    }
+
+    func run() async throws {
+        let fileConfig = try config.map { path throws -> TeleportConfig in
+            do { return try TeleportConfig(contentsOf: path) } catch { throw ValidationError(String(describing: error)) }
+        }
+        let levelControl = LogLevelControl((try? fileConfig?.logLevel()) ?? .info)
+        if let fileConfig, fileConfig.logSeverity != nil {
+            do { _ = try fileConfig.logLevel() } catch { throw ValidationError(String(describing: error)) }
+        }
+        let logger = Logger.diagnostics("serve", control: levelControl)
+
+        let listen: ListenAddress
+        do {
+            listen = try ListenAddress(parsing: diagAddr ?? fileConfig?.diagAddr ?? "127.0.0.1:3000")
+        } catch { throw ValidationError(String(describing: error)) }
+        guard case .tcp = listen else { throw ValidationError("--diag-addr must be host:port") }
+        if !listen.isLoopback {
+            logger.warning("the diag listener is not on a loopback address: anyone who can reach it can read metrics", metadata: ["addr": "\(listen)"])
+        }
+
+        var schedule: FaultSchedule?
+        if let faultSchedule {
+            do { schedule = try FaultSchedule(parsing: faultSchedule) } catch { throw ValidationError(String(describing: error)) }
+        }
+        let componentList = components.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !componentList.isEmpty else { throw ValidationError("--components names no component") }
+
+        let engine = DiagnosticsEngine(
+            configuration: EngineConfiguration(
+                components: componentList, heartbeatPeriod: heartbeat, retryPeriod: retry,
+                checkPeriod: checkPeriod, faultSchedule: schedule, debug: debug),
+            logLevel: levelControl)
+
+        let socketPath = DebugSocketPath.socketPath(dataDir: dataDir ?? fileConfig?.dataDir ?? DebugSocketPath.defaultDataDir())
+        do { try DebugSocketPath.prepare(socketPath: socketPath) } catch {
+            logger.error("\(String(describing: error))")
+            throw ExitCode.failure
+        }
+
+        let serverLogger = Logger.diagnostics("http", control: levelControl)
+        let listener = DiagServer(engine: engine, address: listen, exposure: .diagListener(debug: debug), logger: serverLogger) { bound in
+            logger.info("diag listener started", metadata: ["addr": "\(bound)", "debug": "\(debug)"])
+        }
+        let socket = DiagServer(engine: engine, address: .unix(path: socketPath), exposure: .debugSocket, logger: serverLogger) { bound in
+            logger.info("debug service started", metadata: ["socket": "\(bound)"])
+        }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [
+                    .init(service: HeartbeatService(engine: engine)),
+                    .init(service: SimulatedWorkload(engine: engine)),
+                    .init(service: listener),
+                    .init(service: socket),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        logger.info("starting simulated Teleport process", metadata: [
+            "components": "\(componentList.joined(separator: ","))", "pid": "\(engine.pid)",
+        ])
+        do {
+            try await group.run()
+        } catch {
+            logger.error("stopped: \(error)")
+            unlink(socketPath)
+            throw ExitCode.failure
+        }
+        unlink(socketPath)
+        logger.info("stopped")
+    }
+}
