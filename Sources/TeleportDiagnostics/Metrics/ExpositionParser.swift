@@ -210,8 +210,21 @@ private struct ParseState {
         return index
     }
 
+    /// The family a HELP, TYPE or UNIT line speaks of. In OpenMetrics a name may come back
+    /// after its samples as another family: client_golang writes a gauge `x` and a counter
+    /// `x_total` both as family `x`. Such a declaration starts a new family of that name.
+    mutating func declaredFamily(named name: String) -> Int {
+        if openMetrics, let index = familyIndex[name], !families[index].samples.isEmpty {
+            let fresh = families.count
+            families.append(MetricFamily(name: name, type: .untyped))
+            familyIndex[name] = fresh
+            return fresh
+        }
+        return family(named: name)
+    }
+
     mutating func declareHelp(_ name: String, _ start: Int, _ stop: Int) throws(ExpositionParseError) {
-        let index = family(named: name)
+        let index = declaredFamily(named: name)
         current = index
         guard !helped.contains(index) else { return }
         helped.insert(index)
@@ -227,7 +240,7 @@ private struct ParseState {
         guard let type = MetricType(rawValue: word.lowercased()) else {
             throw fail("unknown metric type \"\(Sanitized.quote(word))\" for \(name)")
         }
-        let index = family(named: name)
+        let index = declaredFamily(named: name)
         if typed.contains(index) { throw fail("second # TYPE line for \(name)") }
         if !families[index].samples.isEmpty { throw fail("# TYPE line for \(name) after its samples") }
         typed.insert(index)
@@ -236,7 +249,7 @@ private struct ParseState {
     }
 
     mutating func declareUnit(_ name: String, _ start: Int, _ stop: Int) {
-        let index = family(named: name)
+        let index = declaredFamily(named: name)
         var end = stop
         while end > start, base[end - 1] == space || base[end - 1] == tab { end -= 1 }
         families[index].unit = string(start, end)

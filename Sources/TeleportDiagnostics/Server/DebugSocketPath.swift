@@ -71,7 +71,7 @@ public enum DebugSocketPath {
 }
 
 /// The debug socket cannot be served at its path.
-public struct DebugSocketError: Error, Sendable, CustomStringConvertible {
+public struct DebugSocketError: Error, Sendable, Hashable, CustomStringConvertible {
     public var path: String
     public var reason: String
     public var description: String { "debug socket \(path): \(reason)" }

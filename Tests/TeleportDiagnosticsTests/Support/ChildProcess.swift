@@ -1,0 +1,139 @@
+import Foundation
+import Synchronization
+
+/// A process started by a test: its output lines are collected as they arrive, it can be
+/// waited on with a deadline, and it is stopped when the test ends.
+final class ChildProcess: Sendable {
+    let process: Process
+    private let stdin = Pipe()
+    private let stdoutLines = LineBuffer()
+    private let stderrLines = LineBuffer()
+
+    init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment {
+            process.environment = environment
+        }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = out
+        process.standardError = err
+        self.process = process
+        Self.collect(out, into: stdoutLines)
+        Self.collect(err, into: stderrLines)
+        try process.run()
+    }
+
+    private static func collect(_ pipe: Pipe, into lines: LineBuffer) {
+        let partial = Mutex<[UInt8]>([])
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+                return
+            }
+            partial.withLock { buffer in
+                buffer.append(contentsOf: data)
+                while let newline = buffer.firstIndex(of: 0x0A) {
+                    let line = String(decoding: buffer[..<newline], as: UTF8.self)
+                    buffer.removeSubrange(...newline)
+                    lines.lines.withLock { $0.append(line) }
+                }
+            }
+        }
+    }
+
+    var stdout: [String] { stdoutLines.lines.withLock { $0 } }
+    var stderr: [String] { stderrLines.lines.withLock { $0 } }
+
+    /// Waits until a line of stdout (or stderr) satisfies `match`; returns it.
+    func waitForLine(inStderr: Bool = false, timeout: Duration = .seconds(60), where match: (String) -> Bool) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let line = (inStderr ? stderr : stdout).first(where: match) { return line }
+            if !process.isRunning {
+                try await Task.sleep(for: .milliseconds(50))
+                if let line = (inStderr ? stderr : stdout).first(where: match) { return line }
+                throw ChildProcessError.exited(status: process.terminationStatus, stderr: stderr.suffix(20).joined(separator: "\n"))
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw ChildProcessError.timeout(stderr: stderr.suffix(20).joined(separator: "\n"))
+    }
+
+    /// Sends a signal and waits for the exit; returns the exit status.
+    @discardableResult
+    func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(20)) async -> Int32 {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+final class LineBuffer: Sendable {
+    let lines = Mutex<[String]>([])
+}
+
+enum ChildProcessError: Error, CustomStringConvertible {
+    case exited(status: Int32, stderr: String)
+    case timeout(stderr: String)
+
+    var description: String {
+        switch self {
+        case .exited(let status, let stderr): return "process exited with \(status):\n\(stderr)"
+        case .timeout(let stderr): return "timed out waiting for the process:\n\(stderr)"
+        }
+    }
+}
+
+/// Runs a command to completion and returns its exit status and output.
+func run(
+    _ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String]? = nil, directory: URL? = nil
+) throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    if let directory { process.currentDirectoryURL = directory }
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    let out = Pipe()
+    let err = Pipe()
+    let inPipe = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = inPipe
+    try process.run()
+    if let input { inPipe.fileHandleForWriting.write(input) }
+    try? inPipe.fileHandleForWriting.close()
+    let outData = Mutex(Data())
+    let errData = Mutex(Data())
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        outData.withLock { $0 = data }
+        group.leave()
+    }
+    group.enter()
+    DispatchQueue.global().async {
+        let data = err.fileHandleForReading.readDataToEndOfFile()
+        errData.withLock { $0 = data }
+        group.leave()
+    }
+    group.wait()
+    process.waitUntilExit()
+    return (process.terminationStatus,
+        String(decoding: outData.withLock { $0 }, as: UTF8.self),
+        String(decoding: errData.withLock { $0 }, as: UTF8.self))
+}

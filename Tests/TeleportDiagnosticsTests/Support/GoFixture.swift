@@ -1,0 +1,74 @@
+import Foundation
+
+/// The Teleport-like Go diag listener in Tests/Fixtures/godiag (client_golang metrics,
+/// /healthz, /readyz with a settable state, net/http/pprof behind -debug), built with
+/// Debian's golang-go in GOPATH mode on first use and cached under .build/fixtures.
+enum GoFixture {
+    static let source = Paths.repo("Tests/Fixtures/godiag")
+    static let binary = Paths.fixtureCache.appendingPathComponent("godiag")
+
+    /// Builds the fixture once per test process (again when the source is newer).
+    static let built: Result<URL, FixtureError> = build()
+
+    private static func build() -> Result<URL, FixtureError> {
+        let fm = FileManager.default
+        let sourceFile = source.appendingPathComponent("main.go")
+        if let binaryDate = (try? fm.attributesOfItem(atPath: binary.path))?[.modificationDate] as? Date,
+            let sourceDate = (try? fm.attributesOfItem(atPath: sourceFile.path))?[.modificationDate] as? Date,
+            binaryDate > sourceDate
+        {
+            return .success(binary)
+        }
+        guard let go = Prerequisites.which("go") else {
+            return .failure(FixtureError("go is not installed (apt-get install golang-go golang-github-prometheus-client-golang-dev)"))
+        }
+        try? fm.createDirectory(at: Paths.fixtureCache, withIntermediateDirectories: true)
+        var environment = ProcessInfo.processInfo.environment
+        environment["GO111MODULE"] = "off"
+        environment["GOPATH"] = "/usr/share/gocode"
+        environment["GOCACHE"] = Paths.fixtureCache.appendingPathComponent("gocache").path
+        environment["GOFLAGS"] = ""
+        let temporary = binary.path + ".tmp-\(getpid())"
+        do {
+            let result = try run(go, ["build", "-o", temporary, "."], environment: environment, directory: source)
+            guard result.status == 0 else { return .failure(FixtureError("go build failed:\n\(result.stderr)")) }
+            _ = rename(temporary, binary.path)
+            return .success(binary)
+        } catch {
+            return .failure(FixtureError("cannot run go: \(error)"))
+        }
+    }
+
+    /// A running fixture and its address.
+    struct Instance {
+        let process: ChildProcess
+        let baseURL: String
+        let socketPath: String?
+
+        func stop() async { await process.stop() }
+    }
+
+    /// Starts the fixture with extra flags and waits for its LISTENING lines.
+    static func start(_ arguments: [String] = []) async throws -> Instance {
+        let binary = try built.get()
+        let process = try ChildProcess(binary.path, arguments)
+        let unix = arguments.contains("-unix")
+        let tcp = !(arguments.firstIndex(of: "-listen").map { arguments[$0 + 1] == "off" } ?? false)
+        var base = ""
+        if tcp {
+            let line = try await process.waitForLine { $0.hasPrefix("LISTENING http://") }
+            base = String(line.dropFirst("LISTENING ".count))
+        }
+        var socket: String?
+        if unix {
+            let line = try await process.waitForLine { $0.hasPrefix("LISTENING unix:") }
+            socket = String(line.dropFirst("LISTENING unix:".count))
+        }
+        return Instance(process: process, baseURL: base, socketPath: socket)
+    }
+}
+
+struct FixtureError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
