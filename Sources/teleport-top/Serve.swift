@@ -100,7 +100,7 @@ struct Serve: AsyncParsableCommand {
             configuration: ServiceGroupConfiguration(
                 services: [
                     .init(service: HeartbeatService(engine: engine)),
-                    .init(service: SimulatedWorkload(engine: engine)),
+                    .init(service: SimulatedTeleport(engine: engine)),
                     .init(service: listener),
                     .init(service: socket),
                 ],

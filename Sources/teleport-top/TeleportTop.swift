@@ -13,7 +13,7 @@ struct TeleportTop: AsyncParsableCommand {
             as a simulated Teleport process, so the tool can be tried anywhere.
             """,
         version: TeleportTopVersion.current,
-        subcommands: [Serve.self]
+        subcommands: [Serve.self, Snapshot.self, LogLevelCommand.self]
     )
 
     func run() async throws {

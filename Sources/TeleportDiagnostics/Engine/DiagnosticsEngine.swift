@@ -18,6 +18,8 @@ public final class DiagnosticsEngine: Sendable {
     private let health: Mutex<ProcessHealth>
     private let processStateGauge: GaugeFamily
     private let heartbeatsMissed: GaugeFamily
+    private let injected = Mutex<Set<String>>([])
+    private let sleepers = Mutex<[String: Task<Void, Never>]>([:])
     let scrapeRequests: CounterFamily
     let scrapesInFlight: GaugeFamily
 
@@ -85,6 +87,33 @@ public final class DiagnosticsEngine: Sendable {
             ])
         }
         return transitions
+    }
+
+    /// Makes the next heartbeat of a component (every component when nil) fail, and
+    /// sends it now: degraded at once, then recovering and ok as retries succeed.
+    public func injectFailure(component: String? = nil) {
+        let targets = component.map { [$0] } ?? configuration.components
+        injected.withLock { $0.formUnion(targets) }
+        sleepers.withLock { sleepers in
+            for target in targets { sleepers[target]?.cancel() }
+        }
+    }
+
+    /// Whether a failure was injected for the component (and clears it).
+    func takeInjectedFailure(_ component: String) -> Bool {
+        injected.withLock { $0.remove(component) != nil }
+    }
+
+    /// Sleeps before a component's next heartbeat; an injected failure cuts the sleep short.
+    func sleepBeforeHeartbeat(_ component: String, for delay: Duration) async {
+        let sleep = Task<Void, Never> { _ = try? await Task.sleep(for: delay) }
+        sleepers.withLock { $0[component] = sleep }
+        if injected.withLock({ $0.contains(component) }) { sleep.cancel() }
+        await withTaskCancellationHandler {
+            await sleep.value
+        } onCancel: {
+            sleep.cancel()
+        }
     }
 
     /// The `/readyz` answer: HTTP status and JSON body `{"status": "...", "pid": N}`.

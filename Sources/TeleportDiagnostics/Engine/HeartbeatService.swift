@@ -3,7 +3,8 @@ import ServiceLifecycle
 
 /// Drives the engine's state machine as Teleport's heartbeats do: each component sends
 /// its first heartbeat at start, then one every heartbeat period while healthy and one every
-/// retry period after a failure. Results come from the fault schedule (always OK without one).
+/// retry period after a failure. Results come from the fault schedule (always OK without
+/// one); a failure injected with `DiagnosticsEngine.injectFailure` is sent at once.
 public struct HeartbeatService: Service {
     let engine: DiagnosticsEngine
 
@@ -25,10 +26,15 @@ public struct HeartbeatService: Service {
                     group.addTask {
                         var index = 0
                         while !Task.isCancelled {
-                            let result = configuration.faultSchedule?.result(at: index) ?? .ok
-                            index += 1
+                            let result: HeartbeatResult
+                            if engine.takeInjectedFailure(component) {
+                                result = .failed
+                            } else {
+                                result = configuration.faultSchedule?.result(at: index) ?? .ok
+                                index += 1
+                            }
                             engine.heartbeat(result, component: component)
-                            try? await Task.sleep(for: Self.delay(after: result, configuration: configuration))
+                            await engine.sleepBeforeHeartbeat(component, for: Self.delay(after: result, configuration: configuration))
                         }
                     }
                 }

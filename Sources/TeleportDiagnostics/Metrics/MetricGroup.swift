@@ -45,6 +45,7 @@ public enum MetricGroup: String, Sendable, Hashable, Codable, CaseIterable {
         ("watcher_", .authBackends), ("user_login", .authBackends), ("grpc_server_", .authBackends),
         ("teleport_connected_", .authBackends), ("teleport_registered_", .authBackends),
         ("teleport_roles", .authBackends), ("teleport_migrations", .authBackends),
+        ("heartbeats_missed", .authBackends), ("server_interactive_sessions", .ssh),
         ("proxy_", .proxy), ("teleport_reverse_tunnels", .proxy), ("remote_clusters", .proxy),
         ("trusted_clusters", .proxy), ("teleport_proxy_", .proxy),
         ("teleport_kubernetes_", .kubernetes),

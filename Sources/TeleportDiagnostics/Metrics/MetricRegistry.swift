@@ -19,12 +19,16 @@ public final class MetricRegistry: Sendable {
 
     /// A counter family; the same call twice returns the same family.
     public func counter(_ name: String, help: String, labels: [String] = []) throws(MetricRegistryError) -> CounterFamily {
-        CounterFamily(store: try register(name, .counter, help, labels, []) { ScalarStore(labelCount: labels.count) })
+        let store = try register(name, .counter, help, labels, []) { ScalarStore(labelCount: labels.count) }
+        if labels.isEmpty { store.values.withLock { if $0[[]] == nil { $0[[]] = 0 } } }  // as client_golang: 0 from the start
+        return CounterFamily(store: store)
     }
 
     /// A gauge family; the same call twice returns the same family.
     public func gauge(_ name: String, help: String, labels: [String] = []) throws(MetricRegistryError) -> GaugeFamily {
-        GaugeFamily(store: try register(name, .gauge, help, labels, []) { ScalarStore(labelCount: labels.count) })
+        let store = try register(name, .gauge, help, labels, []) { ScalarStore(labelCount: labels.count) }
+        if labels.isEmpty { store.values.withLock { if $0[[]] == nil { $0[[]] = 0 } } }
+        return GaugeFamily(store: store)
     }
 
     /// A histogram family with the given upper bounds (Teleport's by default).
@@ -32,7 +36,11 @@ public final class MetricRegistry: Sendable {
         _ name: String, help: String, labels: [String] = [], buckets: [Double] = HistogramBuckets.teleport
     ) throws(MetricRegistryError) -> HistogramFamily {
         let bounds = Array(Set(buckets.filter { $0.isFinite })).sorted()
-        return HistogramFamily(store: try register(name, .histogram, help, labels, bounds) { HistogramStore(bounds: bounds, labelCount: labels.count) })
+        let store = try register(name, .histogram, help, labels, bounds) { HistogramStore(bounds: bounds, labelCount: labels.count) }
+        if labels.isEmpty {
+            store.series.withLock { if $0[[]] == nil { $0[[]] = HistogramStore.Series(counts: Array(repeating: 0, count: bounds.count + 1)) } }
+        }
+        return HistogramFamily(store: store)
     }
 
     /// Adds a collector whose families are computed at every `gather()`. A collected family

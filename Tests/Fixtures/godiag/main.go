@@ -52,6 +52,8 @@ package main
 
 import (
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -188,6 +190,9 @@ func main() {
 	hostile := flag.Bool("hostile", false, "add fixture_hostile with control characters")
 	seed := flag.Int64("seed", 1, "math/rand seed for the workload")
 	stdinWatch := flag.Bool("stdin-watch", true, "exit when stdin reaches EOF")
+	tlsCert := flag.String("tls-cert", "", "serve TCP over TLS with this certificate (PEM)")
+	tlsKey := flag.String("tls-key", "", "the key of -tls-cert (PEM)")
+	clientCA := flag.String("client-ca", "", "with -tls-cert: require client certificates signed by this CA (mutual TLS)")
 	flag.Parse()
 
 	logger := log.New(os.Stderr, "", 0)
@@ -321,8 +326,17 @@ func main() {
 			logger.Printf("godiag: %v", err)
 			os.Exit(1)
 		}
+		scheme := "http"
+		if *tlsCert != "" {
+			ln, err = tlsListener(ln, *tlsCert, *tlsKey, *clientCA)
+			if err != nil {
+				logger.Printf("godiag: tls: %v", err)
+				os.Exit(1)
+			}
+			scheme = "https"
+		}
 		listeners = append(listeners, ln)
-		lines = append(lines, "LISTENING http://"+ln.Addr().String())
+		lines = append(lines, "LISTENING "+scheme+"://"+ln.Addr().String())
 	}
 	if *unixPath != "" {
 		if fi, err := os.Lstat(*unixPath); err == nil && !fi.IsDir() {
@@ -633,4 +647,27 @@ func startContention() {
 			_ = strconv.Itoa(v)
 		}
 	}()
+}
+
+// tlsListener wraps ln in TLS with the given certificate; with a client CA it requires
+// and verifies client certificates (mutual TLS).
+func tlsListener(ln net.Listener, certFile, keyFile, clientCAFile string) (net.Listener, error) {
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, err
+	}
+	config := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if clientCAFile != "" {
+		pem, err := os.ReadFile(clientCAFile)
+		if err != nil {
+			return nil, err
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("no certificate in %s", clientCAFile)
+		}
+		config.ClientCAs = pool
+		config.ClientAuth = tls.RequireAndVerifyClientCert
+	}
+	return tls.NewListener(ln, config), nil
 }

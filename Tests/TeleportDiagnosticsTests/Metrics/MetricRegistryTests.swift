@@ -49,7 +49,9 @@ struct MetricRegistryTests {
         counter.increment("only-one")
         #expect(counter.value("x", "y") == 2)
         #expect(counter.value("only-one", "") == 1)
-        let samples = registry.gather()[0].samples
+        let plain = try registry.counter("plain_total", help: "P.")
+        #expect(plain.value() == 0)  // an unlabelled counter is exposed at 0 from the start, as client_golang does
+        let samples = registry.gather().first { $0.name == "c_total" }!.samples
         #expect(samples.count == 2)
         #expect(samples.allSatisfy { $0.labels.count == 2 })
     }

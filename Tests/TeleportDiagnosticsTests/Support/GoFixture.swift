@@ -56,7 +56,7 @@ enum GoFixture {
         let tcp = !(arguments.firstIndex(of: "-listen").map { arguments[$0 + 1] == "off" } ?? false)
         var base = ""
         if tcp {
-            let line = try await process.waitForLine { $0.hasPrefix("LISTENING http://") }
+            let line = try await process.waitForLine { $0.hasPrefix("LISTENING http") }
             base = String(line.dropFirst("LISTENING ".count))
         }
         var socket: String?

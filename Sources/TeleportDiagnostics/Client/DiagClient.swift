@@ -1,0 +1,194 @@
+import AsyncHTTPClient
+import CompressNIO
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// Talks HTTP to one diag endpoint (TCP, TLS, mTLS, or the debug socket): `/healthz`,
+/// `/readyz` and `/metrics`, with timeouts, streamed bodies cut at a size limit, gzip, and
+/// every failure classified as a `ScrapeError`.
+public final class DiagClient: Sendable {
+    /// Limits and timeouts.
+    public struct Options: Sendable {
+        /// The whole exchange, headers and body, must finish within this.
+        public var timeout: Duration
+        /// Bodies larger than this (after decompression too) are refused.
+        public var maxBodyBytes: Int
+        public var parserLimits: ExpositionLimits
+        public var tls: ClientTLS?
+
+        public init(timeout: Duration = .seconds(10), maxBodyBytes: Int = 64 << 20, parserLimits: ExpositionLimits = .default, tls: ClientTLS? = nil) {
+            self.timeout = timeout
+            self.maxBodyBytes = maxBodyBytes
+            self.parserLimits = parserLimits
+            self.tls = tls
+        }
+    }
+
+    /// A raw answer.
+    public struct Answer: Sendable {
+        public var status: Int
+        public var headers: HTTPHeaders
+        public var body: [UInt8]
+        /// Bytes as they came over the wire.
+        public var wireBytes: Int
+    }
+
+    public let target: DiagTarget
+    public let options: Options
+    private let client: HTTPClient
+
+    public init(target: DiagTarget, options: Options = Options()) throws(TargetError) {
+        self.target = target
+        self.options = options
+        var configuration = HTTPClient.Configuration()
+        configuration.decompression = .disabled
+        configuration.redirectConfiguration = .disallow
+        configuration.timeout = .init(connect: .seconds(min(5, Int64(options.timeout.seconds.rounded(.up)))))
+        if let tls = options.tls {
+            configuration.tlsConfiguration = try tls.configuration()
+        }
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    deinit {
+        try? client.syncShutdown()
+    }
+
+    /// Closes the connections; the client cannot be used afterwards.
+    public func shutdown() async {
+        try? await client.shutdown()
+    }
+
+    /// GETs a path; throws only `ScrapeError`.
+    public func get(_ path: String, acceptGzip: Bool = false, accept: String? = nil) async throws(ScrapeError) -> Answer {
+        try await send(path, method: .GET, body: nil, acceptGzip: acceptGzip, accept: accept)
+    }
+
+    /// Sends a request with an optional body; throws only `ScrapeError`.
+    public func send(_ path: String, method: HTTPMethod, body: String?, acceptGzip: Bool = false, accept: String? = nil) async throws(ScrapeError) -> Answer {
+        var request = HTTPClientRequest(url: target.url(path))
+        request.method = method
+        if case .socket = target { request.headers.replaceOrAdd(name: "Host", value: "debug") }
+        if acceptGzip { request.headers.add(name: "Accept-Encoding", value: "gzip") }
+        if let accept { request.headers.add(name: "Accept", value: accept) }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        request.headers.add(name: "User-Agent", value: "teleport-top/\(TeleportTopVersion.current)")
+        let limit = options.maxBodyBytes
+        do {
+            let response = try await client.execute(request, timeout: .nanoseconds(Int64(options.timeout.seconds * 1e9)))
+            var buffer = ByteBuffer()
+            for try await chunk in response.body {
+                if buffer.readableBytes + chunk.readableBytes > limit { throw ScrapeError.tooLarge(limitBytes: limit) }
+                var chunk = chunk
+                buffer.writeBuffer(&chunk)
+            }
+            let wireBytes = buffer.readableBytes
+            if response.headers["Content-Encoding"].contains(where: { $0.lowercased() == "gzip" }) {
+                do {
+                    buffer = try buffer.decompress(with: .gzip(), maxSize: limit)
+                } catch let error as CompressNIOError where error == .bufferOverflow {
+                    throw ScrapeError.tooLarge(limitBytes: limit)
+                } catch {
+                    throw ScrapeError.other(detail: "gzip body cannot be decompressed: \(error)")
+                }
+            }
+            return Answer(status: Int(response.status.code), headers: response.headers,
+                body: Array(buffer.readableBytesView), wireBytes: wireBytes)
+        } catch let error as ScrapeError {
+            throw error
+        } catch {
+            throw Self.classify(error, path: path, target: target, timeout: options.timeout)
+        }
+    }
+
+    /// Maps transport errors to their class.
+    static func classify(_ error: any Error, path: String, target: DiagTarget, timeout: Duration) -> ScrapeError {
+        let text = String(describing: error)
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
+                return .timeout(path: path, seconds: timeout.seconds)
+            case .remoteConnectionClosed:
+                return .notHTTP(detail: "the connection was closed without an HTTP answer")
+            default: break
+            }
+        }
+        if error is NIOSSLError || text.contains("NIOSSL") || text.contains("handshake") || text.contains("BoringSSL") {
+            return .tls(detail: text)
+        }
+        if error is HTTPParserError || text.contains("HTTPParserError") || text.contains("invalidVersion") || text.contains("invalidStatus") {
+            return .notHTTP(detail: text)
+        }
+        let lower = text.lowercased()
+        if lower.contains("connection refused") || lower.contains("connectionrefused") || lower.contains("econnrefused")
+            || (lower.contains("no such file") && target != .http(baseURL: ""))
+        {
+            return .refused(target: target.description)
+        }
+        if lower.contains("timeout") || lower.contains("timed out") { return .timeout(path: path, seconds: timeout.seconds) }
+        if lower.contains("could not resolve") || lower.contains("unknown host") || lower.contains("no route")
+            || lower.contains("network is unreachable") || lower.contains("getaddrinfo")
+        {
+            return .unreachable(detail: text)
+        }
+        return .other(detail: text)
+    }
+
+    // MARK: The three routes
+
+    /// `/healthz`: true on 200, false on another status, nil when the route does not exist.
+    public func healthz() async throws(ScrapeError) -> Bool? {
+        let answer = try await get("/healthz")
+        if answer.status == 404 { return nil }
+        return answer.status == 200
+    }
+
+    /// `/readyz`: the status and body (old and new forms); nil when the route does not exist.
+    public func readyz() async throws(ScrapeError) -> ReadyzAnswer? {
+        let answer = try await get("/readyz")
+        if answer.status == 404 { return nil }
+        let body = try? JSONDecoder().decode(ReadyzBody.self, from: Data(answer.body))
+        return ReadyzAnswer(statusCode: answer.status, status: body?.status, pid: body?.pid)
+    }
+
+    /// `/metrics`, gzip-compressed on the wire, parsed; the wire size is returned too.
+    public func metrics() async throws(ScrapeError) -> (families: [MetricFamily], wireBytes: Int) {
+        // Text 0.0.4 first: client_golang's OpenMetrics output turns Teleport's counters
+        // without `_total` (backend_requests) into `unknown`. OpenMetrics is still read when
+        // a target sends nothing else.
+        let answer = try await get("/metrics", acceptGzip: true, accept: "text/plain;version=0.0.4;q=1.0,*/*;q=0.1")
+        guard answer.status == 200 else { throw ScrapeError.httpStatus(code: answer.status, path: "/metrics") }
+        let format = ExpositionFormat.from(contentType: answer.headers["Content-Type"].first)
+        do {
+            return (try ExpositionParser(limits: options.parserLimits).parse(answer.body, format: format), answer.wireBytes)
+        } catch {
+            throw ScrapeError.notMetrics(error)
+        }
+    }
+
+    /// One scrape: `/metrics` (required), `/readyz` and `/healthz` (optional routes, asked
+    /// at the same time).
+    public func scrape() async -> Result<ScrapeResult, ScrapeError> {
+        let start = ContinuousClock.now
+        async let readyzAnswer: ReadyzAnswer?? = try? await readyz()
+        async let healthzAnswer: Bool?? = try? await healthz()
+        let metricsResult: Result<([MetricFamily], Int), ScrapeError>
+        do {
+            metricsResult = .success(try await metrics())
+        } catch {
+            metricsResult = .failure(error)
+        }
+        let duration = ContinuousClock.now - start
+        let readyz = await readyzAnswer ?? nil
+        let healthy = await healthzAnswer ?? nil
+        switch metricsResult {
+        case .success(let (families, bytes)):
+            return .success(ScrapeResult(time: Date(), duration: duration, bytes: bytes, families: families,
+                readyz: readyz, healthy: healthy))
+        case .failure(let error):
+            return .failure(error)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The diagnostics engine run in-process as a simulated Teleport process (the "embedded"
+/// mode): auth, proxy, node, kube and db components heartbeat through the real state
+/// machine, with an occasional degraded -> recovering -> ok episode, a moving workload, and
+/// a real diag listener on 127.0.0.1:0 (unless pinned) that curl or another teleport-top can
+/// poll. The dashboard polls it over HTTP like any target.
+public final class EmbeddedTeleport: Sendable {
+    public let engine: DiagnosticsEngine
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+    /// Where its diag listener listens.
+    public let address: ListenAddress
+
+    /// The engine configuration of the simulation: five components, faster heartbeats than
+    /// Teleport's so state changes are seen within a minute.
+    public static func configuration(debug: Bool = true) -> EngineConfiguration {
+        EngineConfiguration(
+            components: ["auth", "proxy", "node", "kube", "db"],
+            heartbeatPeriod: .seconds(10), retryPeriod: .seconds(2), checkPeriod: .seconds(5),
+            faultSchedule: nil, debug: debug, buildInfo: .simulated)
+    }
+
+    /// Starts the simulation and its diag listener; returns once the listener is bound.
+    public static func start(
+        address: ListenAddress = .tcp(host: "127.0.0.1", port: 0),
+        configuration: EngineConfiguration = EmbeddedTeleport.configuration(),
+        logLevel: LogLevelControl = LogLevelControl(.warn),
+        logSink: LogSink = .standardError,
+        episodes: Bool = true
+    ) async throws -> EmbeddedTeleport {
+        let engine = DiagnosticsEngine(configuration: configuration, logLevel: logLevel, logSink: logSink)
+        let logger = Logger.diagnostics("embedded", control: logLevel, sink: logSink)
+        let (bound, continuation) = AsyncStream<ListenAddress>.makeStream()
+        let server = DiagServer(engine: engine, address: address, exposure: .diagListener(debug: true), logger: logger) { address in
+            continuation.yield(address)
+            continuation.finish()
+        }
+        var services: [any Service] = [HeartbeatService(engine: engine), SimulatedTeleport(engine: engine), server]
+        if episodes { services.append(EpisodeService(engine: engine)) }
+        let group = ServiceGroup(services: services, logger: logger)
+        let task = Task { try await group.run() }
+        guard let listening = await bound.first(where: { _ in true }) else {
+            await group.triggerGracefulShutdown()
+            let result = await task.result
+            if case .failure(let error) = result { throw error }
+            throw TargetError("the embedded diag listener did not start")
+        }
+        logger.info("embedded simulation listening", metadata: ["addr": "\(listening)"])
+        return EmbeddedTeleport(engine: engine, group: group, task: task, address: listening)
+    }
+
+    private init(engine: DiagnosticsEngine, group: ServiceGroup, task: Task<Void, any Error>, address: ListenAddress) {
+        self.engine = engine
+        self.group = group
+        self.task = task
+        self.address = address
+    }
+
+    /// The target to poll it as.
+    public var target: DiagTarget {
+        switch address {
+        case .tcp(let host, let port): return .http(baseURL: "http://\(host.contains(":") ? "[\(host)]" : host):\(port)")
+        case .unix(let path): return .socket(path: path)
+        }
+    }
+
+    /// Stops the simulation and its listener.
+    public func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = await task.result
+    }
+}
+
+/// Now and then, a component's heartbeat fails, so the state timeline has something to
+/// show: degraded, then recovering, then ok again.
+struct EpisodeService: Service {
+    let engine: DiagnosticsEngine
+    var seed: UInt64 = 0xE915_0DE5
+
+    func run() async throws {
+        let engine = self.engine
+        let seed = self.seed
+        await cancelWhenGracefulShutdown {
+            var random = SplitMix64(seed: seed)
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(150 + random.next(below: 150)))
+                guard !Task.isCancelled else { break }
+                let components = engine.configuration.components
+                engine.injectFailure(component: components[random.next(below: components.count)])
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import TeleportDiagnostics
+
+/// The options that name a target, shared by every command that reads one.
+struct TargetOptions: ParsableArguments {
+    @Option(name: .customLong("diag-addr"), help: "The diag listener: host:port, http://host:port or https://host:port.")
+    var diagAddr: String?
+
+    @Option(name: .customLong("debug-socket"), help: "Teleport's debug socket (<data_dir>/debug.sock).")
+    var debugSocket: String?
+
+    @Option(name: [.customShort("c"), .customLong("config")], help: "A teleport.yaml: its teleport.diag_addr, else <teleport.data_dir>/debug.sock.")
+    var config: String?
+
+    @Flag(help: "Run the built-in simulated Teleport in-process and read it.")
+    var embedded = false
+
+    @Option(name: .customLong("embedded-addr"), help: "Pin the embedded engine's diag listener (default 127.0.0.1:0, a free port).")
+    var embeddedAddr: String?
+
+    @Option(name: .customLong("ca-cert"), help: "CA certificate (PEM) to trust for https:// targets.")
+    var caCert: String?
+
+    @Option(help: "Client certificate (PEM) for mutual TLS.")
+    var cert: String?
+
+    @Option(help: "Client key (PEM) for mutual TLS.")
+    var key: String?
+
+    @Option(help: "Time allowed for one request, e.g. 5s.", transform: TargetOptions.duration)
+    var timeout: Duration = .seconds(10)
+
+    static func duration(_ text: String) throws -> Duration {
+        guard let duration = DurationText.parse(text), duration > .zero else {
+            throw ValidationError("\"\(text)\" is not a duration (examples: 500ms, 5s, 1m)")
+        }
+        return duration
+    }
+
+    var request: SourceResolver.Request {
+        SourceResolver.Request(diagAddr: diagAddr, debugSocket: debugSocket, configPath: config, embedded: embedded)
+    }
+
+    var tls: ClientTLS? {
+        caCert == nil && cert == nil && key == nil ? nil : ClientTLS(caCertPath: caCert, certPath: cert, keyPath: key)
+    }
+
+    /// The embedded listener's address.
+    func embeddedAddress() throws -> ListenAddress {
+        guard let embeddedAddr else { return .tcp(host: "127.0.0.1", port: 0) }
+        do { return try ListenAddress(parsing: embeddedAddr) } catch { throw ValidationError(String(describing: error)) }
+    }
+}
+
+/// Prints `teleport-top: message` on stderr and exits non-zero.
+func fail(_ message: String) -> ExitCode {
+    FileHandleOutput.standardError("teleport-top: \(Sanitized.quote(message))\n")
+    return ExitCode.failure
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+@testable import TeleportDiagnostics
+
+/// Real HTTP servers on loopback that misbehave the ways targets do: hang, answer HTML,
+/// stream without end. Each is a Hummingbird application bound to 127.0.0.1:0.
+struct MisbehavingServer {
+    let port: Int
+    let group: ServiceGroup
+    let task: Task<Void, any Error>
+
+    static func start(_ configure: @escaping @Sendable (Router<BasicRequestContext>) -> Void) async throws -> MisbehavingServer {
+        let router = Router(context: BasicRequestContext.self)
+        configure(router)
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let logger = Logger.diagnostics("misbehaving", control: LogLevelControl(.error), sink: quietSink)
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
+        let group = ServiceGroup(services: [app], logger: logger)
+        let task = Task { try await group.run() }
+        guard let port = await stream.first(where: { _ in true }) else { throw FixtureError("no port") }
+        return MisbehavingServer(port: port, group: group, task: task)
+    }
+
+    var address: String { "127.0.0.1:\(port)" }
+
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = await task.result
+    }
+}
+
+/// A TCP server that answers every connection with a non-HTTP banner, as an SSH server would.
+final class BannerServer: @unchecked Sendable {
+    let port: Int
+    private let fd: Int32
+    private let thread: Thread
+
+    init(banner: String = "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n") throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let fd = self.fd
+        guard withUnsafePointer(to: &address, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }) == 0,
+            listen(fd, 16) == 0,
+            withUnsafeMutablePointer(to: &address, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }) == 0
+        else { throw FixtureError("banner server: cannot listen") }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        let bytes = Array(banner.utf8)
+        thread = Thread {
+            while true {
+                let client = accept(fd, nil, nil)
+                if client < 0 { return }
+                _ = bytes.withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
+                usleep(50_000)
+                close(client)
+            }
+        }
+        thread.start()
+    }
+
+    func stop() {
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+    }
+}
