@@ -30,6 +30,8 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    storeBenchmarks()
+
     let engine = DiagnosticsEngine(logSink: LogSink(handle: .nullDevice))
     Benchmark("Engine /metrics exposition (registry gather + write)") { benchmark in
         for _ in benchmark.scaledIterations {

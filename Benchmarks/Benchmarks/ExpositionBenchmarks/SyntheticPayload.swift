@@ -1,8 +1,11 @@
 import TeleportDiagnostics
 
 /// A payload in client_golang's shape: HELP/TYPE per family, histograms with Teleport's 16
-/// buckets, counters and gauges with two to five labels, about 120 bytes a series.
+/// buckets, counters and gauges with three to four labels, about 125 bytes a series (5 MB is
+/// about 41k series, like a busy Teleport's /metrics).
 enum SyntheticPayload {
+    static let instance = Label("instance", "auth-0.teleport.cluster.local:3025")
+
     static func make(targetBytes: Int) -> [UInt8] {
         var families: [MetricFamily] = []
         var size = 0
@@ -15,21 +18,21 @@ enum SyntheticPayload {
                 family = MetricFamily(name: name + "_total", type: .counter, help: "Requests handled by the component.")
                 for i in 0..<200 {
                     family.samples.append(Sample(name: name + "_total", labels: [
-                        Label("component", "backend"), Label("req", "/nodes/default/\(i)"), Label("range", i % 2 == 0 ? "true" : "false"),
+                        Label("component", "backend"), instance, Label("req", "/nodes/default/\(i)"), Label("range", i % 2 == 0 ? "true" : "false"),
                     ], value: Double(i * 7919)))
                 }
             case 1:
                 family = MetricFamily(name: name, type: .gauge, help: "Connected resources by type.")
                 for i in 0..<200 {
                     family.samples.append(Sample(name: name, labels: [
-                        Label("type", "node"), Label("host", "host-\(i).example.com"),
+                        instance, Label("type", "node"), Label("host", "host-\(i).example.com"),
                     ], value: Double(i) * 1.5))
                 }
             default:
                 family = MetricFamily(name: name + "_seconds", type: .histogram, help: "Latency of operations.")
                 for series in 0..<10 {
                     var cumulative = 0.0
-                    let labels = [Label("component", "cache"), Label("op", "op-\(series)")]
+                    let labels = [Label("component", "cache"), instance, Label("op", "op-\(series)")]
                     for bound in HistogramBuckets.teleport {
                         cumulative += Double(series + 3)
                         family.samples.append(Sample(name: name + "_seconds_bucket",

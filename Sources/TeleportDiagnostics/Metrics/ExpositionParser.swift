@@ -65,6 +65,43 @@ private let closeBrace = UInt8(ascii: "}")
 private let equals = UInt8(ascii: "=")
 private let comma = UInt8(ascii: ",")
 
+/// A direct-mapped cache from byte runs of the payload to the Strings made of them.
+struct InternTable {
+    private var starts = [Int](repeating: -1, count: 4096)
+    private var counts = [Int](repeating: 0, count: 4096)
+    private var strings = [String](repeating: "", count: 4096)
+
+    mutating func string(_ base: UnsafePointer<UInt8>, _ start: Int, _ count: Int) -> String {
+        // Eight bytes at a time: a multiply-xorshift mix, plenty for a 4096-slot cache.
+        var hash = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
+        let raw = UnsafeRawPointer(base + start)
+        var i = 0
+        while i + 8 <= count {
+            hash = (hash ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            hash ^= hash >> 31
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < count {
+            tail |= UInt64(base[start + i]) << shift
+            shift += 8
+            i += 1
+        }
+        hash = (hash ^ tail) &* 0x94D0_49BB_1331_11EB
+        let slot = Int(truncatingIfNeeded: (hash ^ (hash >> 29)) & 4095)
+        let previous = starts[slot]
+        if previous >= 0, counts[slot] == count, memcmp(base + previous, base + start, count) == 0 {
+            return strings[slot]
+        }
+        let made = String(decoding: UnsafeBufferPointer(start: base + start, count: count), as: UTF8.self)
+        starts[slot] = start
+        counts[slot] = count
+        strings[slot] = made
+        return made
+    }
+}
+
 @inline(__always) private func isNameStart(_ b: UInt8) -> Bool {
     (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") || b == UInt8(ascii: "_") || b == UInt8(ascii: ":")
 }
@@ -99,9 +136,16 @@ private struct ParseState {
 
     // Interning: the previous sample's name and label names, by their place in the buffer.
     var lastName: (start: Int, count: Int, string: String)?
-    var lastLabelNames: [(start: Int, count: Int, string: String)] = []
-    var labelNamesScratch: [(start: Int, count: Int, string: String)] = []
+    var lastLabelCount = 4
+    /// Label names and values seen before in this payload, so each distinct one becomes a
+    /// String once (and equal strings share storage, which makes later comparisons cheap).
+    var interned = InternTable()
     var valueScratch: [UInt8] = []
+    /// Bumped when a sample name differs from the previous one, and at every HELP/TYPE/UNIT
+    /// line: while neither moved, a sample goes where the previous one went.
+    var nameGeneration = 0
+    var declarationGeneration = 0
+    var ownerCache: (nameGeneration: Int, declarationGeneration: Int, index: Int, role: SampleRole)?
 
     init(buffer: UnsafeBufferPointer<UInt8>, openMetrics: Bool, limits: ExpositionLimits) {
         self.buffer = buffer
@@ -214,6 +258,7 @@ private struct ParseState {
     /// after its samples as another family: client_golang writes a gauge `x` and a counter
     /// `x_total` both as family `x`. Such a declaration starts a new family of that name.
     mutating func declaredFamily(named name: String) -> Int {
+        declarationGeneration &+= 1
         if openMetrics, let index = familyIndex[name], !families[index].samples.isEmpty {
             let fresh = families.count
             families.append(MetricFamily(name: name, type: .untyped))
@@ -304,6 +349,7 @@ private struct ParseState {
             name = last.string
         } else {
             name = string(start, i)
+            nameGeneration &+= 1
         }
         lastName = (start, nameCount, name)
 
@@ -369,7 +415,7 @@ private struct ParseState {
     mutating func parseLabels(_ i: inout Int, _ stop: Int, metric: String) throws(ExpositionParseError) -> [Label] {
         i += 1  // '{'
         var labels: [Label] = []
-        labelNamesScratch.removeAll(keepingCapacity: true)
+        labels.reserveCapacity(lastLabelCount)  // one allocation, not one per growth
         while true {
             skipBlanks(&i, stop)
             guard i < stop else { throw fail("\(metric): unterminated label set") }
@@ -383,16 +429,7 @@ private struct ParseState {
             }
             while i < stop, isLabelNameChar(base[i]) { i += 1 }
             let nameCount = i - nameStart
-            let slot = labelNamesScratch.count
-            let labelName: String
-            if slot < lastLabelNames.count, lastLabelNames[slot].count == nameCount,
-                bytesEqual(lastLabelNames[slot].start, nameStart, nameCount)
-            {
-                labelName = lastLabelNames[slot].string
-            } else {
-                labelName = string(nameStart, i)
-            }
-            labelNamesScratch.append((nameStart, nameCount, labelName))
+            let labelName = interned.string(base, nameStart, nameCount)
             skipBlanks(&i, stop)
             guard i < stop, base[i] == equals else {
                 throw fail("\(metric): expected '=' after label name \(labelName)")
@@ -416,7 +453,7 @@ private struct ParseState {
                 throw fail("\(metric): expected ',' or '}' after label \(labelName), found \(describe(base[i]))")
             }
         }
-        swap(&lastLabelNames, &labelNamesScratch)
+        lastLabelCount = max(labels.count, 1)
         return labels
     }
 
@@ -445,7 +482,7 @@ private struct ParseState {
         if hasHighBytes, String(validating: raw, as: UTF8.self) == nil {
             throw fail("\(metric): label \(label) is not valid UTF-8")
         }
-        if !hasEscape { return String(decoding: raw, as: UTF8.self) }
+        if !hasEscape { return hasHighBytes ? String(decoding: raw, as: UTF8.self) : interned.string(base, start, end - start) }
         valueScratch.removeAll(keepingCapacity: true)
         var j = start
         while j < end {
@@ -464,19 +501,46 @@ private struct ParseState {
     // MARK: Family assembly
 
     mutating func append(_ sample: Sample) throws(ExpositionParseError) {
-        let index = try owningFamily(of: sample.name)
-        let family = families[index]
-        if family.type == .histogram || family.type == .gaugehistogram, sample.name.count == family.name.count + 7,
-            sample.name.hasSuffix("_bucket")
-        {
+        let index: Int
+        let role: SampleRole
+        if let cache = ownerCache, cache.nameGeneration == nameGeneration, cache.declarationGeneration == declarationGeneration {
+            index = cache.index
+            role = cache.role
+        } else {
+            index = try owningFamily(of: sample.name)
+            role = Self.role(of: sample.name, in: families[index])
+            ownerCache = (nameGeneration, declarationGeneration, index, role)
+        }
+        switch role {
+        case .bucket:
             guard let le = sample.labels[label: "le"] else { throw fail("\(sample.name): histogram bucket without an le label") }
             guard ExpositionNumber.parse(le) != nil else { throw fail("\(sample.name): le=\"\(Sanitized.quote(le))\" is not a number") }
-        } else if family.type == .summary, sample.name.count == family.name.count,
-            let q = sample.labels[label: "quantile"], ExpositionNumber.parse(q) == nil
-        {
-            throw fail("\(sample.name): quantile=\"\(Sanitized.quote(q))\" is not a number")
+        case .quantile:
+            if let q = sample.labels[label: "quantile"], ExpositionNumber.parse(q) == nil {
+                throw fail("\(sample.name): quantile=\"\(Sanitized.quote(q))\" is not a number")
+            }
+        case .other:
+            break
         }
         families[index].samples.append(sample)
+    }
+
+    /// What a sample is to its family: a histogram bucket, a summary quantile, or anything else.
+    enum SampleRole {
+        case bucket, quantile, other
+    }
+
+    static func role(of sampleName: String, in family: MetricFamily) -> SampleRole {
+        let nameBytes = sampleName.utf8.count
+        let familyBytes = family.name.utf8.count
+        switch family.type {
+        case .histogram, .gaugehistogram:
+            return nameBytes == familyBytes + 7 && sampleName.hasSuffix("_bucket") && sampleName.hasPrefix(family.name) ? .bucket : .other
+        case .summary:
+            return nameBytes == familyBytes ? .quantile : .other
+        default:
+            return .other
+        }
     }
 
     mutating func owningFamily(of sampleName: String) throws(ExpositionParseError) -> Int {

@@ -21,8 +21,10 @@ public struct MetricFamily: Sendable, Hashable {
     /// `_total`, `heartbeats_missed_total` a gauge).
     public func owns(sampleName: String) -> Bool {
         if sampleName == name { return true }
-        guard sampleName.hasPrefix(name) else { return false }
-        let suffix = sampleName.dropFirst(name.count)
-        return type.sampleSuffixes.contains { $0 == suffix }
+        let sampleCount = sampleName.utf8.count
+        let familyCount = name.utf8.count
+        guard sampleCount > familyCount, type != .gauge, type != .untyped, sampleName.hasPrefix(name) else { return false }
+        let suffixCount = sampleCount - familyCount
+        return type.sampleSuffixes.contains { $0.utf8.count == suffixCount && sampleName.hasSuffix($0) }
     }
 }

@@ -29,6 +29,11 @@ public struct ReadyzAnswer: Sendable, Hashable, Codable {
     public var status: String?
     public var pid: Int?
 
+    enum CodingKeys: String, CodingKey {
+        case status, pid
+        case statusCode = "status_code"
+    }
+
     public init(statusCode: Int, status: String?, pid: Int?) {
         self.statusCode = statusCode
         self.status = status

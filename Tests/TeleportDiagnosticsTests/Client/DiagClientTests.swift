@@ -103,6 +103,10 @@ struct DiagClientTests {
                 Response(status: .ok, headers: [.contentType: "text/html"],
                     body: .init(byteBuffer: ByteBuffer(string: "<!DOCTYPE html><html><body>Welcome</body></html>\n")))
             }
+            router.get("/plain/metrics") { _, _ in
+                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                    body: .init(byteBuffer: ByteBuffer(string: "# TYPE up gauge\nup 1\n")))
+            }
             router.get("/huge/metrics") { _, _ in
                 Response(status: .ok, headers: [.contentType: "text/plain"], body: ResponseBody { writer in
                     let chunk = ByteBuffer(repeating: UInt8(ascii: "x"), count: 1 << 20)
@@ -124,6 +128,13 @@ struct DiagClientTests {
         #expect(html?.description.contains("line 1") == true)
         let huge = try await scrape("/huge", maxBody: 8 << 20)
         #expect(huge == .tooLarge(limitBytes: 8 << 20))
+        // A plain exporter (no /healthz, no /readyz) is not an error.
+        let plainClient = try client(.http(baseURL: "http://\(servers.address)/plain"))
+        let plain = try await plainClient.scrape().get()
+        #expect(plain.readyz == nil)
+        #expect(plain.healthy == nil)
+        #expect(plain.families.map(\.name) == ["up"])
+        await plainClient.shutdown()
         let missing = try await scrape("/nothing-here")
         #expect(missing == .httpStatus(code: 404, path: "/metrics"))
         #expect(missing?.description == "HTTP 404 on /metrics: is --diag-addr right?")

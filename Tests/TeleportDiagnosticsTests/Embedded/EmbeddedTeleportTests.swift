@@ -39,9 +39,10 @@ struct EmbeddedTeleportTests {
     @Test("An injected heartbeat failure walks /readyz through degraded -> recovering -> ok with the right codes")
     func injectedFailure() async throws {
         var configuration = EmbeddedTeleport.configuration()
-        configuration.heartbeatPeriod = .milliseconds(300)
-        configuration.retryPeriod = .milliseconds(100)
-        configuration.checkPeriod = .milliseconds(100)
+        // Each state lasts long enough (>= 700 ms) for a poll every 10 ms to see it on a busy machine.
+        configuration.heartbeatPeriod = .milliseconds(1000)
+        configuration.retryPeriod = .milliseconds(700)
+        configuration.checkPeriod = .milliseconds(300)
         let embedded = try await EmbeddedTeleport.start(configuration: configuration, logSink: quietSink, episodes: false)
         let client = try DiagClient(target: embedded.target)
         var codes: [Int] = []
