@@ -122,8 +122,10 @@ public final class DiagClient: Sendable {
             return .notHTTP(detail: text)
         }
         let lower = text.lowercased()
+        var isSocket = false
+        if case .socket = target { isSocket = true }
         if lower.contains("connection refused") || lower.contains("connectionrefused") || lower.contains("econnrefused")
-            || (lower.contains("no such file") && target != .http(baseURL: ""))
+            || (isSocket && lower.contains("no such file"))
         {
             return .refused(target: target.description)
         }
