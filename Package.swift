@@ -39,7 +39,10 @@ let package = Package(
             exclude: ["Metrics/metric-catalog.tsv"]
         ),
         // The UI model and views: pure functions from state to a grid of cells.
-        .target(name: "TeleportTopUI", dependencies: ["TeleportDiagnostics"]),
+        .target(
+            name: "TeleportTopUI",
+            dependencies: ["TeleportDiagnostics", .product(name: "Yams", package: "Yams")]
+        ),
         // ncursesw, wide-character build; used only by the executable's terminal layer.
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
         .executableTarget(

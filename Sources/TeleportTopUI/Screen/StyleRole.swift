@@ -12,4 +12,13 @@ public enum StyleRole: UInt8, Sendable, Hashable, CaseIterable {
     case stateStarting
     case stateUnreachable
     case error
+    /// Chart levels, lowest to highest: a theme's gradient spread over eight steps.
+    case chart0, chart1, chart2, chart3, chart4, chart5, chart6, chart7
+
+    /// The chart role for a level in 0...1.
+    public static func chart(level: Double) -> StyleRole {
+        let steps: [StyleRole] = [.chart0, .chart1, .chart2, .chart3, .chart4, .chart5, .chart6, .chart7]
+        guard level.isFinite else { return .chart0 }
+        return steps[min(7, max(0, Int(level * 8)))]
+    }
 }
