@@ -9,14 +9,19 @@ struct TeleportTop: AsyncParsableCommand {
         abstract: "A live dashboard for the diagnostics of a Teleport process.",
         discussion: """
             teleport-top reads a Teleport process's diag listener (/healthz, /readyz, /metrics, \
-            /debug/pprof) or its local debug socket. `serve` runs the diagnostics engine on its own, \
-            as a simulated Teleport process, so the tool can be tried anywhere.
+            /debug/pprof) or its local debug socket and shows it live. With no target it runs the \
+            diagnostics engine in-process as a simulated Teleport (labelled as such), so it runs \
+            anywhere. Keys: 1-9 and 0 tabs, Tab/Shift-Tab, arrows or hjkl, Enter, Esc, / filter, \
+            s sort, Space pause, +/- interval, T theme, x inject a failure (simulation), ? help, q quit.
             """,
         version: TeleportTopVersion.current,
         subcommands: [Serve.self, Snapshot.self, LogLevelCommand.self]
     )
 
+    @OptionGroup var target: TargetOptions
+    @OptionGroup var dashboard: DashboardOptions
+
     func run() async throws {
-        print(Self.helpMessage())
+        try await DashboardCommand.run(target: target, options: dashboard)
     }
 }

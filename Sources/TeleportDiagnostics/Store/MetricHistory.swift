@@ -244,7 +244,10 @@ public struct MetricHistory: Sendable {
         let n = min(count, available)
         guard n > 0 else { return [] }
         let values = series[id].values
-        let isCounter = series[id].type == .counter
+        let type = series[id].type
+        let name = series[id].key.name
+        let isCounter = type == .counter
+            || ((type == .histogram || type == .summary) && (name.hasSuffix("_count") || name.hasSuffix("_sum") || name.hasSuffix("_bucket")))
         var out: [Float] = []
         out.reserveCapacity(n)
         for i in (scrapeCount - n)..<scrapeCount {

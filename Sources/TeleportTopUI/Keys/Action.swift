@@ -1,0 +1,28 @@
+import Foundation
+import TeleportDiagnostics
+
+/// What a key (or a new snapshot, or the clock) asks the dashboard to do.
+public enum Action: Sendable, Hashable {
+    case selectTab(Tab)
+    case nextTab, previousTab
+    case up, down, pageUp, pageDown, top, bottom
+    case enter, back
+    case startFilter, filterInput(Character), filterBackspace, filterDone, filterCancel
+    case cycleSort
+    case togglePause
+    case faster, slower
+    case cycleTheme
+    case injectFailure
+    case toggleHelp
+    case captureProfile
+    case quit
+    case tick(Date)
+}
+
+/// Work the run loop does for the reducer, whose outcome comes back as actions or snapshots.
+public enum Effect: Sendable, Hashable {
+    case setInterval(Duration)
+    case injectFailure
+    case setTheme(String)
+    case quit
+}

@@ -1,0 +1,7 @@
+/// A key as the dashboard understands it, independent of the terminal library.
+public enum KeyCode: Sendable, Hashable {
+    case character(Character)
+    case up, down, left, right, pageUp, pageDown, home, end
+    case enter, escape, tab, backTab, backspace
+    case controlC
+}

@@ -1,0 +1,11 @@
+/// Where a key applies.
+public enum KeyContext: String, Sendable, Hashable, CaseIterable {
+    /// Every screen.
+    case global
+    /// Tables: section tabs and the raw browser.
+    case table
+    /// The histogram view.
+    case histogram
+    /// While typing a `/` filter.
+    case filter
+}

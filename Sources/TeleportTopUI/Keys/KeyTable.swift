@@ -1,0 +1,85 @@
+/// One table of keys drives dispatch, the hint bar and the `?` help: (key, action, help
+/// text, context).
+public struct KeyBinding: Sendable {
+    public var keys: [KeyCode]
+    /// How the key is written in the hint bar and help (`q`, `Tab`, `↑/k`).
+    public var label: String
+    public var action: Action
+    public var help: String
+    public var context: KeyContext
+    /// The one or two words shown in the hint bar; nil keeps the binding out of it.
+    public var hint: String?
+
+    public init(_ keys: [KeyCode], _ label: String, _ action: Action, _ help: String, _ context: KeyContext, hint: String? = nil) {
+        self.keys = keys
+        self.label = label
+        self.action = action
+        self.help = help
+        self.context = context
+        self.hint = hint
+    }
+}
+
+public enum KeyTable {
+    static func c(_ character: Character) -> KeyCode { .character(character) }
+
+    /// Every binding.
+    public static let bindings: [KeyBinding] = {
+        var table: [KeyBinding] = Tab.ordered.map { tab in
+            KeyBinding([c(tab.key)], String(tab.key), .selectTab(tab), "show \(tab.title)", .global)
+        }
+        table += [
+            KeyBinding([.tab, .right, c("l")], "Tab", .nextTab, "next tab", .global, hint: "tabs"),
+            KeyBinding([.backTab, .left, c("h")], "S-Tab", .previousTab, "previous tab", .global),
+            KeyBinding([.up, c("k")], "↑/k", .up, "move up", .table),
+            KeyBinding([.down, c("j")], "↓/j", .down, "move down", .table),
+            KeyBinding([.pageUp], "PgUp", .pageUp, "page up", .table),
+            KeyBinding([.pageDown], "PgDn", .pageDown, "page down", .table),
+            KeyBinding([.home, c("g")], "g", .top, "first row", .table),
+            KeyBinding([.end, c("G")], "G", .bottom, "last row", .table),
+            KeyBinding([.enter], "Enter", .enter, "expand a family / open a histogram", .table, hint: "open"),
+            KeyBinding([.escape], "Esc", .back, "back", .global),
+            KeyBinding([c("/")], "/", .startFilter, "filter by regular expression (! inverts)", .table, hint: "filter"),
+            KeyBinding([c("s")], "s", .cycleSort, "cycle sort: name, rate, value", .table, hint: "sort"),
+            KeyBinding([c(" ")], "Space", .togglePause, "pause the screen (data keeps coming)", .global, hint: "pause"),
+            KeyBinding([c("+"), c("=")], "+", .faster, "poll faster", .global, hint: "faster"),
+            KeyBinding([c("-")], "-", .slower, "poll slower", .global),
+            KeyBinding([c("T")], "T", .cycleTheme, "next theme", .global),
+            KeyBinding([c("x")], "x", .injectFailure, "inject a heartbeat failure (embedded only)", .global, hint: "fail"),
+            KeyBinding([c("?")], "?", .toggleHelp, "help", .global, hint: "help"),
+            KeyBinding([c("q"), .controlC], "q", .quit, "quit", .global, hint: "quit"),
+            KeyBinding([.enter], "Enter", .filterDone, "keep the filter", .filter, hint: "keep"),
+            KeyBinding([.escape], "Esc", .filterCancel, "clear the filter", .filter, hint: "clear"),
+            KeyBinding([.backspace], "Bksp", .filterBackspace, "delete a character", .filter),
+            KeyBinding([.escape], "Esc", .back, "back to the table", .histogram, hint: "back"),
+        ]
+        return table
+    }()
+
+    /// The action for a key in a context (the context's own bindings first, then global ones).
+    public static func action(for key: KeyCode, in context: KeyContext) -> Action? {
+        if context == .filter {
+            if let binding = bindings.first(where: { $0.context == .filter && $0.keys.contains(key) }) { return binding.action }
+            if case .character(let character) = key { return .filterInput(character) }
+            if key == .controlC { return .quit }
+            return nil
+        }
+        let contexts: [KeyContext] = context == .global ? [.global, .table] : [context, .global, .table]
+        for candidate in contexts {
+            if let binding = bindings.first(where: { $0.context == candidate && $0.keys.contains(key) }) { return binding.action }
+        }
+        return nil
+    }
+
+    /// The bindings that apply in a context, for the help screen.
+    public static func help(for context: KeyContext) -> [KeyBinding] {
+        let wanted: Set<KeyContext> = context == .filter ? [.filter] : [context, .global, .table]
+        return bindings.filter { wanted.contains($0.context) }
+    }
+
+    /// The hint bar's bindings for a context.
+    public static func hints(for context: KeyContext) -> [KeyBinding] {
+        let wanted: Set<KeyContext> = context == .filter ? [.filter] : [context, .global, .table]
+        return bindings.filter { $0.hint != nil && wanted.contains($0.context) }
+    }
+}

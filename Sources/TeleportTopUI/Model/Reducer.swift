@@ -1,0 +1,124 @@
+import Foundation
+import TeleportDiagnostics
+
+/// The pure heart of the dashboard: (state, action) -> new state + effects for the run loop.
+public enum Reducer {
+    /// The polling intervals `+` and `-` step through.
+    public static let intervals: [Duration] = [.milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10), .seconds(30), .seconds(60)]
+
+    /// Rows a page moves.
+    public static let pageRows = 10
+
+    /// A new snapshot arrived: shown at once unless paused.
+    public static func receive(_ state: inout DashboardState, _ snapshot: MetricsSnapshot) {
+        state.latest = snapshot
+        if !state.paused { state.snapshot = snapshot }
+    }
+
+    /// The key context of the current screen.
+    public static func context(_ state: DashboardState) -> KeyContext {
+        if state.editingFilter { return .filter }
+        if state.histogram != nil { return .histogram }
+        switch state.tab {
+        case .overview, .spans, .profiles: return .global
+        default: return .table
+        }
+    }
+
+    public static func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect] {
+        state.message = nil
+        switch action {
+        case .tick(let now):
+            state.now = now
+        case .selectTab(let tab):
+            state.tab = tab
+            state.histogram = nil
+            state.showHelp = false
+        case .nextTab:
+            state.tab = state.tab.next
+            state.histogram = nil
+        case .previousTab:
+            state.tab = state.tab.previous
+            state.histogram = nil
+        case .up: move(&state, by: -1)
+        case .down: move(&state, by: 1)
+        case .pageUp: move(&state, by: -pageRows)
+        case .pageDown: move(&state, by: pageRows)
+        case .top: move(&state, by: -Int.max / 2)
+        case .bottom: move(&state, by: Int.max / 2)
+        case .enter: enter(&state)
+        case .back:
+            if state.showHelp { state.showHelp = false } else if state.histogram != nil { state.histogram = nil } else if !state.filter.isEmpty {
+                state.filter = ""
+            }
+        case .startFilter:
+            guard context(state) == .table else { break }
+            state.editingFilter = true
+        case .filterInput(let character):
+            state.filter.append(character)
+            state.selection[state.tab] = 0
+        case .filterBackspace:
+            if !state.filter.isEmpty { state.filter.removeLast() }
+        case .filterDone:
+            state.editingFilter = false
+        case .filterCancel:
+            state.editingFilter = false
+            state.filter = ""
+        case .cycleSort:
+            state.sort = state.sort.next
+            state.message = "sorted by \(state.sort.rawValue)"
+        case .togglePause:
+            state.paused.toggle()
+            if !state.paused { state.snapshot = state.latest }
+        case .faster, .slower:
+            let current = state.latest.interval
+            let index = intervals.firstIndex { $0 >= current } ?? intervals.count - 1
+            let next = intervals[max(0, min(intervals.count - 1, index + (action == .faster ? -1 : 1)))]
+            state.message = "polling every \(DurationText.format(next))"
+            return next == current ? [] : [.setInterval(next)]
+        case .cycleTheme:
+            return [.setTheme(state.themeName)]
+        case .injectFailure:
+            guard state.isEmbedded else {
+                state.message = "x injects failures into the embedded simulation only"
+                return []
+            }
+            state.message = "heartbeat failure injected"
+            return [.injectFailure]
+        case .toggleHelp:
+            state.showHelp.toggle()
+        case .captureProfile:
+            state.message = "profile capture comes with the profiling issue"
+        case .quit:
+            state.quit = true
+            return [.quit]
+        }
+        return []
+    }
+
+    static func move(_ state: inout DashboardState, by delta: Int) {
+        let count = TableRows.rows(state).count
+        guard count > 0 else { return }
+        let current = state.selection[state.tab] ?? 0
+        state.selection[state.tab] = max(0, min(count - 1, current.addingReportingOverflow(delta).partialValue))
+    }
+
+    static func enter(_ state: inout DashboardState) {
+        let rows = TableRows.rows(state)
+        guard state.selectedRow < rows.count else { return }
+        switch rows[state.selectedRow] {
+        case .family(let index):
+            let family = state.snapshot.families[index]
+            guard state.tab != .raw else {
+                if let first = family.histograms.first { state.histogram = HistogramSelection(family: family.name, labels: first.labels) }
+                return
+            }
+            if state.expanded.contains(family.name) { state.expanded.remove(family.name) } else { state.expanded.insert(family.name) }
+        case .histogram(let family, let histogram):
+            let f = state.snapshot.families[family]
+            state.histogram = HistogramSelection(family: f.name, labels: f.histograms[histogram].labels)
+        case .series:
+            break
+        }
+    }
+}

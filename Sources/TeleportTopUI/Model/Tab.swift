@@ -1,0 +1,58 @@
+import TeleportDiagnostics
+
+/// The dashboard's tabs, in key order: `1` Overview ... `9` Profiles, `0` Raw.
+public enum Tab: Int, Sendable, Hashable, CaseIterable {
+    case overview = 1, auth, proxy, ssh, kubernetes, database, runtime, spans, profiles
+    case raw = 0
+
+    /// Tabs in the order Tab cycles through them.
+    public static let ordered: [Tab] = [.overview, .auth, .proxy, .ssh, .kubernetes, .database, .runtime, .spans, .profiles, .raw]
+
+    public var title: String {
+        switch self {
+        case .overview: return "Overview"
+        case .auth: return "Auth & backends"
+        case .proxy: return "Proxy"
+        case .ssh: return "SSH & sessions"
+        case .kubernetes: return "Kubernetes"
+        case .database: return "Database"
+        case .runtime: return "Runtime"
+        case .spans: return "Spans"
+        case .profiles: return "Profiles"
+        case .raw: return "Raw"
+        }
+    }
+
+    /// A short title for narrow terminals.
+    public var shortTitle: String {
+        switch self {
+        case .auth: return "Auth"
+        case .ssh: return "SSH"
+        case .kubernetes: return "Kube"
+        case .database: return "DB"
+        default: return title
+        }
+    }
+
+    /// The key that selects the tab.
+    public var key: Character { Character(String(rawValue)) }
+
+    /// The metric group a section tab shows.
+    public var group: MetricGroup? {
+        switch self {
+        case .auth: return .authBackends
+        case .proxy: return .proxy
+        case .ssh: return .ssh
+        case .kubernetes: return .kubernetes
+        case .database: return .database
+        case .runtime: return .runtime
+        default: return nil
+        }
+    }
+
+    public var next: Tab { Tab.ordered[(Tab.ordered.firstIndex(of: self)! + 1) % Tab.ordered.count] }
+    public var previous: Tab {
+        let i = Tab.ordered.firstIndex(of: self)!
+        return Tab.ordered[(i + Tab.ordered.count - 1) % Tab.ordered.count]
+    }
+}

@@ -1,0 +1,34 @@
+/// The whole screen for a state: header, tab bar, the current view, hint bar. A pure
+/// function of its inputs, so every screen has golden tests.
+public enum DashboardView {
+    public static let minimumWidth = 60
+    public static let minimumHeight = 16
+
+    public static func render(_ state: DashboardState, width: Int, height: Int, symbols: Symbols = .block) -> Screen {
+        var screen = Screen(width: width, height: height)
+        guard width >= minimumWidth, height >= minimumHeight else {
+            let lines = ["terminal too small", "\(width)x\(height), needs \(minimumWidth)x\(minimumHeight)", "q quits"]
+            for (i, line) in lines.enumerated() {
+                screen.put(line, x: max(0, (width - line.count) / 2), y: max(0, height / 2 - 1) + i, role: i == 0 ? .error : .dim)
+            }
+            return screen
+        }
+        HeaderView.draw(state, into: &screen)
+        TabBarView.draw(state, into: &screen, y: 2)
+        let top = 3
+        let bottom = height - 1
+        if state.showHelp {
+            HelpView.draw(state, into: &screen, top: top, bottom: bottom)
+        } else if let histogram = state.histogram {
+            HistogramView.draw(state, histogram, into: &screen, top: top, bottom: bottom, symbols: symbols)
+        } else {
+            switch state.tab {
+            case .overview: OverviewView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
+            case .spans, .profiles: ComingView.draw(state, into: &screen, top: top)
+            default: TableView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
+            }
+        }
+        HintBarView.draw(state, into: &screen, y: height - 1)
+        return screen
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import TeleportDiagnostics
+
+/// The two header rows on every screen: the target, its state as a badge with the /readyz
+/// text, version, uptime and pid; then the scrape's age, duration and interval, or, while the
+/// target is down, the classified error and the retry countdown (the data shown is stale).
+public enum HeaderView {
+    public static func draw(_ state: DashboardState, into screen: inout Screen) {
+        let snapshot = state.snapshot
+        screen.fill(row: 0, role: .header)
+        var x = screen.write(" teleport-top ", x: 0, y: 0, role: .header)
+        x = screen.write(state.isEmbedded ? "simulated · " : "", x: x, y: 0, role: .header)
+        x = screen.write(snapshot.target, x: x, y: 0, role: .header, maxWidth: max(10, screen.width / 3)) + 1
+        let badge = " \(snapshot.state.label) "
+        x = screen.write(badge, x: x, y: 0, role: snapshot.state.role) + 1
+        var facts: [String] = []
+        if let build = snapshot.build {
+            facts.append("v\(build.version)" + (build.gitref.isEmpty || build.gitref == "simulated" || screen.width < 120 ? "" : " (\(build.gitref))"))
+        }
+        if let start = snapshot.processStart { facts.append("up \(Format.duration(state.now.timeIntervalSince(start)))") }
+        if let pid = snapshot.pid { facts.append("pid \(pid)") }
+        var right = facts.joined(separator: "  ") + " "
+        if let status = snapshot.readyz?.status, snapshot.state != .unreachable {
+            // The readyz text gets what the facts leave; the facts give way first when narrow.
+            while !facts.isEmpty, x + 12 + right.count > screen.width {
+                facts.removeLast()
+                right = facts.isEmpty ? "" : facts.joined(separator: "  ") + " "
+            }
+            screen.write(status == "ok" ? "ready" : status, x: x, y: 0, role: .header, maxWidth: max(0, screen.width - x - right.count - 1))
+        } else {
+            while !facts.isEmpty, x + right.count > screen.width {
+                facts.removeLast()
+                right = facts.isEmpty ? "" : facts.joined(separator: "  ") + " "
+            }
+        }
+        if !right.isEmpty { screen.writeRight(right, right: screen.width, y: 0, role: .header) }
+
+        screen.fill(row: 1, role: .dim)
+        if let failure = snapshot.lastFailure {
+            // The badge already says UNREACHABLE: the countdown and staleness first, so a
+            // narrow terminal still shows them, then the classified error.
+            var x = 1
+            if let retry = failure.retryAt {
+                x = screen.write("retry in \(max(0, Int(retry.timeIntervalSince(state.now).rounded(.up))))s · ", x: x, y: 1, role: .error)
+            }
+            if let last = snapshot.lastScrape {
+                x = screen.write("stale data from \(Format.duration(state.now.timeIntervalSince(last.time))) ago · ", x: x, y: 1, role: .dim)
+            }
+            screen.write(failure.error.description, x: x, y: 1, role: .error)
+        } else if let last = snapshot.lastScrape {
+            let age = max(0, state.now.timeIntervalSince(last.time))
+            screen.write(" scraped \(Format.number((age * 10).rounded() / 10))s ago in \(Format.seconds(last.duration.seconds)) · \(Format.bytes(Double(last.bytes))) · \(last.series) series · every \(DurationText.format(snapshot.interval))",
+                x: 0, y: 1, role: .dim)
+        } else {
+            screen.write(" waiting for the first scrape…", x: 0, y: 1, role: .dim)
+        }
+        if state.paused { screen.writeRight(" PAUSED ", right: screen.width, y: 1, role: .selection) }
+    }
+}

@@ -1,0 +1,15 @@
+import TeleportDiagnostics
+
+extension ObservedState {
+    /// The style role of the state's badge and timeline cells.
+    public var role: StyleRole {
+        switch self {
+        case .ok: return .stateOK
+        case .recovering: return .stateRecovering
+        case .degraded: return .stateDegraded
+        case .starting: return .stateStarting
+        case .unreachable: return .stateUnreachable
+        case .unknown: return .dim
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import TeleportDiagnostics
+
+/// Section tabs (2-7) and the raw browser (0): one row per family (name, type, value or
+/// rate with unit, sparkline), expandable into series; the raw browser adds HELP and lists
+/// every series. The selected row is highlighted and kept in view.
+public enum TableView {
+    public static func draw(_ state: DashboardState, into screen: inout Screen, top: Int, bottom: Int, symbols: Symbols) {
+        let snapshot = state.snapshot
+        let rows = TableRows.rows(state)
+        let isRaw = state.tab == .raw
+        var y = top
+        let title = isRaw ? "every family (\(snapshot.families.count)), HELP and series" : "\(state.tab.title): \(rows.filter { if case .family = $0 { return true } else { return false } }.count) families"
+        var x = screen.write(" \(title)", x: 0, y: y, role: .accent)
+        x = screen.write("  sort: \(state.sort.rawValue)", x: x, y: y, role: .dim)
+        if !state.filter.isEmpty { screen.write("  filter: /\(state.filter)", x: x, y: y, role: .accent) }
+        y += 1
+        guard !rows.isEmpty else {
+            let hint = snapshot.families.isEmpty ? "no metrics yet" : state.filter.isEmpty ? "this target exposes no family of this section" : "nothing matches the filter"
+            screen.write("  \(hint)", x: 0, y: y, role: .dim)
+            return
+        }
+        let visible = max(1, bottom - y)
+        let selected = min(state.selectedRow, rows.count - 1)
+        let first = max(0, min(selected - visible / 2, rows.count - visible))
+        let sparkWidth = screen.width >= 100 ? 20 : screen.width >= 70 ? 10 : 0
+        let valueWidth = 22
+        let nameWidth = max(10, screen.width - valueWidth - sparkWidth - 12)
+        for (offset, row) in rows[first..<min(rows.count, first + visible)].enumerated() {
+            let isSelected = first + offset == selected
+            draw(row, snapshot: snapshot, isRaw: isRaw, expanded: state.expanded, into: &screen, y: y,
+                nameWidth: nameWidth, valueWidth: valueWidth, sparkWidth: sparkWidth, symbols: symbols)
+            if isSelected { screen.fill(row: y, role: .selection) }
+            y += 1
+        }
+        if rows.count > visible {
+            screen.writeRight(" \(selected + 1)/\(rows.count) ", right: screen.width, y: top, role: .dim)
+        }
+    }
+
+    static func draw(_ row: TableRow, snapshot: MetricsSnapshot, isRaw: Bool, expanded: Set<String>, into screen: inout Screen, y: Int,
+        nameWidth: Int, valueWidth: Int, sparkWidth: Int, symbols: Symbols)
+    {
+        let typeX = nameWidth + 2
+        let valueRight = typeX + 10 + valueWidth
+        switch row {
+        case .family(let index):
+            let family = snapshot.families[index]
+            let marker = isRaw ? " " : expanded.contains(family.name) ? "▾" : "▸"
+            screen.write("\(marker) \(family.name)", x: 0, y: y, role: .text, maxWidth: nameWidth)
+            screen.write(family.type.rawValue, x: typeX, y: y, role: .dim, maxWidth: 10)
+            screen.writeRight(familyValue(family), right: valueRight, y: y)
+            if isRaw, let help = family.help {
+                screen.write(help, x: valueRight + 2, y: y, role: .dim, maxWidth: max(0, screen.width - valueRight - 2))
+            } else if sparkWidth > 0 {
+                Sparkline.draw(FamilyFigures.spark(family), into: &screen, x: valueRight + 2, y: y, width: sparkWidth, symbols: symbols)
+            }
+        case .series(let familyIndex, let seriesIndex):
+            let family = snapshot.families[familyIndex]
+            let series = family.series[seriesIndex]
+            let labels = series.key.labels.map { "\($0.name)=\"\($0.value)\"" }.joined(separator: ",")
+            let suffix = series.key.name.dropFirst(family.name.count)
+            screen.write("    \(suffix){\(labels)}", x: 0, y: y, role: .dim, maxWidth: nameWidth + 8)
+            var value = Format.number(series.value)
+            if let rate = series.rate { value += "  \(Format.number(rate))/s" }
+            screen.writeRight(value, right: valueRight, y: y)
+            if sparkWidth > 0 { Sparkline.draw(series.spark, into: &screen, x: valueRight + 2, y: y, width: sparkWidth, symbols: symbols) }
+        case .histogram(let familyIndex, let histogramIndex):
+            let histogram = snapshot.families[familyIndex].histograms[histogramIndex]
+            let labels = histogram.labels.map { "\($0.name)=\"\($0.value)\"" }.joined(separator: ",")
+            screen.write("    {\(labels)}", x: 0, y: y, role: .dim, maxWidth: nameWidth)
+            screen.writeRight(quantiles(histogram.windows[.oneMinute] ?? histogram.windows[.lastInterval]), right: valueRight + sparkWidth + 2, y: y)
+        }
+    }
+
+    /// A family's headline figure: the summed rate for counters and histograms, else the total.
+    static func familyValue(_ family: FamilySnapshot) -> String {
+        if let rate = FamilyFigures.rate(family) { return Format.number(rate) + "/s" }
+        if family.type == .counter || family.type == .histogram { return Format.number(FamilyFigures.total(family)) }
+        if family.series.count == 1, let value = family.series.first?.value { return Unit.format(value, name: family.name) }
+        return Format.number(FamilyFigures.total(family)) + (family.series.count > 1 ? " Σ\(family.series.count)" : "")
+    }
+
+    static func quantiles(_ window: WindowQuantiles?) -> String {
+        guard let window, window.observations > 0 else { return "no observations in 1m" }
+        func q(_ estimate: QuantileEstimate?) -> String { estimate.map { ($0.atLeast ? "≥" : "") + Format.seconds($0.value) } ?? "-" }
+        return "p50 \(q(window.p50))  p90 \(q(window.p90))  p99 \(q(window.p99))"
+    }
+}
+
+/// Units from names: `_bytes` as sizes, `_seconds` as durations, else plain numbers.
+public enum Unit {
+    public static func format(_ value: Double, name: String) -> String {
+        if name.hasSuffix("_bytes") { return Format.bytes(value) }
+        if name.hasSuffix("_seconds") && !name.contains("start_time") { return Format.seconds(value) }
+        return Format.number(value)
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import TeleportDiagnostics
+import TeleportTopUI
+
+/// The one event loop of the dashboard, on its own thread (hence `@unchecked Sendable`: only
+/// that thread touches it): read a key (at most ~33 ms),
+/// fold keys and new snapshots into the state, run effects, and repaint only when something
+/// changed. Input is never blocked by a scrape: scrapes happen on other threads.
+final class DashboardLoop: @unchecked Sendable {
+    struct Settings {
+        var symbols: Symbols
+        var themeName: String
+        var environment: [String: String]
+        var logPath: String?
+    }
+
+    let mailbox: SnapshotMailbox
+    let settings: Settings
+    let onEffect: (Effect) -> Void
+    private(set) var state: DashboardState
+
+    init(initial: DashboardState, mailbox: SnapshotMailbox, settings: Settings, onEffect: @escaping (Effect) -> Void) {
+        self.state = initial
+        self.mailbox = mailbox
+        self.settings = settings
+        self.onEffect = onEffect
+    }
+
+    /// Runs until the user quits; the terminal is restored whatever happens.
+    func run() throws {
+        var theme = try ThemeLoader.resolve(settings.themeName, environment: settings.environment)
+        state.themeName = theme.name
+        let terminal = Terminal(theme: theme, logPath: settings.logPath)
+        defer { terminal.restore() }
+        var dirty = true
+        var lastTick = Date()
+        while !state.quit {
+            if dirty {
+                terminal.paint(DashboardView.render(state, width: terminal.width, height: terminal.height, symbols: settings.symbols))
+                dirty = false
+            }
+            if let input = terminal.readKey(timeout: 33) {
+                dirty = true
+                switch input {
+                case .resize:
+                    break
+                case .wheelUp: _ = Reducer.reduce(&state, .up)
+                case .wheelDown: _ = Reducer.reduce(&state, .down)
+                case .click(let x, let y):
+                    if y == 2, let tab = TabBarView.tab(atColumn: x, state: state, width: terminal.width) {
+                        _ = Reducer.reduce(&state, .selectTab(tab))
+                    }
+                case .key(let key):
+                    guard let action = KeyTable.action(for: key, in: Reducer.context(state)) else { continue }
+                    for effect in Reducer.reduce(&state, action) {
+                        if case .setTheme(let current) = effect, settings.environment["NO_COLOR"]?.isEmpty ?? true {
+                            let name = ThemeLoader.cycled(after: current)
+                            if let next = ThemeLoader.builtin(name) {
+                                theme = next
+                                state.themeName = name
+                                terminal.apply(next)
+                                state.message = "theme \(name)"
+                            }
+                        } else {
+                            onEffect(effect)
+                        }
+                    }
+                }
+            }
+            if let snapshot = mailbox.take() {
+                Reducer.receive(&state, snapshot)
+                dirty = true
+            }
+            let now = Date()
+            if now.timeIntervalSince(lastTick) >= 1 {
+                _ = Reducer.reduce(&state, .tick(now))
+                lastTick = now
+                dirty = true
+            }
+        }
+    }
+}

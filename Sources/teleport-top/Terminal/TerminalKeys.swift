@@ -1,0 +1,36 @@
+@preconcurrency import CNcursesw
+import TeleportTopUI
+
+/// ncurses key codes and characters to the dashboard's keys.
+enum TerminalKeys {
+    static func key(forCode code: Int32) -> KeyCode? {
+        switch code {
+        case KEY_UP: return .up
+        case KEY_DOWN: return .down
+        case KEY_LEFT: return .left
+        case KEY_RIGHT: return .right
+        case KEY_PPAGE: return .pageUp
+        case KEY_NPAGE: return .pageDown
+        case KEY_HOME: return .home
+        case KEY_END: return .end
+        case KEY_ENTER: return .enter
+        case KEY_BTAB: return .backTab
+        case KEY_BACKSPACE: return .backspace
+        default: return nil
+        }
+    }
+
+    static func key(forCharacter value: UInt32) -> KeyCode? {
+        switch value {
+        case 3: return .controlC
+        case 9: return .tab
+        case 10, 13: return .enter
+        case 27: return .escape
+        case 8, 127: return .backspace
+        case 0..<32: return nil
+        default:
+            guard let scalar = Unicode.Scalar(value) else { return nil }
+            return .character(Character(scalar))
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+
+@testable import TeleportDiagnostics
+
+/// The dashboard as a person sees it: run under tmux (own socket, UTF-8, tmux-256color),
+/// keys sent with send-keys, the screen read with capture-pane, conditions polled with deadlines.
+@Suite("Dashboard under tmux", .serialized, .enabled(if: Prerequisites.required(Prerequisites.which("tmux") != nil)))
+struct DashboardTmuxTests {
+    let binary = Paths.teleportTopBinary.path
+
+    final class Session {
+        let socket = "tt-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let tmux = Prerequisites.which("tmux") ?? "/usr/bin/tmux"
+
+        init(width: Int = 160, height: Int = 48, environment: [String: String] = [:]) throws {
+            var env = ["LANG=C.UTF-8", "TERM=tmux-256color"]
+            env += environment.map { "\($0.key)=\($0.value)" }
+            _ = try run(tmux, ["-L", socket, "-f", "/dev/null", "-u", "new-session", "-d", "-x", "\(width)", "-y", "\(height)",
+                "env", "-i", "PATH=/usr/bin:/bin", "HOME=/tmp"] + env + ["bash", "--norc", "--noprofile"])
+            _ = try run(tmux, ["-L", socket, "set-option", "-g", "status", "off"])
+        }
+
+        func send(_ keys: String...) throws { _ = try run(tmux, ["-L", socket, "send-keys"] + keys) }
+        func type(_ line: String) throws { _ = try run(tmux, ["-L", socket, "send-keys", "-l", line]); try send("Enter") }
+        func capture(escapes: Bool = false) throws -> String {
+            try run(tmux, ["-L", socket, "capture-pane", "-p"] + (escapes ? ["-e"] : []) + ["-t", "0"]).stdout
+        }
+        func resize(_ w: Int, _ h: Int) throws { _ = try run(tmux, ["-L", socket, "resize-window", "-x", "\(w)", "-y", "\(h)"]) }
+
+        func wait(for text: String, timeout: Duration = .seconds(30)) async throws -> String {
+            let deadline = ContinuousClock.now + timeout
+            var screen = ""
+            while ContinuousClock.now < deadline {
+                screen = try capture()
+                if screen.contains(text) { return screen }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            Issue.record("timed out waiting for \"\(text)\"; the screen was:\n\(screen)")
+            return screen
+        }
+
+        deinit { _ = try? run(tmux, ["-L", socket, "kill-server"]) }
+    }
+
+    func startServe() async throws -> (ChildProcess, String) {
+        let data = Paths.temporaryDirectory("tmux")
+        let serve = try ChildProcess(binary, ["serve", "--diag-addr", "127.0.0.1:0", "--data-dir", data.path, "--heartbeat", "1s"])
+        let line = try await serve.waitForLine(inStderr: true) { $0.contains("diag listener started") }
+        return (serve, String(try #require(line.split(separator: " ").first { $0.hasPrefix("addr=") }).dropFirst(5)))
+    }
+
+    @Test("Against teleport-top serve: state badge, a rate, tabs, help, quit with the terminal intact")
+    func againstServe() async throws {
+        let (serve, addr) = try await startServe()
+        let session = try Session()
+        try session.type("\(binary) --diag-addr \(addr) --interval 500ms --log-file /tmp/tt-tmux.log")
+        var screen = try await session.wait(for: " OK ")
+        #expect(screen.contains("teleport-top"))
+        #expect(screen.contains(addr))
+        #expect(screen.contains("Busiest rates"))
+        screen = try await session.wait(for: "/s")
+        try session.send("2")
+        screen = try await session.wait(for: "backend_requests")
+        #expect(screen.contains("Auth & backends"))
+        #expect(screen.range(of: #"\d+(\.\d+)?/s"#, options: .regularExpression) != nil)
+        try session.send("?")
+        screen = try await session.wait(for: "Keys (")
+        #expect(screen.contains("poll faster"))
+        try session.send("Escape")
+        try session.send("0")
+        screen = try await session.wait(for: "every family")
+        try session.send("q")
+        _ = try await session.wait(for: "$ ")
+        try session.type("stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$'")
+        screen = try await session.wait(for: "icanon")
+        #expect(screen.contains("\nicanon") || screen.contains("icanon\n"))
+        #expect(!screen.contains("-icanon"))
+        #expect(!screen.contains("-echo\n"))
+        await serve.stop()
+    }
+
+    @Test("Colours: the badge's escape sequence differs between themes; NO_COLOR has none")
+    func colours() async throws {
+        let (serve, addr) = try await startServe()
+        var badges: [String] = []
+        for theme in ["default", "high-contrast"] {
+            let session = try Session(width: 100, height: 30)
+            try session.type("\(binary) --diag-addr \(addr) --theme \(theme) --log-file /tmp/tt-tmux.log")
+            _ = try await session.wait(for: " OK ")
+            let colored = try session.capture(escapes: true)
+            let line = colored.split(separator: "\n").first { $0.contains(" OK ") } ?? ""
+            let before = line.components(separatedBy: " OK ").first ?? ""
+            badges.append(String(before.suffix(40)))
+            #expect(colored.contains("\u{1b}["))
+            try session.send("q")
+        }
+        #expect(badges[0] != badges[1], "\(badges)")
+        let plain = try Session(width: 100, height: 30, environment: ["NO_COLOR": "1"])
+        try plain.type("\(binary) --diag-addr \(addr) --log-file /tmp/tt-tmux.log")
+        _ = try await plain.wait(for: " OK ")
+        let captured = try plain.capture(escapes: true)
+        #expect(captured.range(of: #"\u{1b}\[[0-9;]*(3[0-9]|4[0-9]|38;|48;)"#, options: .regularExpression) == nil)
+        try plain.send("q")
+        await serve.stop()
+    }
+
+    @Test("Hostile label and HELP text shows escaped; resizing never crashes", .enabled(if: Prerequisites.required(Prerequisites.go)))
+    func hostileAndResize() async throws {
+        let fixture = try await GoFixture.start(["-hostile"])
+        let session = try Session(width: 160, height: 48)
+        try session.type("\(binary) --diag-addr \(fixture.baseURL) --log-file /tmp/tt-tmux.log")
+        _ = try await session.wait(for: " OK ")
+        try session.send("0")
+        try session.send("/")
+        try session.send("-l", "fixture_hostile")
+        try session.send("Enter")
+        let screen = try await session.wait(for: "fixture_hostile")
+        #expect(screen.contains("\\e[31m"))
+        #expect(!screen.contains("\u{1b}"))
+        for (w, h) in [(100, 30), (60, 16), (40, 12), (200, 60), (80, 24), (123, 37), (160, 48)] {
+            try session.resize(w, h)
+            try await Task.sleep(for: .milliseconds(150))
+        }
+        let after = try await session.wait(for: "fixture_hostile")
+        #expect(after.contains("teleport-top"))
+        try session.send("q")
+        _ = try await session.wait(for: "$ ")
+        await fixture.stop()
+    }
+
+    @Test("Without a terminal the dashboard refuses with one line pointing at snapshot")
+    func notATerminal() throws {
+        let result = try run(binary, ["--embedded"])
+        #expect(result.status != 0)
+        #expect(result.stderr == "teleport-top: the dashboard needs a terminal; for text or JSON use `teleport-top snapshot`\n")
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+
+@testable import TeleportDiagnostics
+@testable import TeleportTopUI
+
+@Suite("Dashboard screens (goldens)", .serialized)
+struct DashboardScreenTests {
+    static let sizes = [(80, 24), (160, 48)]
+
+    @Test("Overview: header, state timeline with the degraded episode, cluster/process/runtime boxes")
+    func overview() async throws {
+        let snapshot = await Fixtures.snapshot()
+        for (w, h) in Self.sizes {
+            let screen = DashboardView.render(Fixtures.state(snapshot), width: w, height: h)
+            Golden.check(screen, "overview-\(w)x\(h)")
+            #expect(screen.text.contains(" OK "))
+            #expect(screen.text.contains("v17.2.1"))
+            #expect(screen.text.contains("pid 4242"))
+        }
+    }
+
+    @Test("Section tab: families with rates, one expanded into its series, one histogram's quantiles")
+    func authTab() async throws {
+        let snapshot = await Fixtures.snapshot()
+        var state = Fixtures.state(snapshot, tab: .auth)
+        state.expanded = ["backend_requests", "backend_read_seconds"]
+        for (w, h) in Self.sizes {
+            let screen = DashboardView.render(state, width: w, height: h)
+            Golden.check(screen, "auth-\(w)x\(h)")
+            #expect(screen.text.contains("backend_requests"))
+        }
+    }
+
+    @Test("Raw browser: every family with HELP, filtered by a regular expression")
+    func raw() async throws {
+        let snapshot = await Fixtures.snapshot()
+        var state = Fixtures.state(snapshot, tab: .raw)
+        for (w, h) in Self.sizes {
+            Golden.check(DashboardView.render(state, width: w, height: h), "raw-\(w)x\(h)")
+        }
+        state.filter = "^teleport_kubernetes_server"
+        let filtered = DashboardView.render(state, width: 160, height: 48)
+        Golden.check(filtered, "raw-filtered-160x48")
+        #expect(!filtered.text.contains("backend_requests"))
+        state.filter = "!^(teleport_|backend_|proxy_|grpc_|auth_|audit_|watcher_)"
+        #expect(!DashboardView.render(state, width: 160, height: 48).text.contains("teleport_kubernetes"))
+    }
+
+    @Test("Histogram view: windows, quantiles, bucket bars")
+    func histogram() async throws {
+        let snapshot = await Fixtures.snapshot()
+        var state = Fixtures.state(snapshot, tab: .auth)
+        let family = try #require(snapshot.family("backend_read_seconds"))
+        state.histogram = HistogramSelection(family: family.name, labels: family.histograms[0].labels)
+        for (w, h) in Self.sizes {
+            let screen = DashboardView.render(state, width: w, height: h)
+            Golden.check(screen, "histogram-\(w)x\(h)")
+            #expect(screen.text.contains("p99"))
+        }
+    }
+
+    @Test("Help lists every key of the context; Spans and Profiles say they are coming")
+    func helpAndComing() async throws {
+        let snapshot = await Fixtures.snapshot()
+        var state = Fixtures.state(snapshot, tab: .auth)
+        state.showHelp = true
+        let help = DashboardView.render(state, width: 80, height: 24)
+        Golden.check(help, "help-80x24")
+        for binding in KeyTable.help(for: .table).prefix(18) { #expect(help.text.contains(binding.help), "\(binding.help)") }
+        state.showHelp = false
+        state.tab = .spans
+        Golden.check(DashboardView.render(state, width: 80, height: 24), "spans-coming-80x24")
+    }
+
+    @Test("Unreachable: the classified error, the retry countdown, the last data marked stale")
+    func unreachable() async throws {
+        let snapshot = await Fixtures.snapshot(failLast: true)
+        let screen = DashboardView.render(Fixtures.state(snapshot), width: 80, height: 24)
+        Golden.check(screen, "unreachable-80x24")
+        #expect(screen.text.contains("UNREACHABLE"))
+        #expect(screen.text.contains("connection refused"))
+        #expect(screen.text.contains("stale"))
+    }
+
+    @Test("A 40x12 terminal says it is too small")
+    func tooSmall() async throws {
+        let screen = DashboardView.render(Fixtures.state(await Fixtures.snapshot()), width: 40, height: 12)
+        Golden.check(screen, "too-small-40x12")
+        #expect(screen.text.contains("terminal too small"))
+    }
+}
+
+@Suite("Reducer and keys")
+struct ReducerTests {
+    @Test("Keys map through one table; tabs, movement, expansion, histogram, back")
+    func navigation() async throws {
+        let snapshot = await Fixtures.snapshot()
+        var state = Fixtures.state(snapshot)
+        func press(_ key: KeyCode) -> [Effect] {
+            guard let action = KeyTable.action(for: key, in: Reducer.context(state)) else { return [] }
+            return Reducer.reduce(&state, action)
+        }
+        _ = press(.character("2"))
+        #expect(state.tab == .auth)
+        _ = press(.tab)
+        #expect(state.tab == .proxy)
+        _ = press(.backTab)
+        _ = press(.character("j"))
+        _ = press(.down)
+        #expect(state.selectedRow == 2)
+        _ = press(.character("g"))
+        #expect(state.selectedRow == 0)
+        let rows = TableRows.rows(state)
+        guard case .family(let first) = rows[0] else { Issue.record("first row is not a family"); return }
+        _ = press(.enter)
+        #expect(state.expanded.contains(snapshot.families[first].name))
+        #expect(TableRows.rows(state).count > rows.count)
+        _ = press(.character("G"))
+        #expect(state.selectedRow == TableRows.rows(state).count - 1)
+        _ = press(.character("/"))
+        #expect(Reducer.context(state) == .filter)
+        for c in "read_sec" { _ = press(.character(c)) }
+        _ = press(.enter)
+        #expect(state.filter == "read_sec")
+        #expect(Reducer.context(state) == .table)
+        _ = press(.character("g"))
+        _ = press(.enter)  // expand backend_read_seconds
+        _ = press(.down)
+        _ = press(.enter)  // open its first histogram series
+        #expect(state.histogram?.family.hasSuffix("read_seconds") == true)
+        #expect(Reducer.context(state) == .histogram)
+        _ = press(.escape)
+        #expect(state.histogram == nil)
+        _ = press(.escape)
+        #expect(state.filter.isEmpty)
+        #expect(press(.character("q")) == [.quit])
+        #expect(state.quit)
+    }
+
+    @Test("Pause freezes the screen while data keeps coming; +/- step the interval; x only in embedded mode")
+    func pauseIntervalInject() async throws {
+        let first = await Fixtures.snapshot(scrapes: 2)
+        let second = await Fixtures.snapshot(scrapes: 3)
+        var state = Fixtures.state(first)
+        _ = Reducer.reduce(&state, .togglePause)
+        Reducer.receive(&state, second)
+        #expect(state.snapshot.scrapeCount == 2)
+        #expect(state.latest.scrapeCount == 3)
+        _ = Reducer.reduce(&state, .togglePause)
+        #expect(state.snapshot.scrapeCount == 3)
+        #expect(Reducer.reduce(&state, .faster) == [.setInterval(.seconds(1))])
+        #expect(Reducer.reduce(&state, .slower) == [.setInterval(.seconds(5))])
+        #expect(Reducer.reduce(&state, .injectFailure) == [])
+        #expect(state.message?.contains("embedded") == true)
+        state.isEmbedded = true
+        #expect(Reducer.reduce(&state, .injectFailure) == [.injectFailure])
+    }
+
+    @Test("Every binding's keys are unique within its context")
+    func uniqueKeys() {
+        for context in KeyContext.allCases {
+            let keys = KeyTable.bindings.filter { $0.context == context }.flatMap(\.keys)
+            #expect(Set(keys).count == keys.count, "\(context)")
+        }
+    }
+}
