@@ -11,11 +11,25 @@ struct TeleportTop: AsyncParsableCommand {
             teleport-top reads a Teleport process's diag listener (/healthz, /readyz, /metrics, \
             /debug/pprof) or its local debug socket and shows it live. With no target it runs the \
             diagnostics engine in-process as a simulated Teleport (labelled as such), so it runs \
-            anywhere. Keys: 1-9 and 0 tabs, Tab/Shift-Tab, arrows or hjkl, Enter, Esc, / filter, \
-            s sort, Space pause, +/- interval, T theme, x inject a failure (simulation), ? help, q quit.
+            anywhere. `teleport-top dashboard --help` lists the dashboard's options and keys.
             """,
         version: TeleportTopVersion.current,
-        subcommands: [Serve.self, Snapshot.self, LogLevelCommand.self]
+        subcommands: [Dashboard.self, Serve.self, Snapshot.self, LogLevelCommand.self],
+        defaultSubcommand: Dashboard.self
+    )
+
+
+}
+
+/// `teleport-top [dashboard]`: the live dashboard (the default command).
+struct Dashboard: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The live dashboard (the default command): state and its history, metrics by service, histograms, raw browser.",
+        discussion: """
+            With no target it runs the diagnostics engine in-process as a simulated Teleport, labelled as \
+            such. Keys: 1-9 and 0 tabs, Tab/Shift-Tab, arrows or hjkl, Enter, Esc, / filter, s sort, \
+            Space pause, +/- interval, T theme, x inject a failure (simulation), ? help, q quit.
+            """
     )
 
     @OptionGroup var target: TargetOptions

@@ -14,10 +14,13 @@ struct DashboardTmuxTests {
         let tmux = Prerequisites.which("tmux") ?? "/usr/bin/tmux"
 
         init(width: Int = 160, height: Int = 48, environment: [String: String] = [:]) throws {
-            var env = ["LANG=C.UTF-8", "TERM=tmux-256color"]
+            var env = ["LANG=C.UTF-8", "TERM=tmux-256color", "PS1=shell> "]
             env += environment.map { "\($0.key)=\($0.value)" }
-            _ = try run(tmux, ["-L", socket, "-f", "/dev/null", "-u", "new-session", "-d", "-x", "\(width)", "-y", "\(height)",
+            // The tmux server outlives this command and would hold a pipe open: spawned with
+            // /dev/null for its standard streams and reaped with waitpid.
+            let status = spawnAndWait(tmux, ["-L", socket, "-f", "/dev/null", "-u", "new-session", "-d", "-x", "\(width)", "-y", "\(height)",
                 "env", "-i", "PATH=/usr/bin:/bin", "HOME=/tmp"] + env + ["bash", "--norc", "--noprofile"])
+            guard status == 0 else { throw FixtureError("tmux new-session exited with \(status)") }
             _ = try run(tmux, ["-L", socket, "set-option", "-g", "status", "off"])
         }
 
@@ -71,12 +74,13 @@ struct DashboardTmuxTests {
         try session.send("0")
         screen = try await session.wait(for: "every family")
         try session.send("q")
-        _ = try await session.wait(for: "$ ")
-        try session.type("stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$'")
-        screen = try await session.wait(for: "icanon")
-        #expect(screen.contains("\nicanon") || screen.contains("icanon\n"))
-        #expect(!screen.contains("-icanon"))
-        #expect(!screen.contains("-echo\n"))
+        _ = try await session.wait(for: "shell> ")
+        let sttyFile = Paths.temporaryDirectory("stty").appendingPathComponent("stty.txt").path
+        try session.type("stty -a > \(sttyFile); echo stty-$((20+22))")
+        _ = try await session.wait(for: "stty-42")
+        let words = Set(try String(contentsOfFile: sttyFile, encoding: .utf8).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
+        #expect(words.contains("icanon") && !words.contains("-icanon"), "terminal left in raw mode: \(words)")
+        #expect(words.contains("echo") && !words.contains("-echo"), "terminal left without echo: \(words)")
         await serve.stop()
     }
 
@@ -125,7 +129,7 @@ struct DashboardTmuxTests {
         let after = try await session.wait(for: "fixture_hostile")
         #expect(after.contains("teleport-top"))
         try session.send("q")
-        _ = try await session.wait(for: "$ ")
+        _ = try await session.wait(for: "shell> ")
         await fixture.stop()
     }
 

@@ -137,3 +137,19 @@ func run(
         String(decoding: outData.withLock { $0 }, as: UTF8.self),
         String(decoding: errData.withLock { $0 }, as: UTF8.self))
 }
+
+/// Runs a command with /dev/null as its standard streams and waits for it with waitpid (for
+/// commands that leave a daemon behind holding inherited descriptors, like `tmux new-session -d`).
+func spawnAndWait(_ executable: String, _ arguments: [String]) -> Int32 {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    for fd: Int32 in [0, 1, 2] { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0) }
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else { return -1 }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    return (status >> 8) & 0xFF
+}
