@@ -19,6 +19,7 @@ let package = Package(
             name: "ExpositionBenchmarks",
             dependencies: [
                 .product(name: "TeleportDiagnostics", package: root),
+                .product(name: "TeleportTopUI", package: root),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/ExpositionBenchmarks",

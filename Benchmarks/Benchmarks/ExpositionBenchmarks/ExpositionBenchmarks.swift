@@ -31,6 +31,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     storeBenchmarks()
+    renderBenchmarks()
 
     let engine = DiagnosticsEngine(logSink: LogSink(handle: .nullDevice))
     Benchmark("Engine /metrics exposition (registry gather + write)") { benchmark in

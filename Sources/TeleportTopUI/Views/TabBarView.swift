@@ -2,11 +2,9 @@
 /// titles when the full ones do not fit.
 public enum TabBarView {
     public static func draw(_ state: DashboardState, into screen: inout Screen, y: Int) {
-        let full = Tab.ordered.map { " \($0.key) \($0.title) " }.joined().count
         var x = 0
         for tab in Tab.ordered {
-            let title = full <= screen.width ? tab.title : tab.shortTitle
-            let label = " \(tab.key) \(title) "
+            let label = TabBarView.label(tab, width: screen.width)
             x = screen.write(label, x: x, y: y, role: tab == state.tab ? .selection : .accent)
             if x >= screen.width { break }
         }
@@ -14,12 +12,18 @@ public enum TabBarView {
 }
 
 extension TabBarView {
+    /// A tab's label: full titles when all fit, else short titles, else short and tight.
+    static func label(_ tab: Tab, width: Int) -> String {
+        if Tab.ordered.map({ " \($0.key) \($0.title) " }).joined().count <= width { return " \(tab.key) \(tab.title) " }
+        if Tab.ordered.map({ " \($0.key) \($0.shortTitle) " }).joined().count <= width { return " \(tab.key) \(tab.shortTitle) " }
+        return "\(tab.key) \(tab.shortTitle) "
+    }
+
     /// The tab whose label covers a column (for mouse clicks).
     public static func tab(atColumn column: Int, state: DashboardState, width: Int) -> Tab? {
-        let full = Tab.ordered.map { " \($0.key) \($0.title) " }.joined().count
         var x = 0
         for tab in Tab.ordered {
-            let label = " \(tab.key) \(full <= width ? tab.title : tab.shortTitle) "
+            let label = TabBarView.label(tab, width: width)
             if column >= x && column < x + label.count { return tab }
             x += label.count
         }

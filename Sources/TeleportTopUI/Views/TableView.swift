@@ -23,7 +23,7 @@ public enum TableView {
         let selected = min(state.selectedRow, rows.count - 1)
         let first = max(0, min(selected - visible / 2, rows.count - visible))
         let sparkWidth = screen.width >= 100 ? 20 : screen.width >= 70 ? 10 : 0
-        let valueWidth = 22
+        let valueWidth = screen.width >= 100 ? 22 : 14
         let nameWidth = max(10, screen.width - valueWidth - sparkWidth - 12)
         for (offset, row) in rows[first..<min(rows.count, first + visible)].enumerated() {
             let isSelected = first + offset == selected
