@@ -53,73 +53,8 @@ public struct ExpositionParser: Sendable {
     }
 }
 
-private let space = UInt8(ascii: " ")
-private let tab = UInt8(ascii: "\t")
-private let newline = UInt8(ascii: "\n")
-private let carriageReturn = UInt8(ascii: "\r")
-private let hash = UInt8(ascii: "#")
-private let quote = UInt8(ascii: "\"")
-private let backslash = UInt8(ascii: "\\")
-private let openBrace = UInt8(ascii: "{")
-private let closeBrace = UInt8(ascii: "}")
-private let equals = UInt8(ascii: "=")
-private let comma = UInt8(ascii: ",")
-
-/// A direct-mapped cache from byte runs of the payload to the Strings made of them.
-struct InternTable {
-    private var starts = [Int](repeating: -1, count: 4096)
-    private var counts = [Int](repeating: 0, count: 4096)
-    private var strings = [String](repeating: "", count: 4096)
-
-    mutating func string(_ base: UnsafePointer<UInt8>, _ start: Int, _ count: Int) -> String {
-        // Eight bytes at a time: a multiply-xorshift mix, plenty for a 4096-slot cache.
-        var hash = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
-        let raw = UnsafeRawPointer(base + start)
-        var i = 0
-        while i + 8 <= count {
-            hash = (hash ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-            hash ^= hash >> 31
-            i += 8
-        }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < count {
-            tail |= UInt64(base[start + i]) << shift
-            shift += 8
-            i += 1
-        }
-        hash = (hash ^ tail) &* 0x94D0_49BB_1331_11EB
-        let slot = Int(truncatingIfNeeded: (hash ^ (hash >> 29)) & 4095)
-        let previous = starts[slot]
-        if previous >= 0, counts[slot] == count, memcmp(base + previous, base + start, count) == 0 {
-            return strings[slot]
-        }
-        let made = String(decoding: UnsafeBufferPointer(start: base + start, count: count), as: UTF8.self)
-        starts[slot] = start
-        counts[slot] = count
-        strings[slot] = made
-        return made
-    }
-}
-
-@inline(__always) private func isNameStart(_ b: UInt8) -> Bool {
-    (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") || b == UInt8(ascii: "_") || b == UInt8(ascii: ":")
-}
-
-@inline(__always) private func isNameChar(_ b: UInt8) -> Bool {
-    isNameStart(b) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
-}
-
-@inline(__always) private func isLabelNameStart(_ b: UInt8) -> Bool {
-    (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") || b == UInt8(ascii: "_")
-}
-
-@inline(__always) private func isLabelNameChar(_ b: UInt8) -> Bool {
-    isLabelNameStart(b) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
-}
-
 /// The parser's working state over one payload.
-private struct ParseState {
+struct ParseState {
     let buffer: UnsafeBufferPointer<UInt8>
     let base: UnsafePointer<UInt8>
     let openMetrics: Bool
@@ -496,70 +431,6 @@ private struct ParseState {
             }
         }
         return String(decoding: valueScratch, as: UTF8.self)
-    }
-
-    // MARK: Family assembly
-
-    mutating func append(_ sample: Sample) throws(ExpositionParseError) {
-        let index: Int
-        let role: SampleRole
-        if let cache = ownerCache, cache.nameGeneration == nameGeneration, cache.declarationGeneration == declarationGeneration {
-            index = cache.index
-            role = cache.role
-        } else {
-            index = try owningFamily(of: sample.name)
-            role = Self.role(of: sample.name, in: families[index])
-            ownerCache = (nameGeneration, declarationGeneration, index, role)
-        }
-        switch role {
-        case .bucket:
-            guard let le = sample.labels[label: "le"] else { throw fail("\(sample.name): histogram bucket without an le label") }
-            guard ExpositionNumber.parse(le) != nil else { throw fail("\(sample.name): le=\"\(Sanitized.quote(le))\" is not a number") }
-        case .quantile:
-            if let q = sample.labels[label: "quantile"], ExpositionNumber.parse(q) == nil {
-                throw fail("\(sample.name): quantile=\"\(Sanitized.quote(q))\" is not a number")
-            }
-        case .other:
-            break
-        }
-        families[index].samples.append(sample)
-    }
-
-    /// What a sample is to its family: a histogram bucket, a summary quantile, or anything else.
-    enum SampleRole {
-        case bucket, quantile, other
-    }
-
-    static func role(of sampleName: String, in family: MetricFamily) -> SampleRole {
-        let nameBytes = sampleName.utf8.count
-        let familyBytes = family.name.utf8.count
-        switch family.type {
-        case .histogram, .gaugehistogram:
-            return nameBytes == familyBytes + 7 && sampleName.hasSuffix("_bucket") && sampleName.hasPrefix(family.name) ? .bucket : .other
-        case .summary:
-            return nameBytes == familyBytes ? .quantile : .other
-        default:
-            return .other
-        }
-    }
-
-    mutating func owningFamily(of sampleName: String) throws(ExpositionParseError) -> Int {
-        if let current, families[current].owns(sampleName: sampleName) { return current }
-        if let index = familyIndex[sampleName], families[index].owns(sampleName: sampleName) {
-            current = index
-            return index
-        }
-        for suffix in ["_bucket", "_count", "_sum", "_total", "_created", "_gsum", "_gcount", "_info"]
-        where sampleName.hasSuffix(suffix) {
-            let stem = String(sampleName.dropLast(suffix.count))
-            if let index = familyIndex[stem], families[index].owns(sampleName: sampleName) {
-                current = index
-                return index
-            }
-        }
-        let index = family(named: sampleName)
-        current = index
-        return index
     }
 
     func describe(_ byte: UInt8) -> String {
