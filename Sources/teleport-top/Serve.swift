@@ -29,13 +29,13 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Serve /debug/pprof/* on the diag listener (the debug socket always serves it).")
     var debug = false
 
-    @Option(help: "Heartbeat interval while healthy (Teleport: about 60s).", transform: Serve.duration)
+    @Option(help: "Heartbeat interval while healthy (Teleport: about 60s).", transform: TargetOptions.duration)
     var heartbeat: Duration = .seconds(60)
 
-    @Option(help: "Heartbeat retry interval after a failure (Teleport: about 5s).", transform: Serve.duration)
+    @Option(help: "Heartbeat retry interval after a failure (Teleport: about 5s).", transform: TargetOptions.duration)
     var retry: Duration = .seconds(5)
 
-    @Option(name: .customLong("check-period"), help: "Teleport's heartbeat check period; recovering -> ok takes more than twice this.", transform: Serve.duration)
+    @Option(name: .customLong("check-period"), help: "Teleport's heartbeat check period; recovering -> ok takes more than twice this.", transform: TargetOptions.duration)
     var checkPeriod: Duration = .seconds(5)
 
     @Option(name: .customLong("fault-schedule"), help: "Repeat N good then M failed heartbeats, as ok:N,fail:M (more steps allowed).")
@@ -43,13 +43,6 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Comma-separated simulated components.")
     var components: String = "auth,proxy,node"
-
-    static func duration(_ text: String) throws -> Duration {
-        guard let duration = DurationText.parse(text), duration > .zero else {
-            throw ValidationError("\"\(text)\" is not a duration (examples: 500ms, 5s, 1m)")
-        }
-        return duration
-    }
 
     func run() async throws {
         let fileConfig = try config.map { path throws -> TeleportConfig in
