@@ -60,6 +60,43 @@ struct DashboardScreenTests {
         }
     }
 
+    @Test("Histogram view with 40 scrapes: the heatmap of bucket increases beside the last interval's bars")
+    func histogramHeatmap() async throws {
+        let family = "backend_read_seconds"
+        let labels = [Label("component", "backend")]
+        let snapshot = await Fixtures.snapshot(scrapes: 40, focus: HistogramSelection(family: family, labels: labels))
+        let heatmap = try #require(snapshot.heatmap)
+        #expect(heatmap.columns.count == 39)
+        var state = Fixtures.state(snapshot, tab: .auth)
+        state.now = Fixtures.t0.addingTimeInterval(80)
+        state.histogram = HistogramSelection(family: family, labels: labels)
+        for (w, h) in Self.sizes {
+            let screen = DashboardView.render(state, width: w, height: h)
+            Golden.check(screen, "histogram-heatmap-\(w)x\(h)")
+            #expect(screen.text.contains("oldest ← → newest"))
+        }
+    }
+
+    @Test("Tab 2's views: tctl top's Backend, Cache, Watcher and Audit boxes")
+    func authViews() async throws {
+        let snapshot = await Fixtures.snapshot(scrapes: 6)
+        var state = Fixtures.state(snapshot, tab: .auth)
+        state.now = Fixtures.t0.addingTimeInterval(12)
+        for view in AuthView.allCases where view != .families {
+            state.authView = view
+            for (w, h) in Self.sizes {
+                let screen = DashboardView.render(state, width: w, height: h)
+                Golden.check(screen, "auth-\(view.rawValue)-\(w)x\(h)")
+                #expect(screen.text.contains(" \(view.rawValue) "))
+            }
+        }
+        state.authView = .backend
+        let busiest = try #require(PanelFigures.backendRequests(snapshot, component: "backend").first)
+        let text = DashboardView.render(state, width: 160, height: 48).text
+        let firstRow = try #require(text.split(separator: "\n").first { $0.contains(busiest.key) })
+        #expect(firstRow.contains(Format.number(busiest.rate!)))
+    }
+
     @Test("Help lists every key of the context; Spans and Profiles say they are coming")
     func helpAndComing() async throws {
         let snapshot = await Fixtures.snapshot()

@@ -38,7 +38,7 @@ enum Golden {
 enum Fixtures {
     static let t0 = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-17 10:26:40 UTC
 
-    static func snapshot(scrapes: Int = 4, failLast: Bool = false) async -> MetricsSnapshot {
+    static func snapshot(scrapes: Int = 4, failLast: Bool = false, focus: HistogramSelection? = nil) async -> MetricsSnapshot {
         let registry = MetricRegistry()
         let processFamilies: [MetricFamily] = [
             MetricFamily(name: "process_cpu_seconds_total", type: .counter, help: "Total user and system CPU time spent in seconds.", samples: []),
@@ -72,6 +72,7 @@ enum Fixtures {
             await store.fail(ScrapeFailure(time: t0.addingTimeInterval(Double(scrapes) * 2),
                 error: .refused(target: "127.0.0.1:3000"), retryAt: t0.addingTimeInterval(Double(scrapes) * 2 + 4)))
         }
+        if let focus { await store.focus(family: focus.family, labels: focus.labels) }
         return await store.snapshot()
     }
 

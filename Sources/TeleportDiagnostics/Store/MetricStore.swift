@@ -19,6 +19,10 @@ public actor MetricStore {
     /// `sparkSeriesLimit` get none, to keep snapshots small).
     public var sparkPoints = 60
     public var sparkSeriesLimit = 500
+    /// The histogram series whose heatmap snapshots carry (the one the user is looking at).
+    private var focus: (family: String, labels: [Label])?
+    /// Columns of that heatmap (intervals, newest last).
+    public var heatmapColumns = 120
 
     /// A store for `target` keeping `history` of scrapes taken every `interval`.
     public init(target: String, interval: Duration, history: Duration = .seconds(600), catalog: MetricCatalog = .builtin) {
@@ -82,6 +86,11 @@ public actor MetricStore {
         return .unknown
     }
 
+    /// Makes snapshots carry the heatmap of one histogram series (nil: none).
+    public func focus(family: String?, labels: [Label] = []) {
+        focus = family.map { ($0, labels) }
+    }
+
     /// An immutable picture of everything the store knows now.
     public func snapshot() -> MetricsSnapshot {
         var families: [FamilySnapshot] = []
@@ -119,7 +128,12 @@ public actor MetricStore {
         return MetricsSnapshot(
             target: target, interval: interval, historySeconds: historySeconds, scrapeCount: history.scrapeCount,
             lastScrape: lastScrape, lastFailure: lastFailure, state: observed, readyz: readyz, timeline: timeline,
-            build: build, processStart: processStart, pid: readyz?.pid, families: families, groups: groups)
+            build: build, processStart: processStart, pid: readyz?.pid, families: families, groups: groups,
+            heatmap: focus.flatMap { focus in
+                heatmap(family: focus.family, labels: focus.labels, columns: heatmapColumns).map {
+                    Heatmap(family: focus.family, labels: focus.labels, bounds: $0.bounds, columns: $0.columns)
+                }
+            })
     }
 
     /// Catalog rows for a family; an OpenMetrics counter family `x` is found as `x_total`.

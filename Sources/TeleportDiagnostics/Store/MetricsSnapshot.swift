@@ -21,6 +21,8 @@ public struct MetricsSnapshot: Sendable {
     public var families: [FamilySnapshot]
     /// Indices into `families` per dashboard group, in exposition order.
     public var groups: [MetricGroup: [Int]]
+    /// The heatmap of the histogram series the store was asked to focus on, if any.
+    public var heatmap: Heatmap? = nil
 
     /// Whether the data shown is older than the latest attempt.
     public var isStale: Bool { lastFailure != nil }
@@ -34,6 +36,26 @@ public struct MetricsSnapshot: Sendable {
         MetricsSnapshot(target: target, interval: interval, historySeconds: 0, scrapeCount: 0, lastScrape: nil,
             lastFailure: nil, state: .unknown, readyz: nil, timeline: StateTimeline(), build: nil, processStart: nil,
             pid: nil, families: [], groups: [:])
+    }
+}
+
+/// One histogram series' bucket increases per scrape interval over the history: what the
+/// histogram view draws as a heatmap.
+public struct Heatmap: Sendable, Hashable {
+    public var family: String
+    /// Labels without `le`.
+    public var labels: [Label]
+    /// Bucket upper bounds, ascending; the last is +Inf.
+    public var bounds: [Double]
+    /// One column per interval, oldest first; each holds the observations per bucket (not
+    /// cumulative). An empty column is a gap (a failed scrape or a restart).
+    public var columns: [[Double]]
+
+    public init(family: String, labels: [Label], bounds: [Double], columns: [[Double]]) {
+        self.family = family
+        self.labels = labels
+        self.bounds = bounds
+        self.columns = columns
     }
 }
 

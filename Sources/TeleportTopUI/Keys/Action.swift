@@ -9,6 +9,7 @@ public enum Action: Sendable, Hashable {
     case enter, back
     case startFilter, filterInput(Character), filterBackspace, filterDone, filterCancel
     case cycleSort
+    case cycleAuthView
     case togglePause
     case faster, slower
     case cycleTheme
@@ -24,5 +25,7 @@ public enum Effect: Sendable, Hashable {
     case setInterval(Duration)
     case injectFailure
     case setTheme(String)
+    /// Snapshots should carry the heatmap of this histogram series (nil: of none).
+    case focusHistogram(HistogramSelection?)
     case quit
 }

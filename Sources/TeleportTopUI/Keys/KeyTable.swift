@@ -41,6 +41,7 @@ public enum KeyTable {
             KeyBinding([.escape], "Esc", .back, "back", .global),
             KeyBinding([c("/")], "/", .startFilter, "filter by regular expression (! inverts)", .table, hint: "filter"),
             KeyBinding([c("s")], "s", .cycleSort, "cycle sort: name, rate, value", .table, hint: "sort"),
+            KeyBinding([c("v")], "v", .cycleAuthView, "tab 2: next view (families, backend, cache, watcher, audit)", .table, hint: "views"),
             KeyBinding([c(" ")], "Space", .togglePause, "pause the screen (data keeps coming)", .global, hint: "pause"),
             KeyBinding([c("+"), c("=")], "+", .faster, "poll faster", .global, hint: "faster"),
             KeyBinding([c("-")], "-", .slower, "poll slower", .global),

@@ -15,6 +15,8 @@ public struct DashboardState: Sendable {
     public var showHelp = false
     public var themeName = "default"
     public var sort: SortMode = .name
+    /// Tab 2's view: the family table or one of tctl top's boxes.
+    public var authView: AuthView = .families
     /// Text of the `/` filter (a regular expression; a leading `!` inverts it).
     public var filter = ""
     public var editingFilter = false

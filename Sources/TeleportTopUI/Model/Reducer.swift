@@ -25,7 +25,16 @@ public enum Reducer {
         }
     }
 
+    /// Applies an action; when the histogram on screen changes, the store is asked to
+    /// focus its heatmap on the new one.
     public static func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect] {
+        let before = state.histogram
+        var effects = apply(&state, action)
+        if state.histogram != before { effects.append(.focusHistogram(state.histogram)) }
+        return effects
+    }
+
+    static func apply(_ state: inout DashboardState, _ action: Action) -> [Effect] {
         state.message = nil
         switch action {
         case .tick(let now):
@@ -52,7 +61,7 @@ public enum Reducer {
                 state.filter = ""
             }
         case .startFilter:
-            guard context(state) == .table else { break }
+            guard context(state) == .table, state.tab != .auth || state.authView == .families else { break }
             state.editingFilter = true
         case .filterInput(let character):
             state.filter.append(character)
@@ -64,6 +73,12 @@ public enum Reducer {
         case .filterCancel:
             state.editingFilter = false
             state.filter = ""
+        case .cycleAuthView:
+            guard state.tab == .auth else {
+                state.message = "v switches the views of tab 2 (Auth & backends)"
+                break
+            }
+            state.authView = state.authView.next
         case .cycleSort:
             state.sort = state.sort.next
             state.message = "sorted by \(state.sort.rawValue)"

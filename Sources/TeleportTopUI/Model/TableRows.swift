@@ -24,7 +24,7 @@ public enum TableRows {
             indices = Array(snapshot.families.indices)
             expandAll = true
         default:
-            guard let group = state.tab.group else { return [] }
+            guard let group = state.tab.group, state.tab != .auth || state.authView == .families else { return [] }
             indices = snapshot.groups[group] ?? []
             expandAll = false
         }

@@ -14,6 +14,11 @@ public enum Symbols: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// Four densities for heatmap cells, lightest first.
+    var shades: [Character] {
+        self == .ascii ? [".", ":", "*", "#"] : ["░", "▒", "▓", "█"]
+    }
+
     /// A full cell for bars.
     var full: Character { self == .ascii ? "#" : "█" }
     /// A state timeline cell.

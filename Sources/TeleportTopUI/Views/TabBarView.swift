@@ -50,6 +50,7 @@ public enum HintBarView {
         }
         for binding in KeyTable.hints(for: Reducer.context(state)) {
             if binding.action == .injectFailure && !state.isEmbedded { continue }
+            if binding.action == .cycleAuthView && state.tab != .auth { continue }
             let hint = binding.hint ?? ""
             guard x + binding.label.count + hint.count + 3 < screen.width else { break }
             x = screen.write(binding.label, x: x, y: y, role: .accent)

@@ -67,6 +67,11 @@ enum DashboardCommand {
                 switch effect {
                 case .setInterval(let interval): Task { await poller.setInterval(interval) }
                 case .injectFailure: engine?.injectFailure(component: "proxy")
+                case .focusHistogram(let selection):
+                    Task {
+                        await store.focus(family: selection?.family, labels: selection?.labels ?? [])
+                        mailbox.put(await store.snapshot())
+                    }
                 case .setTheme, .quit: break
                 }
             })
