@@ -7,7 +7,7 @@ public enum Action: Sendable, Hashable {
     case nextTab, previousTab
     case up, down, pageUp, pageDown, top, bottom
     case enter, back
-    case startFilter, filterInput(Character), filterBackspace, filterDone, filterCancel
+    case startFilter, startLabelFilter, filterInput(Character), filterBackspace, filterDone, filterCancel
     case cycleSort
     case cycleAuthView
     case togglePause
@@ -18,6 +18,8 @@ public enum Action: Sendable, Hashable {
     case captureProfile
     case quit
     case tick(Date)
+    /// A mouse click at a cell of a screen of the given size.
+    case click(x: Int, y: Int, width: Int, height: Int)
 }
 
 /// Work the run loop does for the reducer, whose outcome comes back as actions or snapshots.

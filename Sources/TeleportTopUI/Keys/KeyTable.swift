@@ -37,16 +37,17 @@ public enum KeyTable {
             KeyBinding([.pageDown], "PgDn", .pageDown, "page down", .table),
             KeyBinding([.home, c("g")], "g", .top, "first row", .table),
             KeyBinding([.end, c("G")], "G", .bottom, "last row", .table),
-            KeyBinding([.enter], "Enter", .enter, "expand a family / open a histogram", .table, hint: "open"),
+            KeyBinding([.enter], "Enter", .enter, "expand family / open histogram", .table, hint: "open"),
             KeyBinding([.escape], "Esc", .back, "back", .global),
-            KeyBinding([c("/")], "/", .startFilter, "filter by regular expression (! inverts)", .table, hint: "filter"),
+            KeyBinding([c("/")], "/", .startFilter, "regex filter (! inverts)", .table, hint: "filter"),
+            KeyBinding([c("f")], "f", .startLabelFilter, "label filter: name=v, name=~re", .table, hint: "labels"),
             KeyBinding([c("s")], "s", .cycleSort, "cycle sort: name, rate, value", .table, hint: "sort"),
-            KeyBinding([c("v")], "v", .cycleAuthView, "tab 2: next view (families, backend, cache, watcher, audit)", .table, hint: "views"),
-            KeyBinding([c(" ")], "Space", .togglePause, "pause the screen (data keeps coming)", .global, hint: "pause"),
+            KeyBinding([c("v")], "v", .cycleAuthView, "tab 2: next view", .table, hint: "views"),
+            KeyBinding([c(" ")], "Space", .togglePause, "pause (data keeps coming)", .global, hint: "pause"),
             KeyBinding([c("+"), c("=")], "+", .faster, "poll faster", .global, hint: "faster"),
             KeyBinding([c("-")], "-", .slower, "poll slower", .global),
             KeyBinding([c("T")], "T", .cycleTheme, "next theme", .global),
-            KeyBinding([c("x")], "x", .injectFailure, "inject a heartbeat failure (embedded only)", .global, hint: "fail"),
+            KeyBinding([c("x")], "x", .injectFailure, "embedded: fail a heartbeat", .global, hint: "fail"),
             KeyBinding([c("?")], "?", .toggleHelp, "help", .global, hint: "help"),
             KeyBinding([c("q"), .controlC], "q", .quit, "quit", .global, hint: "quit"),
             KeyBinding([.enter], "Enter", .filterDone, "keep the filter", .filter, hint: "keep"),
@@ -72,15 +73,26 @@ public enum KeyTable {
         return nil
     }
 
+    /// The contexts whose bindings apply on a screen of a context: table keys also work in
+    /// the histogram view (they act on the table behind it), not on plain screens.
+    static func contexts(for context: KeyContext) -> Set<KeyContext> {
+        switch context {
+        case .filter: return [.filter]
+        case .global: return [.global]
+        case .table: return [.table, .global]
+        case .histogram: return [.histogram, .global, .table]
+        }
+    }
+
     /// The bindings that apply in a context, for the help screen.
     public static func help(for context: KeyContext) -> [KeyBinding] {
-        let wanted: Set<KeyContext> = context == .filter ? [.filter] : [context, .global, .table]
+        let wanted = contexts(for: context)
         return bindings.filter { wanted.contains($0.context) }
     }
 
     /// The hint bar's bindings for a context.
     public static func hints(for context: KeyContext) -> [KeyBinding] {
-        let wanted: Set<KeyContext> = context == .filter ? [.filter] : [context, .global, .table]
+        let wanted = contexts(for: context)
         return bindings.filter { $0.hint != nil && wanted.contains($0.context) }
     }
 }

@@ -19,7 +19,13 @@ public struct DashboardState: Sendable {
     public var authView: AuthView = .families
     /// Text of the `/` filter (a regular expression; a leading `!` inverts it).
     public var filter = ""
-    public var editingFilter = false
+    /// Text of the `f` label filter (`name=value, name=~regex, ...`).
+    public var labelFilter = ""
+    /// The filter being typed in the hint bar, if any.
+    public var editing: FilterField?
+    public var editingFilter: Bool { editing != nil }
+    /// Table rows of the last computation (see `TableRows`).
+    public let rowsMemo = RowsMemo()
     /// Selected row per tab.
     public var selection: [Tab: Int] = [:]
     /// Families expanded into their series, per tab.

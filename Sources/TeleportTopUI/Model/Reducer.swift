@@ -57,22 +57,34 @@ public enum Reducer {
         case .bottom: move(&state, by: Int.max / 2)
         case .enter: enter(&state)
         case .back:
-            if state.showHelp { state.showHelp = false } else if state.histogram != nil { state.histogram = nil } else if !state.filter.isEmpty {
+            if state.showHelp { state.showHelp = false } else if state.histogram != nil { state.histogram = nil } else if !state.filter.isEmpty || !state.labelFilter.isEmpty {
                 state.filter = ""
+                state.labelFilter = ""
             }
         case .startFilter:
             guard context(state) == .table, state.tab != .auth || state.authView == .families else { break }
-            state.editingFilter = true
+            state.editing = .regex
+        case .startLabelFilter:
+            guard context(state) == .table, state.tab != .auth || state.authView == .families else { break }
+            state.editing = .labels
         case .filterInput(let character):
-            state.filter.append(character)
+            state.editing == .labels ? state.labelFilter.append(character) : state.filter.append(character)
             state.selection[state.tab] = 0
         case .filterBackspace:
-            if !state.filter.isEmpty { state.filter.removeLast() }
+            if state.editing == .labels {
+                if !state.labelFilter.isEmpty { state.labelFilter.removeLast() }
+            } else if !state.filter.isEmpty {
+                state.filter.removeLast()
+            }
         case .filterDone:
-            state.editingFilter = false
+            if state.editing == .labels, case .failure(let error) = Result(catching: { try LabelFilter(parsing: state.labelFilter) }) {
+                state.message = "label filter: \(error)"
+                break
+            }
+            state.editing = nil
         case .filterCancel:
-            state.editingFilter = false
-            state.filter = ""
+            if state.editing == .labels { state.labelFilter = "" } else { state.filter = "" }
+            state.editing = nil
         case .cycleAuthView:
             guard state.tab == .auth else {
                 state.message = "v switches the views of tab 2 (Auth & backends)"
@@ -107,7 +119,26 @@ public enum Reducer {
         case .quit:
             state.quit = true
             return [.quit]
+        case .click(let x, let y, let width, let height):
+            return click(&state, x: x, y: y, width: width, height: height)
         }
+        return []
+    }
+
+    /// A click on a tab selects it; on tab 2's view bar, a view; on a table row, the row
+    /// (a click on the selected row opens it, as Enter does).
+    static func click(_ state: inout DashboardState, x: Int, y: Int, width: Int, height: Int) -> [Effect] {
+        if y == 2, let tab = TabBarView.tab(atColumn: x, state: state, width: width) {
+            return apply(&state, .selectTab(tab))
+        }
+        guard !state.showHelp, state.histogram == nil, context(state) == .table else { return [] }
+        if state.tab == .auth, y == 3, let view = AuthViewBar.view(atColumn: x) {
+            state.authView = view
+            return []
+        }
+        guard let row = TableView.row(atLine: y, state: state, height: height) else { return [] }
+        if row == state.selectedRow { return apply(&state, .enter) }
+        state.selection[state.tab] = row
         return []
     }
 

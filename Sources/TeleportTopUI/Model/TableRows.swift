@@ -12,10 +12,19 @@ public enum TableRow: Sendable, Hashable {
 }
 
 /// The rows a table tab shows, as both the views and the reducer see them: families of the
-/// tab's group (every family in Raw), filtered, sorted, with expanded ones followed by their
-/// series.
+/// tab's group (every family in Raw), filtered by the `/` regex and the `f` label matchers,
+/// sorted, with expanded ones followed by their (matching) series. Memoized per snapshot and
+/// settings, since the raw browser of a big target has tens of thousands of rows.
 public enum TableRows {
     public static func rows(_ state: DashboardState) -> [TableRow] {
+        let key = RowsMemo.Key(
+            target: state.snapshot.target, scrapeCount: state.snapshot.scrapeCount, time: state.snapshot.lastScrape?.time,
+            families: state.snapshot.families.count, tab: state.tab, authView: state.authView, filter: state.filter,
+            labelFilter: state.labelFilter, sort: state.sort, expanded: state.expanded)
+        return state.rowsMemo.rows(for: key) { compute(state) }
+    }
+
+    static func compute(_ state: DashboardState) -> [TableRow] {
         let snapshot = state.snapshot
         let indices: [Int]
         let expandAll: Bool
@@ -29,17 +38,28 @@ public enum TableRows {
             expandAll = false
         }
         let matcher = FilterMatcher(state.filter)
+        let labels = (try? LabelFilter(parsing: state.labelFilter)) ?? .none
         var families = indices.filter { matcher.matches(snapshot.families[$0]) }
+        if !labels.isEmpty {
+            families = families.filter { i in
+                let family = snapshot.families[i]
+                return family.series.contains { labels.matches($0.key.labels) } || family.histograms.contains { labels.matches($0.labels) }
+            }
+        }
         families = sorted(families, snapshot: snapshot, mode: state.sort)
         var rows: [TableRow] = []
         for index in families {
             rows.append(.family(index))
             let family = snapshot.families[index]
-            guard expandAll || state.expanded.contains(family.name) else { continue }
+            guard expandAll || state.expanded.contains(family.name) || !labels.isEmpty else { continue }
             if (family.type == .histogram || family.type == .gaugehistogram), !family.histograms.isEmpty, !expandAll {
-                rows += family.histograms.indices.map { .histogram(family: index, histogram: $0) }
-            } else {
+                for h in family.histograms.indices where labels.matches(family.histograms[h].labels) {
+                    rows.append(.histogram(family: index, histogram: h))
+                }
+            } else if labels.isEmpty {
                 rows += family.series.indices.map { .series(family: index, series: $0) }
+            } else {
+                for s in family.series.indices where labels.matches(family.series[s].key.labels) { rows.append(.series(family: index, series: s)) }
             }
         }
         return rows
@@ -95,13 +115,15 @@ public enum FamilyFigures {
 
 /// The `/` filter: a case-insensitive regular expression over family names, HELP and label
 /// values; a leading `!` keeps what does not match; an invalid expression matches literally.
-public struct FilterMatcher: Sendable {
+public struct FilterMatcher: @unchecked Sendable {
     let pattern: String
     let inverted: Bool
+    let regex: NSRegularExpression?
 
     public init(_ text: String) {
         inverted = text.hasPrefix("!")
         pattern = inverted ? String(text.dropFirst()) : text
+        regex = pattern.isEmpty ? nil : try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
     }
 
     public func matches(_ family: FamilySnapshot) -> Bool {
@@ -112,7 +134,7 @@ public struct FilterMatcher: Sendable {
     }
 
     func matches(_ text: String) -> Bool {
-        if let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) {
+        if let regex {
             return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
         }
         return text.localizedCaseInsensitiveContains(pattern)

@@ -5,16 +5,33 @@ public enum HelpView {
         let context = Reducer.context(state)
         screen.write(" Keys (\(context.rawValue)) — Esc or ? closes", x: 0, y: y, role: .accent)
         y += 1
-        let bindings = KeyTable.help(for: context)
-        let columns = screen.width >= 100 ? 2 : 1
-        let perColumn = (bindings.count + columns - 1) / columns
+        // The ten tab keys read as one line.
+        var lines: [(String, String)] = []
+        var tabsListed = false
+        for binding in KeyTable.help(for: context) {
+            if case .selectTab = binding.action {
+                if !tabsListed { lines.append(("1-9, 0", "show that tab")) }
+                tabsListed = true
+            } else {
+                lines.append((binding.label, binding.help))
+            }
+        }
+        let rows = max(1, bottom - y)
+        let columns = max(1, min((lines.count + rows - 1) / rows, max(1, screen.width / 38)))
+        if columns == 1, y + lines.count < bottom - 2 {
+            // Room left: the filter syntaxes.
+            let notes = ["/ matches names, HELP and label values, case-insensitive; !re keeps what does not match",
+                         "f takes PromQL matchers: name=v, name!=v, name=~re, name!~re, comma-separated"]
+            for (i, note) in notes.enumerated() where context == .table { screen.write(note, x: 1, y: bottom - 2 + i, role: .dim) }
+        }
+        let perColumn = (lines.count + columns - 1) / columns
         let width = screen.width / columns
-        for (i, binding) in bindings.enumerated() {
+        for (i, line) in lines.enumerated() {
             let row = y + i % perColumn
-            let x = (i / perColumn) * width + 2
+            let x = (i / perColumn) * width + 1
             guard row < bottom else { continue }
-            screen.write(binding.label, x: x, y: row, role: .accent, maxWidth: 8)
-            screen.write(binding.help, x: x + 9, y: row, role: .text, maxWidth: width - 12)
+            screen.write(line.0, x: x, y: row, role: .accent, maxWidth: 7)
+            screen.write(line.1, x: x + 8, y: row, role: .text, maxWidth: width - 9)
         }
     }
 }

@@ -35,26 +35,39 @@ extension TabBarView {
 public enum HintBarView {
     public static func draw(_ state: DashboardState, into screen: inout Screen, y: Int) {
         screen.fill(row: y, role: .dim)
-        if state.editingFilter {
-            let x = screen.write(" filter /", x: 0, y: y, role: .accent)
-            let end = screen.write(state.filter, x: x, y: y, role: .text)
+        if let field = state.editing {
+            let x = screen.write(field == .labels ? " labels " : " filter /", x: 0, y: y, role: .accent)
+            let end = screen.write(field == .labels ? state.labelFilter : state.filter, x: x, y: y, role: .text)
             screen.write("▏", x: end, y: y, role: .accent)
-            screen.writeRight("Enter keep · Esc clear ", right: screen.width, y: y, role: .dim)
+            let syntax = field == .labels ? "name=v name!=v name=~re name!~re, comma-separated · " : ""
+            screen.writeRight(syntax + "Enter keep · Esc clear ", right: screen.width, y: y, role: .dim)
             return
         }
         var x = 1
         if let message = state.message {
             x = screen.write(message + "  ", x: x, y: y, role: .accent)
-        } else if !state.filter.isEmpty {
-            x = screen.write("filter /\(state.filter)  ", x: x, y: y, role: .accent)
+        } else {
+            if !state.filter.isEmpty { x = screen.write("filter /\(state.filter)  ", x: x, y: y, role: .accent) }
+            if !state.labelFilter.isEmpty { x = screen.write("labels \(state.labelFilter)  ", x: x, y: y, role: .accent) }
         }
-        for binding in KeyTable.hints(for: Reducer.context(state)) {
-            if binding.action == .injectFailure && !state.isEmbedded { continue }
-            if binding.action == .cycleAuthView && state.tab != .auth { continue }
+        let hints = KeyTable.hints(for: Reducer.context(state)).filter { binding in
+            !(binding.action == .injectFailure && !state.isEmbedded) && !(binding.action == .cycleAuthView && state.tab != .auth)
+        }
+        // Help and quit always show, at the right end; the rest fill what is left.
+        let pinned = hints.filter { $0.action == .toggleHelp || $0.action == .quit }
+        let pinnedText = pinned.map { "\($0.label) \($0.hint ?? "")" }.joined(separator: "  ") + " "
+        let gap = pinned.count - 1
+        let limit = screen.width - pinnedText.count - 2
+        for binding in hints where !pinned.contains(where: { $0.action == binding.action }) {
             let hint = binding.hint ?? ""
-            guard x + binding.label.count + hint.count + 3 < screen.width else { break }
+            guard x + binding.label.count + hint.count + 3 < limit else { break }
             x = screen.write(binding.label, x: x, y: y, role: .accent)
             x = screen.write(" \(hint)  ", x: x, y: y, role: .dim)
+        }
+        var px = screen.width - pinnedText.count
+        for (i, binding) in pinned.enumerated() {
+            px = screen.write(binding.label, x: px, y: y, role: .accent)
+            px = screen.write(" \(binding.hint ?? "")" + (i < gap ? "  " : ""), x: px, y: y, role: .dim)
         }
     }
 }

@@ -12,16 +12,22 @@ public enum TableView {
         let title = isRaw ? "every family (\(snapshot.families.count)), HELP and series" : "\(state.tab.title): \(rows.filter { if case .family = $0 { return true } else { return false } }.count) families"
         var x = screen.write(" \(title)", x: 0, y: y, role: .accent)
         x = screen.write("  sort: \(state.sort.rawValue)", x: x, y: y, role: .dim)
-        if !state.filter.isEmpty { screen.write("  filter: /\(state.filter)", x: x, y: y, role: .accent) }
+        if !state.filter.isEmpty { x = screen.write("  filter: /\(state.filter)", x: x, y: y, role: .accent) }
+        if !state.labelFilter.isEmpty {
+            do throws(LabelFilter.FilterError) {
+                _ = try LabelFilter(parsing: state.labelFilter)
+                screen.write("  labels: {\(state.labelFilter)}", x: x, y: y, role: .accent)
+            } catch {
+                screen.write("  labels: \(error)", x: x, y: y, role: .error)
+            }
+        }
         y += 1
         guard !rows.isEmpty else {
-            let hint = snapshot.families.isEmpty ? "no metrics yet" : state.filter.isEmpty ? "this target exposes no family of this section" : "nothing matches the filter"
+            let hint = snapshot.families.isEmpty ? "no metrics yet" : state.filter.isEmpty && state.labelFilter.isEmpty ? "this target exposes no family of this section" : "nothing matches the filter"
             screen.write("  \(hint)", x: 0, y: y, role: .dim)
             return
         }
-        let visible = max(1, bottom - y)
-        let selected = min(state.selectedRow, rows.count - 1)
-        let first = max(0, min(selected - visible / 2, rows.count - visible))
+        let (selected, first, visible) = window(rows: rows.count, selected: state.selectedRow, lines: bottom - y)
         let sparkWidth = screen.width >= 100 ? 20 : screen.width >= 70 ? 10 : 0
         let valueWidth = screen.width >= 100 ? 22 : 14
         let nameWidth = max(10, screen.width - valueWidth - sparkWidth - 12)
@@ -35,6 +41,27 @@ public enum TableView {
         if rows.count > visible {
             screen.writeRight(" \(selected + 1)/\(rows.count) ", right: screen.width, y: top, role: .dim)
         }
+    }
+
+    /// The selected row, the first row shown and how many fit: the selection is kept in the
+    /// middle of the lines when it can be.
+    static func window(rows: Int, selected: Int, lines: Int) -> (selected: Int, first: Int, visible: Int) {
+        let visible = max(1, lines)
+        let selected = max(0, min(selected, rows - 1))
+        return (selected, max(0, min(selected - visible / 2, rows - visible)), visible)
+    }
+
+    /// The top line of a table tab's view (below the tab bar, and tab 2's view bar).
+    static func top(for tab: Tab) -> Int { tab == .auth ? 4 : 3 }
+
+    /// The row under a screen line of a table tab of `height` lines, for mouse clicks.
+    public static func row(atLine line: Int, state: DashboardState, height: Int) -> Int? {
+        let rows = TableRows.rows(state)
+        let firstLine = top(for: state.tab) + 1
+        guard !rows.isEmpty, line >= firstLine else { return nil }
+        let (_, first, visible) = window(rows: rows.count, selected: state.selectedRow, lines: height - 1 - firstLine)
+        let index = first + line - firstLine
+        return line - firstLine < visible && index < rows.count ? index : nil
     }
 
     static func draw(_ row: TableRow, snapshot: MetricsSnapshot, isRaw: Bool, expanded: Set<String>, into screen: inout Screen, y: Int,

@@ -47,9 +47,7 @@ final class DashboardLoop: @unchecked Sendable {
                 case .wheelUp: _ = Reducer.reduce(&state, .up)
                 case .wheelDown: _ = Reducer.reduce(&state, .down)
                 case .click(let x, let y):
-                    if y == 2, let tab = TabBarView.tab(atColumn: x, state: state, width: terminal.width) {
-                        _ = Reducer.reduce(&state, .selectTab(tab))
-                    }
+                    for effect in Reducer.reduce(&state, .click(x: x, y: y, width: terminal.width, height: terminal.height)) { onEffect(effect) }
                 case .key(let key):
                     guard let action = KeyTable.action(for: key, in: Reducer.context(state)) else { continue }
                     for effect in Reducer.reduce(&state, action) {

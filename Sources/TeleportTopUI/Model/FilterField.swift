@@ -1,0 +1,5 @@
+/// Which filter the hint bar is editing: the `/` regular expression or the `f` label matchers.
+public enum FilterField: Sendable, Hashable {
+    case regex
+    case labels
+}
