@@ -170,21 +170,21 @@ public final class DiagClient: Sendable {
         }
     }
 
-    /// One scrape: `/metrics` (required), `/readyz` and `/healthz` (optional routes, asked
-    /// at the same time).
+    /// One scrape: `/metrics` (required) and `/readyz` at the same time; `/healthz` only when
+    /// `/readyz` gave no answer (an older or partial target), since a live process answers
+    /// it with 200 whatever its state and it would cost a request per interval for nothing.
     public func scrape() async -> Result<ScrapeResult, ScrapeError> {
         let start = ContinuousClock.now
         async let readyzAnswer: ReadyzAnswer?? = try? await readyz()
-        async let healthzAnswer: Bool?? = try? await healthz()
         let metricsResult: Result<([MetricFamily], Int), ScrapeError>
         do {
             metricsResult = .success(try await metrics())
         } catch {
             metricsResult = .failure(error)
         }
-        let duration = ContinuousClock.now - start
         let readyz = await readyzAnswer ?? nil
-        let healthy = await healthzAnswer ?? nil
+        let healthy: Bool? = readyz == nil ? ((try? await healthz()) ?? nil) : nil
+        let duration = ContinuousClock.now - start
         switch metricsResult {
         case .success(let (families, bytes)):
             return .success(ScrapeResult(time: Date(), duration: duration, bytes: bytes, families: families,

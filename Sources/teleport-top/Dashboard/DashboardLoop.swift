@@ -3,7 +3,7 @@ import TeleportDiagnostics
 import TeleportTopUI
 
 /// The one event loop of the dashboard, on its own thread (hence `@unchecked Sendable`: only
-/// that thread touches it): read a key (at most ~33 ms),
+/// that thread touches it): read a key (waiting at most 100 ms),
 /// fold keys and new snapshots into the state, run effects, and repaint only when something
 /// changed. Input is never blocked by a scrape: scrapes happen on other threads.
 final class DashboardLoop: @unchecked Sendable {
@@ -13,6 +13,10 @@ final class DashboardLoop: @unchecked Sendable {
         var environment: [String: String]
         var logPath: String?
     }
+
+    /// How long a key is waited for: a key ends the wait at once, so this only bounds how
+    /// late a new snapshot or the clock tick is shown (and sets the idle wake-ups per second).
+    static let wait: Int32 = 100
 
     let mailbox: SnapshotMailbox
     let settings: Settings
@@ -39,7 +43,7 @@ final class DashboardLoop: @unchecked Sendable {
                 terminal.paint(DashboardView.render(state, width: terminal.width, height: terminal.height, symbols: settings.symbols))
                 dirty = false
             }
-            if let input = terminal.readKey(timeout: 33) {
+            if let input = terminal.readKey(timeout: Self.wait) {
                 dirty = true
                 switch input {
                 case .resize:

@@ -19,7 +19,7 @@ struct DiagClientTests {
         let client = try client(try DiagTarget(diagAddr: server.baseURL))
         let scrape = try await client.scrape().get()
         #expect(scrape.readyz == ReadyzAnswer(statusCode: 400, status: ProcessState.recovering.readyzStatusText, pid: Int(getpid())))
-        #expect(scrape.healthy == true)
+        #expect(scrape.healthy == nil)  // /readyz answered: /healthz is not asked
         #expect(scrape.families.first { $0.name == "process_state" }?.samples.first?.value == 1)
         let raw = ExpositionWriter.write(engine.registry.gather()).count
         #expect(scrape.bytes < raw / 2)  // gzip on the wire
@@ -103,6 +103,13 @@ struct DiagClientTests {
                 Response(status: .ok, headers: [.contentType: "text/html"],
                     body: .init(byteBuffer: ByteBuffer(string: "<!DOCTYPE html><html><body>Welcome</body></html>\n")))
             }
+            router.get("/liveness/metrics") { _, _ in
+                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                    body: .init(byteBuffer: ByteBuffer(string: "# TYPE up gauge\nup 1\n")))
+            }
+            router.get("/liveness/healthz") { _, _ in
+                Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"down\"}")))
+            }
             router.get("/plain/metrics") { _, _ in
                 Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                     body: .init(byteBuffer: ByteBuffer(string: "# TYPE up gauge\nup 1\n")))
@@ -135,6 +142,12 @@ struct DiagClientTests {
         #expect(plain.healthy == nil)
         #expect(plain.families.map(\.name) == ["up"])
         await plainClient.shutdown()
+        // Without /readyz, /healthz is asked: its 503 is the only health there is.
+        let livenessClient = try client(.http(baseURL: "http://\(servers.address)/liveness"))
+        let liveness = try await livenessClient.scrape().get()
+        #expect(liveness.readyz == nil)
+        #expect(liveness.healthy == false)
+        await livenessClient.shutdown()
         let missing = try await scrape("/nothing-here")
         #expect(missing == .httpStatus(code: 404, path: "/metrics"))
         #expect(missing?.description == "HTTP 404 on /metrics: is --diag-addr right?")

@@ -84,11 +84,14 @@ struct DashboardTmuxTests {
         await serve.stop()
     }
 
-    @Test("Colours: the badge's escape sequence differs between themes; NO_COLOR has none")
+    @Test("Colours: every shipped theme draws its own badge (monochrome without colour); T cycles them live; NO_COLOR has none")
     func colours() async throws {
         let (serve, addr) = try await startServe()
         var badges: [String] = []
-        for theme in ["default", "high-contrast"] {
+        // An SGR that sets a colour; 39/49 (the default colours) do not count. ICU: \x{1b} is ESC.
+        let colour = #"\x{1b}\[([0-9;]*;)?(3[0-8]|4[0-8])[;m]"#
+        let themes = ["default", "light", "high-contrast", "monochrome"]
+        for theme in themes {
             let session = try Session(width: 100, height: 30)
             try session.type("\(binary) --diag-addr \(addr) --theme \(theme) --log-file /tmp/tt-tmux.log")
             _ = try await session.wait(for: " OK ")
@@ -97,14 +100,29 @@ struct DashboardTmuxTests {
             let before = line.components(separatedBy: " OK ").first ?? ""
             badges.append(String(before.suffix(40)))
             #expect(colored.contains("\u{1b}["))
+            #expect((before.suffix(40).range(of: colour, options: .regularExpression) == nil) == (theme == "monochrome"), "\(theme): \(before.suffix(40).debugDescription)")
+            // Every view of the dashboard draws in this theme at this size.
+            for key in ["2", "v", "v", "0", "1"] {
+                try session.send(key)
+            }
+            _ = try await session.wait(for: " OK ")
             try session.send("q")
         }
-        #expect(badges[0] != badges[1], "\(badges)")
+        #expect(Set(badges).count == themes.count, "\(badges)")
+        // T switches the running dashboard to the next theme: the badge changes under it.
+        let live = try Session(width: 100, height: 30)
+        try live.type("\(binary) --diag-addr \(addr) --log-file /tmp/tt-tmux.log")
+        _ = try await live.wait(for: " OK ")
+        try live.send("T")
+        _ = try await live.wait(for: "theme light")
+        let afterT = try live.capture(escapes: true).split(separator: "\n").first { $0.contains(" OK ") } ?? ""
+        #expect(String((afterT.components(separatedBy: " OK ").first ?? "").suffix(40)) == badges[1])
+        try live.send("q")
         let plain = try Session(width: 100, height: 30, environment: ["NO_COLOR": "1"])
         try plain.type("\(binary) --diag-addr \(addr) --log-file /tmp/tt-tmux.log")
         _ = try await plain.wait(for: " OK ")
         let captured = try plain.capture(escapes: true)
-        #expect(captured.range(of: #"\u{1b}\[[0-9;]*(3[0-9]|4[0-9]|38;|48;)"#, options: .regularExpression) == nil)
+        #expect(captured.range(of: colour, options: .regularExpression) == nil)
         try plain.send("q")
         await serve.stop()
     }
