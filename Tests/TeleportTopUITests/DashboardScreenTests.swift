@@ -97,7 +97,7 @@ struct DashboardScreenTests {
         #expect(firstRow.contains(Format.number(busiest.rate!)))
     }
 
-    @Test("Help lists every key of the context; Spans and Profiles say they are coming")
+    @Test("Help lists every key of the context; Profiles says it is coming")
     func helpAndComing() async throws {
         let snapshot = await Fixtures.snapshot()
         var state = Fixtures.state(snapshot, tab: .auth)
@@ -112,8 +112,8 @@ struct DashboardScreenTests {
             #expect(help.text.contains(" \(binding.label) "), "\(binding.label)")
         }
         state.showHelp = false
-        state.tab = .spans
-        Golden.check(DashboardView.render(state, width: 80, height: 24), "spans-coming-80x24")
+        state.tab = .profiles
+        Golden.check(DashboardView.render(state, width: 80, height: 24), "profiles-coming-80x24")
     }
 
     @Test("Unreachable: the classified error, the retry countdown, the last data marked stale")

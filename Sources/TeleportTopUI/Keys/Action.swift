@@ -9,7 +9,9 @@ public enum Action: Sendable, Hashable {
     case enter, back
     case startFilter, startLabelFilter, filterInput(Character), filterBackspace, filterDone, filterCancel
     case cycleSort
-    case cycleAuthView
+    case cycleView
+    case toggleErrorsOnly, toggleFollow
+    case fold, unfold
     case togglePause
     case faster, slower
     case cycleTheme
@@ -29,5 +31,9 @@ public enum Effect: Sendable, Hashable {
     case setTheme(String)
     /// Snapshots should carry the heatmap of this histogram series (nil: of none).
     case focusHistogram(HistogramSelection?)
+    /// The span store should build span snapshots for this query.
+    case spanQuery(SpanQuery)
+    /// Span snapshots should carry this trace assembled (nil: none).
+    case openTrace(TraceID?)
     case quit
 }

@@ -4,6 +4,10 @@ public enum KeyContext: String, Sendable, Hashable, CaseIterable {
     case global
     /// Tables: section tabs and the raw browser.
     case table
+    /// The Spans tab's feed and operations table.
+    case spans
+    /// The trace waterfall.
+    case waterfall
     /// The histogram view.
     case histogram
     /// While typing a `/` filter.

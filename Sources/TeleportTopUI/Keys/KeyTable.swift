@@ -42,7 +42,7 @@ public enum KeyTable {
             KeyBinding([c("/")], "/", .startFilter, "regex filter (! inverts)", .table, hint: "filter"),
             KeyBinding([c("f")], "f", .startLabelFilter, "label filter: name=v, name=~re", .table, hint: "labels"),
             KeyBinding([c("s")], "s", .cycleSort, "cycle sort: name, rate, value", .table, hint: "sort"),
-            KeyBinding([c("v")], "v", .cycleAuthView, "tab 2: next view", .table, hint: "views"),
+            KeyBinding([c("v")], "v", .cycleView, "tabs 2 and 8: next view", .table, hint: "views"),
             KeyBinding([c(" ")], "Space", .togglePause, "pause (data keeps coming)", .global, hint: "pause"),
             KeyBinding([c("+"), c("=")], "+", .faster, "poll faster", .global, hint: "faster"),
             KeyBinding([c("-")], "-", .slower, "poll slower", .global),
@@ -54,6 +54,18 @@ public enum KeyTable {
             KeyBinding([.escape], "Esc", .filterCancel, "clear the filter", .filter, hint: "clear"),
             KeyBinding([.backspace], "Bksp", .filterBackspace, "delete a character", .filter),
             KeyBinding([.escape], "Esc", .back, "back to the table", .histogram, hint: "back"),
+            KeyBinding([.enter], "Enter", .enter, "feed: open the trace · operations: show its spans", .spans, hint: "open"),
+            KeyBinding([c("e")], "e", .toggleErrorsOnly, "errors only", .spans, hint: "errors"),
+            KeyBinding([c("F")], "F", .toggleFollow, "follow the newest span", .spans, hint: "follow"),
+            KeyBinding([.escape], "Esc", .back, "clear the span filters", .spans),
+            KeyBinding([.up, c("k")], "↑/k", .up, "previous span", .waterfall),
+            KeyBinding([.down, c("j")], "↓/j", .down, "next span", .waterfall),
+            KeyBinding([.left, c("h")], "←/h", .fold, "fold the span's children", .waterfall, hint: "fold"),
+            KeyBinding([.right, c("l")], "→/l", .unfold, "unfold", .waterfall, hint: "unfold"),
+            KeyBinding([.enter], "Enter", .enter, "fold or unfold", .waterfall),
+            KeyBinding([.home, c("g")], "g", .top, "first span", .waterfall),
+            KeyBinding([.end, c("G")], "G", .bottom, "last span", .waterfall),
+            KeyBinding([.escape], "Esc", .back, "back to the feed", .waterfall, hint: "back"),
         ]
         return table
     }()
@@ -81,6 +93,8 @@ public enum KeyTable {
         case .global: return [.global]
         case .table: return [.table, .global]
         case .histogram: return [.histogram, .global, .table]
+        case .spans: return [.spans, .global, .table]
+        case .waterfall: return [.waterfall, .global]
         }
     }
 

@@ -15,6 +15,11 @@ public struct DashboardState: Sendable {
     public var showHelp = false
     public var themeName = "default"
     public var sort: SortMode = .name
+    /// The span store's picture shown on the Spans tab (held while paused), and the newest.
+    public var spans: SpanSnapshot = .empty
+    public var latestSpans: SpanSnapshot = .empty
+    /// The Spans tab's view, query, follow mode and waterfall.
+    public var spansTab = SpansTabState()
     /// Tab 2's view: the family table or one of tctl top's boxes.
     public var authView: AuthView = .families
     /// Text of the `/` filter (a regular expression; a leading `!` inverts it).

@@ -15,12 +15,21 @@ public enum Reducer {
         if !state.paused { state.snapshot = snapshot }
     }
 
+    /// New spans arrived: shown at once unless paused; a following feed selects the newest.
+    public static func receiveSpans(_ state: inout DashboardState, _ snapshot: SpanSnapshot) {
+        state.latestSpans = snapshot
+        guard !state.paused else { return }
+        state.spans = snapshot
+        if state.spansTab.follow && state.spansTab.query.order == .time && state.spansTab.view == .feed { state.selection[.spans] = 0 }
+    }
+
     /// The key context of the current screen.
     public static func context(_ state: DashboardState) -> KeyContext {
         if state.editingFilter { return .filter }
         if state.histogram != nil { return .histogram }
         switch state.tab {
-        case .overview, .spans, .profiles: return .global
+        case .spans: return state.spansTab.trace != nil ? .waterfall : .spans
+        case .overview, .profiles: return .global
         default: return .table
         }
     }
@@ -29,13 +38,24 @@ public enum Reducer {
     /// focus its heatmap on the new one.
     public static func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect] {
         let before = state.histogram
+        let (query, trace) = (state.spansTab.query, state.spansTab.trace)
         var effects = apply(&state, action)
         if state.histogram != before { effects.append(.focusHistogram(state.histogram)) }
+        if state.spansTab.query != query { effects.append(.spanQuery(state.spansTab.query)) }
+        if state.spansTab.trace != trace { effects.append(.openTrace(state.spansTab.trace)) }
         return effects
     }
 
     static func apply(_ state: inout DashboardState, _ action: Action) -> [Effect] {
         state.message = nil
+        if state.tab == .spans, state.editing != nil {
+            switch action {
+            case .filterInput, .filterBackspace, .filterDone, .filterCancel:
+                SpansReducer.filter(&state, action)
+                return []
+            default: break
+            }
+        }
         switch action {
         case .tick(let now):
             state.now = now
@@ -56,16 +76,18 @@ public enum Reducer {
         case .top: move(&state, by: -Int.max / 2)
         case .bottom: move(&state, by: Int.max / 2)
         case .enter: enter(&state)
+        case .back where state.tab == .spans && !state.showHelp:
+            SpansReducer.back(&state)
         case .back:
             if state.showHelp { state.showHelp = false } else if state.histogram != nil { state.histogram = nil } else if !state.filter.isEmpty || !state.labelFilter.isEmpty {
                 state.filter = ""
                 state.labelFilter = ""
             }
         case .startFilter:
-            guard context(state) == .table, state.tab != .auth || state.authView == .families else { break }
+            guard context(state) == .table || context(state) == .spans, state.tab != .auth || state.authView == .families else { break }
             state.editing = .regex
         case .startLabelFilter:
-            guard context(state) == .table, state.tab != .auth || state.authView == .families else { break }
+            guard context(state) == .table || context(state) == .spans, state.tab != .auth || state.authView == .families else { break }
             state.editing = .labels
         case .filterInput(let character):
             state.editing == .labels ? state.labelFilter.append(character) : state.filter.append(character)
@@ -85,18 +107,39 @@ public enum Reducer {
         case .filterCancel:
             if state.editing == .labels { state.labelFilter = "" } else { state.filter = "" }
             state.editing = nil
-        case .cycleAuthView:
+        case .cycleView:
+            if state.tab == .spans {
+                state.spansTab.view = state.spansTab.view == .feed ? .operations : .feed
+                state.selection[.spans] = 0
+                break
+            }
             guard state.tab == .auth else {
-                state.message = "v switches the views of tab 2 (Auth & backends)"
+                state.message = "v switches the views of tabs 2 and 8"
                 break
             }
             state.authView = state.authView.next
+        case .toggleErrorsOnly:
+            state.spansTab.query.errorsOnly.toggle()
+            state.selection[.spans] = 0
+        case .toggleFollow:
+            state.spansTab.follow.toggle()
+            if state.spansTab.follow { state.selection[.spans] = 0 }
+            state.message = state.spansTab.follow ? "following the newest span" : "follow off"
+        case .fold, .unfold:
+            SpansReducer.fold(&state, open: action == .unfold)
+        case .cycleSort where state.tab == .spans:
+            state.spansTab.query.order = state.spansTab.query.order == .time ? .duration : .time
+            state.selection[.spans] = 0
+            state.message = "spans ordered by \(state.spansTab.query.order == .time ? "time, newest first" : "duration, slowest first")"
         case .cycleSort:
             state.sort = state.sort.next
             state.message = "sorted by \(state.sort.rawValue)"
         case .togglePause:
             state.paused.toggle()
-            if !state.paused { state.snapshot = state.latest }
+            if !state.paused {
+                state.snapshot = state.latest
+                state.spans = state.latestSpans
+            }
         case .faster, .slower:
             let current = state.latest.interval
             let index = intervals.firstIndex { $0 >= current } ?? intervals.count - 1
@@ -143,6 +186,10 @@ public enum Reducer {
     }
 
     static func move(_ state: inout DashboardState, by delta: Int) {
+        if state.tab == .spans && !state.showHelp {
+            SpansReducer.move(&state, by: delta)
+            return
+        }
         let count = TableRows.rows(state).count
         guard count > 0 else { return }
         let current = state.selection[state.tab] ?? 0
@@ -150,6 +197,10 @@ public enum Reducer {
     }
 
     static func enter(_ state: inout DashboardState) {
+        if state.tab == .spans {
+            SpansReducer.enter(&state)
+            return
+        }
         let rows = TableRows.rows(state)
         guard state.selectedRow < rows.count else { return }
         switch rows[state.selectedRow] {

@@ -24,7 +24,8 @@ public enum DashboardView {
         } else {
             switch state.tab {
             case .overview: OverviewView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
-            case .spans, .profiles: ComingView.draw(state, into: &screen, top: top)
+            case .spans: SpansTabView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
+            case .profiles: ComingView.draw(state, into: &screen, top: top)
             case .auth: AuthTabView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
             default: TableView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
             }

@@ -51,7 +51,7 @@ public enum HintBarView {
             if !state.labelFilter.isEmpty { x = screen.write("labels \(state.labelFilter)  ", x: x, y: y, role: .accent) }
         }
         let hints = KeyTable.hints(for: Reducer.context(state)).filter { binding in
-            !(binding.action == .injectFailure && !state.isEmbedded) && !(binding.action == .cycleAuthView && state.tab != .auth)
+            !(binding.action == .injectFailure && !state.isEmbedded) && !(binding.action == .cycleView && state.tab != .auth && state.tab != .spans)
         }
         // Help and quit always show, at the right end; the rest fill what is left.
         let pinned = hints.filter { $0.action == .toggleHelp || $0.action == .quit }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import TeleportDiagnostics
 import TeleportTopUI
 
@@ -19,6 +20,45 @@ struct DashboardOptions: ParsableArguments {
 
     @Option(name: .customLong("log-file"), help: "Where logs go while the dashboard owns the terminal.")
     var logFile: String = "/tmp/teleport-top-\(getuid()).log"
+
+    @Option(name: .customLong("otlp-grpc"), help: "OTLP/gRPC span receiver address, or off.")
+    var otlpGRPC: String = "127.0.0.1:4317"
+
+    @Option(name: .customLong("otlp-http"), help: "OTLP/HTTP span receiver address (POST /v1/traces), or off.")
+    var otlpHTTP: String = "127.0.0.1:4318"
+
+    @Option(name: .customLong("otlp-tls-cert"), help: "Serve the OTLP receivers over TLS with this certificate (PEM).")
+    var otlpTLSCert: String?
+
+    @Option(name: .customLong("otlp-tls-key"), help: "The key of --otlp-tls-cert (PEM).")
+    var otlpTLSKey: String?
+
+    @Option(name: .customLong("otlp-client-ca"), help: "With --otlp-tls-cert: require client certificates signed by this CA (mutual TLS).")
+    var otlpClientCA: String?
+
+    @Option(name: .customLong("trace-dir"), help: "Tail a Teleport file-exporter directory (*.trace); repeatable.")
+    var traceDirs: [String] = []
+
+    @Option(name: .customLong("span-capacity"), help: "Spans kept in memory (the oldest are dropped).")
+    var spanCapacity: Int = 20_000
+
+    /// The span sources these options ask for.
+    func intake() throws -> SpanIntake.Options {
+        func address(_ text: String, _ flag: String) throws -> ListenAddress? {
+            if text == "off" { return nil }
+            do {
+                let parsed = try ListenAddress(parsing: text)
+                if case .unix = parsed, flag == "--otlp-grpc" { throw ValidationError("\(flag): a host:port, not a socket") }
+                return parsed
+            } catch let error as ValidationError { throw error } catch { throw ValidationError("\(flag): \(error)") }
+        }
+        guard (otlpTLSCert == nil) == (otlpTLSKey == nil) else { throw ValidationError("--otlp-tls-cert and --otlp-tls-key go together") }
+        guard otlpClientCA == nil || otlpTLSCert != nil else { throw ValidationError("--otlp-client-ca needs --otlp-tls-cert and --otlp-tls-key") }
+        guard spanCapacity > 0 else { throw ValidationError("--span-capacity must be at least 1") }
+        let tls = otlpTLSCert.map { ReceiverTLS(certPath: $0, keyPath: otlpTLSKey!, clientCAPath: otlpClientCA) }
+        return SpanIntake.Options(grpc: try address(otlpGRPC, "--otlp-grpc"), http: try address(otlpHTTP, "--otlp-http"), tls: tls,
+            traceDirectories: traceDirs)
+    }
 }
 
 extension Symbols: ExpressibleByArgument {}
@@ -51,7 +91,27 @@ enum DashboardCommand {
         let schedule = PollSchedule(interval: options.interval)
         let store = MetricStore(target: label, interval: schedule.interval, history: options.history)
         let poller = Poller(client: client, store: store, schedule: schedule)
-        let mailbox = SnapshotMailbox()
+        let mailbox = Mailbox<MetricsSnapshot>()
+        let spanMailbox = Mailbox<SpanSnapshot>()
+        let spanStore = SpanStore(capacity: options.spanCapacity)
+        let intakeOptions: SpanIntake.Options
+        do { intakeOptions = try options.intake() } catch { throw fail(String(describing: error)) }
+        var logger = Logger(label: "teleport-top")
+        logger.logLevel = .error
+        let intake = SpanIntake(options: intakeOptions, store: spanStore, logger: logger)
+        if embedded != nil { await spanStore.addSource("embedded engine") }
+        // Span snapshots: rebuilt when spans arrived or the tab asked for something else.
+        let spanTask = Task {
+            var seen = -1
+            while !Task.isCancelled {
+                let generation = await spanStore.generation
+                if generation != seen {
+                    seen = generation
+                    spanMailbox.put(await spanStore.snapshot())
+                }
+                try? await Task.sleep(for: .milliseconds(250))
+            }
+        }
         let pollTask = Task {
             await poller.run {
                 Task { mailbox.put(await store.snapshot()) }
@@ -60,7 +120,7 @@ enum DashboardCommand {
         let engine = embedded?.engine
         let initial = DashboardState(snapshot: .empty(target: label, interval: schedule.interval), isEmbedded: embedded != nil, now: Date())
         let loop = DashboardLoop(
-            initial: initial, mailbox: mailbox,
+            initial: initial, mailbox: mailbox, spanMailbox: spanMailbox,
             settings: .init(symbols: options.symbols, themeName: options.theme ?? "default",
                 environment: ProcessInfo.processInfo.environment, logPath: options.logFile),
             onEffect: { effect in
@@ -71,6 +131,16 @@ enum DashboardCommand {
                     Task {
                         await store.focus(family: selection?.family, labels: selection?.labels ?? [])
                         mailbox.put(await store.snapshot())
+                    }
+                case .spanQuery(let query):
+                    Task {
+                        await spanStore.setQuery(query)
+                        spanMailbox.put(await spanStore.snapshot())
+                    }
+                case .openTrace(let trace):
+                    Task {
+                        await spanStore.open(trace: trace)
+                        spanMailbox.put(await spanStore.snapshot())
                     }
                 case .setTheme, .quit: break
                 }
@@ -83,6 +153,8 @@ enum DashboardCommand {
             thread.start()
         }
         pollTask.cancel()
+        spanTask.cancel()
+        await intake.stop()
         await client.shutdown()
         await embedded?.stop()
         if case .failure(let error) = outcome { throw fail(String(describing: error)) }

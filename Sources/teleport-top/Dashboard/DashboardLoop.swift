@@ -18,14 +18,18 @@ final class DashboardLoop: @unchecked Sendable {
     /// late a new snapshot or the clock tick is shown (and sets the idle wake-ups per second).
     static let wait: Int32 = 100
 
-    let mailbox: SnapshotMailbox
+    let mailbox: Mailbox<MetricsSnapshot>
+    let spanMailbox: Mailbox<SpanSnapshot>
     let settings: Settings
     let onEffect: (Effect) -> Void
     private(set) var state: DashboardState
 
-    init(initial: DashboardState, mailbox: SnapshotMailbox, settings: Settings, onEffect: @escaping (Effect) -> Void) {
+    init(initial: DashboardState, mailbox: Mailbox<MetricsSnapshot>, spanMailbox: Mailbox<SpanSnapshot>, settings: Settings,
+        onEffect: @escaping (Effect) -> Void)
+    {
         self.state = initial
         self.mailbox = mailbox
+        self.spanMailbox = spanMailbox
         self.settings = settings
         self.onEffect = onEffect
     }
@@ -72,6 +76,10 @@ final class DashboardLoop: @unchecked Sendable {
             if let snapshot = mailbox.take() {
                 Reducer.receive(&state, snapshot)
                 dirty = true
+            }
+            if let spans = spanMailbox.take() {
+                Reducer.receiveSpans(&state, spans)
+                dirty = dirty || state.tab == .spans || state.tab == .overview
             }
             let now = Date()
             if now.timeIntervalSince(lastTick) >= 1 {

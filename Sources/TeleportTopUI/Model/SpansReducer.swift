@@ -1,0 +1,107 @@
+import TeleportDiagnostics
+
+/// The Spans tab's part of the reducer: moving in the feed, the operations table and the
+/// waterfall, opening traces, folding, and its filters.
+enum SpansReducer {
+    /// The rows of the current spans view.
+    static func rowCount(_ state: DashboardState) -> Int {
+        if state.spansTab.trace != nil { return waterfallNodes(state).count }
+        return state.spansTab.view == .feed ? state.spans.feed.count : state.spans.operations.count
+    }
+
+    static func waterfallNodes(_ state: DashboardState) -> [TraceTree.Node] {
+        guard let trace = state.spans.trace, trace.traceID == state.spansTab.trace else { return [] }
+        return trace.visible(folded: state.spansTab.folded)
+    }
+
+    static func move(_ state: inout DashboardState, by delta: Int) {
+        let count = rowCount(state)
+        guard count > 0 else { return }
+        func clamp(_ value: Int) -> Int { max(0, min(count - 1, value.addingReportingOverflow(delta).partialValue)) }
+        if state.spansTab.trace != nil {
+            state.spansTab.waterfallRow = clamp(state.spansTab.waterfallRow)
+            return
+        }
+        let row = clamp(state.selection[.spans] ?? 0)
+        state.selection[.spans] = row
+        // Moving away from the newest span stops following; going back to it resumes.
+        if state.spansTab.view == .feed && state.spansTab.query.order == .time { state.spansTab.follow = row == 0 }
+    }
+
+    static func enter(_ state: inout DashboardState) {
+        if state.spansTab.trace != nil {
+            fold(&state, open: nil)
+            return
+        }
+        let row = state.selection[.spans] ?? 0
+        switch state.spansTab.view {
+        case .feed:
+            guard row < state.spans.feed.count else { return }
+            let span = state.spans.feed[row]
+            state.spansTab.trace = span.traceID
+            state.spansTab.folded = []
+            state.spansTab.waterfallRow = 0
+            state.spansTab.openedSpan = span.spanID
+        case .operations:
+            guard row < state.spans.operations.count else { return }
+            let op = state.spans.operations[row]
+            state.spansTab.query.service = op.service
+            state.spansTab.query.operation = op.operation
+            state.spansTab.view = .feed
+            state.selection[.spans] = 0
+        }
+    }
+
+    /// Esc: close the waterfall, else clear the filters.
+    static func back(_ state: inout DashboardState) {
+        if state.spansTab.trace != nil {
+            state.spansTab.trace = nil
+            state.spansTab.folded = []
+            return
+        }
+        var query = SpanQuery(order: state.spansTab.query.order, limit: state.spansTab.query.limit)
+        query.errorsOnly = false
+        state.spansTab.query = query
+        state.spansTab.attributeText = ""
+        state.selection[.spans] = 0
+    }
+
+    /// Folds (`open == false`), unfolds (`true`) or toggles (`nil`) the selected span.
+    static func fold(_ state: inout DashboardState, open: Bool?) {
+        let nodes = waterfallNodes(state)
+        guard state.spansTab.waterfallRow < nodes.count else { return }
+        let node = nodes[state.spansTab.waterfallRow]
+        guard node.descendants > 0 else { return }
+        let id = node.span.spanID
+        let isFolded = state.spansTab.folded.contains(id)
+        if open ?? isFolded { state.spansTab.folded.remove(id) } else { state.spansTab.folded.insert(id) }
+    }
+
+    /// `/` edits the regex over the spans, `f` the attribute pairs.
+    static func filter(_ state: inout DashboardState, _ action: Action) {
+        let labels = state.editing == .labels
+        switch action {
+        case .filterInput(let character):
+            if labels { state.spansTab.attributeText.append(character) } else { state.spansTab.query.pattern.append(character) }
+        case .filterBackspace:
+            if labels {
+                if !state.spansTab.attributeText.isEmpty { state.spansTab.attributeText.removeLast() }
+            } else if !state.spansTab.query.pattern.isEmpty {
+                state.spansTab.query.pattern.removeLast()
+            }
+        case .filterDone:
+            if labels, SpanQuery.attributePairs(state.spansTab.attributeText) == nil {
+                state.message = "attributes: expected key=value, key=value"
+                return
+            }
+            state.editing = nil
+        case .filterCancel:
+            if labels { state.spansTab.attributeText = "" } else { state.spansTab.query.pattern = "" }
+            state.editing = nil
+        default:
+            return
+        }
+        if labels, let pairs = SpanQuery.attributePairs(state.spansTab.attributeText) { state.spansTab.query.attributes = pairs }
+        state.selection[.spans] = 0
+    }
+}

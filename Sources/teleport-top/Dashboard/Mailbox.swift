@@ -1,0 +1,11 @@
+import Synchronization
+
+/// Hands the newest value (a metrics or span snapshot) from the async world to the UI
+/// thread; older ones are dropped.
+final class Mailbox<Value: Sendable>: Sendable {
+    private let slot = Mutex<Value?>(nil)
+
+    func put(_ value: Value) { slot.withLock { $0 = value } }
+
+    func take() -> Value? { slot.withLock { value in defer { value = nil }; return value } }
+}
