@@ -72,8 +72,8 @@ public enum SpanDetailView {
     public static func draw(_ span: SpanRecord, traceStart: UInt64, into screen: inout Screen, top: Int, bottom: Int) {
         var lines: [(String, StyleRole)] = []
         let status = span.isError ? "error" + (span.statusMessage.isEmpty ? "" : ": \(span.statusMessage)") : span.status == .ok ? "ok" : "unset"
-        lines.append(("\(span.name)  service \(span.service)  kind \(span.kind.name)  \(Format.seconds(span.duration)) at +\(Format.seconds(Double(span.startNanos &- traceStart) / 1e9))  status \(status)",
-            span.isError ? .error : .text))
+        lines.append(("\(span.name)  service \(span.service)  kind \(span.kind.name)  \(Format.seconds(span.duration)) at +\(Format.seconds(Double(span.startNanos &- traceStart) / 1e9))", .accent))
+        lines.append(("status \(status)", span.isError ? .error : .text))
         lines.append(("span \(span.spanID)  parent \(span.parentSpanID?.description ?? "none")" + (span.scope.isEmpty ? "" : "  scope \(span.scope)"), .dim))
         if !span.attributes.isEmpty {
             lines.append(("attributes  " + span.attributes.map { "\($0.key)=\($0.value)" }.joined(separator: "  "), .text))
