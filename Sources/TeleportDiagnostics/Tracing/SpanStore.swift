@@ -30,13 +30,21 @@ public actor SpanStore {
         changes += 1
     }
 
-    public func addSource(_ source: String) { sources.append(source) }
-    public func warn(_ warning: String) { warnings.append(warning) }
+    public func addSource(_ source: String) {
+        sources.append(source)
+        changes += 1
+    }
+
+    public func warn(_ warning: String) {
+        warnings.append(warning)
+        changes += 1
+    }
 
     public func setQuery(_ query: SpanQuery) { self.query = query }
     public func open(trace: TraceID?) { openTrace = trace }
 
-    /// A number that changes whenever spans arrive (to skip rebuilding unchanged snapshots).
+    /// A number that changes whenever spans, sources or warnings arrive (to skip rebuilding
+    /// unchanged snapshots).
     public var generation: Int { changes }
     public var received: Int { ring.received }
 

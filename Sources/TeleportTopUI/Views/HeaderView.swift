@@ -54,6 +54,20 @@ public enum HeaderView {
         } else {
             screen.write(" waiting for the first scrape…", x: 0, y: 1, role: .dim)
         }
-        if state.paused { screen.writeRight(" PAUSED ", right: screen.width, y: 1, role: .selection) }
+        var right1 = screen.width
+        if state.paused {
+            screen.writeRight(" PAUSED ", right: right1, y: 1, role: .selection)
+            right1 -= 9
+        }
+        // A span source that could not start (a port in use) is a warning on every screen.
+        if let warning = state.spans.warnings.first {
+            let more = state.spans.warnings.count > 1 ? " (+\(state.spans.warnings.count - 1))" : ""
+            let text = " ⚠ \(warning)\(more) "
+            let width = min(text.count, max(0, right1 - 40))
+            if width > 8 {
+                screen.put(String(repeating: " ", count: width), x: right1 - width, y: 1, role: .error)
+                screen.put(text, x: right1 - width, y: 1, role: .error, maxWidth: width)
+            }
+        }
     }
 }

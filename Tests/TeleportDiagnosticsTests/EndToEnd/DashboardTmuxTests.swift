@@ -8,6 +8,8 @@ import Testing
 @Suite("Dashboard under tmux", .serialized, .enabled(if: Prerequisites.required(Prerequisites.which("tmux") != nil)))
 struct DashboardTmuxTests {
     let binary = Paths.teleportTopBinary.path
+    /// The dashboard without its OTLP receivers (tests never take the default ports).
+    var dashboard: String { "\(binary) --otlp-grpc off --otlp-http off" }
 
     final class Session {
         let socket = "tt-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -57,7 +59,7 @@ struct DashboardTmuxTests {
     func againstServe() async throws {
         let (serve, addr) = try await startServe()
         let session = try Session()
-        try session.type("\(binary) --diag-addr \(addr) --interval 500ms --log-file /tmp/tt-tmux.log")
+        try session.type("\(dashboard) --diag-addr \(addr) --interval 500ms --log-file /tmp/tt-tmux.log")
         var screen = try await session.wait(for: " OK ")
         #expect(screen.contains("teleport-top"))
         #expect(screen.contains(addr))
@@ -93,7 +95,7 @@ struct DashboardTmuxTests {
         let themes = ["default", "light", "high-contrast", "monochrome"]
         for theme in themes {
             let session = try Session(width: 100, height: 30)
-            try session.type("\(binary) --diag-addr \(addr) --theme \(theme) --log-file /tmp/tt-tmux.log")
+            try session.type("\(dashboard) --diag-addr \(addr) --theme \(theme) --log-file /tmp/tt-tmux.log")
             _ = try await session.wait(for: " OK ")
             let colored = try session.capture(escapes: true)
             let line = colored.split(separator: "\n").first { $0.contains(" OK ") } ?? ""
@@ -111,7 +113,7 @@ struct DashboardTmuxTests {
         #expect(Set(badges).count == themes.count, "\(badges)")
         // T switches the running dashboard to the next theme: the badge changes under it.
         let live = try Session(width: 100, height: 30)
-        try live.type("\(binary) --diag-addr \(addr) --log-file /tmp/tt-tmux.log")
+        try live.type("\(dashboard) --diag-addr \(addr) --log-file /tmp/tt-tmux.log")
         _ = try await live.wait(for: " OK ")
         try live.send("T")
         _ = try await live.wait(for: "theme light")
@@ -119,7 +121,7 @@ struct DashboardTmuxTests {
         #expect(String((afterT.components(separatedBy: " OK ").first ?? "").suffix(40)) == badges[1])
         try live.send("q")
         let plain = try Session(width: 100, height: 30, environment: ["NO_COLOR": "1"])
-        try plain.type("\(binary) --diag-addr \(addr) --log-file /tmp/tt-tmux.log")
+        try plain.type("\(dashboard) --diag-addr \(addr) --log-file /tmp/tt-tmux.log")
         _ = try await plain.wait(for: " OK ")
         let captured = try plain.capture(escapes: true)
         #expect(captured.range(of: colour, options: .regularExpression) == nil)
@@ -131,7 +133,7 @@ struct DashboardTmuxTests {
     func hostileAndResize() async throws {
         let fixture = try await GoFixture.start(["-hostile"])
         let session = try Session(width: 160, height: 48)
-        try session.type("\(binary) --diag-addr \(fixture.baseURL) --log-file /tmp/tt-tmux.log")
+        try session.type("\(dashboard) --diag-addr \(fixture.baseURL) --log-file /tmp/tt-tmux.log")
         _ = try await session.wait(for: " OK ")
         try session.send("0")
         try session.send("/")
@@ -149,6 +151,37 @@ struct DashboardTmuxTests {
         try session.send("q")
         _ = try await session.wait(for: "shell> ")
         await fixture.stop()
+    }
+
+    @Test("Spans: an OTLP/HTTP JSON export by curl shows in the feed (hostile text escaped) and opens in the waterfall; a busy port is a header warning")
+    func spansOverHTTP() async throws {
+        let (serve, addr) = try await startServe()
+        let session = try Session(width: 160, height: 48)
+        // The gRPC receiver is pointed at serve's own port: in use, so a warning, and the rest runs.
+        try session.type("\(binary) --diag-addr \(addr) --otlp-grpc \(addr) --otlp-http 127.0.0.1:0 --log-file /tmp/tt-tmux.log")
+        _ = try await session.wait(for: " OK ")
+        try session.send("8")
+        let screen = try await session.wait(for: "from OTLP HTTP 127.0.0.1:")
+        #expect(screen.contains("address in use"))
+        let port = try #require(screen.firstMatch(of: /OTLP HTTP 127\.0\.0\.1:(\d+)/)?.1)
+        let body = #"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"curl-peer"}}]},"scopeSpans":[{"scope":{"name":"t"},"spans":["#
+            + #"{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"root \u001b[31mred","kind":2,"startTimeUnixNano":"1544712660000000000","endTimeUnixNano":"1544712661000000000"},"#
+            + #"{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b175","parentSpanId":"eee19b7ec3c1b174","name":"child","startTimeUnixNano":"1544712660100000000","endTimeUnixNano":"1544712660300000000","status":{"code":2,"message":"boom"}}"#
+            + "]}]}]}"
+        let curl = try run(try #require(Prerequisites.which("curl")), ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: application/json",
+            "--data-binary", body, "http://127.0.0.1:\(port)/v1/traces"])
+        #expect(curl.stdout == "200")
+        let feed = try await session.wait(for: "curl-peer")
+        #expect(feed.contains("5b8efff7"))
+        #expect(feed.contains("root \\e[31mred"))
+        #expect(!feed.contains("\u{1b}"))
+        #expect(feed.contains("error"))
+        try session.send("G")
+        try session.send("Enter")
+        let waterfall = try await session.wait(for: "trace 5b8efff798038103d269b633813fc60c · 2 spans")
+        #expect(waterfall.contains("boom") || waterfall.contains("child"))
+        try session.send("q")
+        await serve.stop()
     }
 
     @Test("Without a terminal the dashboard refuses with one line pointing at snapshot")
