@@ -46,6 +46,7 @@ let package = Package(
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 "OTLPProto",
+                "CSampler",
             ],
             exclude: ["Metrics/metric-catalog.tsv"]
         ),
@@ -60,6 +61,8 @@ let package = Package(
             name: "TeleportTopUI",
             dependencies: ["TeleportDiagnostics", .product(name: "Yams", package: "Yams")]
         ),
+        // The SIGPROF sampler of the engine's own CPU profile (a signal handler has to be C).
+        .target(name: "CSampler"),
         // ncursesw, wide-character build; used only by the executable's terminal layer.
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
         .executableTarget(
@@ -71,7 +74,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            // Every function's symbol in the dynamic table, so the engine's own CPU profiles
+            // name them (dladdr reads only that table).
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]
         ),
         .testTarget(
             name: "TeleportDiagnosticsTests",
@@ -85,9 +91,10 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]
         ),
-        .testTarget(name: "TeleportTopUITests", dependencies: ["TeleportTopUI"]),
+        .testTarget(name: "TeleportTopUITests", dependencies: ["TeleportTopUI"], exclude: ["Goldens"]),
     ],
     swiftLanguageModes: [.v6]
 )

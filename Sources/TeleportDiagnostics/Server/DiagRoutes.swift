@@ -20,7 +20,7 @@ public enum DiagRoutes {
         }
         let pprof: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
             guard exposure.servesPprof else { return notFound() }
-            return PprofRoutes.answer(path: request.uri.path, engine: engine)
+            return await PprofRoutes.answer(request, engine: engine)
         }
         router.get("/debug/pprof", use: pprof)
         router.get("/debug/pprof/**", use: pprof)
