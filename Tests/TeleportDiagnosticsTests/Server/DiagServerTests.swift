@@ -64,11 +64,14 @@ struct DiagServerTests {
         for debug in [false, true] {
             let (engine, _) = makeEngine(debug: debug)
             let server = try await RunningServer.start(engine: engine, address: .tcp(host: "127.0.0.1", port: 0), exposure: .diagListener(debug: debug))
-            for path in ["/debug/pprof/", "/debug/pprof/heap", "/debug/pprof/profile?seconds=1", "/debug/pprof/cmdline"] {
+            // (CPU captures are exercised in SelfCPUProfileTests: one at a time per process.)
+            let expected = [("/debug/pprof/", 200, "profile: available"), ("/debug/pprof/heap", 501, "heap profile: "),
+                            ("/debug/pprof/cmdline", 200, CommandLine.arguments[0]), ("/debug/pprof/nope", 404, "Unknown profile")]
+            for (path, status, text) in expected {
                 let response = try await HTTP.request(server.url(path))
                 if debug {
-                    #expect(response.status == 501, "\(path)")
-                    #expect(response.text.contains("not implemented"))
+                    #expect(response.status == status, "\(path)")
+                    #expect(response.text.contains(text), "\(path): \(response.text)")
                 } else {
                     #expect(response.status == 404, "\(path)")
                     #expect(response.text == "404 page not found\n")
