@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "teleport-top", targets: ["teleport-top"]),
         .library(name: "TeleportDiagnostics", targets: ["TeleportDiagnostics"]),
         .library(name: "TeleportTopUI", targets: ["TeleportTopUI"]),
+        .library(name: "OTLPProto", targets: ["OTLPProto"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -19,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // The diagnostics engine: metrics, health, the diag listener and debug socket.
@@ -35,8 +37,15 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                "OTLPProto",
             ],
             exclude: ["Metrics/metric-catalog.tsv"]
+        ),
+        // protoc output for Protos/ (pprof's profile.proto, OTLP trace and collector),
+        // committed; Scripts/generate-protos.sh regenerates it.
+        .target(
+            name: "OTLPProto",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
         // The UI model and views: pure functions from state to a grid of cells.
         .target(
