@@ -10,8 +10,17 @@ import Testing
 /// statuses, the request timeout stretched by the capture's seconds, progress, cancellation.
 @Suite("Profile capture: errors, timeouts, progress, cancellation")
 struct ProfileCaptureTests {
+    /// Lets the hanging route finish, so the server can stop at once after a test.
+    final class Release: Sendable {
+        let done = Mutex(false)
+        func wait(upTo limit: Duration) async {
+            let deadline = ContinuousClock.now + limit
+            while !done.withLock({ $0 }), ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        }
+    }
+
     /// One loopback server with a behaviour per path prefix.
-    static func servers() async throws -> MisbehavingServer {
+    static func servers(release: Release = Release()) async throws -> MisbehavingServer {
         let profile = SyntheticProfile(seed: 3, functions: 10, samples: 20).encoded()
         return try await MisbehavingServer.start { router in
             router.get("/html/debug/pprof/{name}") { _, _ in
@@ -34,7 +43,7 @@ struct ProfileCaptureTests {
                 return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: profile)))
             }
             router.get("/hang/debug/pprof/{name}") { _, _ -> Response in
-                try await Task.sleep(for: .seconds(60))
+                await release.wait(upTo: .seconds(60))
                 return Response(status: .ok)
             }
         }
@@ -126,7 +135,8 @@ struct ProfileCaptureTests {
 
     @Test("Cancelling the task cancels a long capture promptly")
     func cancellation() async throws {
-        let server = try await Self.servers()
+        let release = Release()
+        let server = try await Self.servers(release: release)
         let c = try client(server, "/hang")
         let task = Task { () -> Result<CapturedProfile, ProfileCaptureError> in
             do throws(ProfileCaptureError) {
@@ -153,6 +163,7 @@ struct ProfileCaptureTests {
         }
         guard case .failure(let error) = result else { throw FixtureError("a cancelled capture succeeded") }
         #expect(error == .cancelled)
+        release.done.withLock { $0 = true }
         await c.shutdown()
         await server.stop()
     }
