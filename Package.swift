@@ -83,6 +83,8 @@ let package = Package(
             name: "TeleportDiagnosticsTests",
             dependencies: [
                 "TeleportDiagnostics",
+                "OTLPProto",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -14,7 +14,9 @@ struct TeleportTop: AsyncParsableCommand {
             anywhere. `teleport-top dashboard --help` lists the dashboard's options and keys.
             """,
         version: TeleportTopVersion.current,
-        subcommands: [Dashboard.self, Serve.self, Snapshot.self, LogLevelCommand.self],
+        subcommands: [Dashboard.self, Serve.self, Snapshot.self, LogLevelCommand.self, ProfileCommand.self, PprofCommand.self,
+            SyntheticProfileCommand.self,
+        ],
         defaultSubcommand: Dashboard.self
     )
 

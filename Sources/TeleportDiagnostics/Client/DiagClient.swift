@@ -61,13 +61,20 @@ public final class DiagClient: Sendable {
         try? await client.shutdown()
     }
 
-    /// GETs a path; throws only `ScrapeError`.
-    public func get(_ path: String, acceptGzip: Bool = false, accept: String? = nil) async throws(ScrapeError) -> Answer {
-        try await send(path, method: .GET, body: nil, acceptGzip: acceptGzip, accept: accept)
+    /// GETs a path; throws only `ScrapeError`. `timeout` and `maxBodyBytes` override the
+    /// client's options for this request (a 30 s CPU profile needs more than 10 s).
+    public func get(_ path: String, acceptGzip: Bool = false, accept: String? = nil, timeout: Duration? = nil,
+        maxBodyBytes: Int? = nil) async throws(ScrapeError) -> Answer
+    {
+        try await send(path, method: .GET, body: nil, acceptGzip: acceptGzip, accept: accept, timeout: timeout, maxBodyBytes: maxBodyBytes)
     }
 
-    /// Sends a request with an optional body; throws only `ScrapeError`.
-    public func send(_ path: String, method: HTTPMethod, body: String?, acceptGzip: Bool = false, accept: String? = nil) async throws(ScrapeError) -> Answer {
+    /// Sends a request with an optional body; throws only `ScrapeError`. Task cancellation
+    /// cancels the request (it then throws `.other` and the task is cancelled).
+    public func send(_ path: String, method: HTTPMethod, body: String?, acceptGzip: Bool = false, accept: String? = nil,
+        timeout: Duration? = nil, maxBodyBytes: Int? = nil) async throws(ScrapeError) -> Answer
+    {
+        let timeout = timeout ?? options.timeout
         var request = HTTPClientRequest(url: target.url(path))
         request.method = method
         if case .socket = target { request.headers.replaceOrAdd(name: "Host", value: "debug") }
@@ -75,9 +82,9 @@ public final class DiagClient: Sendable {
         if let accept { request.headers.add(name: "Accept", value: accept) }
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
         request.headers.add(name: "User-Agent", value: "teleport-top/\(TeleportTopVersion.current)")
-        let limit = options.maxBodyBytes
+        let limit = maxBodyBytes ?? options.maxBodyBytes
         do {
-            let response = try await client.execute(request, timeout: .nanoseconds(Int64(options.timeout.seconds * 1e9)))
+            let response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.seconds * 1e9)))
             var buffer = ByteBuffer()
             for try await chunk in response.body {
                 if buffer.readableBytes + chunk.readableBytes > limit { throw ScrapeError.tooLarge(limitBytes: limit) }
@@ -99,7 +106,7 @@ public final class DiagClient: Sendable {
         } catch let error as ScrapeError {
             throw error
         } catch {
-            throw Self.classify(error, path: path, target: target, timeout: options.timeout)
+            throw Self.classify(error, path: path, target: target, timeout: timeout)
         }
     }
 

@@ -25,7 +25,9 @@
 //	-unix PATH      also (or, with -listen off, only) serve on a unix socket
 //	-state S        initial state: ok (default), recovering, degraded, starting
 //	-old-readyz     /readyz bodies without "pid" (older Teleport releases)
-//	-debug          serve /debug/pprof and generate cpu/block/mutex samples
+//	-debug          serve /debug/pprof and generate cpu/block/mutex samples,
+//	                live heap, allocations and parked goroutines (see
+//	                startProfileWorkload)
 //	-series N       add fixture_synthetic_series with N series (large payloads)
 //	-hostile        add fixture_hostile, whose HELP and label values carry
 //	                terminal escape sequences and other control characters
@@ -258,6 +260,7 @@ func main() {
 		runtime.SetMutexProfileFraction(1)
 		go burnCPU()
 		startContention()
+		startProfileWorkload()
 	}
 
 	mux := http.NewServeMux()
@@ -617,6 +620,111 @@ func burnCPU() {
 		}
 		time.Sleep(80 * time.Millisecond)
 	}
+}
+
+// burnRecursive hashes at the bottom of a recursion of the given depth, so
+// that CPU profiles contain recursive stacks (pprof counts a recursive
+// function once per sample in its cum column).
+//
+//go:noinline
+func burnRecursive(depth int, sum *[32]byte) {
+	if depth > 0 {
+		burnRecursive(depth-1, sum)
+		return
+	}
+	for i := 0; i < 200; i++ {
+		*sum = sha256.Sum256(sum[:])
+	}
+}
+
+// Live heap and parked goroutines for the heap, allocs and goroutine
+// profiles: retainedLarge and retainedSmall stay reachable for the life of
+// the process; churn allocates and drops memory all the time.
+var (
+	retainedMu    sync.Mutex
+	retainedLarge [][]byte
+	retainedSmall []*[64]byte
+)
+
+// startProfileWorkload keeps about 16 MB of heap live (from two allocation
+// sites of different sizes), churns allocations, recurses on the CPU, and
+// parks goroutines in three distinct stacks (5, 3 and 2 of them), so that
+// every profile kind has samples and grouped goroutine stacks have counts
+// above one.
+func startProfileWorkload() {
+	retainLarge(32, 512<<10)
+	retainSmall(4096)
+	go churn()
+	go func() {
+		var sum [32]byte
+		for {
+			deadline := time.Now().Add(10 * time.Millisecond)
+			for time.Now().Before(deadline) {
+				burnRecursive(8, &sum)
+			}
+			time.Sleep(90 * time.Millisecond)
+		}
+	}()
+	never := make(chan struct{})
+	for i := 0; i < 5; i++ {
+		go parkedOnChannel(never)
+	}
+	for i := 0; i < 3; i++ {
+		go parkedInSelect(never)
+	}
+	var mu sync.Mutex
+	cond := sync.NewCond(&mu)
+	for i := 0; i < 2; i++ {
+		go parkedOnCond(cond)
+	}
+}
+
+//go:noinline
+func retainLarge(n, size int) {
+	retainedMu.Lock()
+	defer retainedMu.Unlock()
+	for i := 0; i < n; i++ {
+		b := make([]byte, size)
+		b[0] = byte(i)
+		retainedLarge = append(retainedLarge, b)
+	}
+}
+
+//go:noinline
+func retainSmall(n int) {
+	retainedMu.Lock()
+	defer retainedMu.Unlock()
+	for i := 0; i < n; i++ {
+		retainedSmall = append(retainedSmall, new([64]byte))
+	}
+}
+
+// churn allocates short-lived buffers so the allocs profile grows.
+func churn() {
+	var keep []byte
+	for i := 0; ; i++ {
+		keep = make([]byte, 32<<10)
+		keep[0] = byte(i)
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+//go:noinline
+func parkedOnChannel(ch chan struct{}) { <-ch }
+
+//go:noinline
+func parkedInSelect(ch chan struct{}) {
+	select {
+	case <-ch:
+	case <-time.After(24 * time.Hour):
+	}
+}
+
+//go:noinline
+func parkedOnCond(c *sync.Cond) {
+	c.L.Lock()
+	c.Wait()
+	c.L.Unlock()
 }
 
 // startContention starts goroutines that fight over a mutex (mutex profile)

@@ -1,0 +1,80 @@
+/// Identical stacks of a goroutine profile grouped, with how many goroutines share each:
+/// what `?debug=1` shows, computed from the pprof profile's samples.
+public struct GoroutineGroup: Sendable, Hashable {
+    /// One frame; `inlined` when the compiler inlined it into the frame below it.
+    public struct Frame: Sendable, Hashable {
+        public var function: String
+        public var file: String
+        public var line: Int64
+        public var inlined: Bool
+        public init(function: String, file: String, line: Int64, inlined: Bool = false) {
+            self.function = function
+            self.file = file
+            self.line = line
+            self.inlined = inlined
+        }
+    }
+
+    /// How many goroutines have this stack (the sum of the samples' values).
+    public var count: Int64
+    /// Leaf first: `frames[0]` is where the goroutines are (`runtime.gopark`).
+    public var frames: [Frame]
+
+    public init(count: Int64, frames: [Frame]) {
+        self.count = count
+        self.frames = frames
+    }
+
+    /// Groups the samples of a profile (normally `goroutine`) by identical stacks, most
+    /// goroutines first, then by the stack's text. Samples whose value is 0 are skipped.
+    public static func groups(_ profile: PprofProfile, sampleTypeIndex: Int = 0) -> [GoroutineGroup] {
+        guard sampleTypeIndex >= 0, sampleTypeIndex < profile.sampleTypes.count else { return [] }
+        var counts: [[Frame]: Int64] = [:]
+        var order: [[Frame]] = []
+        var locationFrames: [[Frame]?] = Array(repeating: nil, count: profile.locations.count)
+        for sample in profile.samples {
+            let value = sample.values[sampleTypeIndex]
+            if value == 0 { continue }
+            var stack: [Frame] = []
+            for index in sample.locations {
+                if let frames = locationFrames[Int(index)] {
+                    stack += frames
+                    continue
+                }
+                let location = profile.locations[Int(index)]
+                var frames: [Frame] = []
+                if location.lines.isEmpty {
+                    let file = location.mapping.map { profile.mappings[Int($0)].file } ?? ""
+                    frames.append(Frame(function: String(location.address, radix: 16).leftPadded(to: 16), file: file, line: 0))
+                }
+                for (i, line) in location.lines.enumerated() {
+                    let function = profile.functions[Int(line.function)]
+                    frames.append(Frame(function: function.name, file: function.filename, line: line.line,
+                        inlined: i < location.lines.count - 1))
+                }
+                locationFrames[Int(index)] = frames
+                stack += frames
+            }
+            if let existing = counts[stack] {
+                counts[stack] = existing &+ value
+            } else {
+                counts[stack] = value
+                order.append(stack)
+            }
+        }
+        var groups = order.map { GoroutineGroup(count: counts[$0] ?? 0, frames: $0) }
+        groups.sort { a, b in
+            if a.count != b.count { return a.count > b.count }
+            return a.sortKey.utf8.lexicographicallyPrecedes(b.sortKey.utf8)
+        }
+        return groups
+    }
+
+    private var sortKey: String { frames.map { "\($0.function) \($0.file):\($0.line)" }.joined(separator: "\n") }
+}
+
+extension String {
+    func leftPadded(to width: Int, with pad: Character = "0") -> String {
+        count >= width ? self : String(repeating: pad, count: width - count) + self
+    }
+}

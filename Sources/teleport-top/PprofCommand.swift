@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import TeleportDiagnostics
+
+/// `teleport-top pprof FILE`: a saved profile's top-N table, computed as `go tool pprof -top`.
+struct PprofCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pprof",
+        abstract: "Print a pprof profile's top functions, as `go tool pprof -top` does.",
+        discussion: """
+            FILE is a pprof profile, gzip-compressed (.pb.gz, as Go serves and teleport-top saves \
+            them) or not. The table has go tool pprof's columns (flat, flat%, sum%, cum, cum%) and \
+            rules: function granularity (or --lines), inlined frames as frames of their own, nodes \
+            under 0.5% of the total dropped, values in pprof's units. --goroutines prints identical \
+            goroutine stacks grouped with their counts instead. Every string from the file is printed \
+            with control characters escaped.
+            """
+    )
+
+    @Argument(help: "The profile file.")
+    var file: String
+
+    @Option(help: "Show at most N rows (go tool pprof -nodecount); without it every row is shown.")
+    var top: Int?
+
+    @Flag(help: "One row per source line (function file:line), like -lines.")
+    var lines = false
+
+    @Option(name: .customLong("sample-index"), help: "The sample type: a name (alloc_space, inuse_objects, contentions...) or a number; default: the profile's default, else the last.")
+    var sampleIndex: String?
+
+    @Option(help: "Keep only samples with a frame whose function, file or binary matches this regular expression, like -focus.")
+    var focus: String?
+
+    @Flag(help: "Sort by cumulative value, like -cum.")
+    var cum = false
+
+    @Flag(help: "Print goroutine stacks grouped, with how many goroutines share each (for goroutine profiles).")
+    var goroutines = false
+
+    func validate() throws {
+        if let top, top < 0 { throw ValidationError("--top takes a number of rows (0 for all)") }
+    }
+
+    func run() async throws {
+        let profile: PprofProfile
+        do { profile = try PprofDecoder.decode(contentsOf: file) } catch { throw fail("\(file): \(error)") }
+        if goroutines {
+            FileHandleOutput.standardOutput(Self.goroutineText(profile))
+            return
+        }
+        let options = TopOptions(sampleIndex: sampleIndex, nodeCount: top ?? 0, granularity: lines ? .lines : .functions,
+            order: cum ? .cum : .flat, focus: focus)
+        let report: TopReport
+        do { report = try TopReport(profile, options: options) } catch { throw fail(error.description) }
+        if Self.opensViewer(topGiven: top != nil, stdoutIsTerminal: isatty(STDOUT_FILENO) != 0) {
+            // The interactive viewer is not wired in yet: until it is, a terminal gets the table too.
+            FileHandleOutput.standardOutput(report.text())
+            return
+        }
+        FileHandleOutput.standardOutput(report.text())
+    }
+
+    /// Whether `pprof FILE` should open the interactive viewer instead of printing: only on a
+    /// terminal, and only when --top was not given.
+    static func opensViewer(topGiven: Bool, stdoutIsTerminal: Bool) -> Bool {
+        !topGiven && stdoutIsTerminal
+    }
+
+    /// Goroutine groups as text: `N goroutines` then the stack, leaf first.
+    static func goroutineText(_ profile: PprofProfile) -> String {
+        let groups = GoroutineGroup.groups(profile)
+        let total = groups.reduce(Int64(0)) { $0 + $1.count }
+        var out = "\(total) goroutines in \(groups.count) distinct stacks\n"
+        for group in groups {
+            out += "\n\(group.count) goroutine\(group.count == 1 ? "" : "s")\n"
+            for frame in group.frames {
+                let place = frame.file.isEmpty ? "" : "  \(Sanitized.quote(frame.file)):\(frame.line)"
+                out += "    \(Sanitized.quote(frame.function))\(frame.inlined ? " (inline)" : "")\(place)\n"
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import TeleportDiagnostics
+
+/// `teleport-top profile [LIST] [-s N]`: `teleport debug profile`'s tarball, from any target.
+struct ProfileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "profile",
+        abstract: "Collect pprof profiles and write them to stdout as a gzip-compressed tar, like `teleport debug profile`.",
+        discussion: """
+            LIST is comma-separated; the default is goroutine,heap,profile. Accepted: allocs, block, \
+            cmdline, goroutine, heap, mutex, profile, threadcreate, trace. With -s N > 0 every request \
+            gets ?seconds=N (a duration for profile and trace, a delta for the others); with 0, profile \
+            and trace still take 10 s. The tar holds one <name>.pprof entry (mode 0600) per profile, in \
+            the order given; nothing is written unless every profile was collected. The target comes \
+            from --diag-addr, --debug-socket or -c (never the embedded engine). Example: \
+            teleport-top profile --debug-socket /var/lib/teleport/debug.sock heap,profile -s 30 > profiles.tar.gz
+            """
+    )
+
+    @OptionGroup var target: TargetOptions
+
+    @Argument(help: "Profiles to collect, comma-separated (default goroutine,heap,profile).")
+    var list: String?
+
+    @Option(name: [.customShort("s"), .customLong("seconds")], help: "Seconds for every profile (0: profile and trace take 10 s, the rest are snapshots).")
+    var seconds: Int = 0
+
+    func run() async throws {
+        let kinds: [ProfileKind]
+        do { kinds = try DebugProfileBundle.parse(list) } catch { throw fail(error.description) }
+        if isatty(STDOUT_FILENO) != 0 {
+            throw fail("refusing to write a gzip-compressed tar to a terminal: redirect stdout (teleport-top profile > profiles.tar.gz)")
+        }
+        if target.embedded {
+            throw fail("profile collects from a Teleport process: name it with --diag-addr, --debug-socket or -c (not --embedded)")
+        }
+        let source: SourceResolver.Source
+        do { source = try SourceResolver.resolve(target.request, headless: true) } catch { throw fail(error.description) }
+        guard case .target(let diagTarget) = source else { throw fail(SourceResolver.noTargetMessage) }
+        let client: DiagClient
+        do { client = try DiagClient(target: diagTarget, options: .init(timeout: target.timeout, tls: target.tls)) } catch {
+            throw fail(error.description)
+        }
+        let bytes: [UInt8]
+        do {
+            bytes = try await DebugProfileBundle.collect(kinds, seconds: seconds, client: client)
+        } catch {
+            await client.shutdown()
+            throw fail(error.description)
+        }
+        await client.shutdown()
+        FileHandle.standardOutput.write(Data(bytes))
+    }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import TeleportDiagnostics
+
+/// `teleport-top synthetic-profile OUT` (hidden): writes a generated pprof profile, for
+/// Scripts/compare-pprof.sh and for trying the viewer without a Go process.
+struct SyntheticProfileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synthetic-profile",
+        abstract: "Write a generated pprof profile (gzip-compressed) of about the given size.",
+        shouldDisplay: false
+    )
+
+    @Argument(help: "Where to write it.")
+    var output: String
+
+    @Option(name: .customLong("compressed-bytes"), help: "Target gzip-compressed size in bytes.")
+    var compressedBytes: Int = 10 << 20
+
+    @Option(help: "Random seed (the same seed gives the same bytes).")
+    var seed: UInt64 = 1
+
+    func run() throws {
+        guard compressedBytes > 0 else { throw ValidationError("--compressed-bytes must be positive") }
+        let bytes = SyntheticProfile.ofCompressedSize(compressedBytes, seed: seed)
+        do { try Data(bytes).write(to: URL(fileURLWithPath: output)) } catch { throw fail("cannot write \(output): \(error.localizedDescription)") }
+        FileHandleOutput.standardError("wrote \(bytes.count) bytes to \(Sanitized.quote(output))\n")
+    }
+}
