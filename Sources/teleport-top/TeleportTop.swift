@@ -26,18 +26,20 @@ struct TeleportTop: AsyncParsableCommand {
 /// `teleport-top [dashboard]`: the live dashboard (the default command).
 struct Dashboard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "The live dashboard (the default command): state and its history, metrics by service, histograms, raw browser.",
+        abstract: "The live dashboard (the default command): state and its history, metrics by service, histograms, spans, profiles, raw browser.",
         discussion: """
             With no target it runs the diagnostics engine in-process as a simulated Teleport, labelled as \
-            such. Keys: 1-9 and 0 tabs, Tab/Shift-Tab, arrows or hjkl, Enter, Esc, / filter, s sort, \
-            Space pause, +/- interval, T theme, x inject a failure (simulation), ? help, q quit.
+            such. Keys: 1-9 and 0 tabs, Tab/Shift-Tab, arrows or hjkl, Enter, Esc, / regex filter, f label \
+            filter, s sort, v views (tabs 2 and 8), Space pause, +/- interval, T theme, p CPU profile, \
+            x inject a failure (simulation), ? help, q quit. It receives spans on the OTLP ports.
             """
     )
 
     @OptionGroup var target: TargetOptions
     @OptionGroup var dashboard: DashboardOptions
+    @OptionGroup var profiling: ProfileOptions
 
     func run() async throws {
-        try await DashboardCommand.run(target: target, options: dashboard)
+        try await DashboardCommand.run(target: target, options: dashboard, profiling: profiling)
     }
 }

@@ -12,6 +12,8 @@ public enum Action: Sendable, Hashable {
     case cycleView
     case toggleErrorsOnly, toggleFollow
     case fold, unfold
+    case toggleKind, longer, shorter, cancelCapture
+    case cycleSampleIndex, toggleLines, toggleGroups
     case togglePause
     case faster, slower
     case cycleTheme
@@ -35,5 +37,11 @@ public enum Effect: Sendable, Hashable {
     case spanQuery(SpanQuery)
     /// Span snapshots should carry this trace assembled (nil: none).
     case openTrace(TraceID?)
+    /// Capture these profiles from the target, save them, report progress and outcome.
+    case captureProfiles([ProfileCaptureRequest])
+    /// Stop the running captures.
+    case cancelCaptures
+    /// Decode a saved profile and compute its report with these options.
+    case loadProfile(path: String, options: TopOptions)
     case quit
 }

@@ -6,6 +6,10 @@ public enum KeyContext: String, Sendable, Hashable, CaseIterable {
     case table
     /// The Spans tab's feed and operations table.
     case spans
+    /// The Profiles tab's checklist and captures.
+    case profiles
+    /// The pprof viewer.
+    case profileViewer
     /// The trace waterfall.
     case waterfall
     /// The histogram view.

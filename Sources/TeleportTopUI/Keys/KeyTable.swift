@@ -47,6 +47,7 @@ public enum KeyTable {
             KeyBinding([c("+"), c("=")], "+", .faster, "poll faster", .global, hint: "faster"),
             KeyBinding([c("-")], "-", .slower, "poll slower", .global),
             KeyBinding([c("T")], "T", .cycleTheme, "next theme", .global),
+            KeyBinding([c("p")], "p", .captureProfile, "CPU profile now (opens its top-N when done)", .global, hint: "profile"),
             KeyBinding([c("x")], "x", .injectFailure, "embedded: fail a heartbeat", .global, hint: "fail"),
             KeyBinding([c("?")], "?", .toggleHelp, "help", .global, hint: "help"),
             KeyBinding([c("q"), .controlC], "q", .quit, "quit", .global, hint: "quit"),
@@ -66,6 +67,23 @@ public enum KeyTable {
             KeyBinding([.home, c("g")], "g", .top, "first span", .waterfall),
             KeyBinding([.end, c("G")], "G", .bottom, "last span", .waterfall),
             KeyBinding([.escape], "Esc", .back, "back to the feed", .waterfall, hint: "back"),
+            KeyBinding([.up, c("k")], "↑/k", .up, "previous row", .profiles),
+            KeyBinding([.down, c("j")], "↓/j", .down, "next row", .profiles),
+            KeyBinding([c(" ")], "Space", .toggleKind, "check or uncheck a kind", .profiles, hint: "check"),
+            KeyBinding([.left, c("h")], "←/h", .shorter, "shorter capture (-5s)", .profiles),
+            KeyBinding([.right, c("l")], "→/l", .longer, "longer capture (+5s)", .profiles, hint: "duration"),
+            KeyBinding([.enter], "Enter", .enter, "capture the checked kinds / open a capture", .profiles, hint: "capture"),
+            KeyBinding([c("c")], "c", .cancelCapture, "cancel the running capture", .profiles),
+            KeyBinding([.up, c("k")], "↑/k", .up, "previous row", .profileViewer),
+            KeyBinding([.down, c("j")], "↓/j", .down, "next row", .profileViewer),
+            KeyBinding([.pageUp], "PgUp", .pageUp, "page up", .profileViewer),
+            KeyBinding([.pageDown], "PgDn", .pageDown, "page down", .profileViewer),
+            KeyBinding([c("s")], "s", .cycleSort, "sort by flat or cum", .profileViewer, hint: "sort"),
+            KeyBinding([c("i")], "i", .cycleSampleIndex, "next sample type", .profileViewer, hint: "sample"),
+            KeyBinding([c("L")], "L", .toggleLines, "functions or lines", .profileViewer, hint: "lines"),
+            KeyBinding([c("/")], "/", .startFilter, "focus: keep samples through a matching frame", .profileViewer, hint: "focus"),
+            KeyBinding([c("g")], "g", .toggleGroups, "goroutine profile: grouped stacks or top", .profileViewer),
+            KeyBinding([.escape], "Esc", .back, "back to the captures", .profileViewer, hint: "back"),
         ]
         return table
     }()
@@ -95,6 +113,8 @@ public enum KeyTable {
         case .histogram: return [.histogram, .global, .table]
         case .spans: return [.spans, .global, .table]
         case .waterfall: return [.waterfall, .global]
+        case .profiles: return [.profiles, .global]
+        case .profileViewer: return [.profileViewer, .global]
         }
     }
 
@@ -107,6 +127,12 @@ public enum KeyTable {
     /// The hint bar's bindings for a context.
     public static func hints(for context: KeyContext) -> [KeyBinding] {
         let wanted = contexts(for: context)
-        return bindings.filter { $0.hint != nil && wanted.contains($0.context) }
+        let all = bindings.filter { $0.hint != nil && wanted.contains($0.context) }
+        // The screen's own keys first, then the table's, then the global ones.
+        let ordered = all.filter { $0.context == context } + all.filter { $0.context != context && $0.context != .global }
+            + all.filter { $0.context == .global && context != .global }
+        // A key the screen binds itself hides the same key's table binding.
+        var seen = Set<String>()
+        return ordered.filter { seen.insert($0.label).inserted }
     }
 }

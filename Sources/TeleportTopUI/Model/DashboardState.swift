@@ -20,6 +20,8 @@ public struct DashboardState: Sendable {
     public var latestSpans: SpanSnapshot = .empty
     /// The Spans tab's view, query, follow mode and waterfall.
     public var spansTab = SpansTabState()
+    /// The Profiles tab: checklist, duration, captures, viewer.
+    public var profiles = ProfilesTabState()
     /// Tab 2's view: the family table or one of tctl top's boxes.
     public var authView: AuthView = .families
     /// Text of the `/` filter (a regular expression; a leading `!` inverts it).

@@ -23,13 +23,19 @@ public enum Reducer {
         if state.spansTab.follow && state.spansTab.query.order == .time && state.spansTab.view == .feed { state.selection[.spans] = 0 }
     }
 
+    /// A capture's progress or outcome, or a report, from the run loop.
+    public static func receiveProfile(_ state: inout DashboardState, _ event: ProfileEvent) -> [Effect] {
+        ProfilesReducer.receive(&state, event)
+    }
+
     /// The key context of the current screen.
     public static func context(_ state: DashboardState) -> KeyContext {
         if state.editingFilter { return .filter }
         if state.histogram != nil { return .histogram }
         switch state.tab {
         case .spans: return state.spansTab.trace != nil ? .waterfall : .spans
-        case .overview, .profiles: return .global
+        case .profiles: return state.profiles.viewer != nil ? .profileViewer : .profiles
+        case .overview: return .global
         default: return .table
         }
     }
@@ -48,6 +54,30 @@ public enum Reducer {
 
     static func apply(_ state: inout DashboardState, _ action: Action) -> [Effect] {
         state.message = nil
+        if state.tab == .profiles, state.editing != nil {
+            switch action {
+            case .filterInput, .filterBackspace, .filterDone, .filterCancel:
+                return ProfilesReducer.focus(&state, action)
+            default: break
+            }
+        }
+        if state.tab == .profiles && !state.showHelp {
+            switch action {
+            case .toggleKind: ProfilesReducer.toggle(&state); return []
+            case .longer: ProfilesReducer.adjust(&state, by: 5); return []
+            case .shorter: ProfilesReducer.adjust(&state, by: -5); return []
+            case .cancelCapture: return state.profiles.isCapturing ? [.cancelCaptures] : []
+            case .cycleSort, .cycleSampleIndex, .toggleLines, .toggleGroups: return ProfilesReducer.viewer(&state, action)
+            case .enter: return ProfilesReducer.enter(&state)
+            case .back where state.profiles.viewer != nil:
+                state.profiles.viewer = nil
+                return []
+            case .startFilter where state.profiles.viewer != nil:
+                state.editing = .regex
+                return []
+            default: break
+            }
+        }
         if state.tab == .spans, state.editing != nil {
             switch action {
             case .filterInput, .filterBackspace, .filterDone, .filterCancel:
@@ -158,7 +188,9 @@ public enum Reducer {
         case .toggleHelp:
             state.showHelp.toggle()
         case .captureProfile:
-            state.message = "profile capture comes with the profiling issue"
+            return ProfilesReducer.oneKey(&state)
+        case .toggleKind, .longer, .shorter, .cancelCapture, .cycleSampleIndex, .toggleLines, .toggleGroups:
+            break  // the Profiles tab's keys, handled above on that tab
         case .quit:
             state.quit = true
             return [.quit]
@@ -186,6 +218,10 @@ public enum Reducer {
     }
 
     static func move(_ state: inout DashboardState, by delta: Int) {
+        if state.tab == .profiles && !state.showHelp {
+            ProfilesReducer.move(&state, by: delta)
+            return
+        }
         if state.tab == .spans && !state.showHelp {
             SpansReducer.move(&state, by: delta)
             return

@@ -25,7 +25,7 @@ public enum DashboardView {
             switch state.tab {
             case .overview: OverviewView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
             case .spans: SpansTabView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
-            case .profiles: ComingView.draw(state, into: &screen, top: top)
+            case .profiles: ProfilesTabView.draw(state, into: &screen, top: top, bottom: bottom)
             case .auth: AuthTabView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
             default: TableView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
             }

@@ -35,11 +35,3 @@ public enum HelpView {
         }
     }
 }
-
-/// Tabs whose issue has not landed yet say so.
-public enum ComingView {
-    public static func draw(_ state: DashboardState, into screen: inout Screen, top: Int) {
-        let what = state.tab == .spans ? "the live span feed and trace waterfall" : "profile capture and the pprof viewer"
-        screen.write(" \(state.tab.title): coming — \(what) land with their issue.", x: 0, y: top + 1, role: .dim)
-    }
-}

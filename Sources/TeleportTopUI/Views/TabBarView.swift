@@ -44,8 +44,9 @@ public enum HintBarView {
             return
         }
         var x = 1
+        let reserved = 16  // "? help  q quit " at the right end
         if let message = state.message {
-            x = screen.write(message + "  ", x: x, y: y, role: .accent)
+            x = screen.write(message + "  ", x: x, y: y, role: .accent, maxWidth: max(0, screen.width - reserved - 2))
         } else {
             if !state.filter.isEmpty { x = screen.write("filter /\(state.filter)  ", x: x, y: y, role: .accent) }
             if !state.labelFilter.isEmpty { x = screen.write("labels \(state.labelFilter)  ", x: x, y: y, role: .accent) }

@@ -66,7 +66,7 @@ extension Symbols: ExpressibleByArgument {}
 /// Runs the dashboard: resolves the source (falling back to the embedded engine), polls it,
 /// and hands snapshots to the UI loop.
 enum DashboardCommand {
-    static func run(target: TargetOptions, options: DashboardOptions) async throws {
+    static func run(target: TargetOptions, options: DashboardOptions, profiling: ProfileOptions) async throws {
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
             throw fail("the dashboard needs a terminal; for text or JSON use `teleport-top snapshot`")
         }
@@ -93,6 +93,8 @@ enum DashboardCommand {
         let poller = Poller(client: client, store: store, schedule: schedule)
         let mailbox = Mailbox<MetricsSnapshot>()
         let spanMailbox = Mailbox<SpanSnapshot>()
+        let profileEvents = EventQueue<ProfileEvent>()
+        let profiler = ProfileRunner(client: client, directory: profiling.directory, events: profileEvents)
         let spanStore = SpanStore(capacity: options.spanCapacity)
         let intakeOptions: SpanIntake.Options
         do { intakeOptions = try options.intake() } catch { throw fail(String(describing: error)) }
@@ -118,9 +120,10 @@ enum DashboardCommand {
             }
         }
         let engine = embedded?.engine
-        let initial = DashboardState(snapshot: .empty(target: label, interval: schedule.interval), isEmbedded: embedded != nil, now: Date())
+        var initial = DashboardState(snapshot: .empty(target: label, interval: schedule.interval), isEmbedded: embedded != nil, now: Date())
+        initial.profiles = ProfilesTabState(seconds: profiling.profileSeconds, directory: profiling.profileDir)
         let loop = DashboardLoop(
-            initial: initial, mailbox: mailbox, spanMailbox: spanMailbox,
+            initial: initial, mailbox: mailbox, spanMailbox: spanMailbox, profileEvents: profileEvents,
             settings: .init(symbols: options.symbols, themeName: options.theme ?? "default",
                 environment: ProcessInfo.processInfo.environment, logPath: options.logFile),
             onEffect: { effect in
@@ -142,6 +145,9 @@ enum DashboardCommand {
                         await spanStore.open(trace: trace)
                         spanMailbox.put(await spanStore.snapshot())
                     }
+                case .captureProfiles(let requests): profiler.capture(requests)
+                case .cancelCaptures: profiler.cancel()
+                case .loadProfile(let path, let options): profiler.load(path: path, options: options)
                 case .setTheme, .quit: break
                 }
             })
@@ -154,6 +160,7 @@ enum DashboardCommand {
         }
         pollTask.cancel()
         spanTask.cancel()
+        profiler.cancel()
         await intake.stop()
         await client.shutdown()
         await embedded?.stop()

@@ -20,13 +20,15 @@ final class DashboardLoop: @unchecked Sendable {
 
     let mailbox: Mailbox<MetricsSnapshot>
     let spanMailbox: Mailbox<SpanSnapshot>
+    let profileEvents: EventQueue<ProfileEvent>
     let settings: Settings
     let onEffect: (Effect) -> Void
     private(set) var state: DashboardState
 
-    init(initial: DashboardState, mailbox: Mailbox<MetricsSnapshot>, spanMailbox: Mailbox<SpanSnapshot>, settings: Settings,
-        onEffect: @escaping (Effect) -> Void)
+    init(initial: DashboardState, mailbox: Mailbox<MetricsSnapshot>, spanMailbox: Mailbox<SpanSnapshot>, profileEvents: EventQueue<ProfileEvent>,
+        settings: Settings, onEffect: @escaping (Effect) -> Void)
     {
+        self.profileEvents = profileEvents
         self.state = initial
         self.mailbox = mailbox
         self.spanMailbox = spanMailbox
@@ -75,6 +77,10 @@ final class DashboardLoop: @unchecked Sendable {
             }
             if let snapshot = mailbox.take() {
                 Reducer.receive(&state, snapshot)
+                dirty = true
+            }
+            for event in profileEvents.takeAll() {
+                for effect in Reducer.receiveProfile(&state, event) { onEffect(effect) }
                 dirty = true
             }
             if let spans = spanMailbox.take() {

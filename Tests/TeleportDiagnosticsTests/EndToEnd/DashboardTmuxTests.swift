@@ -184,6 +184,28 @@ struct DashboardTmuxTests {
         await serve.stop()
     }
 
+    @Test("p against the Go fixture: a CPU profile captured, saved 0600 and its top-N on screen", .enabled(if: Prerequisites.required(Prerequisites.go)))
+    func oneKeyProfile() async throws {
+        let fixture = try await GoFixture.start(["-debug"])
+        let directory = Paths.temporaryDirectory("tmux-profiles")
+        let session = try Session(width: 160, height: 48)
+        try session.type("\(dashboard) --diag-addr \(fixture.baseURL) --profile-seconds 2 --profile-dir \(directory.path) --log-file /tmp/tt-tmux.log")
+        _ = try await session.wait(for: " OK ")
+        try session.send("p")
+        let screen = try await session.wait(for: "Showing nodes accounting for", timeout: .seconds(40))
+        #expect(screen.contains("flat  flat%   sum%"))
+        #expect(screen.contains("main.burnCPU"), "\(screen)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix("-profile-" + String($0.split(separator: "-profile-").last ?? "")) }
+        #expect(files.count == 1, "\(files)")
+        if let file = files.first {
+            let mode = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(file).path)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+        }
+        try session.send("Escape")
+        _ = try await session.wait(for: "captures of this session")
+        try session.send("q")
+    }
+
     @Test("Without a terminal the dashboard refuses with one line pointing at snapshot")
     func notATerminal() throws {
         let result = try run(binary, ["--embedded"])

@@ -1,0 +1,109 @@
+import Foundation
+import TeleportDiagnostics
+
+/// The Profiles tab: the checklist of kinds (as `tctl debug live` offers it), the capture
+/// duration, the session's captures, and the viewer of one of them.
+public struct ProfilesTabState: Sendable {
+    /// Kinds in the checklist's order.
+    public static let kinds: [ProfileKind] = [.profile, .heap, .goroutine, .allocs, .block, .mutex, .threadcreate, .trace, .cmdline]
+
+    public var checked: Set<ProfileKind> = [.goroutine, .heap, .profile]
+    public var seconds: Int
+    /// The row under the cursor: the kinds first, then the captures.
+    public var cursor = 0
+    public var captures: [ProfileCaptureEntry] = []
+    /// Where captures are saved (for the screen).
+    public var directory: String
+    /// The capture whose viewer opens by itself when it is done (the `p` key's).
+    public var autoOpen: Int?
+    public var viewer: ProfileViewerState?
+    private(set) var nextID = 1
+
+    public init(seconds: Int = 30, directory: String = ProfileDirectory.defaultPath) {
+        self.seconds = seconds
+        self.directory = directory
+    }
+
+    /// Registers captures about to start and returns their IDs.
+    mutating func begin(_ kinds: [ProfileKind], seconds: Int, now: Date) -> [ProfileCaptureRequest] {
+        kinds.map { kind in
+            let id = nextID
+            nextID += 1
+            let timed = kind.isTimed
+            captures.append(ProfileCaptureEntry(id: id, kind: kind, seconds: timed ? seconds : nil, started: now, status: .running(remaining: timed ? Double(seconds) : nil)))
+            return ProfileCaptureRequest(id: id, kind: kind, seconds: timed ? seconds : nil)
+        }
+    }
+
+    public var isCapturing: Bool { captures.contains { if case .running = $0.status { return true } else { return false } } }
+}
+
+/// One capture of the session.
+public struct ProfileCaptureEntry: Sendable, Hashable {
+    public enum Status: Sendable, Hashable {
+        /// Seconds left of a timed capture (nil: waiting for a snapshot).
+        case running(remaining: Double?)
+        case saved(path: String, bytes: Int)
+        case failed(String)
+        case cancelled
+    }
+
+    public var id: Int
+    public var kind: ProfileKind
+    public var seconds: Int?
+    public var started: Date
+    public var status: Status
+}
+
+/// What the run loop is asked to capture.
+public struct ProfileCaptureRequest: Sendable, Hashable {
+    public var id: Int
+    public var kind: ProfileKind
+    public var seconds: Int?
+}
+
+/// The viewer: one saved profile, its top-N under the chosen options.
+public struct ProfileViewerState: Sendable {
+    public var path: String
+    public var kind: ProfileKind
+    public var options: TopOptions
+    /// Whether a goroutine profile shows grouped stacks (else the top-N table).
+    public var groups = true
+    public var row = 0
+    public var data: ProfileViewerData?
+
+    public init(path: String, kind: ProfileKind, options: TopOptions = TopOptions()) {
+        self.path = path
+        self.kind = kind
+        self.options = options
+        self.groups = kind == .goroutine
+    }
+}
+
+/// A decoded profile's report for the viewer (computed off the UI thread).
+public struct ProfileViewerData: Sendable {
+    public var path: String
+    public var options: TopOptions
+    public var report: TopReport?
+    public var groups: [GoroutineGroup]
+    public var sampleTypes: [String]
+    public var error: String?
+
+    public init(path: String, options: TopOptions, report: TopReport?, groups: [GoroutineGroup], sampleTypes: [String], error: String?) {
+        self.path = path
+        self.options = options
+        self.report = report
+        self.groups = groups
+        self.sampleTypes = sampleTypes
+        self.error = error
+    }
+}
+
+/// What the run loop reports about captures and reports.
+public enum ProfileEvent: Sendable {
+    case progress(id: Int, remaining: Double?)
+    case saved(id: Int, path: String, bytes: Int)
+    case failed(id: Int, message: String)
+    case cancelled(id: Int)
+    case viewer(ProfileViewerData)
+}

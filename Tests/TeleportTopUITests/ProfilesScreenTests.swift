@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+@testable import TeleportDiagnostics
+@testable import TeleportTopUI
+
+@Suite("Profiles tab (goldens)", .serialized)
+struct ProfilesScreenTests {
+    static let sizes = [(80, 24), (160, 48)]
+
+    func state() async -> DashboardState {
+        var state = Fixtures.state(await Fixtures.snapshot(), tab: .profiles)
+        state.profiles = ProfilesTabState(seconds: 30, directory: "./teleport-top-profiles")
+        return state
+    }
+
+    /// A deterministic profile written to a file, and its viewer data as the run loop makes it.
+    static func viewerData(options: TopOptions = TopOptions()) throws -> (path: String, data: ProfileViewerData) {
+        let bytes = SyntheticProfile(seed: 7, functions: 40, samples: 400).encoded()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tt-ui-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).pb.gz").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let profile = try PprofDecoder.decode(bytes)
+        let report = try TopReport(profile, options: options)
+        return (path, ProfileViewerData(path: path, options: options, report: report, groups: [], sampleTypes: profile.sampleTypes.map(\.type), error: nil))
+    }
+
+    @Test("Checklist: Space checks, ←/→ change the duration in steps of 5 within 1...300, Enter captures the checked kinds in order")
+    func checklist() async throws {
+        var state = await state()
+        #expect(Reducer.context(state) == .profiles)
+        for (w, h) in Self.sizes { Golden.check(DashboardView.render(state, width: w, height: h), "profiles-\(w)x\(h)") }
+        func press(_ key: KeyCode) -> [Effect] { Reducer.reduce(&state, KeyTable.action(for: key, in: Reducer.context(state))!) }
+        _ = press(.character(" "))  // unchecks profile (row 0)
+        #expect(!state.profiles.checked.contains(.profile))
+        _ = press(.character(" "))
+        for _ in 0..<100 { _ = press(.right) }
+        #expect(state.profiles.seconds == 300)
+        for _ in 0..<100 { _ = press(.left) }
+        #expect(state.profiles.seconds == 1)
+        _ = press(.right)
+        #expect(state.profiles.seconds == 5)
+        let effects = press(.enter)
+        #expect(effects == [.captureProfiles([
+            ProfileCaptureRequest(id: 1, kind: .profile, seconds: 5), ProfileCaptureRequest(id: 2, kind: .heap, seconds: nil),
+            ProfileCaptureRequest(id: 3, kind: .goroutine, seconds: nil),
+        ])])
+        #expect(press(.enter).isEmpty)  // one batch at a time
+        _ = Reducer.receiveProfile(&state, .progress(id: 1, remaining: 3.2))
+        _ = Reducer.receiveProfile(&state, .saved(id: 2, path: "./teleport-top-profiles/127.0.0.1_3000-heap-20261117T102640Z.pb.gz", bytes: 48_211))
+        _ = Reducer.receiveProfile(&state, .failed(id: 3, message: "goroutine: pprof is off: start teleport with --debug, or use the debug socket (--debug-socket / -c)"))
+        for (w, h) in Self.sizes { Golden.check(DashboardView.render(state, width: w, height: h), "profiles-captures-\(w)x\(h)") }
+        #expect(press(.character("c")) == [.cancelCaptures])
+    }
+
+    @Test("p from any tab: a CPU capture whose viewer opens by itself when it is saved")
+    func oneKey() async throws {
+        var state = Fixtures.state(await Fixtures.snapshot(), tab: .raw)
+        let effects = Reducer.reduce(&state, KeyTable.action(for: .character("p"), in: Reducer.context(state))!)
+        #expect(effects == [.captureProfiles([ProfileCaptureRequest(id: 1, kind: .profile, seconds: 30)])])
+        let (path, data) = try Self.viewerData()
+        let opened = Reducer.receiveProfile(&state, .saved(id: 1, path: path, bytes: 100))
+        #expect(state.tab == .profiles)
+        #expect(opened == [.loadProfile(path: path, options: TopOptions())])
+        _ = Reducer.receiveProfile(&state, .viewer(data))
+        #expect(Reducer.context(state) == .profileViewer)
+        let screen = DashboardView.render(state, width: 160, height: 48)
+        // The rows are the report's, as go tool pprof -top prints them.
+        let report = try #require(data.report)
+        for row in report.rows.prefix(10) { #expect(screen.text.contains(row.name), "\(row.name)") }
+        #expect(screen.text.contains("Showing nodes accounting for"))
+    }
+
+    @Test("Viewer: goldens, s/i/L/focus ask for a new report with those options, Esc goes back")
+    func viewer() async throws {
+        var state = await state()
+        let (path, data) = try Self.viewerData()
+        state.profiles.viewer = ProfileViewerState(path: path, kind: .profile)
+        _ = Reducer.receiveProfile(&state, .viewer(ProfileViewerData(path: path, options: data.options, report: data.report, groups: [], sampleTypes: data.sampleTypes, error: nil)))
+        for (w, h) in Self.sizes {
+            var named = state
+            named.profiles.viewer?.path = "127.0.0.1_3000-profile-20261117T102640Z.pb.gz"
+            named.profiles.viewer?.data?.path = "127.0.0.1_3000-profile-20261117T102640Z.pb.gz"
+            Golden.check(DashboardView.render(named, width: w, height: h), "profiles-viewer-\(w)x\(h)")
+        }
+        func press(_ key: KeyCode) -> [Effect] { Reducer.reduce(&state, KeyTable.action(for: key, in: Reducer.context(state))!) }
+        #expect(press(.character("s")) == [.loadProfile(path: path, options: TopOptions(order: .cum))])
+        #expect(press(.character("L")) == [.loadProfile(path: path, options: TopOptions(granularity: .lines, order: .cum))])
+        let sample = press(.character("i"))
+        #expect(sample == [.loadProfile(path: path, options: TopOptions(sampleIndex: data.sampleTypes[0], granularity: .lines, order: .cum))])
+        _ = press(.character("/"))
+        for c in "Serve" { _ = Reducer.reduce(&state, .filterInput(c)) }
+        let focused = Reducer.reduce(&state, .filterDone)
+        #expect(focused == [.loadProfile(path: path, options: TopOptions(sampleIndex: data.sampleTypes[0], granularity: .lines, order: .cum, focus: "Serve"))])
+        _ = press(.escape)
+        #expect(state.profiles.viewer == nil)
+        #expect(Reducer.context(state) == .profiles)
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    @Test("A file that is not a profile shows the decoder's error in the viewer")
+    func corrupt() async throws {
+        var state = await state()
+        let bytes = Array("<html><body>502 Bad Gateway</body></html>".utf8)
+        var message = ""
+        do { _ = try PprofDecoder.decode(bytes) } catch { message = "\(error)" }
+        #expect(!message.isEmpty)
+        state.profiles.viewer = ProfileViewerState(path: "bad.pb.gz", kind: .heap)
+        _ = Reducer.receiveProfile(&state, .viewer(ProfileViewerData(path: "bad.pb.gz", options: TopOptions(), report: nil, groups: [], sampleTypes: [], error: message)))
+        #expect(DashboardView.render(state, width: 80, height: 24).text.contains(String(message.prefix(40))))
+    }
+}
