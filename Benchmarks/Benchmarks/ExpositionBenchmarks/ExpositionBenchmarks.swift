@@ -32,6 +32,7 @@ let benchmarks: @Sendable () -> Void = {
 
     storeBenchmarks()
     renderBenchmarks()
+    spanIngestBenchmarks()
 
     let engine = DiagnosticsEngine(logSink: LogSink(handle: .nullDevice))
     Benchmark("Engine /metrics exposition (registry gather + write)") { benchmark in

@@ -1,5 +1,6 @@
 import Foundation
 import OTLPProto
+import SwiftProtobuf
 
 /// OTLP trace messages to span records and back. IDs of the wrong length (or all zero) make a
 /// span rejected, never a crash; JSON IDs are read as hex when their length says so (32 / 16
@@ -15,6 +16,26 @@ public enum OTLPSpans {
         public var spans: [SpanRecord] = []
         public var rejected = 0
         public var reason: String?
+    }
+
+    /// Decodes a protobuf `ExportTraceServiceRequest` (the OTLP/HTTP body, the gRPC message)
+    /// into records.
+    public static func decode(protobuf bytes: [UInt8]) throws -> Decoded {
+        records(try Request(serializedBytes: bytes).resourceSpans)
+    }
+
+    /// Decodes a JSON `ExportTraceServiceRequest` (IDs hex or base64, unknown fields ignored).
+    public static func decode(json bytes: [UInt8]) throws -> Decoded {
+        var options = JSONDecodingOptions()
+        options.ignoreUnknownFields = true
+        return records(try Request(jsonUTF8Bytes: bytes, options: options).resourceSpans, fromJSON: true)
+    }
+
+    /// A protobuf `ExportTraceServiceRequest` of the records (for benchmarks and tests).
+    public static func encodeRequest(_ records: [SpanRecord]) throws -> [UInt8] {
+        var request = Request()
+        request.resourceSpans = resourceSpans(records)
+        return try request.serializedBytes()
     }
 
     /// Records of every span of the resource spans; `fromJSON` re-reads IDs that protojson
