@@ -52,19 +52,19 @@ public enum OTLPSpans {
                     let spanBytes = fromJSON ? hexAware(span.spanID, hexLength: 16) : span.spanID
                     guard let traceID = TraceID(bytes: traceBytes) else {
                         decoded.rejected += 1
-                        decoded.reason = decoded.reason ?? "span \"\(span.name)\": trace ID must be 16 bytes, not all zero (got \(traceBytes.count))"
+                        decoded.reason = decoded.reason ?? "span \"\(Sanitized.quote(span.name))\": trace ID must be 16 bytes, not all zero (got \(traceBytes.count))"
                         continue
                     }
                     guard let spanID = SpanID(bytes: spanBytes) else {
                         decoded.rejected += 1
-                        decoded.reason = decoded.reason ?? "span \"\(span.name)\": span ID must be 8 bytes, not all zero (got \(spanBytes.count))"
+                        decoded.reason = decoded.reason ?? "span \"\(Sanitized.quote(span.name))\": span ID must be 8 bytes, not all zero (got \(spanBytes.count))"
                         continue
                     }
                     let parentBytes = fromJSON ? hexAware(span.parentSpanID, hexLength: 16) : span.parentSpanID
                     let parent = parentBytes.isEmpty ? nil : SpanID(bytes: parentBytes)
                     if !parentBytes.isEmpty && parent == nil && parentBytes.contains(where: { $0 != 0 }) {
                         decoded.rejected += 1
-                        decoded.reason = decoded.reason ?? "span \"\(span.name)\": parent span ID must be 8 bytes (got \(parentBytes.count))"
+                        decoded.reason = decoded.reason ?? "span \"\(Sanitized.quote(span.name))\": parent span ID must be 8 bytes (got \(parentBytes.count))"
                         continue
                     }
                     decoded.spans.append(SpanRecord(

@@ -134,6 +134,8 @@ public enum TracingEndpoint: Sendable, Hashable, CustomStringConvertible {
             if host.contains(":") { return nil }
         }
         guard let port = Int(portText), (0...65535).contains(port) else { return nil }
+        // A host name has no control characters or spaces.
+        guard !host.isEmpty, !host.unicodeScalars.contains(where: { Sanitized.isUnsafe($0) || $0 == " " }) else { return nil }
         return (String(host), port)
     }
 

@@ -20,6 +20,9 @@ import sys
 for name in list(os.environ):
     if name.startswith("OTEL_"):
         del os.environ[name]
+# requests lets these override the exporter's certificate_file: trust only what we are given.
+for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+    os.environ.pop(name, None)
 
 from opentelemetry.sdk.resources import Resource  # noqa: E402
 from opentelemetry.sdk.trace import TracerProvider  # noqa: E402

@@ -27,10 +27,21 @@ struct TracingConfigTests {
         ("collector", "unsupported exporter scheme: \"\""),
         ("file:///tmp/t?limit=lots", "invalid file exporter limit: lots"),
         ("unix:///run/otel.sock", "unsupported exporter scheme: \"unix\""),
-        ("evil\u{1b}[2J://x", "failed to parse exporter URL: evil\\e[2J://x"),
     ])
     func badURLs(text: String, message: String) {
         #expect(throws: TracingConfigError(message)) { try TracingEndpoint(parsing: text) }
+    }
+
+    @Test("Hostile URLs: the error text never carries a control character to the terminal")
+    func hostileURLs() {
+        for text in ["evil\u{1b}[2J://x", "ev\u{1b}il://x", "x\u{202E}y://z", "file:///tmp/t?limit=\u{1b}[31m", "\u{07}\u{1b}]0;title\u{07}:1"] {
+            do {
+                let endpoint = try TracingEndpoint(parsing: text)
+                Issue.record("\(endpoint) accepted")
+            } catch {
+                #expect(!error.description.unicodeScalars.contains(where: Sanitized.isUnsafe), "\(error.description)")
+            }
+        }
     }
 
     @Test("tracing_service from teleport.yaml: every key, keypairs and the docs' https_keypairs")
