@@ -13,7 +13,10 @@ struct Serve: AsyncParsableCommand {
             the debug service (the same routes with pprof always on, plus GET/PUT /log-level) on \
             <data-dir>/debug.sock. Components heartbeat as Teleport's do, so the process state moves \
             from starting to ok; --fault-schedule makes heartbeats fail to show degraded -> recovering -> ok. \
-            SIGINT or SIGTERM stops it.
+            With tracing (tracing_service of -c, or --tracing-exporter-url), heartbeats and simulated \
+            requests are traced and exported as Teleport exports its spans: OTLP over gRPC (host:port or \
+            grpc://), OTLP/HTTP (http://, https://; /v1/traces when the URL has no path) or Teleport's \
+            trace files (file:///dir?limit=BYTES). SIGINT or SIGTERM exports the spans still queued, then stops.
             """
     )
 
@@ -44,6 +47,53 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Comma-separated simulated components.")
     var components: String = "auth,proxy,node"
 
+    @Option(name: .customLong("tracing-exporter-url"), help: ArgumentHelp(
+        "Export spans here (enables tracing): host:port or grpc://host:port, http(s)://host:port[/path], file:///dir[?limit=BYTES]. Overrides tracing_service.exporter_url of -c.",
+        valueName: "url"))
+    var tracingExporterURL: String?
+
+    @Option(name: .customLong("tracing-sampling-rate-per-million"), help: ArgumentHelp(
+        "Root spans sampled per million (0 to 1000000; Teleport's default 0 records only spans whose incoming parent was sampled). Overrides sampling_rate_per_million.",
+        valueName: "n"))
+    var tracingSamplingRate: Double?
+
+    @Option(name: .customLong("tracing-ca-cert"), help: ArgumentHelp(
+        "CA certificate (PEM) to verify the collector with; repeatable. Replaces tracing_service.ca_certs. Turns TLS on for grpc and http.",
+        valueName: "file"))
+    var tracingCACerts: [String] = []
+
+    @Option(name: .customLong("tracing-cert"), help: ArgumentHelp("Client certificate (PEM) for mutual TLS with the collector; with --tracing-key. Replaces tracing_service.keypairs.", valueName: "file"))
+    var tracingCert: String?
+
+    @Option(name: .customLong("tracing-key"), help: ArgumentHelp("The key (PEM) of --tracing-cert.", valueName: "file"))
+    var tracingKey: String?
+
+    @Option(name: .customLong("tracing-batch-delay"), help: "Longest wait before queued spans are exported (Teleport: 5s).", transform: TargetOptions.duration)
+    var tracingBatchDelay: Duration = .seconds(5)
+
+    @Option(name: .customLong("request-interval"), help: "Time between simulated requests (traced when tracing is on).", transform: TargetOptions.duration)
+    var requestInterval: Duration = .milliseconds(500)
+
+    /// tracing_service of the file with the flags applied over it.
+    func tracingConfig(_ fileConfig: TeleportConfig?) throws -> TracingConfig {
+        var tracing = fileConfig?.tracing ?? TracingConfig()
+        if let tracingExporterURL {
+            tracing.enabled = true
+            tracing.exporterURL = tracingExporterURL
+        }
+        if let tracingSamplingRate { tracing.samplingRatePerMillion = tracingSamplingRate }
+        if !tracingCACerts.isEmpty { tracing.caCerts = tracingCACerts }
+        switch (tracingCert, tracingKey) {
+        case (nil, nil): break
+        case (let cert?, let key?): tracing.keypairs = [TracingKeypair(keyFile: key, certFile: cert)]
+        default: throw ValidationError("--tracing-cert and --tracing-key go together")
+        }
+        if let rate = tracingSamplingRate, !(0...1_000_000).contains(rate) {
+            throw ValidationError("--tracing-sampling-rate-per-million must be from 0 to 1000000")
+        }
+        return tracing
+    }
+
     func run() async throws {
         let fileConfig = try config.map { path throws -> TeleportConfig in
             do { return try TeleportConfig(contentsOf: path) } catch { throw ValidationError(String(describing: error)) }
@@ -70,13 +120,36 @@ struct Serve: AsyncParsableCommand {
         let componentList = components.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !componentList.isEmpty else { throw ValidationError("--components names no component") }
 
+        let tracingConfig = try tracingConfig(fileConfig)
+        let endpoint: TracingEndpoint?
+        do { endpoint = try tracingConfig.validated() } catch { throw ValidationError(error.description) }
+        let effectiveDataDir = dataDir ?? fileConfig?.dataDir ?? DebugSocketPath.defaultDataDir()
+        var tracing = EngineTracing.disabled
+        if let endpoint {
+            let resource = EngineTracing.Resource(hostUUID: EngineTracing.Resource.hostUUID(dataDir: effectiveDataDir) ?? UUID().uuidString.lowercased())
+            do {
+                tracing = try EngineTracing.exporting(
+                    to: endpoint, config: tracingConfig, resource: resource, batch: SpanBatchProcessor.Settings(delay: tracingBatchDelay))
+            } catch {
+                throw ValidationError("tracing: \(error)")
+            }
+            if case .file = endpoint {} else if !EngineTracing.otelOverrides().isEmpty {
+                logger.warning("OTEL_* environment variables override the tracing config", metadata: [
+                    "variables": "\(EngineTracing.otelOverrides().joined(separator: ","))"
+                ])
+            }
+            logger.info("tracing started", metadata: [
+                "exporter": "\(tracing.destination)", "sampling_rate_per_million": "\(tracingConfig.samplingRatePerMillion)",
+            ])
+        }
+
         let engine = DiagnosticsEngine(
             configuration: EngineConfiguration(
                 components: componentList, heartbeatPeriod: heartbeat, retryPeriod: retry,
                 checkPeriod: checkPeriod, faultSchedule: schedule, debug: debug),
-            logLevel: levelControl)
+            logLevel: levelControl, tracer: tracing.tracer)
 
-        let socketPath = DebugSocketPath.socketPath(dataDir: dataDir ?? fileConfig?.dataDir ?? DebugSocketPath.defaultDataDir())
+        let socketPath = DebugSocketPath.socketPath(dataDir: effectiveDataDir)
         do { try DebugSocketPath.prepare(socketPath: socketPath) } catch {
             logger.error("\(String(describing: error))")
             throw ExitCode.failure
@@ -92,7 +165,10 @@ struct Serve: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
+                    // First, so it stops last: the spans of the others' last work are exported.
+                    .init(service: tracing.service),
                     .init(service: HeartbeatService(engine: engine)),
+                    .init(service: SimulatedRequests(engine: engine, interval: requestInterval)),
                     .init(service: SimulatedTeleport(engine: engine)),
                     .init(service: listener),
                     .init(service: socket),

@@ -33,6 +33,7 @@ let benchmarks: @Sendable () -> Void = {
     storeBenchmarks()
     renderBenchmarks()
     profileBenchmarks()
+    spanIngestBenchmarks()
 
     let engine = DiagnosticsEngine(logSink: LogSink(handle: .nullDevice))
     Benchmark("Engine /metrics exposition (registry gather + write)") { benchmark in

@@ -2,11 +2,13 @@ import Foundation
 import Yams
 
 /// The part of a `teleport.yaml` teleport-top reads: `teleport.diag_addr`,
-/// `teleport.data_dir` and `teleport.log.severity`.
+/// `teleport.data_dir`, `teleport.log.severity` and `tracing_service`.
 public struct TeleportConfig: Sendable, Hashable {
     public var diagAddr: String?
     public var dataDir: String?
     public var logSeverity: String?
+    /// `tracing_service`, when the file has one.
+    public var tracing: TracingConfig?
 
     /// Teleport's default config file.
     public static let defaultPath = "/etc/teleport.yaml"
@@ -61,7 +63,73 @@ public struct TeleportConfig: Sendable, Hashable {
                 config.logSeverity = try Self.string(logSection["severity"], key: "teleport.log.severity", path: path)
             }
         }
+        if let tracing = document["tracing_service"] {
+            config.tracing = try Self.tracing(tracing, path: path)
+        }
         self = config
+    }
+
+    /// `tracing_service`: enabled, exporter_url, sampling_rate_per_million, ca_certs, and
+    /// keypairs (the docs' https_keypairs is read too).
+    static func tracing(_ value: Any, path: String) throws(ConfigError) -> TracingConfig? {
+        if value is NSNull { return nil }
+        guard let section = value as? [String: Any] else { throw ConfigError(path: path, reason: "tracing_service is not a mapping") }
+        var tracing = TracingConfig()
+        if let enabled = section["enabled"], !(enabled is NSNull) {
+            guard let flag = bool(enabled) else { throw ConfigError(path: path, reason: "tracing_service.enabled must be yes or no") }
+            tracing.enabled = flag
+        }
+        tracing.exporterURL = try string(section["exporter_url"], key: "tracing_service.exporter_url", path: path) ?? ""
+        if let rate = section["sampling_rate_per_million"], !(rate is NSNull) {
+            if let number = rate as? Int {
+                tracing.samplingRatePerMillion = Double(number)
+            } else if let number = rate as? Double {
+                tracing.samplingRatePerMillion = number
+            } else if let text = rate as? String, let number = Double(text) {
+                tracing.samplingRatePerMillion = number
+            } else {
+                throw ConfigError(path: path, reason: "tracing_service.sampling_rate_per_million must be a number")
+            }
+        }
+        if let certs = section["ca_certs"], !(certs is NSNull) {
+            if let one = certs as? String {
+                tracing.caCerts = [one]
+            } else if let list = certs as? [Any] {
+                for item in list {
+                    guard let text = try string(item, key: "tracing_service.ca_certs", path: path) else { continue }
+                    tracing.caCerts.append(text)
+                }
+            } else {
+                throw ConfigError(path: path, reason: "tracing_service.ca_certs must be a list of files")
+            }
+        }
+        for key in ["keypairs", "https_keypairs"] {
+            guard let pairs = section[key], !(pairs is NSNull) else { continue }
+            guard let list = pairs as? [Any] else { throw ConfigError(path: path, reason: "tracing_service.\(key) must be a list") }
+            for item in list {
+                guard let pair = item as? [String: Any] else {
+                    throw ConfigError(path: path, reason: "tracing_service.\(key) entries need key_file and cert_file")
+                }
+                let keyFile = try string(pair["key_file"], key: "tracing_service.\(key).key_file", path: path) ?? ""
+                let certFile = try string(pair["cert_file"], key: "tracing_service.\(key).cert_file", path: path) ?? ""
+                tracing.keypairs.append(TracingKeypair(keyFile: keyFile, certFile: certFile))
+            }
+        }
+        return tracing
+    }
+
+    /// YAML's booleans as Teleport accepts them (yes/no, true/false, on/off).
+    static func bool(_ value: Any) -> Bool? {
+        if let flag = value as? Bool { return flag }
+        if let text = value as? String {
+            switch text.lowercased() {
+            case "yes", "true", "on", "y": return true
+            case "no", "false", "off", "n": return false
+            default: return nil
+            }
+        }
+        if let number = value as? Int { return number != 0 }
+        return nil
     }
 
     static func string(_ value: Any?, key: String, path: String) throws(ConfigError) -> String? {

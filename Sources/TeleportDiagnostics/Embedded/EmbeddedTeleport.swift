@@ -1,12 +1,15 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Tracing
 
 /// The diagnostics engine run in-process as a simulated Teleport process (the "embedded"
 /// mode): auth, proxy, node, kube and db components heartbeat through the real state
 /// machine, with an occasional degraded -> recovering -> ok episode, a moving workload, and
 /// a real diag listener on 127.0.0.1:0 (unless pinned) that curl or another teleport-top can
-/// poll. The dashboard polls it over HTTP like any target.
+/// poll. The dashboard polls it over HTTP like any target. Its heartbeats and simulated
+/// requests are traced; with `spans:` the finished spans are delivered in-process (for
+/// example into the dashboard's `SpanStore`), batched every `spanDelay`.
 public final class EmbeddedTeleport: Sendable {
     public let engine: DiagnosticsEngine
     private let group: ServiceGroup
@@ -29,16 +32,28 @@ public final class EmbeddedTeleport: Sendable {
         configuration: EngineConfiguration = EmbeddedTeleport.configuration(),
         logLevel: LogLevelControl = LogLevelControl(.warn),
         logSink: LogSink = .standardError,
-        episodes: Bool = true
+        episodes: Bool = true,
+        spans: (any SpanSink)? = nil,
+        spanDelay: Duration = .milliseconds(500),
+        requestInterval: Duration = .milliseconds(500)
     ) async throws -> EmbeddedTeleport {
-        let engine = DiagnosticsEngine(configuration: configuration, logLevel: logLevel, logSink: logSink)
         let logger = Logger.diagnostics("embedded", control: logLevel, sink: logSink)
+        let tracing = spans.map { sink in
+            EngineTracing.recording(
+                sinks: [sink], sampler: TraceSampler(ratio: 1),
+                resource: EngineTracing.Resource(version: configuration.buildInfo.version),
+                batch: SpanBatchProcessor.Settings(delay: spanDelay), logger: logger)
+        }
+        let engine = DiagnosticsEngine(configuration: configuration, logLevel: logLevel, logSink: logSink, tracer: tracing?.tracer ?? NoOpTracer())
         let (bound, continuation) = AsyncStream<ListenAddress>.makeStream()
         let server = DiagServer(engine: engine, address: address, exposure: .diagListener(debug: true), logger: logger) { address in
             continuation.yield(address)
             continuation.finish()
         }
-        var services: [any Service] = [HeartbeatService(engine: engine), SimulatedTeleport(engine: engine), server]
+        // The span processor comes first so it stops last and exports the others' last spans.
+        var services: [any Service] = tracing.map { [$0.service] } ?? []
+        services += [HeartbeatService(engine: engine), SimulatedTeleport(engine: engine), server]
+        if tracing != nil { services.append(SimulatedRequests(engine: engine, interval: requestInterval)) }
         if episodes { services.append(EpisodeService(engine: engine)) }
         let group = ServiceGroup(services: services, logger: logger)
         let task = Task { try await group.run() }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import Tracing
 
 /// Teleport's diagnostics contract, in process: the metric registry with `process_state`,
 /// `teleport_build_info` and the `process_*` collector, the heartbeat-driven process state,
@@ -14,6 +15,9 @@ public final class DiagnosticsEngine: Sendable {
     public let pid: Int32
     /// The wall clock; tests inject their own.
     public let now: @Sendable () -> Date
+    /// The tracer the engine's own work (heartbeats, simulated requests) is traced with;
+    /// `NoOpTracer` unless tracing is configured (see `EngineTracing`).
+    public let tracer: any Tracer
 
     private let health: Mutex<ProcessHealth>
     private let processStateGauge: GaugeFamily
@@ -27,8 +31,10 @@ public final class DiagnosticsEngine: Sendable {
         configuration: EngineConfiguration = EngineConfiguration(),
         logLevel: LogLevelControl = LogLevelControl(),
         logSink: LogSink = .standardError,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        tracer: any Tracer = NoOpTracer()
     ) {
+        self.tracer = tracer
         self.configuration = configuration
         self.logLevel = logLevel
         self.logger = Logger.diagnostics("engine", control: logLevel, sink: logSink)

@@ -1,5 +1,6 @@
 import Foundation
 import ServiceLifecycle
+import Tracing
 
 /// Drives the engine's state machine as Teleport's heartbeats do: each component sends
 /// its first heartbeat at start, then one every heartbeat period while healthy and one every
@@ -15,6 +16,24 @@ public struct HeartbeatService: Service {
     /// The delay before the next heartbeat after one with this result.
     public static func delay(after result: HeartbeatResult, configuration: EngineConfiguration) -> Duration {
         result == .ok ? configuration.heartbeatPeriod : configuration.retryPeriod
+    }
+
+    /// Sends one heartbeat inside a span, as Teleport's heartbeat does: `heartbeat/announce`
+    /// with the component, the result, and an error status when it failed.
+    static func traced(_ engine: DiagnosticsEngine, _ result: HeartbeatResult, component: String) {
+        let span = engine.startSpan("heartbeat/announce", kind: .client)
+        span.attributes["teleport.component"] = component
+        span.attributes["heartbeat.result"] = result == .ok ? "ok" : "failed"
+        let transitions = engine.heartbeat(result, component: component)
+        for transition in transitions {
+            span.addEvent(Tracing.SpanEvent(name: "state changed", attributes: [
+                "component": .string(transition.component ?? "process"), "from": .string(transition.from.name), "to": .string(transition.to.name),
+            ]))
+        }
+        if result == .failed {
+            span.setStatus(Tracing.SpanStatus(code: .error, message: "heartbeat of \(component) failed: auth server unreachable (simulated)"))
+        }
+        span.end()
     }
 
     public func run() async throws {
@@ -33,7 +52,7 @@ public struct HeartbeatService: Service {
                                 result = configuration.faultSchedule?.result(at: index) ?? .ok
                                 index += 1
                             }
-                            engine.heartbeat(result, component: component)
+                            Self.traced(engine, result, component: component)
                             await engine.sleepBeforeHeartbeat(component, for: Self.delay(after: result, configuration: configuration))
                         }
                     }

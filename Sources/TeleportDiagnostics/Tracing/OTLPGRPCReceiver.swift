@@ -54,7 +54,9 @@ public struct OTLPGRPCReceiver: Service {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await server.serve() }
                 group.addTask {
-                    if let ipv4 = try await transport.listeningAddress.ipv4 {
+                    // When binding fails this throws "no listening address"; the reason (a
+                    // port in use) is serve()'s error, so that one must be the one reported.
+                    if let ipv4 = try? await transport.listeningAddress.ipv4 {
                         await onListening(.tcp(host: host, port: ipv4.port))
                     }
                 }

@@ -1,5 +1,6 @@
 import Foundation
 import OTLPProto
+import SwiftProtobuf
 
 /// OTLP trace messages to span records and back. IDs of the wrong length (or all zero) make a
 /// span rejected, never a crash; JSON IDs are read as hex when their length says so (32 / 16
@@ -17,6 +18,26 @@ public enum OTLPSpans {
         public var reason: String?
     }
 
+    /// Decodes a protobuf `ExportTraceServiceRequest` (the OTLP/HTTP body, the gRPC message)
+    /// into records.
+    public static func decode(protobuf bytes: [UInt8]) throws -> Decoded {
+        records(try Request(serializedBytes: bytes).resourceSpans)
+    }
+
+    /// Decodes a JSON `ExportTraceServiceRequest` (IDs hex or base64, unknown fields ignored).
+    public static func decode(json bytes: [UInt8]) throws -> Decoded {
+        var options = JSONDecodingOptions()
+        options.ignoreUnknownFields = true
+        return records(try Request(jsonUTF8Bytes: bytes, options: options).resourceSpans, fromJSON: true)
+    }
+
+    /// A protobuf `ExportTraceServiceRequest` of the records (for benchmarks and tests).
+    public static func encodeRequest(_ records: [SpanRecord]) throws -> [UInt8] {
+        var request = Request()
+        request.resourceSpans = resourceSpans(records)
+        return try request.serializedBytes()
+    }
+
     /// Records of every span of the resource spans; `fromJSON` re-reads IDs that protojson
     /// decoded as base64 but that were written as hex.
     public static func records(_ resourceSpans: [ResourceSpans], fromJSON: Bool = false) -> Decoded {
@@ -31,19 +52,19 @@ public enum OTLPSpans {
                     let spanBytes = fromJSON ? hexAware(span.spanID, hexLength: 16) : span.spanID
                     guard let traceID = TraceID(bytes: traceBytes) else {
                         decoded.rejected += 1
-                        decoded.reason = decoded.reason ?? "span \"\(span.name)\": trace ID must be 16 bytes, not all zero (got \(traceBytes.count))"
+                        decoded.reason = decoded.reason ?? "span \"\(Sanitized.quote(span.name))\": trace ID must be 16 bytes, not all zero (got \(traceBytes.count))"
                         continue
                     }
                     guard let spanID = SpanID(bytes: spanBytes) else {
                         decoded.rejected += 1
-                        decoded.reason = decoded.reason ?? "span \"\(span.name)\": span ID must be 8 bytes, not all zero (got \(spanBytes.count))"
+                        decoded.reason = decoded.reason ?? "span \"\(Sanitized.quote(span.name))\": span ID must be 8 bytes, not all zero (got \(spanBytes.count))"
                         continue
                     }
                     let parentBytes = fromJSON ? hexAware(span.parentSpanID, hexLength: 16) : span.parentSpanID
                     let parent = parentBytes.isEmpty ? nil : SpanID(bytes: parentBytes)
                     if !parentBytes.isEmpty && parent == nil && parentBytes.contains(where: { $0 != 0 }) {
                         decoded.rejected += 1
-                        decoded.reason = decoded.reason ?? "span \"\(span.name)\": parent span ID must be 8 bytes (got \(parentBytes.count))"
+                        decoded.reason = decoded.reason ?? "span \"\(Sanitized.quote(span.name))\": parent span ID must be 8 bytes (got \(parentBytes.count))"
                         continue
                     }
                     decoded.spans.append(SpanRecord(

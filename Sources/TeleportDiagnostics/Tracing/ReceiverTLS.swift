@@ -21,9 +21,12 @@ public struct ReceiverTLS: Sendable, Hashable {
         }
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(certPath).map { NIOSSLCertificateSource.certificate($0) }
-            var config = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .file(keyPath))
+            // Loaded here as PEM: NIOSSL's `.file` guesses the format from the extension and
+            // reads a `.key` file as DER.
+            let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
+            var config = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
             if let clientCAPath {
-                config.trustRoots = .file(clientCAPath)
+                config.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(clientCAPath))
                 config.certificateVerification = .noHostnameVerification
             }
             config.applicationProtocols = alpn

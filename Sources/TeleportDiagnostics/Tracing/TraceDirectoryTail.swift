@@ -36,7 +36,7 @@ public struct TraceDirectoryTail: Sendable {
         var pass = Pass()
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".trace") }.sorted() } catch {
-            pass.problem = "trace directory \(directory) cannot be read: \(error.localizedDescription)"
+            pass.problem = "trace directory \(Sanitized.quote(directory)) cannot be read: \(Sanitized.quote(error.localizedDescription))"
             return pass
         }
         for name in names {
@@ -74,11 +74,11 @@ public struct TraceDirectoryTail: Sendable {
                     state.pending.removeAll()
                     state.skipping = true
                     pass.badLines += 1
-                    pass.problem = pass.problem ?? "\(name): a line over \(Self.maxLine) bytes was skipped"
+                    pass.problem = pass.problem ?? "\(Sanitized.quote(name)): a line over \(Self.maxLine) bytes was skipped"
                 }
             }
         } catch {
-            pass.problem = pass.problem ?? "\(name): \(error.localizedDescription)"
+            pass.problem = pass.problem ?? "\(Sanitized.quote(name)): \(Sanitized.quote(error.localizedDescription))"
         }
     }
 
@@ -94,7 +94,7 @@ public struct TraceDirectoryTail: Sendable {
             pass.decoded.reason = pass.decoded.reason ?? decoded.reason
         } catch {
             pass.badLines += 1
-            pass.problem = pass.problem ?? "a line is not a ResourceSpans: \(error)"
+            pass.problem = pass.problem ?? "a line is not a ResourceSpans: \(Sanitized.quote(String(describing: error)))"
         }
     }
 }

@@ -73,12 +73,13 @@ enum DashboardCommand {
         let source: SourceResolver.Source
         do { source = try SourceResolver.resolve(target.request, headless: false) } catch { throw fail(error.description) }
         var embedded: EmbeddedTeleport?
+        let spanStore = SpanStore(capacity: options.spanCapacity)
         let diagTarget: DiagTarget
         switch source {
         case .target(let t): diagTarget = t
         case .embedded:
             let sink = LogSink(handle: FileHandle(forWritingAtPath: "/dev/null") ?? .standardError)
-            do { embedded = try await EmbeddedTeleport.start(address: try target.embeddedAddress(), logSink: sink) } catch {
+            do { embedded = try await EmbeddedTeleport.start(address: try target.embeddedAddress(), logSink: sink, spans: spanStore) } catch {
                 throw fail("cannot start the embedded engine: \(error)")
             }
             diagTarget = embedded!.target
@@ -95,7 +96,6 @@ enum DashboardCommand {
         let spanMailbox = Mailbox<SpanSnapshot>()
         let profileEvents = EventQueue<ProfileEvent>()
         let profiler = ProfileRunner(client: client, directory: profiling.directory, events: profileEvents)
-        let spanStore = SpanStore(capacity: options.spanCapacity)
         let intakeOptions: SpanIntake.Options
         do { intakeOptions = try options.intake() } catch { throw fail(String(describing: error)) }
         var logger = Logger(label: "teleport-top")
