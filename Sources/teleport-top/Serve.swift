@@ -78,6 +78,8 @@ struct Serve: AsyncParsableCommand {
     func tracingConfig(_ fileConfig: TeleportConfig?) throws -> TracingConfig {
         var tracing = fileConfig?.tracing ?? TracingConfig()
         if let tracingExporterURL {
+            // Teleport's tracer says so for an empty URL given to it directly.
+            guard !tracingExporterURL.isEmpty else { throw ValidationError("exporter URL cannot be empty") }
             tracing.enabled = true
             tracing.exporterURL = tracingExporterURL
         }
