@@ -23,7 +23,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("diag-addr"), help: "Address of the diag listener (host:port). Default: teleport.diag_addr of -c, else 127.0.0.1:3000.")
     var diagAddr: String?
 
-    @Option(name: [.customShort("c"), .customLong("config")], help: "A teleport.yaml to read teleport.diag_addr, teleport.data_dir and teleport.log.severity from.")
+    @Option(name: [.customShort("c"), .customLong("config")], help: "A teleport.yaml to read teleport.diag_addr, teleport.data_dir, teleport.log.severity and tracing_service from.")
     var config: String?
 
     @Option(name: .customLong("data-dir"), help: "Directory of the debug socket (debug.sock). Default: teleport.data_dir of -c, else a per-user runtime directory.")
@@ -68,16 +68,18 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("tracing-key"), help: ArgumentHelp("The key (PEM) of --tracing-cert.", valueName: "file"))
     var tracingKey: String?
 
-    @Option(name: .customLong("tracing-batch-delay"), help: "Longest wait before queued spans are exported (Teleport: 5s).", transform: TargetOptions.duration)
+    @Option(name: .customLong("tracing-batch-delay"), help: "Longest wait before queued spans are exported (default 5s, as Teleport).", transform: TargetOptions.duration)
     var tracingBatchDelay: Duration = .seconds(5)
 
-    @Option(name: .customLong("request-interval"), help: "Time between simulated requests (traced when tracing is on).", transform: TargetOptions.duration)
+    @Option(name: .customLong("request-interval"), help: "Time between simulated requests, traced when tracing is on (default 500ms).", transform: TargetOptions.duration)
     var requestInterval: Duration = .milliseconds(500)
 
     /// tracing_service of the file with the flags applied over it.
     func tracingConfig(_ fileConfig: TeleportConfig?) throws -> TracingConfig {
         var tracing = fileConfig?.tracing ?? TracingConfig()
         if let tracingExporterURL {
+            // Teleport's tracer says so for an empty URL given to it directly.
+            guard !tracingExporterURL.isEmpty else { throw ValidationError("exporter URL cannot be empty") }
             tracing.enabled = true
             tracing.exporterURL = tracingExporterURL
         }
@@ -137,6 +139,9 @@ struct Serve: AsyncParsableCommand {
                 logger.warning("OTEL_* environment variables override the tracing config", metadata: [
                     "variables": "\(EngineTracing.otelOverrides().joined(separator: ","))"
                 ])
+            }
+            if tracingConfig.samplingRatePerMillion == 0 {
+                logger.warning("sampling_rate_per_million is 0: only spans whose incoming parent was sampled are exported, and serve has no incoming requests; set --tracing-sampling-rate-per-million")
             }
             logger.info("tracing started", metadata: [
                 "exporter": "\(tracing.destination)", "sampling_rate_per_million": "\(tracingConfig.samplingRatePerMillion)",

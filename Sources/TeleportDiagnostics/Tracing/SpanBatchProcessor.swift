@@ -102,16 +102,20 @@ public final class SpanBatchProcessor: Service, Sendable {
             try? await Task.sleep(for: delay)
             self?.wake()
         }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeNow = state.withLock { state -> Bool in
-                if state.pendingWakeup {
-                    state.pendingWakeup = false
-                    return true
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.pendingWakeup || Task.isCancelled {
+                        state.pendingWakeup = false
+                        return true
+                    }
+                    state.wakeup = continuation
+                    return false
                 }
-                state.wakeup = continuation
-                return false
+                if resumeNow { continuation.resume() }
             }
-            if resumeNow { continuation.resume() }
+        } onCancel: {
+            self.wake()
         }
         timer.cancel()
     }

@@ -183,6 +183,8 @@ def main():
 
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+    # A parent may have started us with these blocked (the mask is inherited).
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
     stop.wait()
     for shutdown in servers:
         shutdown()

@@ -9,9 +9,8 @@ import Testing
 struct ServeTracingTests {
     let binary = Paths.teleportTopBinary.path
 
-    func serve(_ arguments: [String]) throws -> ChildProcess {
-        let data = Paths.temporaryDirectory("stt")
-        return try ChildProcess(binary, ["serve", "--diag-addr", "127.0.0.1:0", "--data-dir", data.path] + arguments,
+    func serve(_ arguments: [String], dataDir: URL = Paths.temporaryDirectory("stt")) throws -> ChildProcess {
+        try ChildProcess(binary, ["serve", "--diag-addr", "127.0.0.1:0", "--data-dir", dataDir.path] + arguments,
             environment: PythonOTel.cleanEnvironment)
     }
 
@@ -31,7 +30,7 @@ struct ServeTracingTests {
               sampling_rate_per_million: 1000000
             """.write(to: config, atomically: true, encoding: .utf8)
         try "host-uuid-from-data-dir\n".write(to: dir.appendingPathComponent("host_uuid"), atomically: true, encoding: .utf8)
-        let process = try serve(["-c", config.path, "--tracing-batch-delay", "100ms", "--heartbeat", "200ms", "--request-interval", "50ms"])
+        let process = try serve(["-c", config.path, "--tracing-batch-delay", "100ms", "--heartbeat", "200ms", "--request-interval", "50ms"], dataDir: dir)
         _ = try await process.waitForLine(inStderr: true) { $0.contains("tracing started") }
         let spans = await receiver.waitFor(40, timeout: .seconds(60))
         let heartbeats = spans.filter { $0.name == "heartbeat/announce" }
@@ -56,8 +55,26 @@ struct ServeTracingTests {
         await receiver.stop()
     }
 
-    @Test("file:// with an hour's batch delay: SIGTERM writes the queued spans before exit, as Teleport's files", .enabled(if: PythonOTel.enabled))
-    func fileFlushOnSignal() async throws {
+    @Test("OTEL_* variables win over the config for OTLP exporters, and serve warns about them", .enabled(if: PythonOTel.enabled))
+    func otelEnvironmentWins() async throws {
+        let receiver = try await PythonOTel.startReceiver(http: false)
+        var environment = PythonOTel.cleanEnvironment
+        environment["OTEL_SERVICE_NAME"] = "from-environment"
+        let process = try ChildProcess(binary, [
+            "serve", "--diag-addr", "127.0.0.1:0", "--data-dir", Paths.temporaryDirectory("stto").path,
+            "--tracing-exporter-url", receiver.grpcAddress!, "--tracing-sampling-rate-per-million", "1000000", "--tracing-batch-delay", "100ms",
+        ], environment: environment)
+        let warning = try await process.waitForLine(inStderr: true) { $0.contains("OTEL_* environment variables override the tracing config") }
+        #expect(warning.contains("OTEL_SERVICE_NAME"))
+        let spans = await receiver.waitFor(1, timeout: .seconds(30))
+        #expect(spans.first?.resource["service.name"]?.description == "from-environment")
+        #expect(await process.stop(signal: SIGTERM) == 0)
+        await receiver.stop()
+    }
+
+    @Test("file:// with an hour's batch delay: SIGTERM and SIGINT write the queued spans before exit, as Teleport's files",
+        .enabled(if: PythonOTel.enabled), arguments: [SIGTERM, SIGINT])
+    func fileFlushOnSignal(signal: Int32) async throws {
         let traces = Paths.temporaryDirectory("sttf").appendingPathComponent("traces").path
         let process = try serve(["--tracing-exporter-url", "file://\(traces)?limit=20000", "--tracing-sampling-rate-per-million", "1000000",
             "--tracing-batch-delay", "1h", "--request-interval", "1s"])
@@ -65,7 +82,7 @@ struct ServeTracingTests {
         _ = try await process.waitForLine(inStderr: true) { $0.contains("process state changed") && $0.contains("to=ok") }
         _ = try await process.waitForLine(inStderr: true) { $0.contains("simulated requests started") }
         #expect(try traceFiles(traces).isEmpty, "nothing is written before the delay or a full batch")
-        #expect(await process.stop(signal: SIGTERM) == 0)
+        #expect(await process.stop(signal: signal) == 0)
         let check = try PythonOTel.checkTraceFiles(traces)
         #expect(check.errors.isEmpty)
         #expect(check.spans.contains { $0.name == "heartbeat/announce" })

@@ -113,6 +113,32 @@ struct ExporterPeerTests {
             batch: SpanBatchProcessor.Settings(delay: .milliseconds(100), exportTimeout: .seconds(3)))
         try await Self.withTracing(tracing) { tracer in Self.nested(tracer, count: 2) }
         #expect(receiver.spans().isEmpty)
+        // With the keypair the same receiver takes them.
+        var withCertificate = Self.config(ca: ca, mutual: true)
+        withCertificate.exporterURL = config.exporterURL
+        let good = try EngineTracing.exporting(to: try #require(try withCertificate.validated()), config: withCertificate, resource: Self.resource,
+            batch: Self.fast)
+        try await Self.withTracing(good) { tracer in Self.nested(tracer, count: 2) }
+        #expect(await receiver.waitFor(6, timeout: .seconds(30)).count == 6)
+        await receiver.stop()
+    }
+
+    @Test("https:// without ca_certs is TLS with the system's roots: a plaintext receiver gets nothing (Teleport would send in the clear)")
+    func httpsWithoutMaterialIsNeverCleartext() async throws {
+        let receiver = try await PythonOTel.startReceiver(grpc: false)
+        var config = Self.config()
+        config.exporterURL = "https://\(receiver.httpAddress!)"
+        let endpoint = try #require(try config.validated())
+        let tracing = try EngineTracing.exporting(to: endpoint, config: config, resource: Self.resource,
+            batch: SpanBatchProcessor.Settings(delay: .milliseconds(100), exportTimeout: .seconds(3)))
+        #expect(tracing.destination == "https://\(receiver.httpAddress!)/v1/traces")
+        try await Self.withTracing(tracing) { tracer in Self.nested(tracer, count: 2) }
+        #expect(receiver.spans().isEmpty)
+        // The same URL as http:// reaches it: the receiver itself is fine.
+        config.exporterURL = "http://\(receiver.httpAddress!)"
+        let plain = try EngineTracing.exporting(to: try #require(try config.validated()), config: config, resource: Self.resource, batch: Self.fast)
+        try await Self.withTracing(plain) { tracer in Self.nested(tracer, count: 2) }
+        #expect(await receiver.waitFor(6, timeout: .seconds(30)).count == 6)
         await receiver.stop()
     }
 

@@ -172,3 +172,22 @@ struct FileExporterPythonTests {
         #expect(text.contains("\"startTimeUnixNano\":\"1700000000000000000\""))
     }
 }
+
+@Suite("Span batch processor")
+struct SpanBatchProcessorTests {
+    @Test("A full batch is exported at once, without waiting for the delay")
+    func fullBatchWakes() async throws {
+        let sink = CollectingSink()
+        let processor = SpanBatchProcessor(sinks: [sink], settings: SpanBatchProcessor.Settings(maxQueue: 100, maxBatch: 10, delay: .seconds(3600)))
+        let task = Task { try await processor.run() }
+        for span in fileTestSpans(10) { processor.enqueue(span) }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while await sink.spans.count < 10, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(await sink.spans.count == 10)
+        // Cancellation (not a graceful shutdown) ends run() too, exporting what is left.
+        processor.enqueue(fileTestSpans(11)[10])
+        task.cancel()
+        try await task.value
+        #expect(await sink.spans.map(\.spanID) == fileTestSpans(11).map(\.spanID))
+    }
+}
