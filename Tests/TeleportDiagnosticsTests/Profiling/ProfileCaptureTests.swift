@@ -75,6 +75,21 @@ struct ProfileCaptureTests {
         await fixture.stop()
     }
 
+    @Test("Over HTTPS with mutual TLS, as over plain HTTP", .enabled(if: Prerequisites.required(Prerequisites.go)))
+    func overTLS() async throws {
+        let ca = try TestCA.make()
+        let fixture = try await GoFixture.start(["-debug", "-tls-cert", ca.serverCert, "-tls-key", ca.serverKey, "-client-ca", ca.caCert])
+        #expect(fixture.baseURL.hasPrefix("https://"))
+        let client = try DiagClient(target: DiagTarget(diagAddr: fixture.baseURL),
+            options: .init(tls: ClientTLS(caCertPath: ca.caCert, certPath: ca.clientCert, keyPath: ca.clientKey)))
+        let captured = try await ProfileCapture(kind: .goroutine).run(client: client)
+        #expect(try #require(captured.profile).total(sampleTypeIndex: 0) >= 15)
+        let heap = try await ProfileCapture(kind: .heap).run(client: client)
+        #expect(heap.profile?.sampleTypes.count == 4)
+        await client.shutdown()
+        await fixture.stop()
+    }
+
     @Test("HTML pages, empty bodies, text for a pprof kind, other statuses: each a clear error")
     func badAnswers() async throws {
         let server = try await Self.servers()
