@@ -18,7 +18,7 @@ struct ProfileCommand: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var target: TargetOptions
+    @OptionGroup var target: RemoteTargetOptions
 
     @Argument(help: "Profiles to collect, comma-separated (default goroutine,heap,profile).")
     var list: String?
@@ -31,9 +31,6 @@ struct ProfileCommand: AsyncParsableCommand {
         do { kinds = try DebugProfileBundle.parse(list) } catch { throw fail(error.description) }
         if isatty(STDOUT_FILENO) != 0 {
             throw fail("refusing to write a gzip-compressed tar to a terminal: redirect stdout (teleport-top profile > profiles.tar.gz)")
-        }
-        if target.embedded {
-            throw fail("profile collects from a Teleport process: name it with --diag-addr, --debug-socket or -c (not --embedded)")
         }
         let source: SourceResolver.Source
         do { source = try SourceResolver.resolve(target.request, headless: true) } catch { throw fail(error.description) }

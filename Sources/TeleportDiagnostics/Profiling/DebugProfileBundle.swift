@@ -52,12 +52,7 @@ public enum DebugProfileBundle {
         for kind in kinds {
             progress?(kind)
             let capture = ProfileCapture(kind: kind, seconds: seconds > 0 ? seconds : nil)
-            let body: [UInt8]
-            do {
-                body = try await capture.fetch(client: client, limits: limits)
-            } catch {
-                throw error
-            }
+            let body = try await capture.fetch(client: client, limits: limits)
             do { try tar.append(name: kind.rawValue + ".pprof", contents: body, mode: 0o600, modified: time) } catch {
                 throw .collect(name: kind.rawValue, detail: error.description)
             }

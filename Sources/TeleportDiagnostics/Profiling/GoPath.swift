@@ -26,8 +26,10 @@ enum GoPath {
             } else if p[r] == dot && r + 1 < n && p[r + 1] == dot && (r + 2 == n || p[r + 2] == slash) {
                 r += 2
                 if out.count > dotdot {
-                    out.removeLast()
-                    while out.count > dotdot && out[out.count - 1] != slash { out.removeLast() }
+                    // Back to the last slash, which goes too (Go's lazybuf: w-- while out[w] != '/').
+                    var w = out.count - 1
+                    while w > dotdot && out[w] != slash { w -= 1 }
+                    out.removeSubrange(w...)
                 } else if !rooted {
                     if !out.isEmpty { out.append(slash) }
                     out.append(dot)

@@ -172,20 +172,32 @@ struct PprofGraph {
         var inline: Bool
     }
 
+    /// Only edges into nodes that are inlined somewhere (a line other than a location's last)
+    /// can carry an inline mark, so only those are recorded: `(inline)` needs an inline edge.
     func edges(kept: [Bool]) -> [UInt64: Edge] {
+        var inlinedSomewhere = [Bool](repeating: false, count: keys.count)
+        var any = false
+        for location in 0..<profile.locations.count {
+            let nodes = self.nodes(ofLocation: location)
+            for n in nodes.dropLast() where kept[Int(n)] {
+                inlinedSomewhere[Int(n)] = true
+                any = true
+            }
+        }
         var edges: [UInt64: Edge] = [:]
+        guard any else { return edges }
         var seen: Set<UInt64> = []
         for (s, sample) in profile.samples.enumerated() where includes(sample: s) {
             let w = sample.values[valueIndex]
             if w == 0 { continue }
-            seen.removeAll(keepingCapacity: true)
+            if !seen.isEmpty { seen.removeAll(keepingCapacity: true) }
             var parent: Int32 = -1
             for location in sample.locations.reversed() {
                 let nodes = self.nodes(ofLocation: Int(location))
                 for position in nodes.indices.reversed() {
                     let n = nodes[position]
                     guard kept[Int(n)] else { continue }
-                    if parent >= 0, n != parent {
+                    if parent >= 0, n != parent, inlinedSomewhere[Int(n)] {
                         let key = UInt64(UInt32(parent)) << 32 | UInt64(UInt32(n))
                         if seen.insert(key).inserted {
                             let inline = position != nodes.endIndex - 1

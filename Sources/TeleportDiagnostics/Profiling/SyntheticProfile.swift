@@ -85,9 +85,15 @@ public struct SyntheticProfile: Sendable {
             var function = Perftools_Profiles_Function()
             function.id = UInt64(f + 1)
             let receiver = random.next(below: 3) == 0 ? "(*T\(f % 17))." : ""
-            function.name = intern("\(package).\(receiver)\(verbs[random.next(below: verbs.count)])\(f)\(nameDecoration)")
+            // Now and then a nameless function, and file names pprof cleans or trims.
+            let name = f % 211 == 7 ? "" : "\(package).\(receiver)\(verbs[random.next(below: verbs.count)])\(f)\(nameDecoration)"
+            function.name = intern(name)
             function.systemName = function.name
-            function.filename = intern("/src/\(package)/file\(f % 23).go")
+            switch f % 7 {
+            case 3: function.filename = intern("/proc/self/cwd/./src/\(package)/file\(f % 23).go")
+            case 5: function.filename = intern("src//\(package)/../\(package)/./file\(f % 23).go")
+            default: function.filename = intern("/src/\(package)/file\(f % 23).go")
+            }
             function.startLine = Int64(10 + random.next(below: 500))
             message.function.append(function)
         }
@@ -100,6 +106,10 @@ public struct SyntheticProfile: Sendable {
                 location.mappingID = 1
                 location.address = address
                 address += UInt64(8 + random.next(below: 64))
+                if message.location.count % 997 == 9 {
+                    message.location.append(location)  // unsymbolized: an address, no lines
+                    continue
+                }
                 if random.unit() < inlineShare {
                     for _ in 0..<(1 + random.next(below: 2)) {
                         var line = Perftools_Profiles_Line()
@@ -173,12 +183,16 @@ public struct SyntheticProfile: Sendable {
         return Array(compressed.readableBytesView)
     }
 
-    /// A profile whose gzip-compressed size is close to `bytes`, found by scaling the
-    /// sample count from a small trial.
+    /// A profile whose gzip-compressed size is close to `bytes`: two small trials give the
+    /// fixed size (functions, locations) and the size per sample, which set the sample count.
     public static func ofCompressedSize(_ bytes: Int, seed: UInt64 = 1) -> [UInt8] {
-        var shape = SyntheticProfile(seed: seed, functions: 20_000, locationsPerFunction: 4, samples: 20_000, maxDepth: 48)
-        let trial = shape.encoded().count
-        shape.samples = max(1000, Int(Double(shape.samples) * Double(bytes) / Double(max(1, trial)) * 1.02))
+        var shape = SyntheticProfile(seed: seed, functions: 20_000, locationsPerFunction: 4, samples: 10_000, maxDepth: 48)
+        let small = shape.encoded().count
+        shape.samples = 30_000
+        let large = shape.encoded().count
+        let perSample = max(1, Double(large - small) / 20_000)
+        let fixed = Double(small) - perSample * 10_000
+        shape.samples = max(1000, Int((Double(bytes) - fixed) / perSample))
         return shape.encoded()
     }
 }

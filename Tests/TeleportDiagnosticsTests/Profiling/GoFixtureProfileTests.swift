@@ -18,7 +18,7 @@ struct GoFixtureProfileTests {
         let cpu = try await ProfilingFixture.capture(.profile)
         #expect(cpu.captured.seconds == 3)
         #expect(cpu.captured.profile?.sampleTypes.map(\.type) == ["samples", "cpu"])
-        #expect(try total(cpu, "samples") >= 20)
+        #expect(try total(cpu, "samples") >= 10)
         #expect(try TopReport(#require(cpu.captured.profile)).rows.contains { $0.name == "main.burnCPU" && $0.cum > 0 })
 
         let heap = try await ProfilingFixture.capture(.heap)

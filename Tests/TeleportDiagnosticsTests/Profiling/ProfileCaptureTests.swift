@@ -42,6 +42,10 @@ struct ProfileCaptureTests {
                 try await Task.sleep(for: .seconds(2))
                 return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: profile)))
             }
+            router.get("/gate/debug/pprof/{name}") { _, _ -> Response in
+                await release.wait(upTo: .seconds(20))
+                return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: profile)))
+            }
             router.get("/hang/debug/pprof/{name}") { _, _ -> Response in
                 await release.wait(upTo: .seconds(60))
                 return Response(status: .ok)
@@ -71,6 +75,21 @@ struct ProfileCaptureTests {
         let error = try await #require(throws: ProfileCaptureError.self) { try await ProfileCapture(kind: .heap).run(client: client) }
         #expect(error == .pprofOff)
         #expect(error.description == "pprof is off: start teleport with --debug, or use the debug socket (--debug-socket / -c)")
+        await client.shutdown()
+        await fixture.stop()
+    }
+
+    @Test("Over HTTPS with mutual TLS, as over plain HTTP", .enabled(if: Prerequisites.required(Prerequisites.go)))
+    func overTLS() async throws {
+        let ca = try TestCA.make()
+        let fixture = try await GoFixture.start(["-debug", "-tls-cert", ca.serverCert, "-tls-key", ca.serverKey, "-client-ca", ca.caCert])
+        #expect(fixture.baseURL.hasPrefix("https://"))
+        let client = try DiagClient(target: DiagTarget(diagAddr: fixture.baseURL),
+            options: .init(tls: ClientTLS(caCertPath: ca.caCert, certPath: ca.clientCert, keyPath: ca.clientKey)))
+        let captured = try await ProfileCapture(kind: .goroutine).run(client: client)
+        #expect(try #require(captured.profile).total(sampleTypeIndex: 0) >= 15)
+        let heap = try await ProfileCapture(kind: .heap).run(client: client)
+        #expect(heap.profile?.sampleTypes.count == 4)
         await client.shutdown()
         await fixture.stop()
     }
@@ -118,17 +137,26 @@ struct ProfileCaptureTests {
 
     @Test("Progress ticks count down while the capture runs")
     func progress() async throws {
-        let server = try await Self.servers()
-        let c = try client(server, "/slow")
+        let release = Release()
+        let server = try await Self.servers(release: release)
+        let c = try client(server, "/gate")
         let ticks = Mutex<[ProfileCapture.Progress]>([])
-        _ = try await ProfileCapture(kind: .profile, seconds: 30).run(client: c, tick: .milliseconds(100)) { tick in
-            ticks.withLock { $0.append(tick) }
+        let capture = Task {
+            try await ProfileCapture(kind: .profile, seconds: 30).run(client: c, tick: .milliseconds(20)) { tick in
+                ticks.withLock { $0.append(tick) }
+            }
         }
+        // The server answers only once three ticks have been seen (or after 20 s).
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ticks.withLock({ $0.count }) < 3, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        release.done.withLock { $0 = true }
+        let captured = try await capture.value
+        #expect(captured.profile?.samples.count == 20)
         let seen = ticks.withLock { $0 }
         #expect(seen.count >= 3)
         #expect(seen.allSatisfy { $0.kind == .profile && $0.duration == .seconds(30) })
         #expect(zip(seen, seen.dropFirst()).allSatisfy { $0.elapsed <= $1.elapsed })
-        #expect((seen.last?.remaining ?? .zero) < .seconds(30))
+        #expect((seen.last?.remaining ?? .seconds(30)) < .seconds(30))
         await c.shutdown()
         await server.stop()
     }

@@ -81,3 +81,42 @@ struct TopReportPeerTests {
         #expect(throws: PprofReportError.self) { try TopReport(profile, options: TopOptions(focus: "(unclosed")) }
     }
 }
+
+/// Go's filepath.Clean and Base, checked against Go itself.
+@Suite("Go path cleaning", .enabled(if: Prerequisites.required(GoPprof.available)))
+struct GoPathTests {
+    @Test("Clean and Base agree with Go on tricky paths")
+    func againstGo() throws {
+        let paths = ["", ".", "..", "/", "//", "a//b", "a/./b/", "a/b/../c", "a/b/../../..", "/../a", "../../a/b/..", "src//x/../x/./f.go",
+            "/proc/self/cwd/./a.go", "a/b/c/../../d", "/a/b/../../../c", "./a", "a/..", "/a/..", "abc/def/..//ghi/./", "é/ü/../ö"]
+        let directory = Paths.temporaryDirectory("gopath")
+        let source = directory.appendingPathComponent("main.go")
+        let literal = paths.map { "\"\($0)\"" }.joined(separator: ", ")
+        try """
+            package main
+
+            import (
+            \t"fmt"
+            \t"path/filepath"
+            )
+
+            func main() {
+            \tfor _, p := range []string{\(literal)} {
+            \t\tfmt.Printf("%s\\t%s\\n", filepath.Clean(p), filepath.Base(p))
+            \t}
+            }
+            """.write(to: source, atomically: true, encoding: .utf8)
+        var environment = ProcessInfo.processInfo.environment
+        environment["GO111MODULE"] = "off"
+        environment["GOCACHE"] = Paths.fixtureCache.appendingPathComponent("gocache").path
+        let result = try runWithDeadline(try #require(GoPprof.go), ["run", source.path], timeout: .seconds(120), environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.count == paths.count)
+        for (path, line) in zip(paths, lines) {
+            let parts = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            #expect(GoPath.clean(path) == parts[0], "Clean(\(path))")
+            #expect(GoPath.base(path) == parts[1], "Base(\(path))")
+        }
+    }
+}
