@@ -53,7 +53,8 @@ public enum Reducer {
     }
 
     static func apply(_ state: inout DashboardState, _ action: Action) -> [Effect] {
-        state.message = nil
+        // A message stays until the next key (the clock's tick leaves it).
+        if case .tick = action {} else { state.message = nil }
         if state.tab == .profiles, state.editing != nil {
             switch action {
             case .filterInput, .filterBackspace, .filterDone, .filterCancel:
