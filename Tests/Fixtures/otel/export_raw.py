@@ -37,7 +37,7 @@ def main():
         with grpc.insecure_channel(args.grpc) as channel:
             stub = trace_service_pb2_grpc.TraceServiceStub(channel)
             try:
-                response = stub.Export(request, timeout=10)
+                response = stub.Export(request, timeout=60)
                 report["status"] = "OK"
                 report["rejected_spans"] = response.partial_success.rejected_spans
                 report["error_message"] = response.partial_success.error_message
@@ -52,7 +52,7 @@ def main():
             data, content_type = request.SerializeToString(), "application/x-protobuf"
         http_request = urllib.request.Request(args.http, data=data, method="POST", headers={"Content-Type": content_type})
         try:
-            with urllib.request.urlopen(http_request, timeout=10) as answer:
+            with urllib.request.urlopen(http_request, timeout=60) as answer:
                 status, payload, answer_type = answer.status, answer.read(), answer.headers.get("Content-Type", "")
         except urllib.error.HTTPError as error:
             status, payload, answer_type = error.code, error.read(), error.headers.get("Content-Type", "")

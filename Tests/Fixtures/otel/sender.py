@@ -101,7 +101,7 @@ def main():
     parser.add_argument("--children", type=int, default=3)
     parser.add_argument("--grandchildren", type=int, default=2)
     parser.add_argument("--gzip", action="store_true")
-    parser.add_argument("--timeout", type=float, default=10)
+    parser.add_argument("--timeout", type=float, default=60)
     parser.add_argument("--service", default="python-sender")
     args = parser.parse_args()
 
