@@ -53,11 +53,11 @@ struct ProfileCaptureTests {
         }
     }
 
-    func client(_ server: MisbehavingServer, _ prefix: String, timeout: Duration = .seconds(5)) throws -> DiagClient {
+    func client(_ server: MisbehavingServer, _ prefix: String, timeout: Duration = .seconds(30)) throws -> DiagClient {
         try DiagClient(target: .http(baseURL: "http://\(server.address)\(prefix)"), options: .init(timeout: timeout))
     }
 
-    func failure(_ server: MisbehavingServer, _ prefix: String, _ kind: ProfileKind, timeout: Duration = .seconds(5)) async throws -> ProfileCaptureError {
+    func failure(_ server: MisbehavingServer, _ prefix: String, _ kind: ProfileKind, timeout: Duration = .seconds(30)) async throws -> ProfileCaptureError {
         let c = try client(server, prefix, timeout: timeout)
         defer { Task { await c.shutdown() } }
         do {
