@@ -34,7 +34,8 @@
 //	-hostile        add fixture_hostile, whose HELP and label values carry
 //	                terminal escape sequences and other control characters
 //	-seed N         math/rand seed for the workload (default 1)
-//	-stdin-watch    exit 0 when stdin reaches EOF (default true)
+//	-stdin-watch    exit 0 when stdin reaches EOF or the parent process
+//	                goes away (default true)
 //
 // Once every listener is bound it prints one line per listener to stdout:
 //
@@ -394,6 +395,18 @@ func main() {
 		go func() {
 			io.Copy(io.Discard, os.Stdin)
 			exit()
+		}()
+		// A stdin pipe whose write end leaked into another long-lived process
+		// (a tmux server, another fixture) never reaches EOF: watch the
+		// parent as well, so a test runner that exits never leaves us behind.
+		parent := os.Getppid()
+		go func() {
+			for {
+				time.Sleep(500 * time.Millisecond)
+				if os.Getppid() != parent {
+					exit()
+				}
+			}
 		}()
 	}
 	select {}
