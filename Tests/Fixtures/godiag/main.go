@@ -27,12 +27,15 @@
 //	-old-readyz     /readyz bodies without "pid" (older Teleport releases)
 //	-debug          serve /debug/pprof and generate cpu/block/mutex samples,
 //	                live heap, allocations and parked goroutines (see
-//	                startProfileWorkload)
+//	                startProfileWorkload); the CPU is burnt only while a CPU
+//	                profile or trace is being taken, so an idle fixture does
+//	                not load the machine the other tests share
 //	-series N       add fixture_synthetic_series with N series (large payloads)
 //	-hostile        add fixture_hostile, whose HELP and label values carry
 //	                terminal escape sequences and other control characters
 //	-seed N         math/rand seed for the workload (default 1)
-//	-stdin-watch    exit 0 when stdin reaches EOF (default true)
+//	-stdin-watch    exit 0 when stdin reaches EOF or the parent process
+//	                goes away (default true)
 //
 // Once every listener is bound it prints one line per listener to stdout:
 //
@@ -312,9 +315,9 @@ func main() {
 	if *debug {
 		mux.HandleFunc("/debug/pprof/", pprof.Index) // also heap, goroutine, block, mutex, ...
 		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
-		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/profile", whileProfiling(pprof.Profile))
 		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		mux.HandleFunc("/debug/pprof/trace", whileProfiling(pprof.Trace))
 	}
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		logger.Printf("%s %s", r.Method, r.URL.RequestURI())
@@ -392,6 +395,18 @@ func main() {
 		go func() {
 			io.Copy(io.Discard, os.Stdin)
 			exit()
+		}()
+		// A stdin pipe whose write end leaked into another long-lived process
+		// (a tmux server, another fixture) never reaches EOF: watch the
+		// parent as well, so a test runner that exits never leaves us behind.
+		parent := os.Getppid()
+		go func() {
+			for {
+				time.Sleep(500 * time.Millisecond)
+				if os.Getppid() != parent {
+					exit()
+				}
+			}
 		}()
 	}
 	select {}
@@ -607,11 +622,32 @@ func (w *workload) step() {
 	connectedResources.WithLabelValues("db").Set(float64(4 + r.Intn(2)))
 }
 
-// burnCPU spins a deterministic hashing loop about 20% of the time, so that
-// /debug/pprof/profile has samples (in a function named burnCPU).
+// profiling counts the CPU profiles and traces being served: the burners
+// below only run while it is above zero.
+var profiling int32
+
+func whileProfiling(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		atomic.AddInt32(&profiling, 1)
+		defer atomic.AddInt32(&profiling, -1)
+		h(w, r)
+	}
+}
+
+// waitForProfile sleeps until a CPU profile or trace is in progress.
+func waitForProfile() {
+	for atomic.LoadInt32(&profiling) == 0 {
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// burnCPU spins a deterministic hashing loop about 20% of the time while a
+// CPU profile is taken, so that /debug/pprof/profile has samples (in a
+// function named burnCPU).
 func burnCPU() {
 	var sum [32]byte
 	for {
+		waitForProfile()
 		deadline := time.Now().Add(20 * time.Millisecond)
 		for time.Now().Before(deadline) {
 			for i := 0; i < 1000; i++ {
@@ -647,7 +683,8 @@ var (
 )
 
 // startProfileWorkload keeps about 16 MB of heap live (from two allocation
-// sites of different sizes), churns allocations, recurses on the CPU, and
+// sites of different sizes), churns allocations, recurses on the CPU (while a
+// CPU profile is taken), and
 // parks goroutines in three distinct stacks (5, 3 and 2 of them), so that
 // every profile kind has samples and grouped goroutine stacks have counts
 // above one.
@@ -658,6 +695,7 @@ func startProfileWorkload() {
 	go func() {
 		var sum [32]byte
 		for {
+			waitForProfile()
 			deadline := time.Now().Add(10 * time.Millisecond)
 			for time.Now().Before(deadline) {
 				burnRecursive(8, &sum)
@@ -705,7 +743,7 @@ func churn() {
 	for i := 0; ; i++ {
 		keep = make([]byte, 32<<10)
 		keep[0] = byte(i)
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

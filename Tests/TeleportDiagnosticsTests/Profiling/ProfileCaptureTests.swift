@@ -53,11 +53,11 @@ struct ProfileCaptureTests {
         }
     }
 
-    func client(_ server: MisbehavingServer, _ prefix: String, timeout: Duration = .seconds(5)) throws -> DiagClient {
+    func client(_ server: MisbehavingServer, _ prefix: String, timeout: Duration = .seconds(30)) throws -> DiagClient {
         try DiagClient(target: .http(baseURL: "http://\(server.address)\(prefix)"), options: .init(timeout: timeout))
     }
 
-    func failure(_ server: MisbehavingServer, _ prefix: String, _ kind: ProfileKind, timeout: Duration = .seconds(5)) async throws -> ProfileCaptureError {
+    func failure(_ server: MisbehavingServer, _ prefix: String, _ kind: ProfileKind, timeout: Duration = .seconds(30)) async throws -> ProfileCaptureError {
         let c = try client(server, prefix, timeout: timeout)
         defer { Task { await c.shutdown() } }
         do {
@@ -117,7 +117,7 @@ struct ProfileCaptureTests {
         await server.stop()
     }
 
-    @Test("The request timeout is the capture's seconds plus the client's: a 2 s answer fails a snapshot at 1 s, not a 3 s profile")
+    @Test("The request timeout is the capture's seconds plus the client's: a 2 s answer fails a snapshot at 1 s, not a 10 s profile")
     func timeoutCoversSeconds() async throws {
         let server = try await Self.servers()
         let c = try client(server, "/slow", timeout: .seconds(1))
@@ -125,7 +125,7 @@ struct ProfileCaptureTests {
         #expect(ProfileCapture(kind: .profile).path == "/debug/pprof/profile?seconds=10")
         #expect(ProfileCapture(kind: .heap, seconds: 0).path == "/debug/pprof/heap")
         #expect(ProfileCapture(kind: .block, seconds: 5).path == "/debug/pprof/block?seconds=5")
-        let profile = try await ProfileCapture(kind: .profile, seconds: 3).run(client: c)
+        let profile = try await ProfileCapture(kind: .profile, seconds: 10).run(client: c)
         #expect(profile.profile?.samples.count == 20)
         let error = try await #require(throws: ProfileCaptureError.self) { try await ProfileCapture(kind: .heap).run(client: c) }
         guard case .transport(let scrape) = error, scrape.kind == "timeout" else {

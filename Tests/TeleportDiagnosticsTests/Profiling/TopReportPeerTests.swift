@@ -6,7 +6,7 @@ import Testing
 /// The top-N report against the real `go tool pprof -top` on the same files: generated
 /// profiles with inlined frames, recursion, ties, many small nodes (the dropping rule) and
 /// values over many magnitudes in several units, under every option we copy.
-@Suite("Top report equals go tool pprof -top on generated profiles", .enabled(if: Prerequisites.required(GoPprof.available)))
+@Suite("Top report equals go tool pprof -top on generated profiles", .serialized, .enabled(if: Prerequisites.required(GoPprof.available)))
 struct TopReportPeerTests {
     /// Our text and pprof's for one file and one set of flags.
     func compare(_ path: String, _ options: TopOptions, _ flags: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
