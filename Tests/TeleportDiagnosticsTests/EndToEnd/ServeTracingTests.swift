@@ -83,7 +83,7 @@ struct ServeTracingTests {
         _ = try await process.waitForLine(inStderr: true) { $0.contains("simulated requests started") }
         #expect(try traceFiles(traces).isEmpty, "nothing is written before the delay or a full batch")
         #expect(await process.stop(signal: signal) == 0)
-        let check = try PythonOTel.checkTraceFiles(traces)
+        let check = try await PythonOTel.checkTraceFiles(traces)
         #expect(check.errors.isEmpty)
         #expect(check.spans.contains { $0.name == "heartbeat/announce" })
         #expect(check.spans.contains { $0.name.hasPrefix("proxy/") })
@@ -99,19 +99,19 @@ struct ServeTracingTests {
             "tracing_service private key does not exist: /nonexistent/k.pem"),
         (["--tracing-exporter-url", "c:4317", "--tracing-cert", "/nonexistent/c.pem"], "--tracing-cert and --tracing-key go together"),
     ])
-    func configErrors(arguments: [String], message: String) throws {
+    func configErrors(arguments: [String], message: String) async throws {
         let data = Paths.temporaryDirectory("stte")
-        let result = try run(binary, ["serve", "--diag-addr", "127.0.0.1:0", "--data-dir", data.path] + arguments)
+        let result = try await runOffPool(binary, ["serve", "--diag-addr", "127.0.0.1:0", "--data-dir", data.path] + arguments)
         #expect(result.status != 0)
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 
     @Test("tracing_service enabled without exporter_url in -c is refused")
-    func enabledWithoutURL() throws {
+    func enabledWithoutURL() async throws {
         let dir = Paths.temporaryDirectory("stty")
         let config = dir.appendingPathComponent("teleport.yaml")
         try "tracing_service:\n  enabled: yes\n".write(to: config, atomically: true, encoding: .utf8)
-        let result = try run(binary, ["serve", "--diag-addr", "127.0.0.1:0", "--data-dir", dir.path, "-c", config.path])
+        let result = try await runOffPool(binary, ["serve", "--diag-addr", "127.0.0.1:0", "--data-dir", dir.path, "-c", config.path])
         #expect(result.status != 0)
         #expect(result.stderr.contains("tracing_service is enabled but no exporter_url is specified"), "\(result.stderr)")
     }

@@ -155,7 +155,7 @@ struct FileExporterPythonTests {
         for batch in stride(from: 0, to: spans.count, by: 9).map({ Array(spans[$0..<min($0 + 9, spans.count)]) }) {
             try await writer.export(batch)
         }
-        let check = try PythonOTel.checkTraceFiles(directory)
+        let check = try await PythonOTel.checkTraceFiles(directory)
         #expect(check.errors.isEmpty, "\(check.errors.prefix(3))")
         #expect(check.files.count > 5)
         #expect(check.files.allSatisfy { $0.ends_with_newline && $0.mode == "0o600" })

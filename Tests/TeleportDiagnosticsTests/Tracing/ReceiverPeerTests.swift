@@ -61,7 +61,7 @@ struct ReceiverPeerTests {
         #expect(sent.count == sentKeys.count)
         #expect(held.count == sent.count)
         let differing = heldKeys.symmetricDifference(sentKeys)
-        #expect(differing.isEmpty, "\(differing.count) spans differ, e.g. \(differing.prefix(2))")
+        #expect(differing.isEmpty, "\(differing.count) spans differ, e.g. \(differing.prefix(2).map { "\($0.name) \($0.span)" })")
         #expect(held.allSatisfy { $0.traceID.bytes.count == 16 && $0.spanID.bytes.count == 8 })
         // Every parent is a span of the same trace.
         let byID = Dictionary(held.map { ($0.spanID, $0) }, uniquingKeysWith: { a, _ in a })
@@ -76,7 +76,7 @@ struct ReceiverPeerTests {
     func grpcSDK(gzip: Bool) async throws {
         let running = try await Self.start(http: false)
         let grpc = try #require(running.grpc)
-        let (sent, status, stderr) = try PythonOTel.send(protocol: "grpc", endpoint: grpc, traces: 12, extra: gzip ? ["--gzip"] : [])
+        let (sent, status, stderr) = try await PythonOTel.send(protocol: "grpc", endpoint: grpc, traces: 12, extra: gzip ? ["--gzip"] : [])
         #expect(status == 0, "\(stderr)")
         #expect(sent.spans.count == 120)  // 12 traces of 1 + 3 + 3 x 2
         #expect(sent.exported == sent.spans.count)
@@ -92,7 +92,7 @@ struct ReceiverPeerTests {
     func httpSDK(gzip: Bool) async throws {
         let running = try await Self.start(grpc: false)
         let http = try #require(running.http)
-        let (sent, status, stderr) = try PythonOTel.send(protocol: "http", endpoint: "http://\(http)/v1/traces", traces: 15, extra: gzip ? ["--gzip"] : [])
+        let (sent, status, stderr) = try await PythonOTel.send(protocol: "http", endpoint: "http://\(http)/v1/traces", traces: 15, extra: gzip ? ["--gzip"] : [])
         #expect(status == 0, "\(stderr)")
         #expect(sent.spans.count == 150)
         expectSame(sent.spans, await running.spans())
@@ -123,7 +123,7 @@ struct ReceiverPeerTests {
         #expect(traceBase64.count == 24 && spanBase64.count == 12)
         let base64 = Self.jsonBody(traceID: traceBase64, spanID: spanBase64, parentID: parentBase64, name: "base64")
         for body in [hex, base64] {
-            let result = try PythonOTel.runScript("export_raw.py", ["--http", url, "--json"], input: Data(body.utf8))
+            let result = try await PythonOTel.runScript("export_raw.py", ["--http", url, "--json"], input: Data(body.utf8))
             #expect(result.stdout.contains("\"status\": 200"), "\(result.stdout) \(result.stderr)")
             #expect(result.stdout.contains("\"rejected_spans\": 0"))
         }
@@ -152,11 +152,11 @@ struct ReceiverPeerTests {
         let running = try await Self.start()
         let grpcAddress = try #require(running.grpc)
         let httpURL = "http://\(try #require(running.http))/v1/traces"
-        let grpc = try PythonOTel.runScript("export_raw.py", ["--grpc", grpcAddress], input: Data(Self.malformed.utf8))
+        let grpc = try await PythonOTel.runScript("export_raw.py", ["--grpc", grpcAddress], input: Data(Self.malformed.utf8))
         #expect(grpc.stdout.contains("\"status\": \"OK\""), "\(grpc.stdout) \(grpc.stderr)")
         #expect(grpc.stdout.contains("\"rejected_spans\": 2"))
         #expect(grpc.stdout.contains("short-id"))
-        let http = try PythonOTel.runScript("export_raw.py", ["--http", httpURL], input: Data(Self.malformed.utf8))
+        let http = try await PythonOTel.runScript("export_raw.py", ["--http", httpURL], input: Data(Self.malformed.utf8))
         #expect(http.stdout.contains("\"status\": 200"), "\(http.stdout) \(http.stderr)")
         #expect(http.stdout.contains("\"rejected_spans\": 2"))
         let snapshot = await running.store.snapshot()
@@ -164,7 +164,7 @@ struct ReceiverPeerTests {
         #expect(snapshot.rejected == 4)
         #expect(await running.spans().allSatisfy { $0.name == "good" })
         // A body that is not a request at all: 400 with a google.rpc.Status, nothing stored.
-        let garbage = try PythonOTel.runScript("export_raw.py", ["--http", httpURL, "--json"],
+        let garbage = try await PythonOTel.runScript("export_raw.py", ["--http", httpURL, "--json"],
             input: Data("{\"resourceSpans\": 7".utf8))
         #expect(garbage.stdout.contains("\"status\": 400"), "\(garbage.stdout)")
         #expect(await running.store.received == 2)
@@ -185,12 +185,12 @@ struct ReceiverPeerTests {
             #expect(await running.store.snapshot().sources.allSatisfy { $0.contains(" tls ") })
             var good = ["--ca", ca.caCert]
             if mutual { good += ["--cert", ca.clientCert, "--key", ca.clientKey] }
-            let (sent, status, stderr) = try PythonOTel.send(protocol: proto, endpoint: endpoint, traces: 3, extra: good)
+            let (sent, status, stderr) = try await PythonOTel.send(protocol: proto, endpoint: endpoint, traces: 3, extra: good)
             #expect(status == 0, "\(proto) mutual=\(mutual): \(stderr)")
             expectSame(sent.spans, await running.spans())
             if mutual {
                 // The same client without its certificate: the handshake is refused, nothing arrives.
-                let (refused, refusedStatus, _) = try PythonOTel.send(protocol: proto, endpoint: endpoint, traces: 2, extra: ["--ca", ca.caCert, "--timeout", "3"])
+                let (refused, refusedStatus, _) = try await PythonOTel.send(protocol: proto, endpoint: endpoint, traces: 2, extra: ["--ca", ca.caCert, "--timeout", "3"])
                 #expect(refusedStatus != 0)
                 #expect(refused.exported == 0)
                 #expect(refused.failed_exports == refused.spans.count)
@@ -212,7 +212,7 @@ struct ReceiverPeerTests {
             "\(secondSnapshot.warnings)")
         #expect(!secondSnapshot.sources.contains { $0.hasPrefix("OTLP gRPC") })
         let secondHTTP = try #require(second.http)
-        let (sentHTTP, statusHTTP, _) = try PythonOTel.send(protocol: "http", endpoint: "http://\(secondHTTP)/v1/traces", traces: 2)
+        let (sentHTTP, statusHTTP, _) = try await PythonOTel.send(protocol: "http", endpoint: "http://\(secondHTTP)/v1/traces", traces: 2)
         #expect(statusHTTP == 0)
         expectSame(sentHTTP.spans, await second.spans())
 
@@ -221,7 +221,7 @@ struct ReceiverPeerTests {
         #expect(thirdSnapshot.warnings.contains { $0.hasPrefix("OTLP HTTP 127.0.0.1:\(httpPort)") && $0.contains("address in use") },
             "\(thirdSnapshot.warnings)")
         let thirdGRPC = try #require(third.grpc)
-        let (sentGRPC, statusGRPC, _) = try PythonOTel.send(protocol: "grpc", endpoint: thirdGRPC, traces: 2)
+        let (sentGRPC, statusGRPC, _) = try await PythonOTel.send(protocol: "grpc", endpoint: thirdGRPC, traces: 2)
         #expect(statusGRPC == 0)
         expectSame(sentGRPC.spans, await third.spans())
 
