@@ -221,3 +221,18 @@ func runOffPool(
         }
     }
 }
+
+/// The suites that run real peers (Python's SDK and receiver, `serve`), one test at a time:
+/// each starts processes that take a core, and together they would starve the timing of
+/// other suites on a 2-core machine.
+@Suite("Tracing with real peers", .serialized)
+enum TracingPeers {}
+
+extension TestCA {
+    /// `make()` on a thread of its own (openssl runs five times).
+    static func makeOffPool() async throws -> TestCA {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try TestCA.make() }) }
+        }
+    }
+}
