@@ -60,9 +60,13 @@ enum PythonOTel {
         ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("OTEL_") }
     }
 
-    /// Runs a script of the fixtures to completion.
-    static func runScript(_ script: String, _ arguments: [String], input: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
-        try run(try interpreter(), [fixtures.appendingPathComponent(script).path] + arguments, input: input, environment: cleanEnvironment)
+    /// Runs a script of the fixtures to completion, on a thread of its own: waiting for it
+    /// must not hold one of Swift concurrency's few threads (two on a 2-core machine), which
+    /// the receivers under test need to answer the script.
+    static func runScript(_ script: String, _ arguments: [String], input: Data? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let python = try interpreter()
+        let environment = cleanEnvironment
+        return try await runOffPool(python, [fixtures.appendingPathComponent(script).path] + arguments, input: input, environment: environment)
     }
 
     /// What the sender reports.
@@ -79,8 +83,8 @@ enum PythonOTel {
     }
 
     /// Sends nested traces with the SDK; returns the report (and the exit status).
-    static func send(protocol proto: String, endpoint: String, traces: Int = 10, extra: [String] = []) throws -> (Sent, Int32, String) {
-        let result = try runScript("sender.py", ["--protocol", proto, "--endpoint", endpoint, "--traces", String(traces)] + extra)
+    static func send(protocol proto: String, endpoint: String, traces: Int = 10, extra: [String] = []) async throws -> (Sent, Int32, String) {
+        let result = try await runScript("sender.py", ["--protocol", proto, "--endpoint", endpoint, "--traces", String(traces)] + extra)
         guard let line = result.stdout.split(separator: "\n").last, let sent = try? JSONDecoder().decode(Sent.self, from: Data(line.utf8)) else {
             throw FixtureError("sender.py printed no report (status \(result.status)):\n\(result.stderr)")
         }
@@ -198,11 +202,37 @@ enum PythonOTel {
         var dir_mode: String
     }
 
-    static func checkTraceFiles(_ directory: String) throws -> FileCheck {
-        let result = try runScript("check_trace_files.py", [directory])
+    static func checkTraceFiles(_ directory: String) async throws -> FileCheck {
+        let result = try await runScript("check_trace_files.py", [directory])
         guard let check = try? JSONDecoder().decode(FileCheck.self, from: Data(result.stdout.utf8)) else {
             throw FixtureError("check_trace_files.py failed (\(result.status)):\n\(result.stderr)\n\(result.stdout.prefix(2000))")
         }
         return check
+    }
+}
+
+/// `run` on a thread outside Swift concurrency's pool, awaited without blocking the pool.
+func runOffPool(
+    _ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String]? = nil
+) async throws -> (status: Int32, stdout: String, stderr: String) {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            continuation.resume(with: Result { try run(executable, arguments, input: input, environment: environment) })
+        }
+    }
+}
+
+/// The suites that run real peers (Python's SDK and receiver, `serve`), one test at a time:
+/// each starts processes that take a core, and together they would starve the timing of
+/// other suites on a 2-core machine.
+@Suite("Tracing with real peers", .serialized)
+enum TracingPeers {}
+
+extension TestCA {
+    /// `make()` on a thread of its own (openssl runs five times).
+    static func makeOffPool() async throws -> TestCA {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try TestCA.make() }) }
+        }
     }
 }

@@ -106,7 +106,7 @@ struct FileExporterTests {
         let tracing = try EngineTracing.exporting(to: endpoint, config: config, batch: SpanBatchProcessor.Settings(maxBatch: 7, delay: .milliseconds(50)))
         var tail = TraceDirectoryTail(directory: directory)
         var read: [SpanRecord] = []
-        try await ExporterPeerTests.withTracing(tracing) { tracer in
+        try await TracingPeers.ExporterPeerTests.withTracing(tracing) { tracer in
             for i in 0..<2000 {
                 let root = tracer.startSpan("root", context: .topLevel)
                 tracer.startSpan("child", context: root.context).end()
@@ -145,31 +145,33 @@ struct FileExporterTests {
     }
 }
 
-@Suite("File exporter output read by Python's protobuf json_format", .serialized, .enabled(if: PythonOTel.enabled))
-struct FileExporterPythonTests {
-    @Test("Every line parses strictly into a ResourceSpans; IDs, parents and resource survive; rotation conserves spans")
-    func pythonReadsLines() async throws {
-        let directory = Paths.temporaryDirectory("py").appendingPathComponent("traces").path
-        let writer = try TraceFileWriter(directory: directory, limit: 8_192)
-        let spans = fileTestSpans(400, padding: 40)
-        for batch in stride(from: 0, to: spans.count, by: 9).map({ Array(spans[$0..<min($0 + 9, spans.count)]) }) {
-            try await writer.export(batch)
+extension TracingPeers {
+    @Suite("File exporter output read by Python's protobuf json_format", .serialized, .enabled(if: PythonOTel.enabled))
+    struct FileExporterPythonTests {
+        @Test("Every line parses strictly into a ResourceSpans; IDs, parents and resource survive; rotation conserves spans")
+        func pythonReadsLines() async throws {
+            let directory = Paths.temporaryDirectory("py").appendingPathComponent("traces").path
+            let writer = try TraceFileWriter(directory: directory, limit: 8_192)
+            let spans = fileTestSpans(400, padding: 40)
+            for batch in stride(from: 0, to: spans.count, by: 9).map({ Array(spans[$0..<min($0 + 9, spans.count)]) }) {
+                try await writer.export(batch)
+            }
+            let check = try await PythonOTel.checkTraceFiles(directory)
+            #expect(check.errors.isEmpty, "\(check.errors.prefix(3))")
+            #expect(check.files.count > 5)
+            #expect(check.files.allSatisfy { $0.ends_with_newline && $0.mode == "0o600" })
+            #expect(check.files.allSatisfy { $0.bytes < 8_192 || $0.lines == 1 })
+            #expect(check.dir_mode == "0o700")
+            #expect(check.files.reduce(0) { $0 + $1.lines } == 45)
+            #expect(check.spans.count == spans.count)
+            let expected = Set(spans.map { "\($0.traceID)/\($0.spanID)/\($0.parentSpanID?.description ?? "")/\($0.name)" })
+            #expect(Set(check.spans.map { "\($0.trace)/\($0.span)/\($0.parent)/\($0.name)" }) == expected)
+            #expect(check.spans.allSatisfy { $0.resource["service.name"] == "teleport" && $0.resource["teleport.version"] == "16.4.2" })
+            // IDs are base64 in the file, as protojson writes them.
+            let text = try String(contentsOfFile: directory + "/" + check.files[0].name, encoding: .utf8)
+            #expect(text.contains("\"traceId\":\"\(Data(spans[0].traceID.bytes).base64EncodedString())\""))
+            #expect(text.contains("\"startTimeUnixNano\":\"1700000000000000000\""))
         }
-        let check = try PythonOTel.checkTraceFiles(directory)
-        #expect(check.errors.isEmpty, "\(check.errors.prefix(3))")
-        #expect(check.files.count > 5)
-        #expect(check.files.allSatisfy { $0.ends_with_newline && $0.mode == "0o600" })
-        #expect(check.files.allSatisfy { $0.bytes < 8_192 || $0.lines == 1 })
-        #expect(check.dir_mode == "0o700")
-        #expect(check.files.reduce(0) { $0 + $1.lines } == 45)
-        #expect(check.spans.count == spans.count)
-        let expected = Set(spans.map { "\($0.traceID)/\($0.spanID)/\($0.parentSpanID?.description ?? "")/\($0.name)" })
-        #expect(Set(check.spans.map { "\($0.trace)/\($0.span)/\($0.parent)/\($0.name)" }) == expected)
-        #expect(check.spans.allSatisfy { $0.resource["service.name"] == "teleport" && $0.resource["teleport.version"] == "16.4.2" })
-        // IDs are base64 in the file, as protojson writes them.
-        let text = try String(contentsOfFile: directory + "/" + check.files[0].name, encoding: .utf8)
-        #expect(text.contains("\"traceId\":\"\(Data(spans[0].traceID.bytes).base64EncodedString())\""))
-        #expect(text.contains("\"startTimeUnixNano\":\"1700000000000000000\""))
     }
 }
 
