@@ -32,6 +32,23 @@ struct DashboardScreenTests {
         }
     }
 
+    @Test("Every other section tab: its catalog sections' families with rates", arguments: [Tab.proxy, .ssh, .kubernetes, .database, .runtime])
+    func sectionTabs(tab: Tab) async throws {
+        let snapshot = await Fixtures.snapshot(scrapes: 3)
+        var state = Fixtures.state(snapshot, tab: tab)
+        state.now = Fixtures.t0.addingTimeInterval(6)
+        for (w, h) in Self.sizes {
+            let screen = DashboardView.render(state, width: w, height: h)
+            Golden.check(screen, "\(tab.shortTitle.lowercased())-\(w)x\(h)")
+            // Only the tab's own families are listed, and its first one is.
+            let words = Set(screen.text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+            let own = snapshot.families.filter { $0.group == tab.group }.map(\.name)
+            let others = snapshot.families.filter { $0.group != tab.group }.map(\.name)
+            #expect(own.isEmpty || own.contains { words.contains($0) }, "none of \(own.prefix(3)) on screen")
+            #expect(others.filter { words.contains($0) } == [])
+        }
+    }
+
     @Test("Raw browser: every family with HELP, filtered by a regular expression")
     func raw() async throws {
         let snapshot = await Fixtures.snapshot()
@@ -97,7 +114,7 @@ struct DashboardScreenTests {
         #expect(firstRow.contains(Format.number(busiest.rate!)))
     }
 
-    @Test("Help lists every key of the context; Profiles says it is coming")
+    @Test("Help lists every key of the context; 9 from a section tab opens the Profiles checklist")
     func helpAndComing() async throws {
         let snapshot = await Fixtures.snapshot()
         var state = Fixtures.state(snapshot, tab: .auth)
@@ -113,7 +130,7 @@ struct DashboardScreenTests {
         }
         state.showHelp = false
         state.tab = .profiles
-        Golden.check(DashboardView.render(state, width: 80, height: 24), "profiles-coming-80x24")
+        Golden.check(DashboardView.render(state, width: 80, height: 24), "profiles-from-auth-80x24")
     }
 
     @Test("Unreachable: the classified error, the retry countdown, the last data marked stale")

@@ -88,8 +88,9 @@ public struct OTLPHTTPReceiver: Service {
     static func status(_ code: Int, _ text: String, json: Bool) -> Response {
         var bytes: [UInt8]
         if json {
-            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            bytes = Array("{\"code\":3,\"message\":\"\(escaped)\"}".utf8)
+            // JSONSerialization escapes what a decoder's error text may hold (quotes, newlines).
+            let body: [String: Any] = ["code": 3, "message": text]
+            bytes = Array((try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data("{\"code\":3}".utf8))
         } else {
             let message = Array(text.utf8)
             bytes = [0x08, 0x03, 0x12]

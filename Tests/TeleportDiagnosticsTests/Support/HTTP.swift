@@ -19,12 +19,13 @@ enum HTTP {
         configuration: HTTPClient.Configuration(decompression: .disabled))
 
     static func request(
-        _ url: String, method: HTTPMethod = .GET, body: String? = nil, headers: [(String, String)] = []
+        _ url: String, method: HTTPMethod = .GET, body: String? = nil, bytes: [UInt8]? = nil, headers: [(String, String)] = []
     ) async throws -> HTTPResult {
         var request = HTTPClientRequest(url: url)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        if let bytes { request.body = .bytes(ByteBuffer(bytes: bytes)) }
         let response = try await client.execute(request, timeout: .seconds(30))
         let buffer = try await response.body.collect(upTo: 256 << 20)
         return HTTPResult(status: Int(response.status.code), headers: response.headers, body: Array(buffer.readableBytesView))
