@@ -136,6 +136,22 @@ struct SpansScreenTests {
         #expect(Reducer.context(state) == .spans)
     }
 
+    @Test("Paused: the feed stays frozen, but a trace opened from it still arrives in the waterfall")
+    func openWhilePaused() async throws {
+        let store = await SpanFixtures.store(count: 4)
+        var state = await state(await store.snapshot(now: SpanFixtures.now))
+        _ = Reducer.reduce(&state, .togglePause)
+        let frozen = state.spans.feed.map(\.spanID)
+        let wanted = state.spans.feed[0].traceID
+        #expect(Reducer.reduce(&state, .enter) == [.openTrace(wanted)])
+        await store.add(SpanFixtures.spans(count: 8).suffix(4))
+        await store.open(trace: wanted)
+        Reducer.receiveSpans(&state, await store.snapshot(now: SpanFixtures.now))
+        #expect(state.spans.trace?.traceID == wanted)
+        #expect(state.spans.feed.map(\.spanID) == frozen)
+        #expect(!DashboardView.render(state, width: 80, height: 24).text.contains("loading trace"))
+    }
+
     @Test("Follow: the newest span stays selected until the user moves; filters by key; Esc clears")
     func followAndFilters() async throws {
         let store = await SpanFixtures.store(count: 4)

@@ -18,7 +18,13 @@ public enum Reducer {
     /// New spans arrived: shown at once unless paused; a following feed selects the newest.
     public static func receiveSpans(_ state: inout DashboardState, _ snapshot: SpanSnapshot) {
         state.latestSpans = snapshot
-        guard !state.paused else { return }
+        guard !state.paused else {
+            // A trace opened while paused is shown when it arrives; the feed stays frozen.
+            if let wanted = state.spansTab.trace, state.spans.trace?.traceID != wanted, snapshot.trace?.traceID == wanted {
+                state.spans.trace = snapshot.trace
+            }
+            return
+        }
         state.spans = snapshot
         if state.spansTab.follow && state.spansTab.query.order == .time && state.spansTab.view == .feed { state.selection[.spans] = 0 }
     }

@@ -50,8 +50,12 @@ public enum OverviewView {
         screen.rule(y: y)
         y += 1
 
-        let boxes = [cluster(snapshot), process(snapshot, now: state.now), runtime(snapshot), services(snapshot), busiest(snapshot), slowest(snapshot)]
         let columns = screen.width >= 120 ? 3 : screen.width >= 78 ? 2 : 1
+        // The rankings close the screen: side by side they take every row left; stacked in
+        // one column, six each.
+        let ranked = columns > 1 ? max(6, bottom - y) : 6
+        let boxes = [cluster(snapshot), process(snapshot, now: state.now), runtime(snapshot), services(snapshot),
+            busiest(snapshot, limit: ranked), slowest(snapshot, limit: ranked)]
         let columnWidth = screen.width / columns
         var rowTop = y
         for start in stride(from: 0, to: boxes.count, by: columns) {
@@ -76,7 +80,8 @@ public enum OverviewView {
         screen.write(box.title, x: x, y: y, role: .accent, maxWidth: width)
         var row = y + 1
         let sparkWidth = width >= 44 ? 12 : 0
-        let labelWidth = max(8, min(26, width - 14 - sparkWidth))
+        // Values take at most 10 columns ("≥ 32.77s", "1.002k/s"); labels get the rest.
+        let labelWidth = max(8, width - 12 - sparkWidth)
         for line in box.lines where row < bottom {
             screen.write(line.label, x: x, y: row, role: .dim, maxWidth: labelWidth)
             let valueEnd = x + width - sparkWidth - (sparkWidth > 0 ? 1 : 0)
@@ -141,17 +146,17 @@ public enum OverviewView {
         return Box(title: "Services", lines: lines)
     }
 
-    static func busiest(_ s: MetricsSnapshot) -> Box {
+    static func busiest(_ s: MetricsSnapshot, limit: Int) -> Box {
         var rates: [(String, Double)] = []
         for family in s.families where family.type == .counter && family.group != .runtime {
             if let rate = FamilyFigures.rate(family), rate > 0 { rates.append((family.name, rate)) }
         }
-        let top = rates.sorted { $0.1 > $1.1 }.prefix(6)
+        let top = rates.sorted { $0.1 > $1.1 }.prefix(limit)
         return Box(title: "Busiest rates", lines: top.isEmpty ? [("no counter moved yet", "-", .dim, [])] :
             top.map { ($0.0, Format.number($0.1) + "/s", .text, s.spark($0.0)) })
     }
 
-    static func slowest(_ s: MetricsSnapshot) -> Box {
+    static func slowest(_ s: MetricsSnapshot, limit: Int) -> Box {
         var worst: [(String, QuantileEstimate)] = []
         for family in s.families where !family.histograms.isEmpty && family.name.hasSuffix("_seconds") {
             for histogram in family.histograms {
@@ -160,7 +165,7 @@ public enum OverviewView {
                 worst.append((family.name + (labels.isEmpty ? "" : "{\(labels)}"), p99))
             }
         }
-        let top = worst.filter { !$0.0.hasPrefix("go_") && !$0.0.hasPrefix("process_") }.sorted { $0.1.value > $1.1.value }.prefix(6)
+        let top = worst.filter { !$0.0.hasPrefix("go_") && !$0.0.hasPrefix("process_") }.sorted { $0.1.value > $1.1.value }.prefix(limit)
         return Box(title: "Worst latencies (p99 1m)", lines: top.isEmpty ? [("no histogram observations yet", "-", .dim, [])] :
             top.map { ($0.0, (($0.1.atLeast ? "≥ " : "") + Format.seconds($0.1.value)), $0.1.atLeast ? .error : .text, []) })
     }
