@@ -6,14 +6,15 @@ import TeleportDiagnostics
 struct PprofCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pprof",
-        abstract: "Print a pprof profile's top functions, as `go tool pprof -top` does.",
+        abstract: "Show a pprof profile's top functions, as `go tool pprof -top` does: in the viewer on a terminal, else printed.",
         discussion: """
             FILE is a pprof profile, gzip-compressed (.pb.gz, as Go serves and teleport-top saves \
             them) or not. The table has go tool pprof's columns (flat, flat%, sum%, cum, cum%) and \
             rules: function granularity (or --lines), inlined frames as frames of their own, nodes \
             under 0.5% of the total dropped, values in pprof's units. --goroutines prints identical \
-            goroutine stacks grouped with their counts instead. Every string from the file is printed \
-            with control characters escaped.
+            goroutine stacks grouped with their counts instead. On a terminal without --top the \
+            table opens in the dashboard's viewer (s sort, i sample type, L lines, / focus, g stacks, \
+            ? help, Esc or q quits). Every string from the file is printed with control characters escaped.
             """
     )
 
@@ -53,9 +54,11 @@ struct PprofCommand: AsyncParsableCommand {
             order: cum ? .cum : .flat, focus: focus)
         let report: TopReport
         do { report = try TopReport(profile, options: options) } catch { throw fail(error.description) }
-        if Self.opensViewer(topGiven: top != nil, stdoutIsTerminal: isatty(STDOUT_FILENO) != 0) {
-            // The interactive viewer is not wired in yet: until it is, a terminal gets the table too.
-            FileHandleOutput.standardOutput(report.text())
+        if Self.opensViewer(topGiven: top != nil, stdoutIsTerminal: isatty(STDOUT_FILENO) != 0 && isatty(STDIN_FILENO) != 0) {
+            let kind: ProfileKind = profile.sampleTypes.first?.type == "goroutine" ? .goroutine : .profile
+            var viewerOptions = options
+            viewerOptions.nodeCount = 0
+            try await PprofViewer.run(file: file, options: viewerOptions, kind: kind)
             return
         }
         FileHandleOutput.standardOutput(report.text())

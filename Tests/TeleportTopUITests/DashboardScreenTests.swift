@@ -217,6 +217,40 @@ struct ReducerTests {
         #expect(Reducer.reduce(&state, .injectFailure) == [.injectFailure])
     }
 
+    @Test("Help and hints say what a key does on this screen: the screen's own binding hides the table's and the global one")
+    func helpPerScreen() {
+        let spans = KeyTable.help(for: .spans).map(\.help)
+        #expect(spans.contains("order: newest first or slowest first"))
+        #expect(!spans.contains("cycle sort: name, rate, value"))
+        #expect(!spans.contains("expand family / open histogram"))
+        #expect(spans.contains("move down"))  // the table's movement still applies to the feed
+        let checklist = KeyTable.help(for: .profiles)
+        #expect(checklist.contains { $0.label == "Space" && $0.action == .toggleKind })
+        #expect(!checklist.contains { $0.action == .togglePause })
+        // Dispatch agrees with help: every key help lists does what help says.
+        for context in KeyContext.allCases where context != .filter {
+            for binding in KeyTable.help(for: context) {
+                #expect(binding.keys.contains { KeyTable.action(for: $0, in: context) == binding.action }, "\(context) \(binding.label)")
+            }
+        }
+        // Keys of other screens do nothing on the checklist (s sorts tables, not kinds).
+        #expect(KeyTable.action(for: .character("s"), in: .profiles) == nil)
+        #expect(KeyTable.action(for: .controlRight, in: .waterfall) == .nextTab)
+        #expect(KeyTable.action(for: .right, in: .waterfall) == .unfold)
+    }
+
+    @Test("S keeps the selected span's service, again every service")
+    func serviceFilter() async {
+        var state = Fixtures.state(await Fixtures.snapshot(), tab: .spans)
+        let store = await SpanFixtures.store()
+        Reducer.receiveSpans(&state, await store.snapshot(now: SpanFixtures.now))
+        state.selection[.spans] = 1
+        let service = state.spans.feed[1].service
+        let effects = Reducer.reduce(&state, KeyTable.action(for: .character("S"), in: .spans)!)
+        #expect(effects == [.spanQuery(SpanQuery(service: service))])
+        #expect(Reducer.reduce(&state, .toggleServiceFilter) == [.spanQuery(SpanQuery())])
+    }
+
     @Test("Every binding's keys are unique within its context")
     func uniqueKeys() {
         for context in KeyContext.allCases {

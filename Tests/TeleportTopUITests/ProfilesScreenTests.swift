@@ -97,6 +97,37 @@ struct ProfilesScreenTests {
         try? FileManager.default.removeItem(atPath: path)
     }
 
+    @Test("pprof FILE on a terminal: the viewer alone, its keys work, tabs and capture do nothing, Esc quits")
+    func fileViewer() async throws {
+        let (path, data) = try Self.viewerData()
+        var state = DashboardState(snapshot: .empty(target: path, interval: .seconds(2)), isEmbedded: false, now: Fixtures.t0)
+        state.fileViewer = true
+        state.tab = .profiles
+        state.profiles.viewer = ProfileViewerState(path: "saved/127.0.0.1_3000-profile-20261117T102640Z.pb.gz", kind: .profile)
+        state.profiles.viewer?.data = data
+        state.profiles.viewer?.data?.path = "saved/127.0.0.1_3000-profile-20261117T102640Z.pb.gz"
+        for (w, h) in Self.sizes {
+            let screen = DashboardView.render(state, width: w, height: h)
+            Golden.check(screen, "pprof-viewer-\(w)x\(h)")
+            #expect(!screen.text.contains("Overview"))
+            #expect(screen.text.contains("flat%"))
+        }
+        state.profiles.viewer?.path = path
+        state.profiles.viewer?.data?.path = path
+        func press(_ key: KeyCode) -> [Effect] { Reducer.reduce(&state, KeyTable.action(for: key, in: Reducer.context(state))!) }
+        #expect(press(.character("2")).isEmpty)
+        #expect(press(.character("p")).isEmpty)
+        #expect(state.tab == .profiles && state.profiles.captures.isEmpty)
+        #expect(press(.character("s")) == [.loadProfile(path: path, options: TopOptions(order: .cum))])
+        _ = press(.character("?"))
+        #expect(DashboardView.render(state, width: 80, height: 24).text.contains("Keys (profileViewer)"))
+        _ = press(.escape)
+        #expect(!state.quit && !state.showHelp)
+        #expect(press(.escape) == [.quit])
+        #expect(state.quit)
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
     @Test("A file that is not a profile shows the decoder's error in the viewer")
     func corrupt() async throws {
         var state = await state()

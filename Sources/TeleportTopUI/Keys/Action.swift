@@ -10,7 +10,7 @@ public enum Action: Sendable, Hashable {
     case startFilter, startLabelFilter, filterInput(Character), filterBackspace, filterDone, filterCancel
     case cycleSort
     case cycleView
-    case toggleErrorsOnly, toggleFollow
+    case toggleErrorsOnly, toggleFollow, toggleServiceFilter
     case fold, unfold
     case toggleKind, longer, shorter, cancelCapture
     case cycleSampleIndex, toggleLines, toggleGroups

@@ -31,6 +31,8 @@ public enum KeyTable {
         table += [
             KeyBinding([.tab, .right, c("l")], "Tab", .nextTab, "next tab", .global, hint: "tabs"),
             KeyBinding([.backTab, .left, c("h")], "S-Tab", .previousTab, "previous tab", .global),
+            KeyBinding([.controlRight], "C-→", .nextTab, "next tab (also where ←/→ have another use)", .global),
+            KeyBinding([.controlLeft], "C-←", .previousTab, "previous tab (also where ←/→ have another use)", .global),
             KeyBinding([.up, c("k")], "↑/k", .up, "move up", .table),
             KeyBinding([.down, c("j")], "↓/j", .down, "move down", .table),
             KeyBinding([.pageUp], "PgUp", .pageUp, "page up", .table),
@@ -56,6 +58,10 @@ public enum KeyTable {
             KeyBinding([.backspace], "Bksp", .filterBackspace, "delete a character", .filter),
             KeyBinding([.escape], "Esc", .back, "back to the table", .histogram, hint: "back"),
             KeyBinding([.enter], "Enter", .enter, "feed: open the trace · operations: show its spans", .spans, hint: "open"),
+            KeyBinding([c("/")], "/", .startFilter, "regex over service, operation, status, attributes (! inverts)", .spans, hint: "filter"),
+            KeyBinding([c("f")], "f", .startLabelFilter, "attribute filter: key=value, several with commas", .spans, hint: "attrs"),
+            KeyBinding([c("S")], "S", .toggleServiceFilter, "only the selected span's service (again: every service)", .spans),
+            KeyBinding([c("s")], "s", .cycleSort, "order: newest first or slowest first", .spans, hint: "sort"),
             KeyBinding([c("e")], "e", .toggleErrorsOnly, "errors only", .spans, hint: "errors"),
             KeyBinding([c("F")], "F", .toggleFollow, "follow the newest span", .spans, hint: "follow"),
             KeyBinding([.escape], "Esc", .back, "clear the span filters", .spans),
@@ -64,6 +70,8 @@ public enum KeyTable {
             KeyBinding([.left, c("h")], "←/h", .fold, "fold the span's children", .waterfall, hint: "fold"),
             KeyBinding([.right, c("l")], "→/l", .unfold, "unfold", .waterfall, hint: "unfold"),
             KeyBinding([.enter], "Enter", .enter, "fold or unfold", .waterfall),
+            KeyBinding([.pageUp], "PgUp", .pageUp, "page up", .waterfall),
+            KeyBinding([.pageDown], "PgDn", .pageDown, "page down", .waterfall),
             KeyBinding([.home, c("g")], "g", .top, "first span", .waterfall),
             KeyBinding([.end, c("G")], "G", .bottom, "last span", .waterfall),
             KeyBinding([.escape], "Esc", .back, "back to the feed", .waterfall, hint: "back"),
@@ -88,7 +96,7 @@ public enum KeyTable {
         return table
     }()
 
-    /// The action for a key in a context (the context's own bindings first, then global ones).
+    /// The action for a key in a context: the first binding of the key in `order(for:)`.
     public static func action(for key: KeyCode, in context: KeyContext) -> Action? {
         if context == .filter {
             if let binding = bindings.first(where: { $0.context == .filter && $0.keys.contains(key) }) { return binding.action }
@@ -96,11 +104,17 @@ public enum KeyTable {
             if key == .controlC { return .quit }
             return nil
         }
-        let contexts: [KeyContext] = context == .global ? [.global, .table] : [context, .global, .table]
-        for candidate in contexts {
+        for candidate in order(for: context) {
             if let binding = bindings.first(where: { $0.context == candidate && $0.keys.contains(key) }) { return binding.action }
         }
         return nil
+    }
+
+    /// The contexts consulted for a key, first match wins: the screen's own, then the global
+    /// keys, then the table's where they apply.
+    static func order(for context: KeyContext) -> [KeyContext] {
+        let wanted = contexts(for: context)
+        return [context, .global, .table].filter { wanted.contains($0) }.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
     }
 
     /// The contexts whose bindings apply on a screen of a context: table keys also work in
@@ -119,15 +133,22 @@ public enum KeyTable {
     }
 
     /// The bindings that apply in a context, for the help screen.
+    /// A binding whose every key an earlier context of `order(for:)` takes is left out: help
+    /// shows what each key does on this screen.
     public static func help(for context: KeyContext) -> [KeyBinding] {
-        let wanted = contexts(for: context)
-        return bindings.filter { wanted.contains($0.context) }
+        var claimed = Set<KeyCode>()
+        var kept: [Int] = []
+        for candidate in order(for: context) {
+            let own = bindings.indices.filter { bindings[$0].context == candidate }
+            kept += own.filter { !bindings[$0].keys.allSatisfy(claimed.contains) }
+            for index in own { claimed.formUnion(bindings[index].keys) }
+        }
+        return kept.sorted().map { bindings[$0] }
     }
 
     /// The hint bar's bindings for a context.
     public static func hints(for context: KeyContext) -> [KeyBinding] {
-        let wanted = contexts(for: context)
-        let all = bindings.filter { $0.hint != nil && wanted.contains($0.context) }
+        let all = help(for: context).filter { $0.hint != nil }
         // The screen's own keys first, then the table's, then the global ones.
         let ordered = all.filter { $0.context == context } + all.filter { $0.context != context && $0.context != .global }
             + all.filter { $0.context == .global && context != .global }

@@ -44,6 +44,8 @@ public struct DashboardState: Sendable {
     /// The wall clock of the last tick (ages and countdowns are computed from it).
     public var now: Date
     public var quit = false
+    /// `teleport-top pprof FILE` on a terminal: only the profile viewer, whose Esc quits.
+    public var fileViewer = false
 
     public init(snapshot: MetricsSnapshot, isEmbedded: Bool, now: Date) {
         self.snapshot = snapshot

@@ -61,6 +61,16 @@ public enum Reducer {
     static func apply(_ state: inout DashboardState, _ action: Action) -> [Effect] {
         // A message stays until the next key (the clock's tick leaves it).
         if case .tick = action {} else { state.message = nil }
+        if state.fileViewer && state.editing == nil && !state.showHelp {
+            switch action {
+            case .back, .quit:
+                state.quit = true
+                return [.quit]
+            case .selectTab, .nextTab, .previousTab, .captureProfile, .injectFailure, .togglePause, .faster, .slower, .click:
+                return []  // nothing but the viewer here
+            default: break
+            }
+        }
         if state.tab == .profiles, state.editing != nil {
             switch action {
             case .filterInput, .filterBackspace, .filterDone, .filterCancel:
@@ -158,6 +168,8 @@ public enum Reducer {
         case .toggleErrorsOnly:
             state.spansTab.query.errorsOnly.toggle()
             state.selection[.spans] = 0
+        case .toggleServiceFilter:
+            SpansReducer.toggleService(&state)
         case .toggleFollow:
             state.spansTab.follow.toggle()
             if state.spansTab.follow { state.selection[.spans] = 0 }

@@ -52,6 +52,24 @@ enum SpansReducer {
         }
     }
 
+    /// `S`: keep only the selected span's (or operation's) service; again, every service.
+    static func toggleService(_ state: inout DashboardState) {
+        guard state.spansTab.trace == nil else { return }
+        if state.spansTab.query.service != nil {
+            state.spansTab.query.service = nil
+            state.message = "every service"
+        } else {
+            let row = state.selection[.spans] ?? 0
+            let service: String? = state.spansTab.view == .feed
+                ? (row < state.spans.feed.count ? state.spans.feed[row].service : nil)
+                : (row < state.spans.operations.count ? state.spans.operations[row].service : nil)
+            guard let service else { return }
+            state.spansTab.query.service = service
+            state.message = "only service \(Sanitized.quote(service))"
+        }
+        state.selection[.spans] = 0
+    }
+
     /// Esc: close the waterfall, else clear the filters.
     static func back(_ state: inout DashboardState) {
         if state.spansTab.trace != nil {

@@ -13,6 +13,17 @@ public enum DashboardView {
             }
             return screen
         }
+        if state.fileViewer {
+            let x = screen.write(" teleport-top pprof", x: 0, y: 0, role: .header)
+            screen.write("  \(state.profiles.viewer?.path ?? "")", x: x, y: 0, role: .dim)
+            if state.showHelp {
+                HelpView.draw(state, into: &screen, top: 1, bottom: height - 1)
+            } else {
+                ProfileViewerView.draw(state, into: &screen, top: 1, bottom: height - 1)
+            }
+            HintBarView.draw(state, into: &screen, y: height - 1)
+            return screen
+        }
         HeaderView.draw(state, into: &screen)
         TabBarView.draw(state, into: &screen, y: 2)
         let top = 3

@@ -59,6 +59,14 @@ public enum HeaderView {
             screen.writeRight(" PAUSED ", right: right1, y: 1, role: .selection)
             right1 -= 9
         }
+        // A running capture counts down on every screen (the Profiles tab has the details).
+        if let capture = state.profiles.captures.last(where: { if case .running = $0.status { return true } else { return false } }),
+            case .running(let remaining) = capture.status
+        {
+            let text = " ● \(capture.kind.rawValue) " + (remaining.map { "\(Int($0.rounded(.up)))s " } ?? "… ")
+            screen.writeRight(text, right: right1, y: 1, role: .accent)
+            right1 -= text.count + 1
+        }
         // A span source that could not start (a port in use) is a warning on every screen.
         if let warning = state.spans.warnings.first {
             let more = state.spans.warnings.count > 1 ? " (+\(state.spans.warnings.count - 1))" : ""

@@ -53,6 +53,8 @@ public enum HintBarView {
         }
         let hints = KeyTable.hints(for: Reducer.context(state)).filter { binding in
             !(binding.action == .injectFailure && !state.isEmbedded) && !(binding.action == .cycleView && state.tab != .auth && state.tab != .spans)
+                && !(state.fileViewer && binding.context == .global && ![.toggleHelp, .quit].contains(binding.action))
+                && !(state.fileViewer && binding.action == .back)
         }
         // Help and quit always show, at the right end; the rest fill what is left.
         let pinned = hints.filter { $0.action == .toggleHelp || $0.action == .quit }

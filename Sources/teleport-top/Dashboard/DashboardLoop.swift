@@ -5,7 +5,7 @@ import TeleportTopUI
 /// The one event loop of the dashboard, on its own thread (hence `@unchecked Sendable`: only
 /// that thread touches it): read a key (waiting at most 100 ms),
 /// fold keys and new snapshots into the state, run effects, and repaint only when something
-/// changed. Input is never blocked by a scrape: scrapes happen on other threads.
+/// changed, at most about 30 times a second. Input is never blocked by a scrape: scrapes happen on other threads.
 final class DashboardLoop: @unchecked Sendable {
     struct Settings {
         var symbols: Symbols
@@ -17,6 +17,9 @@ final class DashboardLoop: @unchecked Sendable {
     /// How long a key is waited for: a key ends the wait at once, so this only bounds how
     /// late a new snapshot or the clock tick is shown (and sets the idle wake-ups per second).
     static let wait: Int32 = 100
+
+    /// The shortest time between two frames (about 30 per second).
+    static let frame: TimeInterval = 1.0 / 30
 
     let mailbox: Mailbox<MetricsSnapshot>
     let spanMailbox: Mailbox<SpanSnapshot>
@@ -44,12 +47,21 @@ final class DashboardLoop: @unchecked Sendable {
         defer { terminal.restore() }
         var dirty = true
         var lastTick = Date()
+        var lastPaint = Date.distantPast
         while !state.quit {
+            var timeout = Self.wait
             if dirty {
-                terminal.paint(DashboardView.render(state, width: terminal.width, height: terminal.height, symbols: settings.symbols))
-                dirty = false
+                // At most one frame per `frame`: a held key or a burst of events waits for the next.
+                let since = Date().timeIntervalSince(lastPaint)
+                if since >= Self.frame {
+                    terminal.paint(DashboardView.render(state, width: terminal.width, height: terminal.height, symbols: settings.symbols))
+                    dirty = false
+                    lastPaint = Date()
+                } else {
+                    timeout = max(1, Int32(((Self.frame - since) * 1000).rounded(.up)))
+                }
             }
-            if let input = terminal.readKey(timeout: Self.wait) {
+            if let input = terminal.readKey(timeout: timeout) {
                 dirty = true
                 switch input {
                 case .resize:

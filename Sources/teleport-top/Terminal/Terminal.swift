@@ -34,7 +34,7 @@ final class Terminal {
         curs_set(0)
         set_escdelay(25)
         mousemask(mmask_t(TerminalMouse.button1Pressed | TerminalMouse.button4Pressed | TerminalMouse.button5Pressed), nil)
-        define_key("\u{1b}[Z", KEY_BTAB)
+        for (sequence, code) in TerminalKeys.sequences { define_key(sequence, code) }
         if has_colors() {
             start_color()
             use_default_colors()

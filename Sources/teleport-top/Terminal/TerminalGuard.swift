@@ -1,12 +1,12 @@
 @preconcurrency import CNcursesw
 import Foundation
 
-/// Gives the terminal back on SIGTERM, SIGHUP and crashes (SIGSEGV, SIGBUS, SIGILL, SIGABRT,
-/// SIGFPE) while the dashboard owns it: `endwin` and the saved terminal modes are restored,
-/// then the signal takes its default course. SIGINT never arrives (raw mode reads Ctrl-C as a key).
+/// Gives the terminal back on SIGINT (from `kill`: raw mode reads Ctrl-C as a key), SIGTERM,
+/// SIGHUP and crashes (SIGSEGV, SIGBUS, SIGILL, SIGABRT, SIGFPE) while the dashboard owns it:
+/// `endwin` and the saved terminal modes are restored, then the signal takes its default course.
 enum TerminalGuard {
     nonisolated(unsafe) static var installed = false
-    static let signals: [Int32] = [SIGTERM, SIGHUP, SIGSEGV, SIGBUS, SIGILL, SIGABRT, SIGFPE, SIGQUIT]
+    static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGSEGV, SIGBUS, SIGILL, SIGABRT, SIGFPE, SIGQUIT]
 
     static func install() {
         guard !installed else { return }

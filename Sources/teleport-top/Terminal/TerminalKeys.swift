@@ -3,8 +3,21 @@ import TeleportTopUI
 
 /// ncurses key codes and characters to the dashboard's keys.
 enum TerminalKeys {
+    /// Codes of our own for sequences ncurses has no key for (define_key accepts codes above KEY_MAX).
+    static let controlLeft = KEY_MAX + 1
+    static let controlRight = KEY_MAX + 2
+
+    /// Sequences `define_key` registers: Shift-Tab, and Ctrl-arrows as xterm (and tmux) and
+    /// rxvt send them.
+    static let sequences: [(String, Int32)] = [
+        ("\u{1b}[Z", KEY_BTAB), ("\u{1b}[1;5D", controlLeft), ("\u{1b}[1;5C", controlRight),
+        ("\u{1b}Od", controlLeft), ("\u{1b}Oc", controlRight),
+    ]
+
     static func key(forCode code: Int32) -> KeyCode? {
         switch code {
+        case controlLeft: return .controlLeft
+        case controlRight: return .controlRight
         case KEY_UP: return .up
         case KEY_DOWN: return .down
         case KEY_LEFT: return .left

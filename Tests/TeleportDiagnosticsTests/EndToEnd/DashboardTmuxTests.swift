@@ -45,6 +45,20 @@ struct DashboardTmuxTests {
             return screen
         }
 
+        /// Types `command` to run under `sh -c` followed by `stty -a` into a file: sh leaves the
+        /// terminal as the command left it (interactive bash would restore its own modes first).
+        func typeWithStty(_ command: String) throws -> String {
+            let file = Paths.temporaryDirectory("stty").appendingPathComponent("stty.txt").path
+            try type("sh -c '\(command); stty -a > \(file); echo stty-$((20+22))'")
+            return file
+        }
+
+        /// The words of what `typeWithStty` saved, once the command has ended.
+        func sttyWords(_ file: String) async throws -> Set<String> {
+            _ = try await wait(for: "stty-42")
+            return Set(try String(contentsOfFile: file, encoding: .utf8).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
+        }
+
         deinit { _ = try? run(tmux, ["-L", socket, "kill-server"]) }
     }
 
@@ -59,7 +73,7 @@ struct DashboardTmuxTests {
     func againstServe() async throws {
         let (serve, addr) = try await startServe()
         let session = try Session()
-        try session.type("\(dashboard) --diag-addr \(addr) --interval 500ms --log-file /tmp/tt-tmux.log")
+        let sttyFile = try session.typeWithStty("\(dashboard) --diag-addr \(addr) --interval 500ms --log-file /tmp/tt-tmux.log")
         var screen = try await session.wait(for: " OK ")
         #expect(screen.contains("teleport-top"))
         #expect(screen.contains(addr))
@@ -76,14 +90,56 @@ struct DashboardTmuxTests {
         try session.send("0")
         screen = try await session.wait(for: "every family")
         try session.send("q")
-        _ = try await session.wait(for: "shell> ")
-        let sttyFile = Paths.temporaryDirectory("stty").appendingPathComponent("stty.txt").path
-        try session.type("stty -a > \(sttyFile); echo stty-$((20+22))")
-        _ = try await session.wait(for: "stty-42")
-        let words = Set(try String(contentsOfFile: sttyFile, encoding: .utf8).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
+        let words = try await session.sttyWords(sttyFile)
         #expect(words.contains("icanon") && !words.contains("-icanon"), "terminal left in raw mode: \(words)")
         #expect(words.contains("echo") && !words.contains("-echo"), "terminal left without echo: \(words)")
         await serve.stop()
+    }
+
+    @Test("Embedded (no target): x walks degraded -> recovering -> ok on screen; its own traces open in the waterfall; kill -INT gives the terminal back")
+    func embedded() async throws {
+        let session = try Session()
+        let log = Paths.temporaryDirectory("embedded").appendingPathComponent("dashboard.log").path
+        let sttyFile = try session.typeWithStty("\(dashboard) --log-file \(log)")
+        var screen = try await session.wait(for: " OK ")
+        #expect(screen.contains("simulated · embedded"))
+        #expect(screen.contains("no state change yet"))
+        let pid = try #require(Self.pid(withArgument: log))
+        try session.send("x")
+        _ = try await session.wait(for: "ok → degraded", timeout: .seconds(30))
+        _ = try await session.wait(for: "degraded → recovering", timeout: .seconds(30))
+        _ = try await session.wait(for: "recovering → ok", timeout: .seconds(40))
+        // Its own spans: the simulated requests, nested, open in the waterfall.
+        try session.send("8")
+        _ = try await session.wait(for: "from embedded engine")
+        _ = try await session.wait(for: "proxy/")
+        // Only the proxy's spans (each has children), paused, the newest opened.
+        try session.send("/")
+        _ = try run(session.tmux, ["-L", session.socket, "send-keys", "-l", "^proxy/"])
+        try session.send("Enter")
+        try session.send("Space")
+        try session.send("Enter")
+        screen = try await session.wait(for: "scope teleport-top")
+        #expect(screen.contains("trace ") && screen.contains("▾ teleport proxy/"), "\(screen)")
+        // Help on the Spans tab says what its keys do there.
+        try session.send("Escape")
+        try session.send("?")
+        screen = try await session.wait(for: "Keys (")
+        #expect(screen.contains("newest first or slowest first"))
+        #expect(!screen.contains("cycle sort: name, rate, value"))
+        kill(pid, SIGINT)
+        let words = try await session.sttyWords(sttyFile)
+        #expect(words.contains("icanon") && !words.contains("-icanon"), "terminal left in raw mode after SIGINT: \(words)")
+        #expect(words.contains("echo") && !words.contains("-echo"), "terminal left without echo after SIGINT: \(words)")
+    }
+
+    /// The process whose command line has `argument` (read from /proc, no pgrep needed).
+    static func pid(withArgument argument: String) -> Int32? {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = Int32(entry), let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
+            if data.split(separator: 0).contains(where: { String(decoding: $0, as: UTF8.self) == argument }) { return pid }
+        }
+        return nil
     }
 
     @Test("Colours: every shipped theme draws its own badge (monochrome without colour); T cycles them live; NO_COLOR has none")
