@@ -59,7 +59,20 @@ struct DashboardScreenTests {
         state.filter = "^teleport_kubernetes_server"
         let filtered = DashboardView.render(state, width: 160, height: 48)
         Golden.check(filtered, "raw-filtered-160x48")
+        Golden.check(DashboardView.render(state, width: 80, height: 24), "raw-filtered-80x24")
         #expect(!filtered.text.contains("backend_requests"))
+        // A family no section tab shows is marked Other, with its HELP beside it.
+        let store = MetricStore(target: "t", interval: .seconds(2))
+        let name = "fixture_custom_depth"
+        await store.ingest(ScrapeResult(time: Fixtures.t0, duration: .milliseconds(1), bytes: 64, families: [
+            MetricFamily(name: name, type: .gauge, help: "A family no catalog section or name prefix claims.", samples: [Sample(name: name, value: 3)]),
+            MetricFamily(name: "backend_requests", type: .counter, help: "Number of requests to the backend.", samples: [Sample(name: "backend_requests", value: 1)]),
+        ]))
+        state = Fixtures.state(await store.snapshot(), tab: .raw)
+        let lines = DashboardView.render(state, width: 160, height: 48).text.split(separator: "\n")
+        let line = try #require(lines.first { $0.contains(" \(name) ") })
+        #expect(line.contains(" Other ") && line.contains("A family no catalog section"))
+        #expect(try #require(lines.first { $0.contains(" backend_requests ") }).contains(" Auth "))
         state.filter = "!^(teleport_|backend_|proxy_|grpc_|auth_|audit_|watcher_)"
         #expect(!DashboardView.render(state, width: 160, height: 48).text.contains("teleport_kubernetes"))
     }

@@ -100,12 +100,18 @@ public enum OverviewView {
 
     static func cluster(_ s: MetricsSnapshot) -> Box {
         let migrations = s.family("teleport_migrations")?.series.filter { $0.value > 0 }.compactMap { $0.key.labels[label: "migration"] } ?? []
+        let certificates = s.family("auth_generate_seconds")?.histograms.first?.windows[.oneMinute]
         return Box(title: "Cluster", lines: [
             ("Interactive sessions", figure(s.value("server_interactive_sessions_total")), .text, s.spark("server_interactive_sessions_total")),
             ("Cert gen active", figure(s.value("auth_generate_requests")), .text, s.spark("auth_generate_requests")),
             ("Cert gen requests", perSecond(s.rate("auth_generate_requests_total")), .text, s.spark("auth_generate_requests_total")),
             ("Cert gen throttled", perSecond(s.rate("auth_generate_requests_throttled_total")),
                 (s.rate("auth_generate_requests_throttled_total") ?? 0) > 0 ? .error : .text, s.spark("auth_generate_requests_throttled_total")),
+            // tctl top's "Generate Server Certificates Percentiles", over the last minute
+            // rather than since the process started.
+            ("Cert gen p50 1m", QuantileText.format(certificates?.p50), .text, []),
+            ("Cert gen p90 1m", QuantileText.format(certificates?.p90), .text, []),
+            ("Cert gen p99 1m", QuantileText.format(certificates?.p99), certificates?.p99?.atLeast == true ? .error : .text, []),
             ("Auth watcher queue", figure(s.value("backend_watcher_queues_total", where: ("component", "auth:cache"))), .text, []),
             ("Roles", figure(s.value("teleport_roles_total")), .text, []),
             ("Active migrations", s.family("teleport_migrations") == nil ? "-" : migrations.isEmpty ? "none" : migrations.joined(separator: ","), .text, []),

@@ -30,7 +30,12 @@ public enum TableView {
         let (selected, first, visible) = window(rows: rows.count, selected: state.selectedRow, lines: bottom - y)
         let sparkWidth = screen.width >= 100 ? 20 : screen.width >= 70 ? 10 : 0
         let valueWidth = screen.width >= 100 ? 22 : 14
-        let nameWidth = max(10, screen.width - valueWidth - sparkWidth - 12)
+        var nameWidth = max(10, screen.width - valueWidth - sparkWidth - 12)
+        if isRaw {
+            // The raw browser's HELP needs the room more than short names need padding.
+            let longest = snapshot.families.reduce(0) { max($0, $1.name.count) }
+            nameWidth = min(nameWidth, max(30, longest + 3))
+        }
         for (offset, row) in rows[first..<min(rows.count, first + visible)].enumerated() {
             let isSelected = first + offset == selected
             draw(row, snapshot: snapshot, isRaw: isRaw, expanded: state.expanded, into: &screen, y: y,
@@ -76,8 +81,11 @@ public enum TableView {
             screen.write("\(marker) \(family.name)", x: 0, y: y, role: .text, maxWidth: nameWidth)
             screen.write(family.type.rawValue, x: typeX, y: y, role: .dim, maxWidth: 10)
             screen.writeRight(familyValue(family), right: valueRight, y: y)
-            if isRaw, let help = family.help {
-                screen.write(help, x: valueRight + 2, y: y, role: .dim, maxWidth: max(0, screen.width - valueRight - 2))
+            if isRaw {
+                // The group says which tab shows the family; "Other" families only show here.
+                screen.write(Tab.ordered.first { $0.group == family.group }?.shortTitle ?? family.group.title, x: valueRight + 2, y: y,
+                    role: family.group == .other ? .accent : .dim, maxWidth: 8)
+                screen.write(family.help ?? "", x: valueRight + 11, y: y, role: .dim, maxWidth: max(0, screen.width - valueRight - 11))
             } else if sparkWidth > 0 {
                 Sparkline.draw(FamilyFigures.spark(family), into: &screen, x: valueRight + 2, y: y, width: sparkWidth, symbols: symbols)
             }
