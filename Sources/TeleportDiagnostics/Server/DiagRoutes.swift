@@ -54,18 +54,27 @@ public enum DiagRoutes {
         return text(.ok, "Changed log level from \"\(current.slogText)\" to \"\(level.slogText)\".")
     }
 
-    /// `/metrics`: text 0.0.4, gzip-compressed when the client accepts it.
+    /// `/metrics`: text 0.0.4, gzip-compressed when the client accepts it. Each scrape is a
+    /// `diag/metrics` server span of the engine's (the engine traces its own work).
     static func metrics(engine: DiagnosticsEngine, request: Request) -> Response {
         engine.scrapesInFlight.add(1)
         defer { engine.scrapesInFlight.add(-1) }
         engine.scrapeRequests.increment("200")
-        var buffer = ByteBuffer(bytes: engine.exposition())
+        let span = engine.startSpan("diag/metrics", kind: .server)
+        defer { span.end() }
+        let exposition = engine.exposition()
+        var buffer = ByteBuffer(bytes: exposition)
         var headers: HTTPFields = [.contentType: ExpositionWriter.contentType]
         if acceptsGzip(request.headers[.acceptEncoding]), let compressed = try? buffer.compress(with: .gzip()) {
             buffer = compressed
             headers[.contentEncoding] = "gzip"
         }
         headers[.contentLength] = String(buffer.readableBytes)
+        span.attributes["http.method"] = "GET"
+        span.attributes["http.route"] = "/metrics"
+        span.attributes["http.status_code"] = 200
+        span.attributes["metrics.exposition_bytes"] = exposition.count
+        span.attributes["http.response_content_length"] = buffer.readableBytes
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: buffer))
     }
 

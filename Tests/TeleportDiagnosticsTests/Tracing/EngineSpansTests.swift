@@ -84,7 +84,6 @@ struct EngineSpansTests {
             if spans.filter({ $0.name == "heartbeat/announce" }).count >= 5 && spans.filter({ $0.name.hasPrefix("backend/") }).count >= 3 { break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        await embedded.stop()
         #expect(Set(spans.filter { $0.name == "heartbeat/announce" }.compactMap { $0.attribute("teleport.component") }) == ["auth", "proxy", "node", "kube", "db"])
         let backend = try #require(spans.first { $0.name.hasPrefix("backend/") })
         let tree = TraceTree(traceID: backend.traceID, spans: await store.trace(backend.traceID))
@@ -92,7 +91,17 @@ struct EngineSpansTests {
         #expect((tree.nodes.map(\.depth).max() ?? 0) >= 3)
         #expect(tree.nodes.allSatisfy { !$0.orphan })
         #expect(await store.snapshot().services == ["teleport"])
-        // Stopping flushed: every span held came from a finished request or heartbeat.
-        #expect(spans.allSatisfy { $0.endNanos >= $0.startNanos })
+        // Scrapes are the engine's work too: one server span per /metrics answered.
+        let client = try DiagClient(target: embedded.target)
+        _ = try await client.scrape().get()
+        await client.shutdown()
+        await embedded.stop()
+        await store.setQuery(SpanQuery(limit: Int.max))
+        let scrape = try #require(await store.snapshot().feed.first { $0.name == "diag/metrics" })
+        #expect(scrape.kind == .server)
+        #expect(scrape.attribute("http.route") == "/metrics")
+        #expect(Int(scrape.attribute("metrics.exposition_bytes") ?? "") ?? 0 > 10_000)
+        // Every span held came from a finished request, heartbeat or scrape.
+        #expect(await store.snapshot().feed.allSatisfy { $0.endNanos >= $0.startNanos })
     }
 }
