@@ -128,6 +128,39 @@ struct ProfilesScreenTests {
         try? FileManager.default.removeItem(atPath: path)
     }
 
+    @Test("Goroutine viewer: identical stacks grouped with their counts, leaf first; g switches to the top table")
+    func goroutineGroups() async throws {
+        var state = await state()
+        let path = "127.0.0.1_3000-goroutine-20261117T102640Z.pb.gz"
+        func frame(_ function: String, _ file: String, _ line: Int64, inlined: Bool = false) -> GoroutineGroup.Frame {
+            GoroutineGroup.Frame(function: function, file: file, line: line, inlined: inlined)
+        }
+        let groups = [
+            GoroutineGroup(count: 412, frames: [frame("runtime.gopark", "/usr/lib/go/src/runtime/proc.go", 398),
+                frame("runtime.netpollblock", "/usr/lib/go/src/runtime/netpoll.go", 564, inlined: true),
+                frame("internal/poll.(*FD).Read", "/usr/lib/go/src/internal/poll/fd_unix.go", 164),
+                frame("crypto/tls.(*Conn).Read", "/usr/lib/go/src/crypto/tls/conn.go", 1380)]),
+            GoroutineGroup(count: 37, frames: [frame("runtime.gopark", "/usr/lib/go/src/runtime/proc.go", 398),
+                frame("github.com/gravitational/teleport/lib/srv.(*Heartbeat).Run", "lib/srv/heartbeat.go", 286)]),
+            GoroutineGroup(count: 1, frames: [frame("runtime/pprof.writeGoroutineStacks", "/usr/lib/go/src/runtime/pprof/pprof.go", 703)]),
+        ]
+        state.profiles.viewer = ProfileViewerState(path: path, kind: .goroutine)
+        _ = Reducer.receiveProfile(&state, .viewer(ProfileViewerData(path: path, options: TopOptions(), report: nil, groups: groups,
+            sampleTypes: ["goroutine"], error: nil)))
+        for (w, h) in Self.sizes {
+            let screen = DashboardView.render(state, width: w, height: h)
+            Golden.check(screen, "profiles-goroutines-\(w)x\(h)")
+            #expect(screen.text.contains("412"))
+            #expect(screen.text.contains("runtime.gopark"))
+        }
+        let text = DashboardView.render(state, width: 160, height: 48).text
+        let gopark = try #require(text.range(of: "runtime.gopark"))
+        let read = try #require(text.range(of: "crypto/tls.(*Conn).Read"))
+        #expect(gopark.lowerBound < read.lowerBound, "leaf first")
+        #expect(Reducer.reduce(&state, .toggleGroups) == [])
+        #expect(state.profiles.viewer?.groups == false)
+    }
+
     @Test("A file that is not a profile shows the decoder's error in the viewer")
     func corrupt() async throws {
         var state = await state()

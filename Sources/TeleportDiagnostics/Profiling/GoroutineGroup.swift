@@ -29,16 +29,22 @@ public struct GoroutineGroup: Sendable, Hashable {
     /// goroutines first, then by the stack's text. Samples whose value is 0 are skipped.
     public static func groups(_ profile: PprofProfile, sampleTypeIndex: Int = 0) -> [GoroutineGroup] {
         guard sampleTypeIndex >= 0, sampleTypeIndex < profile.sampleTypes.count else { return [] }
-        var counts: [[Frame]: Int64] = [:]
-        var order: [[Frame]] = []
-        var locationFrames: [[Frame]?] = Array(repeating: nil, count: profile.locations.count)
+        // Stacks are keyed by the ids of their locations' distinct frame lists (two locations
+        // with the same frames share an id), so a sample costs an array of integers, not of
+        // strings; frames are built once per location.
+        var frameListIDs: [Int?] = Array(repeating: nil, count: profile.locations.count)
+        var idsByFrames: [[Frame]: Int] = [:]
+        var frameLists: [[Frame]] = []
+        var counts: [[Int]: Int64] = [:]
+        var order: [[Int]] = []
         for sample in profile.samples {
             let value = sample.values[sampleTypeIndex]
             if value == 0 { continue }
-            var stack: [Frame] = []
+            var key: [Int] = []
+            key.reserveCapacity(sample.locations.count)
             for index in sample.locations {
-                if let frames = locationFrames[Int(index)] {
-                    stack += frames
+                if let id = frameListIDs[Int(index)] {
+                    key.append(id)
                     continue
                 }
                 let location = profile.locations[Int(index)]
@@ -52,22 +58,34 @@ public struct GoroutineGroup: Sendable, Hashable {
                     frames.append(Frame(function: function.name, file: function.filename, line: line.line,
                         inlined: i < location.lines.count - 1))
                 }
-                locationFrames[Int(index)] = frames
-                stack += frames
+                let id: Int
+                if let known = idsByFrames[frames] {
+                    id = known
+                } else {
+                    id = frameLists.count
+                    idsByFrames[frames] = id
+                    frameLists.append(frames)
+                }
+                frameListIDs[Int(index)] = id
+                key.append(id)
             }
-            if let existing = counts[stack] {
-                counts[stack] = existing &+ value
+            if let existing = counts[key] {
+                counts[key] = existing &+ value
             } else {
-                counts[stack] = value
-                order.append(stack)
+                counts[key] = value
+                order.append(key)
             }
         }
-        var groups = order.map { GoroutineGroup(count: counts[$0] ?? 0, frames: $0) }
-        groups.sort { a, b in
-            if a.count != b.count { return a.count > b.count }
+        // Sort keys are built once per group, not once per comparison.
+        var keyed = order.map { key in
+            let group = GoroutineGroup(count: counts[key] ?? 0, frames: key.flatMap { frameLists[$0] })
+            return (group: group, sortKey: group.sortKey)
+        }
+        keyed.sort { a, b in
+            if a.group.count != b.group.count { return a.group.count > b.group.count }
             return a.sortKey.utf8.lexicographicallyPrecedes(b.sortKey.utf8)
         }
-        return groups
+        return keyed.map(\.group)
     }
 
     private var sortKey: String { frames.map { "\($0.function) \($0.file):\($0.line)" }.joined(separator: "\n") }

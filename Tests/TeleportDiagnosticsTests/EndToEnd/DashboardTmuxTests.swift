@@ -240,6 +240,59 @@ struct DashboardTmuxTests {
         await serve.stop()
     }
 
+    @Test("--otlp-tls-cert/--otlp-tls-key/--otlp-client-ca and --trace-dir from the command line: curl with the test CA and a client certificate gets a span in, without one it is refused; a trace file's span shows too")
+    func receiverOptions() async throws {
+        let (serve, addr) = try await startServe()
+        let ca = try await TestCA.makeOffPool()
+        let traces = Paths.temporaryDirectory("trace-dir")
+        let session = try Session(width: 160, height: 48)
+        try session.type("\(binary) --diag-addr \(addr) --otlp-grpc off --otlp-http 127.0.0.1:0 --otlp-tls-cert \(ca.serverCert) "
+            + "--otlp-tls-key \(ca.serverKey) --otlp-client-ca \(ca.caCert) --trace-dir \(traces.path) --span-capacity 50 --log-file /tmp/tt-tmux.log")
+        _ = try await session.wait(for: " OK ")
+        try session.send("8")
+        let screen = try await session.wait(for: "OTLP HTTP tls 127.0.0.1:")
+        #expect(screen.contains("trace dir \(traces.path)"))
+        #expect(screen.contains("/50"), "the span capacity shows in the held count")
+        let port = try #require(screen.firstMatch(of: /OTLP HTTP tls 127\.0\.0\.1:(\d+)/)?.1)
+        func body(_ name: String, _ span: String) -> String {
+            #"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"tls-peer"}}]},"scopeSpans":[{"spans":[{"traceId":"6b8efff798038103d269b633813fc60c","spanId":""#
+                + span + #"","name":""# + name + #"","startTimeUnixNano":"1544712660000000000","endTimeUnixNano":"1544712661000000000"}]}]}]}"#
+        }
+        let curl = try #require(Prerequisites.which("curl"))
+        let url = "https://127.0.0.1:\(port)/v1/traces"
+        let refused = try run(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", ca.caCert, "-H", "Content-Type: application/json",
+            "--data-binary", body("without-certificate", "eee19b7ec3c1b170"), url])
+        #expect(refused.stdout == "000", "mutual TLS must refuse a client without a certificate")
+        let accepted = try run(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", ca.caCert, "--cert", ca.clientCert, "--key", ca.clientKey,
+            "-H", "Content-Type: application/json", "--data-binary", body("with-certificate", "eee19b7ec3c1b171"), url])
+        #expect(accepted.stdout == "200")
+        // A Teleport trace file: one protojson ResourceSpans per line, IDs in base64.
+        let line = #"{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"file-peer"}}]},"scopeSpans":[{"spans":[{"traceId":"a47/95gDgQPSabYzgT/GDQ==","spanId":"7uGbfsPBsXI=","name":"from-a-trace-file","startTimeUnixNano":"1544712660000000000","endTimeUnixNano":"1544712661000000000"}]}]}"#
+        try Data((line + "\n").utf8).write(to: traces.appendingPathComponent("1544712660000000000-test.trace"))
+        let feed = try await session.wait(for: "from-a-trace-file")
+        #expect(feed.contains("with-certificate"))
+        #expect(!feed.contains("without-certificate"))
+        try session.send("q")
+        await serve.stop()
+    }
+
+    @Test("Bad dashboard options stop it with one line, before the screen is taken")
+    func badOptions() async throws {
+        let session = try Session(width: 160, height: 48)
+        let cases = [
+            ("--otlp-tls-cert /tmp/c.pem", "--otlp-tls-cert and --otlp-tls-key go together"),
+            ("--otlp-client-ca /tmp/ca.pem", "--otlp-client-ca needs --otlp-tls-cert and --otlp-tls-key"),
+            ("--span-capacity 0", "--span-capacity must be at least 1"),
+            ("--otlp-grpc /tmp/otlp.sock", "--otlp-grpc: a host:port, not a socket"),
+        ]
+        for (index, (options, message)) in cases.enumerated() {
+            try session.type("\(binary) --embedded --otlp-http off \(options); echo exit-$((\(index)+100))-$?")
+            let screen = try await session.wait(for: "exit-\(index + 100)-")
+            #expect(screen.contains(message), "\(options): \(screen)")
+            #expect(screen.contains("exit-\(index + 100)-1"), "\(options)")
+        }
+    }
+
     @Test("p against the Go fixture: a CPU profile captured, saved 0600 and its top-N on screen", .enabled(if: Prerequisites.required(Prerequisites.go)))
     func oneKeyProfile() async throws {
         let fixture = try await GoFixture.start(["-debug"])
