@@ -151,9 +151,24 @@ struct DashboardScreenTests {
         let snapshot = await Fixtures.snapshot(failLast: true)
         let screen = DashboardView.render(Fixtures.state(snapshot), width: 80, height: 24)
         Golden.check(screen, "unreachable-80x24")
+        Golden.check(DashboardView.render(Fixtures.state(snapshot), width: 160, height: 48), "unreachable-160x48")
         #expect(screen.text.contains("UNREACHABLE"))
         #expect(screen.text.contains("connection refused"))
         #expect(screen.text.contains("stale"))
+    }
+
+    @Test("Chart glyph sets: braille and ascii draw the same screen with their own glyphs", arguments: [Symbols.braille, .ascii])
+    func symbols(symbols: Symbols) async throws {
+        let snapshot = await Fixtures.snapshot()
+        let screen = DashboardView.render(Fixtures.state(snapshot), width: 160, height: 48, symbols: symbols)
+        Golden.check(screen, "overview-\(symbols.rawValue)-160x48")
+        let block = DashboardView.render(Fixtures.state(snapshot), width: 160, height: 48, symbols: .block).text
+        #expect(block.contains("█"))
+        if symbols == .ascii {
+            #expect(!screen.text.unicodeScalars.contains { (0x2580...0x259F).contains($0.value) || (0x2800...0x28FF).contains($0.value) }, "no block or braille glyph")
+        } else {
+            #expect(screen.text.unicodeScalars.contains { (0x2800...0x28FF).contains($0.value) })
+        }
     }
 
     @Test("A 40x12 terminal says it is too small")

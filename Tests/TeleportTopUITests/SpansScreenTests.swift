@@ -82,7 +82,7 @@ struct SpansScreenTests {
         Reducer.receiveSpans(&state, await store.snapshot(now: SpanFixtures.now))
         #expect(!state.spans.feed.isEmpty)
         #expect(state.spans.feed.allSatisfy { $0.isError })
-        Golden.check(DashboardView.render(state, width: 160, height: 48), "spans-feed-errors-160x48")
+        for (w, h) in Self.sizes { Golden.check(DashboardView.render(state, width: w, height: h), "spans-feed-errors-\(w)x\(h)") }
     }
 
     @Test("Operations: rate, error %, p50/p99 over the window; Enter filters the feed to one")
@@ -123,7 +123,7 @@ struct SpansScreenTests {
         _ = Reducer.reduce(&state, KeyTable.action(for: .down, in: .waterfall)!)
         _ = Reducer.reduce(&state, KeyTable.action(for: .left, in: .waterfall)!)
         #expect(SpansReducer.waterfallNodes(state).count == 3)
-        Golden.check(DashboardView.render(state, width: 80, height: 24), "spans-waterfall-folded-80x24")
+        for (w, h) in Self.sizes { Golden.check(DashboardView.render(state, width: w, height: h), "spans-waterfall-folded-\(w)x\(h)") }
         _ = Reducer.reduce(&state, KeyTable.action(for: .right, in: .waterfall)!)
         #expect(SpansReducer.waterfallNodes(state).count == 5)
         // The detail pane of the failing backend call shows its event and status message.
@@ -134,6 +134,22 @@ struct SpansScreenTests {
         #expect(text.contains("backend timed out"))
         #expect(Reducer.reduce(&state, .back) == [.openTrace(nil)])
         #expect(Reducer.context(state) == .spans)
+    }
+
+    @Test("Clicks on the feed: a row selects it (following stops), a click on the selected row opens its trace")
+    func clicks() async throws {
+        let store = await SpanFixtures.store()
+        var state = await state(await store.snapshot(now: SpanFixtures.now))
+        let screen = DashboardView.render(state, width: 160, height: 48)
+        let line = SpansTabView.firstRowLine(state, top: 3) + 2
+        let lines = screen.text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[line].contains(state.spans.feed[2].traceID.short), "\(lines[line])")
+        #expect(Reducer.reduce(&state, .click(x: 20, y: line, width: 160, height: 48)).isEmpty)
+        #expect(state.selection[.spans] == 2)
+        #expect(!state.spansTab.follow)
+        let trace = state.spans.feed[2].traceID
+        #expect(Reducer.reduce(&state, .click(x: 20, y: line, width: 160, height: 48)) == [.openTrace(trace)])
+        #expect(Reducer.context(state) == .waterfall)
     }
 
     @Test("Paused: the feed stays frozen, but a trace opened from it still arrives in the waterfall")

@@ -26,7 +26,7 @@ public struct GoroutineGroup: Sendable, Hashable {
     }
 
     /// Groups the samples of a profile (normally `goroutine`) by identical stacks, most
-    /// goroutines first, then by the stack's text. Samples whose value is 0 are skipped.
+    /// goroutines first, then by their frames (function, file, line; leaf first). Samples whose value is 0 are skipped.
     public static func groups(_ profile: PprofProfile, sampleTypeIndex: Int = 0) -> [GoroutineGroup] {
         guard sampleTypeIndex >= 0, sampleTypeIndex < profile.sampleTypes.count else { return [] }
         // Stacks are keyed by the ids of their locations' distinct frame lists (two locations
@@ -76,19 +76,20 @@ public struct GoroutineGroup: Sendable, Hashable {
                 order.append(key)
             }
         }
-        // Sort keys are built once per group, not once per comparison.
-        var keyed = order.map { key in
-            let group = GoroutineGroup(count: counts[key] ?? 0, frames: key.flatMap { frameLists[$0] })
-            return (group: group, sortKey: group.sortKey)
+        // Ties in count go by the stacks' frames, compared through the rank of each distinct
+        // frame list's text: texts are built once per location, never per group or comparison.
+        let texts = frameLists.map { frames in frames.map { "\($0.function) \($0.file):\($0.line)" }.joined(separator: "\n") }
+        var rank = [Int](repeating: 0, count: frameLists.count)
+        for (position, id) in texts.indices.sorted(by: { texts[$0].utf8.lexicographicallyPrecedes(texts[$1].utf8) }).enumerated() {
+            rank[id] = position
         }
-        keyed.sort { a, b in
-            if a.group.count != b.group.count { return a.group.count > b.group.count }
-            return a.sortKey.utf8.lexicographicallyPrecedes(b.sortKey.utf8)
+        var entries = order.map { key in (count: counts[key] ?? 0, ranks: key.map { rank[$0] }, key: key) }
+        entries.sort { a, b in
+            if a.count != b.count { return a.count > b.count }
+            return a.ranks.lexicographicallyPrecedes(b.ranks)
         }
-        return keyed.map(\.group)
+        return entries.map { GoroutineGroup(count: $0.count, frames: $0.key.flatMap { frameLists[$0] }) }
     }
-
-    private var sortKey: String { frames.map { "\($0.function) \($0.file):\($0.line)" }.joined(separator: "\n") }
 }
 
 extension String {

@@ -225,6 +225,10 @@ public enum Reducer {
         if y == 2, let tab = TabBarView.tab(atColumn: x, state: state, width: width) {
             return apply(&state, .selectTab(tab))
         }
+        if state.tab == .spans, !state.showHelp, state.spansTab.trace == nil {
+            SpansReducer.click(&state, line: y, height: height)
+            return []
+        }
         guard !state.showHelp, state.histogram == nil, context(state) == .table else { return [] }
         if state.tab == .auth, y == 3, let view = AuthViewBar.view(atColumn: x) {
             state.authView = view

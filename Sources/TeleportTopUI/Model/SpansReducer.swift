@@ -52,6 +52,25 @@ enum SpansReducer {
         }
     }
 
+    /// A click on a row of the feed or the operations table selects it; on the selected row,
+    /// opens it as Enter does. Rows are placed as the views place them (the selection kept
+    /// in the middle of the lines).
+    static func click(_ state: inout DashboardState, line: Int, height: Int) {
+        let firstLine = SpansTabView.firstRowLine(state, top: 3)
+        let count = rowCount(state)
+        let lines = max(1, height - 1 - firstLine)
+        guard count > 0, line >= firstLine, line - firstLine < lines else { return }
+        let selected = max(0, min(state.selection[.spans] ?? 0, count - 1))
+        let index = max(0, min(selected - lines / 2, count - lines)) + line - firstLine
+        guard index < count else { return }
+        if index == selected {
+            enter(&state)
+            return
+        }
+        state.selection[.spans] = index
+        if state.spansTab.view == .feed && state.spansTab.query.order == .time { state.spansTab.follow = index == 0 }
+    }
+
     /// `S`: keep only the selected span's (or operation's) service; again, every service.
     static func toggleService(_ state: inout DashboardState) {
         guard state.spansTab.trace == nil else { return }
