@@ -4,7 +4,8 @@
 #
 #   Scripts/compare-pprof.sh [FILE]
 #
-# Needs a release build of teleport-top (built here if missing, ~9 min from clean on 2 cores),
+# Needs a release build of teleport-top (built here if missing, in the benchmarks' scratch
+# path so it shares their release build of the dependencies),
 # Go (golang-go) and hyperfine (apt-get install hyperfine). FILE defaults to a generated
 # profile in /tmp (`teleport-top synthetic-profile`, seed 1, the same bytes every time).
 set -euo pipefail
@@ -13,8 +14,8 @@ cd "$root"
 command -v hyperfine >/dev/null || { echo "hyperfine not found: apt-get install hyperfine" >&2; exit 1; }
 command -v go >/dev/null || { echo "go not found: apt-get install golang-go" >&2; exit 1; }
 
-swift build -c release --product teleport-top
-bin=$(swift build -c release --show-bin-path)/teleport-top
+swift build -c release --product teleport-top --scratch-path Benchmarks/.build
+bin=$(swift build -c release --product teleport-top --scratch-path Benchmarks/.build --show-bin-path)/teleport-top
 file=${1:-/tmp/teleport-top-synthetic-10MB.pb.gz}
 [[ -f $file ]] || "$bin" synthetic-profile --compressed-bytes 10485760 "$file"
 pprof=$(go env GOTOOLDIR)/pprof

@@ -29,4 +29,20 @@ struct ScreenTests {
         #expect(CellText.fit("abc", columns: 0) == [])
         #expect(CellText.fit("abcd", columns: 3) == ["a", "b", "…"])
     }
+
+    @Test("The diff of two frames: runs of changed cells per row; none for the same frame; every row for a new size")
+    func diff() {
+        var before = Screen(width: 20, height: 3)
+        before.put("hello world", x: 0, y: 0)
+        before.put("steady", x: 2, y: 1)
+        var after = before
+        after.put("HELLO", x: 0, y: 0)
+        after.put("D", x: 10, y: 0)
+        after.put("steady", x: 2, y: 1, role: .accent)
+        #expect(after.changes(from: before) == [ScreenChange(y: 0, x: 0, count: 5), ScreenChange(y: 0, x: 10, count: 1),
+            ScreenChange(y: 1, x: 2, count: 6)])
+        #expect(after.changes(from: after).isEmpty)
+        #expect(after.changes(from: nil).count == 3)
+        #expect(after.changes(from: Screen(width: 21, height: 3)) == (0..<3).map { ScreenChange(y: $0, x: 0, count: 20) })
+    }
 }

@@ -18,6 +18,9 @@ final class DashboardLoop: @unchecked Sendable {
     /// late a new snapshot or the clock tick is shown (and sets the idle wake-ups per second).
     static let wait: Int32 = 100
 
+    /// The wait before the first snapshot has arrived.
+    static let firstWait: Int32 = 5
+
     /// The shortest time between two frames (about 30 per second).
     static let frame: TimeInterval = 1.0 / 30
 
@@ -49,7 +52,8 @@ final class DashboardLoop: @unchecked Sendable {
         var lastTick = Date()
         var lastPaint = Date.distantPast
         while !state.quit {
-            var timeout = Self.wait
+            // Until the first snapshot, look often: it is the frame a person waits for.
+            var timeout = state.latest.lastScrape == nil && state.latest.lastFailure == nil ? Self.firstWait : Self.wait
             if dirty {
                 // At most one frame per `frame`: a held key or a burst of events waits for the next.
                 let since = Date().timeIntervalSince(lastPaint)
@@ -58,7 +62,7 @@ final class DashboardLoop: @unchecked Sendable {
                     dirty = false
                     lastPaint = Date()
                 } else {
-                    timeout = max(1, Int32(((Self.frame - since) * 1000).rounded(.up)))
+                    timeout = min(timeout, max(1, Int32(((Self.frame - since) * 1000).rounded(.up))))
                 }
             }
             if let input = terminal.readKey(timeout: timeout) {

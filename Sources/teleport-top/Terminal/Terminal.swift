@@ -11,6 +11,8 @@ final class Terminal {
     private var colors: Int32 = 0
     private var savedStderr: Int32 = -1
     private var active = false
+    /// The frame on the terminal now (nil: unknown, paint everything).
+    private var painted: Screen?
 
     /// Takes the terminal: wide characters, raw keys, no echo, hidden cursor, mouse, colours.
     /// stderr goes to `logPath` while the screen is owned.
@@ -47,6 +49,7 @@ final class Terminal {
     /// Allocates one colour pair per role for the theme (256 colours, else 16, else 8).
     func apply(_ theme: Theme) {
         pairs = [:]
+        painted = nil
         var next: Int32 = 1
         for role in StyleRole.allCases {
             let style = theme.style(for: role)
@@ -73,19 +76,27 @@ final class Terminal {
     }
 
     func updateSize() {
+        painted = nil
         width = Int(getmaxx(stdscr))
         height = Int(getmaxy(stdscr))
     }
 
     /// Paints the grid: runs of cells with one role are written together.
+    /// Paints only the cells that differ from the last frame painted (`Screen.changes`);
+    /// everything after a resize or a theme change.
     func paint(_ screen: Screen) {
-        for y in 0..<min(screen.height, height) {
-            var x = 0
-            while x < min(screen.width, width) {
+        let changes = screen.changes(from: painted)
+        guard !changes.isEmpty else { return }
+        let rows = min(screen.height, height), columns = min(screen.width, width)
+        for change in changes where change.y < rows {
+            let y = change.y
+            var x = change.x
+            let end = min(change.x + change.count, columns)
+            while x < end {
                 let role = screen[x, y].role
                 var run: [wchar_t] = []
                 let start = x
-                while x < min(screen.width, width), screen[x, y].role == role {
+                while x < end, screen[x, y].role == role {
                     for scalar in screen[x, y].character.unicodeScalars.prefix(1) { run.append(wchar_t(bitPattern: scalar.value)) }
                     x += 1
                 }
@@ -97,6 +108,7 @@ final class Terminal {
                 _ = run.withUnsafeBufferPointer { mvaddwstr(Int32(y), Int32(start), $0.baseAddress) }
             }
         }
+        painted = screen
         refresh()
     }
 
