@@ -3,7 +3,7 @@ import TeleportDiagnostics
 import TeleportTopUI
 
 /// The one event loop of the dashboard, on its own thread (hence `@unchecked Sendable`: only
-/// that thread touches it): read a key (waiting at most 100 ms),
+/// that thread touches it): read a key (waiting at most 250 ms),
 /// fold keys and new snapshots into the state, run effects, and repaint only when something
 /// changed, at most about 30 times a second. Input is never blocked by a scrape: scrapes happen on other threads.
 final class DashboardLoop: @unchecked Sendable {
@@ -15,8 +15,9 @@ final class DashboardLoop: @unchecked Sendable {
     }
 
     /// How long a key is waited for: a key ends the wait at once, so this only bounds how
-    /// late a new snapshot or the clock tick is shown (and sets the idle wake-ups per second).
-    static let wait: Int32 = 100
+    /// late a new snapshot or the clock tick is shown (and sets the idle wake-ups per second:
+    /// at 100 ms the idle dashboard used 0.55% of a core against a small target, at 250 ms 0.40%).
+    static let wait: Int32 = 250
 
     /// The wait before the first snapshot has arrived.
     static let firstWait: Int32 = 5

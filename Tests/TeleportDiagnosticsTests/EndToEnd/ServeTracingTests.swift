@@ -92,6 +92,24 @@ extension TracingPeers {
             #expect(check.dir_mode == "0o700")
         }
 
+        @Test("Flags override -c: --tracing-exporter-url and --tracing-sampling-rate-per-million win over the config's gRPC URL and rate 0",
+            .enabled(if: PythonOTel.enabled))
+        func flagsOverrideConfig() async throws {
+            let dir = Paths.temporaryDirectory("stto")
+            let config = dir.appendingPathComponent("teleport.yaml")
+            // Nothing listens on port 1: spans sent there would be lost, and rate 0 records none.
+            try "tracing_service:\n  enabled: yes\n  exporter_url: grpc://127.0.0.1:1\n  sampling_rate_per_million: 0\n"
+                .write(to: config, atomically: true, encoding: .utf8)
+            let traces = dir.appendingPathComponent("traces").path
+            let process = try serve(["-c", config.path, "--tracing-exporter-url", "file://\(traces)", "--tracing-sampling-rate-per-million", "1000000",
+                "--tracing-batch-delay", "1h"], dataDir: dir)
+            _ = try await process.waitForLine(inStderr: true) { $0.contains("process state changed") && $0.contains("to=ok") }
+            #expect(await process.stop(signal: SIGTERM) == 0)
+            let check = try await PythonOTel.checkTraceFiles(traces)
+            #expect(check.errors.isEmpty)
+            #expect(check.spans.contains { $0.name == "heartbeat/announce" }, "the flag's file exporter and rate were used")
+        }
+
         @Test("Tracing config errors stop serve with Teleport's texts", arguments: [
             (["--tracing-exporter-url", "ftp://collector:21"], "unsupported exporter scheme: \"ftp\""),
             (["--tracing-exporter-url", ""], "exporter URL cannot be empty"),
