@@ -3,7 +3,8 @@
 #   - CPU while polling the Go client_golang fixture every second, small (its own
 #     families) and large (-series 40000: a 5 MB /metrics), from /proc/PID/stat over
 #     SECONDS seconds after a warm-up;
-#   - start to first frame, and to the first frame with data, in embedded mode.
+#   - start to first frame, and to the first frame with data, in embedded mode;
+#   - one key: from `p` to the top-N on screen, for a 5 s CPU profile of the Go fixture.
 # Usage: Scripts/measure-dashboard.sh [SECONDS]   (default 60)
 # Needs: tmux, golang-go, golang-github-prometheus-client-golang-dev.
 set -euo pipefail
@@ -62,3 +63,17 @@ for run in 1 2 3; do
   echo "embedded run $run: first frame ${first} ms, first frame with data ${data} ms"
   tmux -L measure kill-server
 done
+
+# One key: p against the Go fixture with pprof on, a 5 s CPU profile, until its top-N shows.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$work/godiag" -listen "127.0.0.1:$port" -debug -stdin-watch=false >/dev/null 2>&1 &
+fixture=$!
+sleep 1
+tmux -L measure new -d -x 160 -y 48 -s p "$bin --diag-addr 127.0.0.1:$port --profile-seconds 5 --profile-dir $work/profiles --otlp-grpc off --otlp-http off"
+until tmux -L measure capture-pane -p -t p | grep -q " OK "; do sleep 0.05; done
+start=$(date +%s%N)
+tmux -L measure send-keys -t p p
+until tmux -L measure capture-pane -p -t p | grep -q "flat%"; do sleep 0.002; done
+echo "one key: the top-N of a 5 s CPU profile on screen $(( ($(date +%s%N) - start) / 1000000 )) ms after p"
+tmux -L measure kill-server
+kill "$fixture"; wait "$fixture" 2>/dev/null || true

@@ -219,6 +219,9 @@ struct DashboardTmuxTests {
         try session.send("8")
         let screen = try await session.wait(for: "from OTLP HTTP 127.0.0.1:")
         #expect(screen.contains("address in use"))
+        // The header's own warning (every screen has it), not only the Spans tab's line.
+        let header = screen.split(separator: "\n", omittingEmptySubsequences: false)[1]
+        #expect(header.contains("⚠") && header.contains("OTLP gRPC"), "\(header)")
         let port = try #require(screen.firstMatch(of: /OTLP HTTP 127\.0\.0\.1:(\d+)/)?.1)
         let body = #"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"curl-peer"}}]},"scopeSpans":[{"scope":{"name":"t"},"spans":["#
             + #"{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"root \u001b[31mred","kind":2,"startTimeUnixNano":"1544712660000000000","endTimeUnixNano":"1544712661000000000"},"#
