@@ -14,7 +14,7 @@ scratch=Benchmarks/.build
 swift build -c release --product teleport-top --scratch-path "$scratch" >&2
 bin=$(swift build -c release --product teleport-top --scratch-path "$scratch" --show-bin-path)/teleport-top
 work=$(mktemp -d)
-trap 'tmux -L measure kill-server 2>/dev/null || true; kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'for s in measure measure-f1 measure-f2 measure-f3 measure-p; do tmux -L $s kill-server 2>/dev/null || true; done; kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 GO111MODULE=off GOPATH=/usr/share/gocode go build -o "$work/godiag" ./Tests/Fixtures/godiag
 hz=$(getconf CLK_TCK)
 
@@ -50,10 +50,10 @@ measure "5 MB Go target (40k series)" -series 40000
 # Start to first frame: poll the pane every 2 ms from the moment tmux starts the command.
 for run in 1 2 3; do
   start=$(date +%s%N)
-  tmux -L measure new -d -x 160 -y 48 -s f "$bin --otlp-grpc off --otlp-http off"
+  tmux -L "measure-f$run" new -d -x 160 -y 48 -s f "$bin --otlp-grpc off --otlp-http off"
   first="" data=""
   while [ -z "$data" ]; do
-    pane=$(tmux -L measure capture-pane -p -t f 2>/dev/null || true)
+    pane=$(tmux -L "measure-f$run" capture-pane -p -t f 2>/dev/null || true)
     now=$(date +%s%N)
     if [ -z "$first" ] && grep -q "teleport-top" <<<"$pane"; then first=$(( (now - start) / 1000000 )); fi
     if grep -q " OK \| STARTING " <<<"$pane" && grep -q "scraped" <<<"$pane"; then data=$(( (now - start) / 1000000 )); fi
@@ -61,7 +61,7 @@ for run in 1 2 3; do
     sleep 0.002
   done
   echo "embedded run $run: first frame ${first} ms, first frame with data ${data} ms"
-  tmux -L measure kill-server
+  tmux -L "measure-f$run" kill-server
 done
 
 # One key: p against the Go fixture with pprof on, a 5 s CPU profile, until its top-N shows.
@@ -69,11 +69,11 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 "$work/godiag" -listen "127.0.0.1:$port" -debug -stdin-watch=false >/dev/null 2>&1 &
 fixture=$!
 sleep 1
-tmux -L measure new -d -x 160 -y 48 -s p "$bin --diag-addr 127.0.0.1:$port --profile-seconds 5 --profile-dir $work/profiles --otlp-grpc off --otlp-http off"
-until tmux -L measure capture-pane -p -t p | grep -q " OK "; do sleep 0.05; done
+tmux -L measure-p new -d -x 160 -y 48 -s p "$bin --diag-addr 127.0.0.1:$port --profile-seconds 5 --profile-dir $work/profiles --otlp-grpc off --otlp-http off"
+until tmux -L measure-p capture-pane -p -t p | grep -q " OK "; do sleep 0.05; done
 start=$(date +%s%N)
-tmux -L measure send-keys -t p p
-until tmux -L measure capture-pane -p -t p | grep -q "flat%"; do sleep 0.002; done
+tmux -L measure-p send-keys -t p p
+until tmux -L measure-p capture-pane -p -t p | grep -q "flat%"; do sleep 0.002; done
 echo "one key: the top-N of a 5 s CPU profile on screen $(( ($(date +%s%N) - start) / 1000000 )) ms after p"
-tmux -L measure kill-server
+tmux -L measure-p kill-server
 kill "$fixture"; wait "$fixture" 2>/dev/null || true
