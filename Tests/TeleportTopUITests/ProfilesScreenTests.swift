@@ -161,6 +161,28 @@ struct ProfilesScreenTests {
         #expect(state.profiles.viewer?.groups == false)
     }
 
+    @Test("Clicks on the Profiles tab: a kind is selected, a second click checks it; a saved capture opens on its second click")
+    func clicks() async throws {
+        var state = await state()
+        let lines = DashboardView.render(state, width: 80, height: 24).text.split(separator: "\n", omittingEmptySubsequences: false)
+        let allocsLine = try #require(lines.firstIndex { $0.contains("] allocs") })
+        func click(_ y: Int) -> [Effect] { Reducer.reduce(&state, .click(x: 10, y: y, width: 80, height: 24)) }
+        #expect(click(allocsLine).isEmpty)
+        #expect(state.profiles.cursor == 3)
+        #expect(!state.profiles.checked.contains(.allocs))
+        _ = click(allocsLine)
+        #expect(state.profiles.checked.contains(.allocs))
+        // A saved capture in the list below.
+        let effects = Reducer.reduce(&state, .captureProfile)
+        #expect(effects.count == 1)
+        _ = Reducer.receiveProfile(&state, .saved(id: 1, path: "/tmp/x.pb.gz", bytes: 10))
+        state.profiles.viewer = nil
+        let after = DashboardView.render(state, width: 80, height: 24).text.split(separator: "\n", omittingEmptySubsequences: false)
+        let captureLine = try #require(after.firstIndex { $0.contains("/tmp/x.pb.gz") })
+        #expect(click(captureLine).isEmpty)
+        #expect(click(captureLine) == [.loadProfile(path: "/tmp/x.pb.gz", options: TopOptions())])
+    }
+
     @Test("A file that is not a profile shows the decoder's error in the viewer")
     func corrupt() async throws {
         var state = await state()

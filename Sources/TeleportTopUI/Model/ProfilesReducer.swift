@@ -19,6 +19,36 @@ enum ProfilesReducer {
         if state.profiles.viewer != nil { state.profiles.viewer!.row = clamp(state.profiles.viewer!.row) } else { state.profiles.cursor = clamp(state.profiles.cursor) }
     }
 
+    /// A click on the checklist or the captures (laid out as `ProfilesTabView` draws them,
+    /// from line 4): the row under it is selected; a second click checks a kind or opens a
+    /// capture, as Space and Enter do.
+    static func click(_ state: inout DashboardState, line: Int, height: Int) -> [Effect] {
+        guard state.profiles.viewer == nil else { return [] }
+        let kinds = ProfilesTabState.kinds.count
+        let firstKind = 4
+        var row: Int?
+        if line >= firstKind && line < firstKind + kinds {
+            row = line - firstKind
+        } else {
+            let firstCapture = firstKind + kinds + 2
+            let visible = max(1, height - 1 - firstCapture)
+            let selected = state.profiles.cursor - kinds
+            let first = max(0, min(selected - visible / 2, state.profiles.captures.count - visible))
+            let index = first + line - firstCapture
+            if line >= firstCapture, line - firstCapture < visible, index < state.profiles.captures.count { row = kinds + index }
+        }
+        guard let row else { return [] }
+        guard row == state.profiles.cursor else {
+            state.profiles.cursor = row
+            return []
+        }
+        if row < kinds {
+            toggle(&state)
+            return []
+        }
+        return open(&state, state.profiles.captures[row - kinds])
+    }
+
     /// Space on the checklist: check or uncheck the kind under the cursor.
     static func toggle(_ state: inout DashboardState) {
         let cursor = state.profiles.cursor

@@ -225,6 +225,9 @@ public enum Reducer {
         if y == 2, let tab = TabBarView.tab(atColumn: x, state: state, width: width) {
             return apply(&state, .selectTab(tab))
         }
+        if state.tab == .profiles, !state.showHelp, !state.fileViewer {
+            return ProfilesReducer.click(&state, line: y, height: height)
+        }
         if state.tab == .spans, !state.showHelp, state.spansTab.trace == nil {
             SpansReducer.click(&state, line: y, height: height)
             return []

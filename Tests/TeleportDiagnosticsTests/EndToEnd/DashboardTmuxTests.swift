@@ -185,12 +185,19 @@ struct DashboardTmuxTests {
         await serve.stop()
     }
 
-    @Test("Hostile label and HELP text shows escaped; resizing never crashes", .enabled(if: Prerequisites.required(Prerequisites.go)))
+    @Test("Against the Go client_golang fixture: badge, a rate, the Runtime tab; hostile label and HELP text shows escaped; resizing keeps the layout", .enabled(if: Prerequisites.required(Prerequisites.go)))
     func hostileAndResize() async throws {
         let fixture = try await GoFixture.start(["-hostile"])
         let session = try Session(width: 160, height: 48)
-        try session.type("\(dashboard) --diag-addr \(fixture.baseURL) --log-file /tmp/tt-tmux.log")
+        try session.type("\(dashboard) --diag-addr \(fixture.baseURL) --interval 500ms --log-file /tmp/tt-tmux.log")
         _ = try await session.wait(for: " OK ")
+        // A rate over measured time appears once two scrapes are in (the Busiest rates box).
+        let overview = try await session.wait(for: "/s ")
+        #expect(overview.contains("Busiest rates"))
+        #expect(overview.range(of: #"\d+(\.\d+)?/s"#, options: .regularExpression) != nil)
+        try session.send("7")
+        let runtime = try await session.wait(for: "Runtime: ")
+        #expect(runtime.contains("go_goroutines"), "a Go process's runtime families are on tab 7")
         try session.send("0")
         try session.send("/")
         try session.send("-l", "fixture_hostile")
@@ -204,6 +211,17 @@ struct DashboardTmuxTests {
         }
         let after = try await session.wait(for: "fixture_hostile")
         #expect(after.contains("teleport-top"))
+        // The layout after the last resize is the 160x48 one: full tab titles, the hint bar on
+        // the last line (polled: the dashboard repaints on its next wake-up).
+        var lines: [Substring] = []
+        let deadline = ContinuousClock.now + .seconds(10)
+        repeat {
+            lines = try session.capture().split(separator: "\n", omittingEmptySubsequences: false)
+            if lines.count >= 48 && lines[47].contains("? help") { break }
+            try await Task.sleep(for: .milliseconds(100))
+        } while ContinuousClock.now < deadline
+        #expect(lines.count >= 48 && lines[2].contains("2 Auth & backends"), "\(lines.prefix(3))")
+        #expect(lines.count >= 48 && lines[47].contains("? help"), "\(lines.suffix(3))")
         try session.send("q")
         _ = try await session.wait(for: "shell> ")
         await fixture.stop()
