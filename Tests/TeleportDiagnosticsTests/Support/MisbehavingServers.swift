@@ -59,7 +59,14 @@ final class BannerServer: @unchecked Sendable {
                 let client = accept(fd, nil, nil)
                 if client < 0 { return }
                 _ = bytes.withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
-                usleep(50_000)
+                // Read what the client sends until it hangs up (at most 2 s), as an SSH server
+                // waits for the client's identification: closing with its request unread would
+                // make the kernel answer with a reset, which a loaded machine can deliver before
+                // the client has read the banner.
+                var timeout = timeval(tv_sec: 2, tv_usec: 0)
+                setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                var sink = [UInt8](repeating: 0, count: 4096)
+                while sink.withUnsafeMutableBytes({ read(client, $0.baseAddress, $0.count) }) > 0 {}
                 close(client)
             }
         }
