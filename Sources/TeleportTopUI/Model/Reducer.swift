@@ -19,8 +19,9 @@ public enum Reducer {
     public static func receiveSpans(_ state: inout DashboardState, _ snapshot: SpanSnapshot) {
         state.latestSpans = snapshot
         guard !state.paused else {
-            // A trace opened while paused is shown when it arrives; the feed stays frozen.
-            if let wanted = state.spansTab.trace, state.spans.trace?.traceID != wanted, snapshot.trace?.traceID == wanted {
+            // A trace opened while paused is shown when it arrives, and as its late spans
+            // arrive; the feed stays frozen.
+            if let wanted = state.spansTab.trace, snapshot.trace?.traceID == wanted {
                 state.spans.trace = snapshot.trace
             }
             return
