@@ -31,11 +31,11 @@ enum ProfilesReducer {
             row = line - firstKind
         } else {
             let firstCapture = firstKind + kinds + 2
+            let captures = state.profiles.captures.count
             let visible = max(1, height - 1 - firstCapture)
-            let selected = state.profiles.cursor - kinds
-            let first = max(0, min(selected - visible / 2, state.profiles.captures.count - visible))
+            let first = captures == 0 ? 0 : TableView.window(rows: captures, selected: state.profiles.cursor - kinds, lines: visible).first
             let index = first + line - firstCapture
-            if line >= firstCapture, line - firstCapture < visible, index < state.profiles.captures.count { row = kinds + index }
+            if line >= firstCapture, line - firstCapture < visible, index < captures { row = kinds + index }
         }
         guard let row else { return [] }
         guard row == state.profiles.cursor else {

@@ -60,8 +60,8 @@ enum SpansReducer {
         let count = rowCount(state)
         let lines = max(1, height - 1 - firstLine)
         guard count > 0, line >= firstLine, line - firstLine < lines else { return }
-        let selected = max(0, min(state.selection[.spans] ?? 0, count - 1))
-        let index = max(0, min(selected - lines / 2, count - lines)) + line - firstLine
+        let (selected, first, _) = TableView.window(rows: count, selected: state.selection[.spans] ?? 0, lines: lines)
+        let index = first + line - firstLine
         guard index < count else { return }
         if index == selected {
             enter(&state)

@@ -151,13 +151,7 @@ enum DashboardCommand {
                 case .setTheme, .quit: break
                 }
             })
-        let outcome: Result<Void, any Error> = await withCheckedContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(returning: Result { try loop.run() })
-            }
-            thread.stackSize = 8 << 20
-            thread.start()
-        }
+        let outcome = await loop.runOnOwnThread()
         pollTask.cancel()
         spanTask.cancel()
         profiler.cancel()

@@ -43,6 +43,16 @@ final class DashboardLoop: @unchecked Sendable {
         self.onEffect = onEffect
     }
 
+    /// Runs the loop on a thread of its own (ncurses blocks in `get_wch`; the cooperative pool
+    /// must not) and returns how it ended.
+    func runOnOwnThread() async -> Result<Void, any Error> {
+        await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: Result { try self.run() }) }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
     /// Runs until the user quits; the terminal is restored whatever happens.
     func run() throws {
         var theme = try ThemeLoader.resolve(settings.themeName, environment: settings.environment)

@@ -22,11 +22,7 @@ enum PprofViewer {
                 guard case .loadProfile(let path, let options) = effect else { return }
                 Task.detached { events.put(.viewer(ProfileRunner.report(path: path, options: options))) }
             })
-        let outcome: Result<Void, any Error> = await withCheckedContinuation { continuation in
-            let thread = Thread { continuation.resume(returning: Result { try loop.run() }) }
-            thread.stackSize = 8 << 20
-            thread.start()
-        }
+        let outcome = await loop.runOnOwnThread()
         if case .failure(let error) = outcome { throw fail(String(describing: error)) }
     }
 }
