@@ -6,7 +6,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "teleport-top", targets: ["teleport-top"]),
+        .library(name: "TeleportCore", targets: ["TeleportCore"]),
         .library(name: "TeleportDiagnostics", targets: ["TeleportDiagnostics"]),
+        .library(name: "TeleportTopData", targets: ["TeleportTopData"]),
         .library(name: "TeleportTopUI", targets: ["TeleportTopUI"]),
         .library(name: "OTLPProto", targets: ["OTLPProto"]),
     ],
@@ -28,31 +30,62 @@ let package = Package(
         .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0"),
     ],
     targets: [
-        // The diagnostics engine: metrics, health, the diag listener and debug socket.
+        // The core: value types every layer shares (metric model, exposition parser and
+        // writer, catalog, state values, snapshots, span model, profile reports, teleport.yaml,
+        // sanitizing). Links no NIO, no HTTP, no gRPC.
+        .target(
+            name: "TeleportCore",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            exclude: ["Metrics/metric-catalog.tsv"]
+        ),
+        // OTLP's wire forms (protobuf, protojson) to and from the core's span model.
+        .target(
+            name: "TeleportOTLP",
+            dependencies: ["TeleportCore", "OTLPProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+        // The diagnostics engine, server side only: registry, health state machine, diag
+        // listener and debug socket, trace export, self profile, the simulation.
         .target(
             name: "TeleportDiagnostics",
             dependencies: [
+                "TeleportCore",
+                "TeleportOTLP",
+                "OTLPProto",
+                "CSampler",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "OTel", package: "swift-otel"),
+            ]
+        ),
+        // The dashboard's data side: client and poller, metric and span stores, OTLP
+        // receivers, trace-directory tail, profile capture and decoding.
+        .target(
+            name: "TeleportTopData",
+            dependencies: [
+                "TeleportCore",
+                "TeleportOTLP",
+                "OTLPProto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
-                .product(name: "Tracing", package: "swift-distributed-tracing"),
-                .product(name: "OTel", package: "swift-otel"),
-                "OTLPProto",
-                "CSampler",
-            ],
-            exclude: ["Metrics/metric-catalog.tsv"]
+            ]
         ),
         // protoc output for Protos/ (pprof's profile.proto, OTLP trace and collector),
         // committed; Scripts/generate-protos.sh regenerates it.
@@ -60,10 +93,28 @@ let package = Package(
             name: "OTLPProto",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
-        // The UI model and views: pure functions from state to a grid of cells.
+        // The UI: state, reducers per screen, pure views into a grid of cells, themes, keys.
+        // Sees the core's value types only (Scripts/check-layers.sh keeps it so).
         .target(
             name: "TeleportTopUI",
-            dependencies: ["TeleportDiagnostics", .product(name: "Yams", package: "Yams")]
+            dependencies: ["TeleportCore", .product(name: "Yams", package: "Yams")]
+        ),
+        // The dashboard's runtime: the one event queue, the run loop over a terminal
+        // protocol, and the effect runner that answers effects with events.
+        .target(
+            name: "TeleportTopRuntime",
+            dependencies: ["TeleportCore", "TeleportTopUI", "TeleportTopData"]
+        ),
+        // Fixtures and generators for tests, benchmarks and the hidden synthetic-profile
+        // command: a synthetic pprof profile, the seeded simulation the goldens use.
+        .target(
+            name: "TeleportTopTestSupport",
+            dependencies: [
+                "TeleportCore", "TeleportDiagnostics", "TeleportTopData", "OTLPProto",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         // The SIGPROF sampler of the engine's own CPU profile (a signal handler has to be C).
         .target(name: "CSampler"),
@@ -72,8 +123,12 @@ let package = Package(
         .executableTarget(
             name: "teleport-top",
             dependencies: [
+                "TeleportCore",
                 "TeleportDiagnostics",
+                "TeleportTopData",
                 "TeleportTopUI",
+                "TeleportTopRuntime",
+                "TeleportTopTestSupport",
                 "CNcursesw",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -86,7 +141,11 @@ let package = Package(
         .testTarget(
             name: "TeleportDiagnosticsTests",
             dependencies: [
+                "TeleportCore",
+                "TeleportOTLP",
                 "TeleportDiagnostics",
+                "TeleportTopData",
+                "TeleportTopTestSupport",
                 "OTLPProto",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -101,7 +160,11 @@ let package = Package(
             ],
             linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]
         ),
-        .testTarget(name: "TeleportTopUITests", dependencies: ["TeleportTopUI"], exclude: ["Goldens"]),
+        .testTarget(name: "TeleportTopUITests", dependencies: ["TeleportCore", "TeleportTopUI", "TeleportTopData", "TeleportTopTestSupport"], exclude: ["Goldens"]),
+        .testTarget(
+            name: "TeleportTopRuntimeTests",
+            dependencies: ["TeleportCore", "TeleportTopUI", "TeleportTopData", "TeleportTopRuntime", "TeleportTopTestSupport"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the Swift sources that embed the repository's resource files into the binary
 # (so it works wherever it is copied, with no resource bundle beside it):
-#   Sources/TeleportDiagnostics/Metrics/metric-catalog.tsv -> MetricCatalog+Embedded.swift
+#   Sources/TeleportCore/Metrics/metric-catalog.tsv -> MetricCatalog+Embedded.swift
 #   themes/*.yaml                                          -> TeleportTopUI/Themes/BuiltinThemes+Embedded.swift (when present)
 # A test checks that the embedded text equals the files, so a stale copy fails CI.
 set -euo pipefail
@@ -18,8 +18,8 @@ embed() { # embed FILE SWIFT_FILE TYPE PROPERTY
     echo "}"
   } > "$out"
 }
-embed "$root/Sources/TeleportDiagnostics/Metrics/metric-catalog.tsv" \
-      "$root/Sources/TeleportDiagnostics/Metrics/MetricCatalog+Embedded.swift" MetricCatalog embeddedTSV
+embed "$root/Sources/TeleportCore/Metrics/metric-catalog.tsv" \
+      "$root/Sources/TeleportCore/Metrics/MetricCatalog+Embedded.swift" MetricCatalog embeddedTSV
 
 embed_themes() { # embed_themes DIR SWIFT_FILE: each DIR/NAME.yaml as ThemeLoader.embedded["NAME"], byte for byte
   local dir=$1 out=$2 src LC_ALL=C  # C: the same glob order everywhere

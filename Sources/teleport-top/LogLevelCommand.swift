@@ -1,5 +1,7 @@
 import ArgumentParser
 import TeleportDiagnostics
+import TeleportCore
+import TeleportTopData
 
 /// `teleport-top log-level [LEVEL]`: read or set the log level through the debug socket.
 struct LogLevelCommand: AsyncParsableCommand {

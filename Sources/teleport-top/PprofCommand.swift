@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import TeleportDiagnostics
+import TeleportCore
+import TeleportTopData
 
 /// `teleport-top pprof FILE`: a saved profile's top-N table, computed as `go tool pprof -top`.
 struct PprofCommand: AsyncParsableCommand {

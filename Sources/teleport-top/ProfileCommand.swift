@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import TeleportDiagnostics
+import TeleportCore
+import TeleportTopData
 
 /// `teleport-top profile [LIST] [-s N]`: `teleport debug profile`'s tarball, from any target.
 struct ProfileCommand: AsyncParsableCommand {

@@ -1,5 +1,7 @@
 import ArgumentParser
 import TeleportDiagnostics
+import TeleportCore
+import TeleportTopData
 
 /// Where captures are saved and how long the one-key CPU profile runs; for the dashboard
 /// (`@OptionGroup var profiling: ProfileOptions`) and any command that captures.

@@ -1,5 +1,7 @@
 import ArgumentParser
 import TeleportDiagnostics
+import TeleportCore
+import TeleportTopData
 
 /// The options that name a real target, for commands that never use the embedded engine
 /// (`profile`): TargetOptions without `--embedded`.

@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import TeleportDiagnostics
+import TeleportCore
+import TeleportTopData
 
 /// `teleport-top serve`: the diagnostics engine, headless, as a simulated Teleport process.
 struct Serve: AsyncParsableCommand {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import TeleportDiagnostics
+import TeleportCore
+import TeleportTopData
 
 /// `teleport-top snapshot`: scrape twice, an interval apart, and print what the dashboard
 /// would show, as text or JSON.
@@ -43,7 +45,7 @@ struct Snapshot: AsyncParsableCommand {
         defer { if let embedded { Task { await embedded.stop() } } }
         let client: DiagClient
         do {
-            client = try DiagClient(target: diagTarget, options: .init(timeout: target.timeout, tls: target.tls))
+            client = try DiagClient(target: diagTarget, options: target.clientOptions)
         } catch { throw fail(error.description) }
         let label = sourceName == "embedded" ? "embedded (\(diagTarget))" : diagTarget.description
         let schedule = PollSchedule(interval: interval)

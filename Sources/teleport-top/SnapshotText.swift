@@ -1,5 +1,8 @@
 import Foundation
 import TeleportDiagnostics
+import TeleportTopUI
+import TeleportCore
+import TeleportTopData
 
 /// The readable report of `teleport-top snapshot`: header facts, then every family by
 /// dashboard group with its value, rate and quantiles. Every network string is sanitized.

@@ -1,5 +1,7 @@
 import ArgumentParser
 import TeleportDiagnostics
+import TeleportCore
+import TeleportTopData
 
 /// The options that name a target, shared by every command that reads one.
 struct TargetOptions: ParsableArguments {
@@ -29,6 +31,20 @@ struct TargetOptions: ParsableArguments {
 
     @Option(help: "Time allowed for one request, e.g. 5s.", transform: TargetOptions.duration)
     var timeout: Duration = .seconds(10)
+
+    @Option(name: .customLong("max-payload"), help: "The largest /metrics body read, e.g. 64MiB (bodies past it are a clear error).",
+        transform: TargetOptions.byteCount)
+    var maxPayload: Int = 64 << 20
+
+    static func byteCount(_ text: String) throws -> Int {
+        guard let bytes = Int(byteCount: text) else { throw ValidationError("\"\(text)\" is not a size (examples: 64MiB, 512KiB, 1048576)") }
+        return bytes
+    }
+
+    /// The client's options: timeout, payload limit (of the body and of the parser), TLS.
+    var clientOptions: DiagClient.Options {
+        DiagClient.Options(timeout: timeout, maxBodyBytes: maxPayload, parserLimits: ExpositionLimits(maxPayloadBytes: maxPayload), tls: tls)
+    }
 
     static func duration(_ text: String) throws -> Duration {
         guard let duration = DurationText.parse(text), duration > .zero else {

@@ -1,5 +1,7 @@
 import ArgumentParser
 import TeleportDiagnostics
+import TeleportCore
+import TeleportTopData
 
 /// `teleport-top`: top for a Teleport process.
 @main

@@ -1,6 +1,10 @@
 import Testing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 @Suite("Small parsers: durations, addresses, log levels, teleport.yaml")
 struct SmallParsersTests {

@@ -1,8 +1,10 @@
 import Foundation
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportTopUI
+import TeleportCore
+import TeleportTopTestSupport
+import TeleportTopData
 
 @Suite("Dashboard screens (goldens)", .serialized)
 struct DashboardScreenTests {
@@ -24,7 +26,7 @@ struct DashboardScreenTests {
     func authTab() async throws {
         let snapshot = await Fixtures.snapshot()
         var state = Fixtures.state(snapshot, tab: .auth)
-        state.expanded = ["backend_requests", "backend_read_seconds"]
+        state.tables.expanded = ["backend_requests", "backend_read_seconds"]
         for (w, h) in Self.sizes {
             let screen = DashboardView.render(state, width: w, height: h)
             Golden.check(screen, "auth-\(w)x\(h)")
@@ -56,7 +58,7 @@ struct DashboardScreenTests {
         for (w, h) in Self.sizes {
             Golden.check(DashboardView.render(state, width: w, height: h), "raw-\(w)x\(h)")
         }
-        state.filter = "^teleport_kubernetes_server"
+        state.tables.filter = "^teleport_kubernetes_server"
         let filtered = DashboardView.render(state, width: 160, height: 48)
         Golden.check(filtered, "raw-filtered-160x48")
         Golden.check(DashboardView.render(state, width: 80, height: 24), "raw-filtered-80x24")
@@ -73,7 +75,7 @@ struct DashboardScreenTests {
         let line = try #require(lines.first { $0.contains(" \(name) ") })
         #expect(line.contains(" Other ") && line.contains("A family no catalog section"))
         #expect(try #require(lines.first { $0.contains(" backend_requests ") }).contains(" Auth "))
-        state.filter = "!^(teleport_|backend_|proxy_|grpc_|auth_|audit_|watcher_)"
+        state.tables.filter = "!^(teleport_|backend_|proxy_|grpc_|auth_|audit_|watcher_)"
         #expect(!DashboardView.render(state, width: 160, height: 48).text.contains("teleport_kubernetes"))
     }
 
@@ -94,12 +96,13 @@ struct DashboardScreenTests {
     func histogramHeatmap() async throws {
         let family = "backend_read_seconds"
         let labels = [Label("component", "backend")]
-        let snapshot = await Fixtures.snapshot(scrapes: 40, focus: HistogramSelection(family: family, labels: labels))
-        let heatmap = try #require(snapshot.heatmap)
+        let store = await GoldenSnapshots.store(scrapes: 40)
+        let heatmap = try #require(await store.heatmap(family: family, labels: labels))
         #expect(heatmap.columns.count == 39)
-        var state = Fixtures.state(snapshot, tab: .auth)
+        var state = Fixtures.state(await store.snapshot(), tab: .auth)
         state.now = Fixtures.t0.addingTimeInterval(80)
         state.histogram = HistogramSelection(family: family, labels: labels)
+        state.heatmap = heatmap
         for (w, h) in Self.sizes {
             let screen = DashboardView.render(state, width: w, height: h)
             Golden.check(screen, "histogram-heatmap-\(w)x\(h)")
@@ -113,14 +116,14 @@ struct DashboardScreenTests {
         var state = Fixtures.state(snapshot, tab: .auth)
         state.now = Fixtures.t0.addingTimeInterval(12)
         for view in AuthView.allCases where view != .families {
-            state.authView = view
+            state.tables.authView = view
             for (w, h) in Self.sizes {
                 let screen = DashboardView.render(state, width: w, height: h)
                 Golden.check(screen, "auth-\(view.rawValue)-\(w)x\(h)")
                 #expect(screen.text.contains(" \(view.rawValue) "))
             }
         }
-        state.authView = .backend
+        state.tables.authView = .backend
         let busiest = try #require(PanelFigures.backendRequests(snapshot, component: "backend").first)
         let text = DashboardView.render(state, width: 160, height: 48).text
         let firstRow = try #require(text.split(separator: "\n").first { $0.contains(busiest.key) })
@@ -202,7 +205,7 @@ struct ReducerTests {
         let rows = TableRows.rows(state)
         guard case .family(let first) = rows[0] else { Issue.record("first row is not a family"); return }
         _ = press(.enter)
-        #expect(state.expanded.contains(snapshot.families[first].name))
+        #expect(state.tables.expanded.contains(snapshot.families[first].name))
         #expect(TableRows.rows(state).count > rows.count)
         _ = press(.character("G"))
         #expect(state.selectedRow == TableRows.rows(state).count - 1)
@@ -210,7 +213,7 @@ struct ReducerTests {
         #expect(Reducer.context(state) == .filter)
         for c in "read_sec" { _ = press(.character(c)) }
         _ = press(.enter)
-        #expect(state.filter == "read_sec")
+        #expect(state.tables.filter == "read_sec")
         #expect(Reducer.context(state) == .table)
         _ = press(.character("g"))
         _ = press(.enter)  // expand backend_read_seconds
@@ -221,7 +224,7 @@ struct ReducerTests {
         _ = press(.escape)
         #expect(state.histogram == nil)
         _ = press(.escape)
-        #expect(state.filter.isEmpty)
+        #expect(state.tables.filter.isEmpty)
         #expect(press(.character("q")) == [.quit])
         #expect(state.quit)
     }
@@ -271,12 +274,12 @@ struct ReducerTests {
     func serviceFilter() async {
         var state = Fixtures.state(await Fixtures.snapshot(), tab: .spans)
         let store = await SpanFixtures.store()
-        Reducer.receiveSpans(&state, await store.snapshot(now: SpanFixtures.now))
+        SpansReducer.receive(&state, await store.snapshot(now: SpanFixtures.now))
         state.selection[.spans] = 1
         let service = state.spans.feed[1].service
         let effects = Reducer.reduce(&state, KeyTable.action(for: .character("S"), in: .spans)!)
-        #expect(effects == [.spanQuery(SpanQuery(service: service))])
-        #expect(Reducer.reduce(&state, .toggleServiceFilter) == [.spanQuery(SpanQuery())])
+        #expect(plain(effects) == [.querySpans(request: 0, SpanQuery(service: service), trace: nil)])
+        #expect(plain(Reducer.reduce(&state, .toggleServiceFilter)) == [.querySpans(request: 0, SpanQuery(), trace: nil)])
     }
 
     @Test("Every binding's keys are unique within its context")

@@ -1,8 +1,10 @@
 import Foundation
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportTopUI
+import TeleportCore
+import TeleportTopTestSupport
+import TeleportTopData
 
 @Suite("Label filter, mouse clicks, row memo")
 struct FilterAndClickTests {
@@ -34,7 +36,7 @@ struct FilterAndClickTests {
     func filteredRows() async throws {
         let snapshot = await Fixtures.snapshot()
         var state = Fixtures.state(snapshot, tab: .auth)
-        state.labelFilter = "component=cache"
+        state.tables.labelFilter = "component=cache"
         let rows = TableRows.rows(state)
         #expect(!rows.isEmpty)
         for row in rows {
@@ -61,7 +63,7 @@ struct FilterAndClickTests {
         #expect(typed.editing == .labels)
         #expect(typed.message?.contains("expected name=value") == true)
         _ = Reducer.reduce(&typed, .filterCancel)
-        #expect(typed.labelFilter.isEmpty)
+        #expect(typed.tables.labelFilter.isEmpty)
     }
 
     @Test("Clicks: a tab, tab 2's view bar, a row selects it, a click on the selected row opens it")
@@ -69,17 +71,20 @@ struct FilterAndClickTests {
         let snapshot = await Fixtures.snapshot()
         var state = Fixtures.state(snapshot)
         let (w, h) = (160, 48)
-        func click(_ x: Int, _ y: Int) -> [Effect] { Reducer.reduce(&state, .click(x: x, y: y, width: w, height: h)) }
-        let authColumn = try #require((0..<w).first { TabBarView.tab(atColumn: $0, state: state, width: w) == .auth })
+        func click(_ x: Int, _ y: Int) -> [Effect] {
+            let screen = DashboardView.render(state, width: w, height: h)
+            return Reducer.fold(&state, .input(.click(x: x, y: y)), screen: screen)
+        }
+        let authColumn = try #require(DashboardView.render(state, width: w, height: h).regions.first { $0.target == .tab(.auth) }).x + 1
         _ = click(authColumn, 2)
         #expect(state.tab == .auth)
         let screen = DashboardView.render(state, width: w, height: h)
         let bar = screen.text.split(separator: "\n", omittingEmptySubsequences: false)[3]
         let watcherColumn = try #require(bar.range(of: "watcher")).lowerBound.utf16Offset(in: bar)
         _ = click(watcherColumn, 3)
-        #expect(state.authView == .watcher)
-        state.authView = .families
-        state.expanded = ["backend_read_seconds"]
+        #expect(state.tables.authView == .watcher)
+        state.tables.authView = .families
+        state.tables.expanded = ["backend_read_seconds"]
         // The line showing the histogram series of backend_read_seconds, read off the screen.
         let lines = DashboardView.render(state, width: w, height: h).text.split(separator: "\n", omittingEmptySubsequences: false)
         let line = try #require(lines.firstIndex { $0.contains("{component=\"backend\"}") })
@@ -89,7 +94,7 @@ struct FilterAndClickTests {
         #expect(state.histogram == nil)
         let effects = click(5, line)
         #expect(state.histogram?.family == "backend_read_seconds")
-        #expect(effects == [.focusHistogram(state.histogram)])
+        #expect(plain(effects) == [.queryHeatmap(request: 0, try #require(state.histogram))])
         #expect(click(5, h - 1).isEmpty)
     }
 
@@ -99,11 +104,11 @@ struct FilterAndClickTests {
         var state = Fixtures.state(snapshot, tab: .raw)
         let first = TableRows.rows(state)
         #expect(TableRows.rows(state) == first)
-        state.filter = "^backend_"
+        state.tables.filter = "^backend_"
         let filtered = TableRows.rows(state)
         #expect(filtered.count < first.count)
         #expect(filtered == TableRows.compute(state))
-        state.filter = ""
+        state.tables.filter = ""
         #expect(TableRows.rows(state) == first)
     }
 }

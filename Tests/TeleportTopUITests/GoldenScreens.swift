@@ -1,8 +1,10 @@
 import Foundation
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportTopUI
+import TeleportCore
+import TeleportTopTestSupport
+import TeleportTopData
 
 /// Golden screens: plain text files in Tests/TeleportTopUITests/Goldens. A missing or
 /// different golden fails; `UPDATE_GOLDENS=1 swift test` rewrites them (never under CI), and
@@ -33,47 +35,12 @@ enum Golden {
     }
 }
 
-/// Fixed snapshots for the goldens: the simulated Teleport with a fixed seed, fixed process
-/// figures, a fixed clock (UTC), and a state history with a degraded episode.
+/// Fixed snapshots for the goldens (see `GoldenSnapshots`) and states over them.
 enum Fixtures {
-    static let t0 = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-17 10:26:40 UTC
+    static let t0 = GoldenSnapshots.t0
 
-    static func snapshot(scrapes: Int = 4, failLast: Bool = false, focus: HistogramSelection? = nil) async -> MetricsSnapshot {
-        let registry = MetricRegistry()
-        let processFamilies: [MetricFamily] = [
-            MetricFamily(name: "process_cpu_seconds_total", type: .counter, help: "Total user and system CPU time spent in seconds.", samples: []),
-            MetricFamily(name: "process_resident_memory_bytes", type: .gauge, help: "Resident memory size in bytes.", samples: []),
-            MetricFamily(name: "process_start_time_seconds", type: .gauge, help: "Start time of the process since unix epoch in seconds.", samples: []),
-            MetricFamily(name: "process_open_fds", type: .gauge, help: "Number of open file descriptors.", samples: []),
-            MetricFamily(name: "process_max_fds", type: .gauge, help: "Maximum number of open file descriptors.", samples: []),
-        ]
-        var simulation = TeleportSimulation(registry: registry, startTime: t0.timeIntervalSince1970 - 7200)
-        var random = SplitMix64(seed: 42)
-        let state = try! registry.gauge("process_state", help: "State of the teleport process: 0 - ok, 1 - recovering, 2 - degraded, 3 - starting")
-        let build = try! registry.gauge("teleport_build_info", help: "Build information.", labels: ["version", "gitref", "goversion"])
-        build.set(1, "17.2.1", "v17.2.1-0-g1234567", "go1.23.4")
-        let store = MetricStore(target: "127.0.0.1:3000", interval: .seconds(2))
-        let states: [ProcessState] = [.ok, .degraded, .recovering, .ok, .ok, .ok]
-        for i in 0..<scrapes {
-            for _ in 0..<8 { simulation.step(&random, elapsed: 0.25) }
-            state.set(states[i % states.count].gaugeValue)
-            var families = registry.gather()
-            var process = processFamilies
-            let values = [12.5 + Double(i) * 0.04, 187_654_321 + Double(i) * 4096, t0.timeIntervalSince1970 - 7200, 41 + Double(i), 65536]
-            for j in process.indices { process[j].samples = [Sample(name: process[j].name, value: values[j])] }
-            families += process
-            families.sort { $0.name < $1.name }
-            let time = t0.addingTimeInterval(Double(i) * 2)
-            let readyz = ReadyzAnswer(statusCode: states[i % states.count].readyzStatusCode,
-                status: states[i % states.count].readyzStatusText, pid: 4242)
-            await store.ingest(ScrapeResult(time: time, duration: .milliseconds(3), bytes: 48_213, families: families, readyz: readyz, healthy: true))
-        }
-        if failLast {
-            await store.fail(ScrapeFailure(time: t0.addingTimeInterval(Double(scrapes) * 2),
-                error: .refused(target: "127.0.0.1:3000"), retryAt: t0.addingTimeInterval(Double(scrapes) * 2 + 4)))
-        }
-        if let focus { await store.focus(family: focus.family, labels: focus.labels) }
-        return await store.snapshot()
+    static func snapshot(scrapes: Int = 4, failLast: Bool = false) async -> MetricsSnapshot {
+        await GoldenSnapshots.snapshot(scrapes: scrapes, failLast: failLast)
     }
 
     static func state(_ snapshot: MetricsSnapshot, tab: Tab = .overview) -> DashboardState {
@@ -82,3 +49,18 @@ enum Fixtures {
         return state
     }
 }
+
+extension Effect {
+    /// The effect with its request id set to 0, for comparisons.
+    var withoutRequest: Effect {
+        switch self {
+        case .queryHeatmap(_, let selection): return .queryHeatmap(request: 0, selection)
+        case .querySpans(_, let query, let trace): return .querySpans(request: 0, query, trace: trace)
+        case .loadProfile(_, let path, let options): return .loadProfile(request: 0, path: path, options: options)
+        default: return self
+        }
+    }
+}
+
+/// Effects with their request ids set to 0.
+func plain(_ effects: [Effect]) -> [Effect] { effects.map(\.withoutRequest) }

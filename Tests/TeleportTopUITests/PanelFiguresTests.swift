@@ -1,8 +1,10 @@
 import Foundation
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportTopUI
+import TeleportCore
+import TeleportTopTestSupport
+import TeleportTopData
 
 /// tctl top's boxes computed from hand-made scrapes: rates over the MEASURED time between
 /// scrapes (tctl top divides by the nominal period), the heatmap's per-interval bucket
@@ -66,36 +68,34 @@ struct PanelFiguresTests {
         let store = MetricStore(target: "t", interval: .seconds(1))
         let labels = [Label("component", "backend")]
         let name = "backend_read_seconds"
-        #expect(await store.snapshot().heatmap == nil)
-        await store.focus(family: name, labels: labels)
+        #expect(await store.heatmap(family: name, labels: labels) == nil)
         let cumulative: [[Double]] = [[1, 2, 2], [3, 5, 6], [3, 5, 9], [4, 9, 10]]
         for (i, buckets) in cumulative.enumerated() {
             await Self.ingest(store, at: Double(i), [Self.histogram(name, labels: labels, cumulative: buckets, sum: 0)])
         }
-        var heatmap = try #require(await store.snapshot().heatmap)
+        var heatmap = try #require(await store.heatmap(family: name, labels: labels))
         #expect(heatmap.bounds == [0.001, 0.002, .infinity])
         // Increases per bucket (not cumulative): [3,5,6]-[1,2,2] = [2,3,4] -> [2,1,1] ...
         #expect(heatmap.columns == [[2, 1, 1], [0, 0, 3], [1, 3, 0]])
         await store.fail(ScrapeFailure(time: Self.t0.addingTimeInterval(4), error: .refused(target: "t"), retryAt: Self.t0.addingTimeInterval(5)))
         await Self.ingest(store, at: 5, [Self.histogram(name, labels: labels, cumulative: [5, 9, 12], sum: 0)])
-        heatmap = try #require(await store.snapshot().heatmap)
+        heatmap = try #require(await store.heatmap(family: name, labels: labels))
         #expect(heatmap.columns.last == [])
-        await store.focus(family: nil)
-        #expect(await store.snapshot().heatmap == nil)
+        #expect(await store.heatmap(family: name, labels: [Label("component", "cache")]) == nil)
     }
 
-    @Test("Opening and leaving a histogram asks the store to focus its heatmap")
+    @Test("Opening a histogram asks the store for its heatmap; leaving it asks nothing")
     func focusEffect() async throws {
         let snapshot = await Fixtures.snapshot()
         var state = Fixtures.state(snapshot, tab: .auth)
-        state.expanded = ["backend_read_seconds"]
+        state.tables.expanded = ["backend_read_seconds"]
         let rows = TableRows.rows(state)
         let index = try #require(rows.firstIndex { if case .histogram = $0 { return true } else { return false } })
         state.selection[.auth] = index
         let opened = Reducer.reduce(&state, .enter)
         let selection = try #require(state.histogram)
-        #expect(opened == [.focusHistogram(selection)])
-        #expect(Reducer.reduce(&state, .back) == [.focusHistogram(nil)])
+        #expect(plain(opened) == [.queryHeatmap(request: 0, selection)])
+        #expect(Reducer.reduce(&state, .back).isEmpty)
         #expect(Reducer.reduce(&state, .down).isEmpty)
     }
 }

@@ -1,8 +1,10 @@
 import Foundation
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportTopUI
+import TeleportCore
+import TeleportTopTestSupport
+import TeleportTopData
 
 @Suite("Profiles tab (goldens)", .serialized)
 struct ProfilesScreenTests {
@@ -45,9 +47,9 @@ struct ProfilesScreenTests {
             ProfileCaptureRequest(id: 3, kind: .goroutine, seconds: nil),
         ])])
         #expect(press(.enter).isEmpty)  // one batch at a time
-        _ = Reducer.receiveProfile(&state, .progress(id: 1, remaining: 3.2))
-        _ = Reducer.receiveProfile(&state, .saved(id: 2, path: "./teleport-top-profiles/127.0.0.1_3000-heap-20261117T102640Z.pb.gz", bytes: 48_211))
-        _ = Reducer.receiveProfile(&state, .failed(id: 3, message: "goroutine: pprof is off: start teleport with --debug, or use the debug socket (--debug-socket / -c)"))
+        _ = ProfilesReducer.receive(&state, .progress(id: 1, remaining: 3.2))
+        _ = ProfilesReducer.receive(&state, .saved(id: 2, path: "./teleport-top-profiles/127.0.0.1_3000-heap-20261117T102640Z.pb.gz", bytes: 48_211))
+        _ = ProfilesReducer.receive(&state, .failed(id: 3, message: "goroutine: pprof is off: start teleport with --debug, or use the debug socket (--debug-socket / -c)"))
         for (w, h) in Self.sizes { Golden.check(DashboardView.render(state, width: w, height: h), "profiles-captures-\(w)x\(h)") }
         #expect(press(.character("c")) == [.cancelCaptures])
     }
@@ -58,10 +60,11 @@ struct ProfilesScreenTests {
         let effects = Reducer.reduce(&state, KeyTable.action(for: .character("p"), in: Reducer.context(state))!)
         #expect(effects == [.captureProfiles([ProfileCaptureRequest(id: 1, kind: .profile, seconds: 30)])])
         let (path, data) = try Self.viewerData()
-        let opened = Reducer.receiveProfile(&state, .saved(id: 1, path: path, bytes: 100))
+        let opened = ProfilesReducer.receive(&state, .saved(id: 1, path: path, bytes: 100))
         #expect(state.tab == .profiles)
-        #expect(opened == [.loadProfile(path: path, options: TopOptions())])
-        _ = Reducer.receiveProfile(&state, .viewer(data))
+        #expect(plain(opened) == [.loadProfile(request: 0, path: path, options: TopOptions())])
+        guard case .loadProfile(let request, _, _) = opened.first else { return }
+        _ = Reducer.fold(&state, .report(request: request, data))
         #expect(Reducer.context(state) == .profileViewer)
         let screen = DashboardView.render(state, width: 160, height: 48)
         // The rows are the report's, as go tool pprof -top prints them.
@@ -75,7 +78,7 @@ struct ProfilesScreenTests {
         var state = await state()
         let (path, data) = try Self.viewerData()
         state.profiles.viewer = ProfileViewerState(path: path, kind: .profile)
-        _ = Reducer.receiveProfile(&state, .viewer(ProfileViewerData(path: path, options: data.options, report: data.report, groups: [], sampleTypes: data.sampleTypes, error: nil)))
+        state.profiles.viewer?.data = ProfileViewerData(path: path, options: data.options, report: data.report, groups: [], sampleTypes: data.sampleTypes, error: nil)
         for (w, h) in Self.sizes {
             var named = state
             named.profiles.viewer?.path = "127.0.0.1_3000-profile-20261117T102640Z.pb.gz"
@@ -83,14 +86,14 @@ struct ProfilesScreenTests {
             Golden.check(DashboardView.render(named, width: w, height: h), "profiles-viewer-\(w)x\(h)")
         }
         func press(_ key: KeyCode) -> [Effect] { Reducer.reduce(&state, KeyTable.action(for: key, in: Reducer.context(state))!) }
-        #expect(press(.character("s")) == [.loadProfile(path: path, options: TopOptions(order: .cum))])
-        #expect(press(.character("L")) == [.loadProfile(path: path, options: TopOptions(granularity: .lines, order: .cum))])
+        #expect(plain(press(.character("s"))) == [.loadProfile(request: 0, path: path, options: TopOptions(order: .cum))])
+        #expect(plain(press(.character("L"))) == [.loadProfile(request: 0, path: path, options: TopOptions(granularity: .lines, order: .cum))])
         let sample = press(.character("i"))
-        #expect(sample == [.loadProfile(path: path, options: TopOptions(sampleIndex: data.sampleTypes[0], granularity: .lines, order: .cum))])
+        #expect(plain(sample) == [.loadProfile(request: 0, path: path, options: TopOptions(sampleIndex: data.sampleTypes[0], granularity: .lines, order: .cum))])
         _ = press(.character("/"))
         for c in "Serve" { _ = Reducer.reduce(&state, .filterInput(c)) }
         let focused = Reducer.reduce(&state, .filterDone)
-        #expect(focused == [.loadProfile(path: path, options: TopOptions(sampleIndex: data.sampleTypes[0], granularity: .lines, order: .cum, focus: "Serve"))])
+        #expect(plain(focused) == [.loadProfile(request: 0, path: path, options: TopOptions(sampleIndex: data.sampleTypes[0], granularity: .lines, order: .cum, focus: "Serve"))])
         _ = press(.escape)
         #expect(state.profiles.viewer == nil)
         #expect(Reducer.context(state) == .profiles)
@@ -118,7 +121,7 @@ struct ProfilesScreenTests {
         #expect(press(.character("2")).isEmpty)
         #expect(press(.character("p")).isEmpty)
         #expect(state.tab == .profiles && state.profiles.captures.isEmpty)
-        #expect(press(.character("s")) == [.loadProfile(path: path, options: TopOptions(order: .cum))])
+        #expect(plain(press(.character("s"))) == [.loadProfile(request: 0, path: path, options: TopOptions(order: .cum))])
         _ = press(.character("?"))
         #expect(DashboardView.render(state, width: 80, height: 24).text.contains("Keys (profileViewer)"))
         _ = press(.escape)
@@ -145,8 +148,8 @@ struct ProfilesScreenTests {
             GoroutineGroup(count: 1, frames: [frame("runtime/pprof.writeGoroutineStacks", "/usr/lib/go/src/runtime/pprof/pprof.go", 703)]),
         ]
         state.profiles.viewer = ProfileViewerState(path: path, kind: .goroutine)
-        _ = Reducer.receiveProfile(&state, .viewer(ProfileViewerData(path: path, options: TopOptions(), report: nil, groups: groups,
-            sampleTypes: ["goroutine"], error: nil)))
+        state.profiles.viewer?.data = ProfileViewerData(path: path, options: TopOptions(), report: nil, groups: groups,
+            sampleTypes: ["goroutine"], error: nil)
         for (w, h) in Self.sizes {
             let screen = DashboardView.render(state, width: w, height: h)
             Golden.check(screen, "profiles-goroutines-\(w)x\(h)")
@@ -166,7 +169,10 @@ struct ProfilesScreenTests {
         var state = await state()
         let lines = DashboardView.render(state, width: 80, height: 24).text.split(separator: "\n", omittingEmptySubsequences: false)
         let allocsLine = try #require(lines.firstIndex { $0.contains("] allocs") })
-        func click(_ y: Int) -> [Effect] { Reducer.reduce(&state, .click(x: 10, y: y, width: 80, height: 24)) }
+        func click(_ y: Int) -> [Effect] {
+            let screen = DashboardView.render(state, width: 80, height: 24)
+            return Reducer.fold(&state, .input(.click(x: 10, y: y)), screen: screen)
+        }
         #expect(click(allocsLine).isEmpty)
         #expect(state.profiles.cursor == 3)
         #expect(!state.profiles.checked.contains(.allocs))
@@ -175,12 +181,12 @@ struct ProfilesScreenTests {
         // A saved capture in the list below.
         let effects = Reducer.reduce(&state, .captureProfile)
         #expect(effects.count == 1)
-        _ = Reducer.receiveProfile(&state, .saved(id: 1, path: "/tmp/x.pb.gz", bytes: 10))
+        _ = ProfilesReducer.receive(&state, .saved(id: 1, path: "/tmp/x.pb.gz", bytes: 10))
         state.profiles.viewer = nil
         let after = DashboardView.render(state, width: 80, height: 24).text.split(separator: "\n", omittingEmptySubsequences: false)
         let captureLine = try #require(after.firstIndex { $0.contains("/tmp/x.pb.gz") })
         #expect(click(captureLine).isEmpty)
-        #expect(click(captureLine) == [.loadProfile(path: "/tmp/x.pb.gz", options: TopOptions())])
+        #expect(plain(click(captureLine)) == [.loadProfile(request: 0, path: "/tmp/x.pb.gz", options: TopOptions())])
     }
 
     @Test("A file that is not a profile shows the decoder's error in the viewer")
@@ -191,7 +197,7 @@ struct ProfilesScreenTests {
         do { _ = try PprofDecoder.decode(bytes) } catch { message = "\(error)" }
         #expect(!message.isEmpty)
         state.profiles.viewer = ProfileViewerState(path: "bad.pb.gz", kind: .heap)
-        _ = Reducer.receiveProfile(&state, .viewer(ProfileViewerData(path: "bad.pb.gz", options: TopOptions(), report: nil, groups: [], sampleTypes: [], error: message)))
+        state.profiles.viewer?.data = ProfileViewerData(path: "bad.pb.gz", options: TopOptions(), report: nil, groups: [], sampleTypes: [], error: message)
         #expect(DashboardView.render(state, width: 80, height: 24).text.contains(String(message.prefix(40))))
     }
 }

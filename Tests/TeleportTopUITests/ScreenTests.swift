@@ -1,6 +1,9 @@
 import Testing
 
 @testable import TeleportTopUI
+import TeleportCore
+import TeleportTopTestSupport
+import TeleportTopData
 
 @Suite("Screen grid")
 struct ScreenTests {

@@ -1,8 +1,10 @@
 import Foundation
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportTopUI
+import TeleportCore
+import TeleportTopTestSupport
+import TeleportTopData
 
 /// Fixed spans for the Spans tab's goldens: three services, nested requests, one failing,
 /// one forwarded for a user, timed from the fixed clock.
@@ -46,6 +48,13 @@ enum SpanFixtures {
         return spans
     }
 
+    /// Runs span queries as the effect runner does and folds the answers in.
+    static func run(_ effects: [Effect], _ state: inout DashboardState, _ store: SpanStore) async {
+        for case .querySpans(let request, let query, let trace) in effects {
+            _ = Reducer.fold(&state, .spans(request: request, await store.snapshot(query: query, trace: trace, now: now)))
+        }
+    }
+
     static func store(count: Int = 12) async -> SpanStore {
         let store = SpanStore(capacity: 1000)
         await store.addSource("OTLP gRPC 127.0.0.1:4317")
@@ -62,7 +71,7 @@ struct SpansScreenTests {
     func state(_ snapshot: SpanSnapshot) async -> DashboardState {
         var state = Fixtures.state(await Fixtures.snapshot(), tab: .spans)
         state.now = SpanFixtures.now
-        Reducer.receiveSpans(&state, snapshot)
+        SpansReducer.receive(&state, snapshot)
         return state
     }
 
@@ -76,10 +85,7 @@ struct SpansScreenTests {
             #expect(screen.text.contains("from OTLP gRPC 127.0.0.1:4317, OTLP HTTP 127.0.0.1:4318"))
         }
         // Errors only, by the key, through the store as the run loop does it.
-        for effect in Reducer.reduce(&state, .toggleErrorsOnly) {
-            if case .spanQuery(let query) = effect { await store.setQuery(query) }
-        }
-        Reducer.receiveSpans(&state, await store.snapshot(now: SpanFixtures.now))
+        await SpanFixtures.run(Reducer.reduce(&state, .toggleErrorsOnly), &state, store)
         #expect(!state.spans.feed.isEmpty)
         #expect(state.spans.feed.allSatisfy { $0.isError })
         for (w, h) in Self.sizes { Golden.check(DashboardView.render(state, width: w, height: h), "spans-feed-errors-\(w)x\(h)") }
@@ -95,7 +101,7 @@ struct SpansScreenTests {
         let first = state.spans.operations[0]
         let effects = Reducer.reduce(&state, .enter)
         #expect(state.spansTab.view == .feed)
-        #expect(effects == [.spanQuery(SpanQuery(service: first.service, operation: first.operation))])
+        #expect(plain(effects) == [.querySpans(request: 0, SpanQuery(service: first.service, operation: first.operation), trace: nil)])
     }
 
     @Test("Waterfall: tree, ruler, bars, error marks, detail pane; folding with the keys")
@@ -107,10 +113,9 @@ struct SpansScreenTests {
         let failing = try #require(state.spans.feed.first { $0.isError && $0.parentSpanID == nil }).traceID
         state.selection[.spans] = try #require(state.spans.feed.firstIndex { $0.traceID == failing })
         let effects = Reducer.reduce(&state, .enter)
-        #expect(effects == [.openTrace(failing)])
+        #expect(plain(effects) == [.querySpans(request: 0, state.spansTab.query, trace: failing)])
         #expect(trace != failing)
-        await store.open(trace: failing)
-        Reducer.receiveSpans(&state, await store.snapshot(now: SpanFixtures.now))
+        await SpanFixtures.run(effects, &state, store)
         #expect(Reducer.context(state) == .waterfall)
         for (w, h) in Self.sizes {
             let screen = DashboardView.render(state, width: w, height: h)
@@ -122,17 +127,18 @@ struct SpansScreenTests {
         // Down to auth.GetUser, fold it: its two backend calls disappear.
         _ = Reducer.reduce(&state, KeyTable.action(for: .down, in: .waterfall)!)
         _ = Reducer.reduce(&state, KeyTable.action(for: .left, in: .waterfall)!)
-        #expect(SpansReducer.waterfallNodes(state).count == 3)
+        #expect(WaterfallReducer.nodes(state).count == 3)
         for (w, h) in Self.sizes { Golden.check(DashboardView.render(state, width: w, height: h), "spans-waterfall-folded-\(w)x\(h)") }
         _ = Reducer.reduce(&state, KeyTable.action(for: .right, in: .waterfall)!)
-        #expect(SpansReducer.waterfallNodes(state).count == 5)
+        #expect(WaterfallReducer.nodes(state).count == 5)
         // The detail pane of the failing backend call shows its event and status message.
         _ = Reducer.reduce(&state, .top)
         for _ in 0..<3 { _ = Reducer.reduce(&state, .down) }
         let text = DashboardView.render(state, width: 160, height: 48).text
         #expect(text.contains("event +"))
         #expect(text.contains("backend timed out"))
-        #expect(Reducer.reduce(&state, .back) == [.openTrace(nil)])
+        let back = Reducer.reduce(&state, .back)
+        #expect(plain(back) == [.querySpans(request: 0, state.spansTab.query, trace: nil)])
         #expect(Reducer.context(state) == .spans)
     }
 
@@ -141,14 +147,15 @@ struct SpansScreenTests {
         let store = await SpanFixtures.store()
         var state = await state(await store.snapshot(now: SpanFixtures.now))
         let screen = DashboardView.render(state, width: 160, height: 48)
-        let line = SpansTabView.firstRowLine(state, top: 3) + 2
+        let line = try #require(screen.regions.first { $0.target == .spanRow(2) }).y
         let lines = screen.text.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines[line].contains(state.spans.feed[2].traceID.short), "\(lines[line])")
-        #expect(Reducer.reduce(&state, .click(x: 20, y: line, width: 160, height: 48)).isEmpty)
+        #expect(Reducer.fold(&state, .input(.click(x: 20, y: line)), screen: screen).isEmpty)
         #expect(state.selection[.spans] == 2)
         #expect(!state.spansTab.follow)
         let trace = state.spans.feed[2].traceID
-        #expect(Reducer.reduce(&state, .click(x: 20, y: line, width: 160, height: 48)) == [.openTrace(trace)])
+        let again = DashboardView.render(state, width: 160, height: 48)
+        #expect(plain(Reducer.fold(&state, .input(.click(x: 20, y: line)), screen: again)) == [.querySpans(request: 0, state.spansTab.query, trace: trace)])
         #expect(Reducer.context(state) == .waterfall)
     }
 
@@ -159,10 +166,10 @@ struct SpansScreenTests {
         _ = Reducer.reduce(&state, .togglePause)
         let frozen = state.spans.feed.map(\.spanID)
         let wanted = state.spans.feed[0].traceID
-        #expect(Reducer.reduce(&state, .enter) == [.openTrace(wanted)])
+        let opened = Reducer.reduce(&state, .enter)
+        #expect(plain(opened) == [.querySpans(request: 0, state.spansTab.query, trace: wanted)])
         await store.add(SpanFixtures.spans(count: 8).suffix(4))
-        await store.open(trace: wanted)
-        Reducer.receiveSpans(&state, await store.snapshot(now: SpanFixtures.now))
+        await SpanFixtures.run(opened, &state, store)
         #expect(state.spans.trace?.traceID == wanted)
         #expect(state.spans.feed.map(\.spanID) == frozen)
         #expect(!DashboardView.render(state, width: 80, height: 24).text.contains("loading trace"))
@@ -176,10 +183,10 @@ struct SpansScreenTests {
         _ = Reducer.reduce(&state, .down)
         #expect(!state.spansTab.follow)
         await store.add(SpanFixtures.spans(count: 6).suffix(5))
-        Reducer.receiveSpans(&state, await store.snapshot(now: SpanFixtures.now))
+        SpansReducer.receive(&state, await store.snapshot(now: SpanFixtures.now))
         #expect(state.selection[.spans] == 1)
         _ = Reducer.reduce(&state, .toggleFollow)
-        Reducer.receiveSpans(&state, await store.snapshot(now: SpanFixtures.now))
+        SpansReducer.receive(&state, await store.snapshot(now: SpanFixtures.now))
         #expect(state.selection[.spans] == 0)
         _ = Reducer.reduce(&state, .startLabelFilter)
         for c in "http.status_code=503" { _ = Reducer.reduce(&state, .filterInput(c)) }
@@ -192,7 +199,7 @@ struct SpansScreenTests {
         _ = Reducer.reduce(&state, .filterDone)
         _ = Reducer.reduce(&state, .cycleSort)
         #expect(state.spansTab.query.order == .duration)
-        #expect(Reducer.reduce(&state, .back) == [.spanQuery(SpanQuery(order: .duration))])
+        #expect(plain(Reducer.reduce(&state, .back)) == [.querySpans(request: 0, SpanQuery(order: .duration), trace: nil)])
         #expect(state.spansTab.attributeText.isEmpty)
     }
 }

@@ -2,6 +2,9 @@ import Foundation
 import Testing
 
 @testable import TeleportTopUI
+import TeleportCore
+import TeleportTopTestSupport
+import TeleportTopData
 
 @Suite("Themes")
 struct ThemeTests {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Tracing
+import TeleportCore
 
 /// The diagnostics engine run in-process as a simulated Teleport process (the "embedded"
 /// mode): auth, proxy, node, kube and db components heartbeat through the real state

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import Tracing
+import TeleportCore
 
 /// Teleport's diagnostics contract, in process: the metric registry with `process_state`,
 /// `teleport_build_info` and the `process_*` collector, the heartbeat-driven process state,
@@ -131,25 +132,5 @@ public final class DiagnosticsEngine: Sendable {
     /// The registry in text format 0.0.4.
     public func exposition() -> [UInt8] {
         ExpositionWriter.write(registry.gather())
-    }
-}
-
-/// The body of `/readyz`: `{"status":"...","pid":N}` (older Teleport omits `pid`).
-public struct ReadyzBody: Sendable, Hashable, Codable {
-    public var status: String
-    public var pid: Int?
-
-    public init(status: String, pid: Int?) {
-        self.status = status
-        self.pid = pid
-    }
-
-    /// The body as Teleport writes it (`json.Marshal` of its Readiness struct): `status`
-    /// first, then `pid`.
-    public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        let status = (try? encoder.encode(status)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
-        return "{\"status\":\(status)" + (pid.map { ",\"pid\":\($0)" } ?? "") + "}"
     }
 }

@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// How the diagnostics engine behaves: its components, heartbeat timing and faults.
 public struct EngineConfiguration: Sendable {
     /// The simulated components, each with its own heartbeat and state machine.
@@ -34,29 +36,8 @@ public struct EngineConfiguration: Sendable {
     }
 }
 
-/// The labels of `teleport_build_info`.
-public struct BuildInfo: Sendable, Hashable, Codable {
-    public var version: String
-    public var gitref: String
-    public var goversion: String
-
-    public init(version: String, gitref: String, goversion: String) {
-        self.version = version
-        self.gitref = gitref
-        self.goversion = goversion
-    }
-
+extension BuildInfo {
     /// What the simulated Teleport reports: the tool's own version, marked as simulated.
     public static let simulated = BuildInfo(
         version: TeleportTopVersion.current, gitref: "simulated", goversion: "swift-\(TeleportTopVersion.swift)")
-}
-
-/// The tool's version.
-public enum TeleportTopVersion {
-    public static let current = "0.1.0"
-    #if compiler(>=6.3)
-    public static let swift = "6.3"
-    #else
-    public static let swift = "6"
-    #endif
 }

@@ -1,4 +1,5 @@
 import Tracing
+import TeleportCore
 
 extension DiagnosticsEngine {
     /// Starts a span of the engine's own work with its tracer (a child of `context`'s span

@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// A repeating pattern of heartbeat results, written `ok:N,fail:M` (any number of steps):
 /// N good heartbeats, then M failed ones, then again from the start.
 public struct FaultSchedule: Sendable, Hashable, CustomStringConvertible {

@@ -1,6 +1,7 @@
 import Foundation
 import ServiceLifecycle
 import Tracing
+import TeleportCore
 
 /// Drives the engine's state machine as Teleport's heartbeats do: each component sends
 /// its first heartbeat at start, then one every heartbeat period while healthy and one every

@@ -1,5 +1,7 @@
 import Foundation
 
+import TeleportCore
+
 #if canImport(Glibc)
 import Glibc
 #endif

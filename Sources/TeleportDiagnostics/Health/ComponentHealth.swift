@@ -1,4 +1,5 @@
 import Foundation
+import TeleportCore
 
 /// One component's state machine (auth, proxy, node, kube, db...), exactly as Teleport's
 /// `processState.update`:
@@ -37,13 +38,5 @@ public struct ComponentHealth: Sendable, Hashable {
             }
         }
         return state
-    }
-}
-
-extension Duration {
-    /// The duration in seconds as a floating-point number.
-    public var seconds: Double {
-        let (s, attoseconds) = components
-        return Double(s) + Double(attoseconds) / 1e18
     }
 }

@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// The outcome of one heartbeat of one component, as Teleport's `TeleportOKEvent` and
 /// `TeleportDegradedEvent` carry it.
 public enum HeartbeatResult: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import Foundation
+import TeleportCore
 
 /// The process state of a Teleport process: every component's state machine, the
 /// aggregation rule, and a bounded history of transitions with their times.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import TeleportCore
 
 /// A swift-log handler that writes one line per message to a file handle (stderr by
 /// default, a log file while a dashboard owns the terminal), with its level taken from a

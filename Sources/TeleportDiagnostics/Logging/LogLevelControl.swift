@@ -1,5 +1,6 @@
 import Logging
 import Synchronization
+import TeleportCore
 
 /// The process-wide log level that `PUT /log-level` changes; every `DiagnosticsLogHandler`
 /// reads it on each message, so a change takes effect at once.

@@ -1,4 +1,5 @@
 import Synchronization
+import TeleportCore
 
 /// The engine's own metrics: counters, gauges and histograms with labels, plus collectors
 /// that compute families at scrape time (process metrics). `gather()` returns families

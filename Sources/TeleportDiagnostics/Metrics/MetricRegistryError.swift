@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// Why a metric could not be registered. Registration never traps: a conflict is an error.
 public enum MetricRegistryError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The name is registered already with another type, help text, label names or buckets.

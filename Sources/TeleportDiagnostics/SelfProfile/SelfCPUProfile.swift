@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import OTLPProto
 import Synchronization
+import TeleportCore
 
 /// The engine's own CPU profile, in pprof format: SIGPROF from `setitimer(ITIMER_PROF)`
 /// samples whichever thread burns CPU (as Go's runtime does), the C handler copies a

@@ -1,4 +1,5 @@
 import Foundation
+import TeleportCore
 
 /// The executable mappings of this process, from `/proc/self/maps` (pprof's Mapping rows).
 struct SelfMappings {

@@ -1,5 +1,6 @@
 import CSampler
 import Foundation
+import TeleportCore
 
 /// Address -> function name for this process, after a capture (never in the handler):
 /// `dladdr` for the symbol, Swift's demangler for Swift names, the address itself when

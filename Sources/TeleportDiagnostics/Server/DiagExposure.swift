@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// Which face of the engine a server shows.
 public enum DiagExposure: Sendable, Hashable {
     /// The diag listener (`--diag-addr`): `/healthz`, `/readyz`, `/metrics`, and

@@ -2,6 +2,7 @@ import CompressNIO
 import Hummingbird
 import Foundation
 import NIOCore
+import TeleportCore
 
 /// The routes of Teleport's diag listener and debug service, answered from the engine.
 public enum DiagRoutes {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import TeleportCore
 
 /// `/debug/pprof/*` of the engine, answered about this Swift process: `profile` is a real
 /// CPU profile (SIGPROF sampling, pprof format, gzip as Go writes it), `cmdline` the real

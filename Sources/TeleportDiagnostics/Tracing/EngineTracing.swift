@@ -3,6 +3,7 @@ import Logging
 import OTel
 import ServiceLifecycle
 import Tracing
+import TeleportCore
 
 /// The engine's tracer and the service that exports its spans, chosen from the tracing
 /// config. Nothing global: the tracer is handed to the engine (`DiagnosticsEngine(tracer:)`)

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Tracing
+import TeleportCore
 
 /// The span context our tracer keeps in an `InstrumentationContext`: IDs and the sampling
 /// decision, and whether it came from another process (a W3C `traceparent`).
@@ -194,7 +195,7 @@ public final class RecordedSpan: Tracing.Span {
             resource: tracer.resource, scope: tracer.scope))
     }
 
-    static func kind(_ kind: Tracing.SpanKind) -> SpanKind {
+    static func kind(_ kind: Tracing.SpanKind) -> TeleportCore.SpanKind {
         switch kind {
         case .server: return .server
         case .client: return .client
@@ -205,9 +206,9 @@ public final class RecordedSpan: Tracing.Span {
     }
 
     /// Attributes in a stable order (by key), as values of OTLP's AnyValue.
-    static func attributes(_ attributes: SpanAttributes) -> [SpanAttribute] {
-        var out: [SpanAttribute] = []
-        attributes.forEach { key, value in out.append(SpanAttribute(key, Self.value(value))) }
+    static func attributes(_ attributes: SpanAttributes) -> [TeleportCore.SpanAttribute] {
+        var out: [TeleportCore.SpanAttribute] = []
+        attributes.forEach { key, value in out.append(TeleportCore.SpanAttribute(key, Self.value(value))) }
         return out.sorted { $0.key < $1.key }
     }
 

@@ -2,15 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
-
-/// Where finished spans go: the file exporter, a span store in the same process.
-public protocol SpanSink: Sendable {
-    func export(_ spans: [SpanRecord]) async throws
-}
-
-extension SpanStore: SpanSink {
-    public func export(_ spans: [SpanRecord]) async throws { add(spans) }
-}
+import TeleportCore
 
 /// Batching as Teleport's tracer does it (OpenTelemetry's batch span processor): a queue of
 /// at most `maxQueue` spans (more are dropped and counted), exported in batches of at most

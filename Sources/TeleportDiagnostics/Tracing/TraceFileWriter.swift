@@ -3,6 +3,9 @@ import OTLPProto
 import SwiftProtobuf
 import Synchronization
 
+import TeleportCore
+import TeleportOTLP
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

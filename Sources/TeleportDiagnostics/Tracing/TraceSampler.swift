@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// Teleport's sampler: ParentBased(TraceIDRatioBased(rate / 1e6)). A span with a parent
 /// follows the parent's decision (so a sampled incoming parent is honoured even at rate 0);
 /// a root span is sampled when its trace ID falls under the ratio, computed as Go's

@@ -1,7 +1,7 @@
 import Foundation
-import TeleportDiagnostics
+import TeleportCore
 
-/// What a key (or a new snapshot, or the clock) asks the dashboard to do.
+/// What a key (or a click, or the clock) asks the dashboard to do.
 public enum Action: Sendable, Hashable {
     case selectTab(Tab)
     case nextTab, previousTab
@@ -22,26 +22,25 @@ public enum Action: Sendable, Hashable {
     case captureProfile
     case quit
     case tick(Date)
-    /// A mouse click at a cell of a screen of the given size.
-    case click(x: Int, y: Int, width: Int, height: Int)
+    /// A click on a region a view drew (looked up in the screen's hit map).
+    case click(HitTarget)
 }
 
-/// Work the run loop does for the reducer, whose outcome comes back as actions or snapshots.
+/// Work the effect runner does for the reducers; what it finds comes back as events.
 public enum Effect: Sendable, Hashable {
     case setInterval(Duration)
     case injectFailure
-    case setTheme(String)
-    /// Snapshots should carry the heatmap of this histogram series (nil: of none).
-    case focusHistogram(HistogramSelection?)
-    /// The span store should build span snapshots for this query.
-    case spanQuery(SpanQuery)
-    /// Span snapshots should carry this trace assembled (nil: none).
-    case openTrace(TraceID?)
+    /// Load this theme (answered by `.theme`).
+    case loadTheme(String)
+    /// The heatmap of this histogram series (answered by `.heatmap` with the same request).
+    case queryHeatmap(request: Int, HistogramSelection)
+    /// The span store's picture for this query and open trace (answered by `.spans`).
+    case querySpans(request: Int, SpanQuery, trace: TraceID?)
     /// Capture these profiles from the target, save them, report progress and outcome.
     case captureProfiles([ProfileCaptureRequest])
     /// Stop the running captures.
     case cancelCaptures
-    /// Decode a saved profile and compute its report with these options.
-    case loadProfile(path: String, options: TopOptions)
+    /// Decode a saved profile and compute its report with these options (answered by `.report`).
+    case loadProfile(request: Int, path: String, options: TopOptions)
     case quit
 }

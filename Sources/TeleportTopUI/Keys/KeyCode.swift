@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// A key as the dashboard understands it, independent of the terminal library.
 public enum KeyCode: Sendable, Hashable {
     case character(Character)

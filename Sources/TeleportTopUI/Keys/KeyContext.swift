@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// Where a key applies.
 public enum KeyContext: String, Sendable, Hashable, CaseIterable {
     /// Every screen.

@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// One table of keys drives dispatch, the hint bar and the `?` help: (key, action, help
 /// text, context).
 public struct KeyBinding: Sendable {

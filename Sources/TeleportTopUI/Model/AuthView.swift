@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// The views of tab 2 (Auth & backends), cycled with `v`: the family table, then tctl
 /// top's Backend, Cache, Watcher and Audit boxes, computed correctly.
 public enum AuthView: String, Sendable, Hashable, CaseIterable {

@@ -1,8 +1,8 @@
 import Foundation
-import TeleportDiagnostics
+import TeleportCore
 
-/// Everything a view needs: the snapshot shown, where the user is, and the session's settings.
-/// A value: the reducer makes new states, views read them.
+/// Everything a view needs: the snapshot shown, where the user is, each screen's own state,
+/// and the session's settings. A value: the reducers make new states, views read them.
 public struct DashboardState: Sendable {
     /// The snapshot on screen (held while paused).
     public var snapshot: MetricsSnapshot
@@ -13,8 +13,17 @@ public struct DashboardState: Sendable {
     public var tab: Tab = .overview
     public var paused = false
     public var showHelp = false
+    /// The theme in force (the run loop applies it to the terminal when it changes) and its name.
+    public var theme: Theme?
     public var themeName = "default"
-    public var sort: SortMode = .name
+    /// NO_COLOR is set: the theme stays monochrome.
+    public var noColor = false
+    /// The metric tables (section tabs 2-7 and the raw browser): sort, filters, expansions, tab 2's view.
+    public var tables = TablesState()
+    /// The histogram view, when one is open.
+    public var histogram: HistogramSelection?
+    /// The heatmap of `histogram`, as the store last answered it.
+    public var heatmap: Heatmap?
     /// The span store's picture shown on the Spans tab (held while paused), and the newest.
     public var spans: SpanSnapshot = .empty
     public var latestSpans: SpanSnapshot = .empty
@@ -22,23 +31,18 @@ public struct DashboardState: Sendable {
     public var spansTab = SpansTabState()
     /// The Profiles tab: checklist, duration, captures, viewer.
     public var profiles = ProfilesTabState()
-    /// Tab 2's view: the family table or one of tctl top's boxes.
-    public var authView: AuthView = .families
-    /// Text of the `/` filter (a regular expression; a leading `!` inverts it).
-    public var filter = ""
-    /// Text of the `f` label filter (`name=value, name=~regex, ...`).
-    public var labelFilter = ""
     /// The filter being typed in the hint bar, if any.
     public var editing: FilterField?
     public var editingFilter: Bool { editing != nil }
     /// Table rows of the last computation (see `TableRows`).
     public let rowsMemo = RowsMemo()
-    /// Selected row per tab.
+    /// The cursor of each tab's list.
     public var selection: [Tab: Int] = [:]
-    /// Families expanded into their series, per tab.
-    public var expanded: Set<String> = []
-    /// The histogram open in the histogram view, if any.
-    public var histogram: HistogramSelection?
+    /// Request ids of the answers this state waits for (older answers are dropped).
+    public var requests = RequestIDs()
+    /// Events the run loop's queue dropped because their source sent faster than they could
+    /// be shown (shown in the header when not zero).
+    public var droppedEvents = 0
     /// A short message for the status line (an effect's outcome).
     public var message: String?
     /// The wall clock of the last tick (ages and countdowns are computed from it).
@@ -57,6 +61,21 @@ public struct DashboardState: Sendable {
     public var selectedRow: Int { selection[tab] ?? 0 }
 }
 
+/// The metric tables' own state.
+public struct TablesState: Sendable, Hashable {
+    public var sort: SortMode = .name
+    /// Text of the `/` filter (a regular expression; a leading `!` inverts it).
+    public var filter = ""
+    /// Text of the `f` label filter (`name=value, name=~regex, ...`).
+    public var labelFilter = ""
+    /// Families expanded into their series.
+    public var expanded: Set<String> = []
+    /// Tab 2's view: the family table or one of tctl top's boxes.
+    public var authView: AuthView = .families
+
+    public init() {}
+}
+
 /// Which histogram series the histogram view shows.
 public struct HistogramSelection: Sendable, Hashable {
     public var family: String
@@ -65,5 +84,25 @@ public struct HistogramSelection: Sendable, Hashable {
     public init(family: String, labels: [Label]) {
         self.family = family
         self.labels = labels
+    }
+}
+
+/// Numbers requests to the data side; each kind of answer is accepted only for the newest
+/// request of its kind, so a slow older answer never replaces a newer one.
+public struct RequestIDs: Sendable, Hashable {
+    private var last = 0
+    /// The newest heatmap request.
+    public var heatmap: Int?
+    /// The newest span query, and whether spans arrived since it was sent.
+    public var spans: Int?
+    public var spansAnswered = true
+    public var spansStale = false
+
+    public init() {}
+
+    /// A new id, larger than every earlier one.
+    public mutating func next() -> Int {
+        last += 1
+        return last
     }
 }

@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// Which filter the hint bar is editing: the `/` regular expression or the `f` label matchers.
 public enum FilterField: Sendable, Hashable {
     case regex

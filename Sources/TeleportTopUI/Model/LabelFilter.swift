@@ -1,5 +1,5 @@
 import Foundation
-import TeleportDiagnostics
+import TeleportCore
 
 /// The label filter (`f`): PromQL-style matchers separated by commas, `name=value`,
 /// `name!=value`, `name=~regex`, `name!~regex` (regexes match the whole value, as in

@@ -1,4 +1,5 @@
-import TeleportDiagnostics
+import TeleportCore
+
 
 /// tctl top's Backend/Cache, Watcher and Audit figures, read from a snapshot: rates over the
 /// measured interval (never the nominal one) and quantiles over a window (never cumulative

@@ -1,52 +1,37 @@
 import Foundation
-import TeleportDiagnostics
+import TeleportCore
 
-/// The Profiles tab's part of the reducer: the checklist, the duration, captures and the
-/// viewer's options.
-enum ProfilesReducer {
-    static func rowCount(_ state: DashboardState) -> Int {
-        if let viewer = state.profiles.viewer {
-            guard let data = viewer.data else { return 0 }
-            return viewer.groups && !data.groups.isEmpty ? data.groups.count : data.report?.rows.count ?? 0
-        }
-        return ProfilesTabState.kinds.count + state.profiles.captures.count
-    }
-
-    static func move(_ state: inout DashboardState, by delta: Int) {
-        let count = rowCount(state)
-        guard count > 0 else { return }
-        func clamp(_ value: Int) -> Int { max(0, min(count - 1, value.addingReportingOverflow(delta).partialValue)) }
-        if state.profiles.viewer != nil { state.profiles.viewer!.row = clamp(state.profiles.viewer!.row) } else { state.profiles.cursor = clamp(state.profiles.cursor) }
-    }
-
-    /// A click on the checklist or the captures (laid out as `ProfilesTabView` draws them,
-    /// from line 4): the row under it is selected; a second click checks a kind or opens a
-    /// capture, as Space and Enter do.
-    static func click(_ state: inout DashboardState, line: Int, height: Int) -> [Effect] {
-        guard state.profiles.viewer == nil else { return [] }
-        let kinds = ProfilesTabState.kinds.count
-        let firstKind = 4
-        var row: Int?
-        if line >= firstKind && line < firstKind + kinds {
-            row = line - firstKind
-        } else {
-            let firstCapture = firstKind + kinds + 2
-            let captures = state.profiles.captures.count
-            let visible = max(1, height - 1 - firstCapture)
-            let first = captures == 0 ? 0 : TableView.window(rows: captures, selected: state.profiles.cursor - kinds, lines: visible).first
-            let index = first + line - firstCapture
-            if line >= firstCapture, line - firstCapture < visible, index < captures { row = kinds + index }
-        }
-        guard let row else { return [] }
-        guard row == state.profiles.cursor else {
-            state.profiles.cursor = row
+/// The Profiles tab's checklist and captures: moving, checking kinds, the duration,
+/// capturing, cancelling, opening a saved capture; and the captures' progress.
+enum ProfilesReducer: ScreenReducer {
+    static func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect]? {
+        if let delta = Reducer.movement(action) {
+            let count = ProfilesTabState.kinds.count + state.profiles.captures.count
+            state.profiles.cursor = Reducer.clamp(state.profiles.cursor, by: delta, count: count)
             return []
         }
-        if row < kinds {
-            toggle(&state)
-            return []
+        switch action {
+        case .toggleKind: toggle(&state)
+        case .longer: adjust(&state, by: 5)
+        case .shorter: adjust(&state, by: -5)
+        case .cancelCapture: return state.profiles.isCapturing ? [.cancelCaptures] : []
+        case .enter: return enter(&state)
+        case .click(.profileRow(let row)):
+            // A click selects the row; a second click checks a kind or opens a capture, as
+            // Space and Enter do.
+            guard row == state.profiles.cursor else {
+                state.profiles.cursor = row
+                return []
+            }
+            if row < ProfilesTabState.kinds.count {
+                toggle(&state)
+                return []
+            }
+            return open(&state, state.profiles.captures[row - ProfilesTabState.kinds.count])
+        default:
+            return nil
         }
-        return open(&state, state.profiles.captures[row - kinds])
+        return []
     }
 
     /// Space on the checklist: check or uncheck the kind under the cursor.
@@ -66,7 +51,6 @@ enum ProfilesReducer {
 
     /// Enter: on the checklist, capture every checked kind; on a saved capture, open it.
     static func enter(_ state: inout DashboardState) -> [Effect] {
-        if state.profiles.viewer != nil { return [] }
         let cursor = state.profiles.cursor
         if cursor < ProfilesTabState.kinds.count {
             let kinds = ProfilesTabState.kinds.filter { state.profiles.checked.contains($0) }
@@ -105,55 +89,12 @@ enum ProfilesReducer {
             state.message = "\(entry.kind.rawValue) is saved as is: \(path)"
             return []
         }
-        let viewer = ProfileViewerState(path: path, kind: entry.kind)
-        state.profiles.viewer = viewer
+        state.profiles.viewer = ProfileViewerState(path: path, kind: entry.kind)
         state.tab = .profiles
-        return [.loadProfile(path: path, options: viewer.options)]
+        return ViewerReducer.load(&state)
     }
 
-    /// Viewer keys: sort, sample type, lines, focus; each asks for the report again.
-    static func viewer(_ state: inout DashboardState, _ action: Action) -> [Effect] {
-        guard var viewer = state.profiles.viewer else { return [] }
-        switch action {
-        case .cycleSort:
-            viewer.options.order = viewer.options.order == .flat ? .cum : .flat
-        case .cycleSampleIndex:
-            let types = viewer.data?.sampleTypes ?? []
-            guard types.count > 1 else { return [] }
-            let current = viewer.data?.report?.sampleTypeIndex ?? types.count - 1
-            viewer.options.sampleIndex = types[(current + 1) % types.count]
-        case .toggleLines:
-            viewer.options.granularity = viewer.options.granularity == .functions ? .lines : .functions
-        case .toggleGroups:
-            viewer.groups.toggle()
-            state.profiles.viewer = viewer
-            return []
-        default:
-            return []
-        }
-        viewer.row = 0
-        state.profiles.viewer = viewer
-        return [.loadProfile(path: viewer.path, options: viewer.options)]
-    }
-
-    /// The focus regex typed with `/` in the viewer.
-    static func focus(_ state: inout DashboardState, _ action: Action) -> [Effect] {
-        guard var viewer = state.profiles.viewer else { return [] }
-        var text = viewer.options.focus ?? ""
-        switch action {
-        case .filterInput(let c): text.append(c)
-        case .filterBackspace: if !text.isEmpty { text.removeLast() }
-        case .filterCancel: text = ""
-        default: break
-        }
-        if action == .filterDone || action == .filterCancel { state.editing = nil }
-        viewer.options.focus = text.isEmpty ? nil : text
-        viewer.row = 0
-        state.profiles.viewer = viewer
-        return action == .filterDone || action == .filterCancel ? [.loadProfile(path: viewer.path, options: viewer.options)] : []
-    }
-
-    /// A capture's progress or outcome, or a computed report.
+    /// A capture's progress or outcome.
     static func receive(_ state: inout DashboardState, _ event: ProfileEvent) -> [Effect] {
         func update(_ id: Int, _ status: ProfileCaptureEntry.Status) {
             guard let index = state.profiles.captures.firstIndex(where: { $0.id == id }) else { return }
@@ -172,10 +113,81 @@ enum ProfilesReducer {
             if state.profiles.autoOpen == id { state.profiles.autoOpen = nil }
             state.message = message
         case .cancelled(let id): update(id, .cancelled)
-        case .viewer(let data):
-            guard state.profiles.viewer?.path == data.path else { return [] }
-            state.profiles.viewer?.data = data
         }
         return []
+    }
+}
+
+/// The pprof viewer: moving, sort, sample type, lines, goroutine groups, the focus regex,
+/// back to the captures; each change of options asks for the report again.
+enum ViewerReducer: ScreenReducer {
+    static func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect]? {
+        guard var viewer = state.profiles.viewer else { return nil }
+        if let delta = Reducer.movement(action) {
+            let count = rowCount(viewer)
+            if count > 0 { state.profiles.viewer?.row = Reducer.clamp(viewer.row, by: delta, count: count) }
+            return []
+        }
+        switch action {
+        case .back:
+            state.profiles.viewer = nil
+            return []
+        case .startFilter:
+            state.editing = .regex
+            return []
+        case .click(.viewerRow(let row)):
+            state.profiles.viewer?.row = row
+            return []
+        case .enter:
+            return []
+        case .cycleSort:
+            viewer.options.order = viewer.options.order == .flat ? .cum : .flat
+        case .cycleSampleIndex:
+            let types = viewer.data?.sampleTypes ?? []
+            guard types.count > 1 else { return [] }
+            let current = viewer.data?.report?.sampleTypeIndex ?? types.count - 1
+            viewer.options.sampleIndex = types[(current + 1) % types.count]
+        case .toggleLines:
+            viewer.options.granularity = viewer.options.granularity == .functions ? .lines : .functions
+        case .toggleGroups:
+            state.profiles.viewer?.groups.toggle()
+            return []
+        default:
+            return nil
+        }
+        viewer.row = 0
+        state.profiles.viewer = viewer
+        return load(&state)
+    }
+
+    static func rowCount(_ viewer: ProfileViewerState) -> Int {
+        guard let data = viewer.data else { return 0 }
+        return viewer.groups && !data.groups.isEmpty ? data.groups.count : data.report?.rows.count ?? 0
+    }
+
+    /// Asks for the open profile's report under the viewer's options.
+    static func load(_ state: inout DashboardState) -> [Effect] {
+        guard let viewer = state.profiles.viewer else { return [] }
+        let id = state.requests.next()
+        state.profiles.viewer?.request = id
+        return [.loadProfile(request: id, path: viewer.path, options: viewer.options)]
+    }
+
+    /// The focus regex typed with `/` in the viewer.
+    static func focus(_ state: inout DashboardState, _ action: Action) -> [Effect] {
+        guard var viewer = state.profiles.viewer else { return [] }
+        var text = viewer.options.focus ?? ""
+        switch action {
+        case .filterInput(let c): text.append(c)
+        case .filterBackspace: if !text.isEmpty { text.removeLast() }
+        case .filterCancel: text = ""
+        default: break
+        }
+        let done = action == .filterDone || action == .filterCancel
+        if done { state.editing = nil }
+        viewer.options.focus = text.isEmpty ? nil : text
+        viewer.row = 0
+        state.profiles.viewer = viewer
+        return done ? load(&state) : []
     }
 }

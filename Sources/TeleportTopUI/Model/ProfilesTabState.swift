@@ -1,5 +1,5 @@
 import Foundation
-import TeleportDiagnostics
+import TeleportCore
 
 /// The Profiles tab: the checklist of kinds (as `tctl debug live` offers it), the capture
 /// duration, the session's captures, and the viewer of one of them.
@@ -19,7 +19,7 @@ public struct ProfilesTabState: Sendable {
     public var viewer: ProfileViewerState?
     private(set) var nextID = 1
 
-    public init(seconds: Int = 30, directory: String = ProfileDirectory.defaultPath) {
+    public init(seconds: Int = 30, directory: String = ProfileFiles.defaultDirectory) {
         self.seconds = seconds
         self.directory = directory
     }
@@ -71,6 +71,8 @@ public struct ProfileViewerState: Sendable {
     public var groups = true
     public var row = 0
     public var data: ProfileViewerData?
+    /// The report asked for last: only its answer is shown.
+    public var request: Int?
 
     public init(path: String, kind: ProfileKind, options: TopOptions = TopOptions()) {
         self.path = path
@@ -99,11 +101,10 @@ public struct ProfileViewerData: Sendable {
     }
 }
 
-/// What the run loop reports about captures and reports.
+/// What the effect runner reports about captures.
 public enum ProfileEvent: Sendable {
     case progress(id: Int, remaining: Double?)
     case saved(id: Int, path: String, bytes: Int)
     case failed(id: Int, message: String)
     case cancelled(id: Int)
-    case viewer(ProfileViewerData)
 }

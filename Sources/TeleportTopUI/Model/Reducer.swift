@@ -1,39 +1,15 @@
 import Foundation
-import TeleportDiagnostics
+import TeleportCore
 
-/// The pure heart of the dashboard: (state, action) -> new state + effects for the run loop.
+/// The pure heart of the dashboard: (state, action) -> new state + effects, and (state,
+/// event) -> new state + effects. The key context picks the screen whose reducer runs; what
+/// it leaves goes to the global keys, handled here once.
 public enum Reducer {
     /// The polling intervals `+` and `-` step through.
     public static let intervals: [Duration] = [.milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10), .seconds(30), .seconds(60)]
 
     /// Rows a page moves.
     public static let pageRows = 10
-
-    /// A new snapshot arrived: shown at once unless paused.
-    public static func receive(_ state: inout DashboardState, _ snapshot: MetricsSnapshot) {
-        state.latest = snapshot
-        if !state.paused { state.snapshot = snapshot }
-    }
-
-    /// New spans arrived: shown at once unless paused; a following feed selects the newest.
-    public static func receiveSpans(_ state: inout DashboardState, _ snapshot: SpanSnapshot) {
-        state.latestSpans = snapshot
-        guard !state.paused else {
-            // A trace opened while paused is shown when it arrives, and as its late spans
-            // arrive; the feed stays frozen.
-            if let wanted = state.spansTab.trace, snapshot.trace?.traceID == wanted {
-                state.spans.trace = snapshot.trace
-            }
-            return
-        }
-        state.spans = snapshot
-        if state.spansTab.follow && state.spansTab.query.order == .time && state.spansTab.view == .feed { state.selection[.spans] = 0 }
-    }
-
-    /// A capture's progress or outcome, or a report, from the run loop.
-    public static func receiveProfile(_ state: inout DashboardState, _ event: ProfileEvent) -> [Effect] {
-        ProfilesReducer.receive(&state, event)
-    }
 
     /// The key context of the current screen.
     public static func context(_ state: DashboardState) -> KeyContext {
@@ -47,15 +23,32 @@ public enum Reducer {
         }
     }
 
-    /// Applies an action; when the histogram on screen changes, the store is asked to
-    /// focus its heatmap on the new one.
+    /// The reducer of the screen on display.
+    static func screen(_ state: DashboardState) -> any ScreenReducer.Type {
+        if state.showHelp && !state.editingFilter { return HelpReducer.self }
+        switch context(state) {
+        case .filter: return FilterReducer.self
+        case .histogram: return HistogramReducer.self
+        case .table: return TablesReducer.self
+        case .spans: return SpansReducer.self
+        case .waterfall: return WaterfallReducer.self
+        case .profiles: return ProfilesReducer.self
+        case .profileViewer: return ViewerReducer.self
+        case .global: return OverviewReducer.self
+        }
+    }
+
+    /// Applies an action; asks the data side again when the histogram on screen, the span
+    /// query or the open trace changed.
     public static func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect] {
         let before = state.histogram
         let (query, trace) = (state.spansTab.query, state.spansTab.trace)
         var effects = apply(&state, action)
-        if state.histogram != before { effects.append(.focusHistogram(state.histogram)) }
-        if state.spansTab.query != query { effects.append(.spanQuery(state.spansTab.query)) }
-        if state.spansTab.trace != trace { effects.append(.openTrace(state.spansTab.trace)) }
+        if state.histogram != before {
+            state.heatmap = nil
+            effects += HistogramReducer.request(&state)
+        }
+        if state.spansTab.query != query || state.spansTab.trace != trace { effects += SpansReducer.request(&state) }
         return effects
     }
 
@@ -67,47 +60,22 @@ public enum Reducer {
             case .back, .quit:
                 state.quit = true
                 return [.quit]
-            case .selectTab, .nextTab, .previousTab, .captureProfile, .injectFailure, .togglePause, .faster, .slower, .click:
+            case .selectTab, .nextTab, .previousTab, .captureProfile, .injectFailure, .togglePause, .faster, .slower, .click(.tab):
                 return []  // nothing but the viewer here
             default: break
             }
         }
-        if state.tab == .profiles, state.editing != nil {
-            switch action {
-            case .filterInput, .filterBackspace, .filterDone, .filterCancel:
-                return ProfilesReducer.focus(&state, action)
-            default: break
-            }
-        }
-        if state.tab == .profiles && !state.showHelp {
-            switch action {
-            case .toggleKind: ProfilesReducer.toggle(&state); return []
-            case .longer: ProfilesReducer.adjust(&state, by: 5); return []
-            case .shorter: ProfilesReducer.adjust(&state, by: -5); return []
-            case .cancelCapture: return state.profiles.isCapturing ? [.cancelCaptures] : []
-            case .cycleSort, .cycleSampleIndex, .toggleLines, .toggleGroups: return ProfilesReducer.viewer(&state, action)
-            case .enter: return ProfilesReducer.enter(&state)
-            case .back where state.profiles.viewer != nil:
-                state.profiles.viewer = nil
-                return []
-            case .startFilter where state.profiles.viewer != nil:
-                state.editing = .regex
-                return []
-            default: break
-            }
-        }
-        if state.tab == .spans, state.editing != nil {
-            switch action {
-            case .filterInput, .filterBackspace, .filterDone, .filterCancel:
-                SpansReducer.filter(&state, action)
-                return []
-            default: break
-            }
-        }
+        if let effects = screen(state).reduce(&state, action) { return effects }
+        return global(&state, action)
+    }
+
+    /// The keys every screen shares (a screen that gives one of them a meaning of its own
+    /// has handled it already).
+    static func global(_ state: inout DashboardState, _ action: Action) -> [Effect] {
         switch action {
         case .tick(let now):
             state.now = now
-        case .selectTab(let tab):
+        case .selectTab(let tab), .click(.tab(let tab)):
             state.tab = tab
             state.histogram = nil
             state.showHelp = false
@@ -117,73 +85,6 @@ public enum Reducer {
         case .previousTab:
             state.tab = state.tab.previous
             state.histogram = nil
-        case .up: move(&state, by: -1)
-        case .down: move(&state, by: 1)
-        case .pageUp: move(&state, by: -pageRows)
-        case .pageDown: move(&state, by: pageRows)
-        case .top: move(&state, by: -Int.max / 2)
-        case .bottom: move(&state, by: Int.max / 2)
-        case .enter: enter(&state)
-        case .back where state.tab == .spans && !state.showHelp:
-            SpansReducer.back(&state)
-        case .back:
-            if state.showHelp { state.showHelp = false } else if state.histogram != nil { state.histogram = nil } else if !state.filter.isEmpty || !state.labelFilter.isEmpty {
-                state.filter = ""
-                state.labelFilter = ""
-            }
-        case .startFilter:
-            guard context(state) == .table || context(state) == .spans, state.tab != .auth || state.authView == .families else { break }
-            state.editing = .regex
-        case .startLabelFilter:
-            guard context(state) == .table || context(state) == .spans, state.tab != .auth || state.authView == .families else { break }
-            state.editing = .labels
-        case .filterInput(let character):
-            state.editing == .labels ? state.labelFilter.append(character) : state.filter.append(character)
-            state.selection[state.tab] = 0
-        case .filterBackspace:
-            if state.editing == .labels {
-                if !state.labelFilter.isEmpty { state.labelFilter.removeLast() }
-            } else if !state.filter.isEmpty {
-                state.filter.removeLast()
-            }
-        case .filterDone:
-            if state.editing == .labels, case .failure(let error) = Result(catching: { try LabelFilter(parsing: state.labelFilter) }) {
-                state.message = "label filter: \(error)"
-                break
-            }
-            state.editing = nil
-        case .filterCancel:
-            if state.editing == .labels { state.labelFilter = "" } else { state.filter = "" }
-            state.editing = nil
-        case .cycleView:
-            if state.tab == .spans {
-                state.spansTab.view = state.spansTab.view == .feed ? .operations : .feed
-                state.selection[.spans] = 0
-                break
-            }
-            guard state.tab == .auth else {
-                state.message = "v switches the views of tabs 2 and 8"
-                break
-            }
-            state.authView = state.authView.next
-        case .toggleErrorsOnly:
-            state.spansTab.query.errorsOnly.toggle()
-            state.selection[.spans] = 0
-        case .toggleServiceFilter:
-            SpansReducer.toggleService(&state)
-        case .toggleFollow:
-            state.spansTab.follow.toggle()
-            if state.spansTab.follow { state.selection[.spans] = 0 }
-            state.message = state.spansTab.follow ? "following the newest span" : "follow off"
-        case .fold, .unfold:
-            SpansReducer.fold(&state, open: action == .unfold)
-        case .cycleSort where state.tab == .spans:
-            state.spansTab.query.order = state.spansTab.query.order == .time ? .duration : .time
-            state.selection[.spans] = 0
-            state.message = "spans ordered by \(state.spansTab.query.order == .time ? "time, newest first" : "duration, slowest first")"
-        case .cycleSort:
-            state.sort = state.sort.next
-            state.message = "sorted by \(state.sort.rawValue)"
         case .togglePause:
             state.paused.toggle()
             if !state.paused {
@@ -197,7 +98,11 @@ public enum Reducer {
             state.message = "polling every \(DurationText.format(next))"
             return next == current ? [] : [.setInterval(next)]
         case .cycleTheme:
-            return [.setTheme(state.themeName)]
+            guard !state.noColor else {
+                state.message = "NO_COLOR is set: the theme stays monochrome"
+                return []
+            }
+            return [.loadTheme(ThemeLoader.cycled(after: state.themeName))]
         case .injectFailure:
             guard state.isEmbedded else {
                 state.message = "x injects failures into the embedded simulation only"
@@ -209,76 +114,107 @@ public enum Reducer {
             state.showHelp.toggle()
         case .captureProfile:
             return ProfilesReducer.oneKey(&state)
-        case .toggleKind, .longer, .shorter, .cancelCapture, .cycleSampleIndex, .toggleLines, .toggleGroups:
-            break  // the Profiles tab's keys, handled above on that tab
         case .quit:
             state.quit = true
             return [.quit]
-        case .click(let x, let y, let width, let height):
-            return click(&state, x: x, y: y, width: width, height: height)
+        default:
+            break  // a key of another screen, or a click on nothing
         }
         return []
     }
 
-    /// A click on a tab selects it; on tab 2's view bar, a view; on a table row, the row
-    /// (a click on the selected row opens it, as Enter does).
-    static func click(_ state: inout DashboardState, x: Int, y: Int, width: Int, height: Int) -> [Effect] {
-        if y == 2, let tab = TabBarView.tab(atColumn: x, state: state, width: width) {
-            return apply(&state, .selectTab(tab))
-        }
-        if state.tab == .profiles, !state.showHelp, !state.fileViewer {
-            return ProfilesReducer.click(&state, line: y, height: height)
-        }
-        if state.tab == .spans, !state.showHelp, state.spansTab.trace == nil {
-            SpansReducer.click(&state, line: y, height: height)
-            return []
-        }
-        guard !state.showHelp, state.histogram == nil, context(state) == .table else { return [] }
-        if state.tab == .auth, y == 3, let view = AuthViewBar.view(atColumn: x) {
-            state.authView = view
-            return []
-        }
-        guard let row = TableView.row(atLine: y, state: state, height: height) else { return [] }
-        if row == state.selectedRow { return apply(&state, .enter) }
-        state.selection[state.tab] = row
-        return []
-    }
-
-    static func move(_ state: inout DashboardState, by delta: Int) {
-        if state.tab == .profiles && !state.showHelp {
-            ProfilesReducer.move(&state, by: delta)
-            return
-        }
-        if state.tab == .spans && !state.showHelp {
-            SpansReducer.move(&state, by: delta)
-            return
-        }
-        let count = TableRows.rows(state).count
-        guard count > 0 else { return }
-        let current = state.selection[state.tab] ?? 0
-        state.selection[state.tab] = max(0, min(count - 1, current.addingReportingOverflow(delta).partialValue))
-    }
-
-    static func enter(_ state: inout DashboardState) {
-        if state.tab == .spans {
-            SpansReducer.enter(&state)
-            return
-        }
-        let rows = TableRows.rows(state)
-        guard state.selectedRow < rows.count else { return }
-        switch rows[state.selectedRow] {
-        case .family(let index):
-            let family = state.snapshot.families[index]
-            guard state.tab != .raw else {
-                if let first = family.histograms.first { state.histogram = HistogramSelection(family: family.name, labels: first.labels) }
-                return
+    /// Folds an event in. A click is looked up in `screen`'s hit map (the frame on display).
+    public static func fold(_ state: inout DashboardState, _ event: DashboardEvent, screen: Screen? = nil) -> [Effect] {
+        switch event {
+        case .input(let input):
+            switch input {
+            case .key(let key):
+                guard let action = KeyTable.action(for: key, in: context(state)) else { return [] }
+                return reduce(&state, action)
+            case .click(let x, let y):
+                guard let target = screen?.target(atX: x, y: y) else { return [] }
+                return reduce(&state, .click(target))
+            case .wheelUp: return reduce(&state, .up)
+            case .wheelDown: return reduce(&state, .down)
+            case .resize: return []
             }
-            if state.expanded.contains(family.name) { state.expanded.remove(family.name) } else { state.expanded.insert(family.name) }
-        case .histogram(let family, let histogram):
-            let f = state.snapshot.families[family]
-            state.histogram = HistogramSelection(family: f.name, labels: f.histograms[histogram].labels)
-        case .series:
-            break
+        case .tick(let now):
+            return reduce(&state, .tick(now))
+        case .scrape(let scrape):
+            receive(&state, scrape.snapshot)
+            return state.paused ? [] : HistogramReducer.request(&state)
+        case .spansArrived:
+            return SpansReducer.refresh(&state)
+        case .spans(let request, let snapshot):
+            return SpansReducer.answer(&state, request: request, snapshot)
+        case .heatmap(let request, let heatmap):
+            if request == state.requests.heatmap { state.heatmap = heatmap }
+            return []
+        case .profile(let event):
+            return ProfilesReducer.receive(&state, event)
+        case .report(let request, let data):
+            if state.profiles.viewer?.request == request { state.profiles.viewer?.data = data }
+            return []
+        case .theme(let name, let theme):
+            guard let theme else {
+                state.message = "no theme \(name)"
+                return []
+            }
+            state.theme = theme
+            state.themeName = name
+            state.message = "theme \(name)"
+            return []
+        }
+    }
+
+    /// A new snapshot arrived: shown at once unless paused.
+    public static func receive(_ state: inout DashboardState, _ snapshot: MetricsSnapshot) {
+        state.latest = snapshot
+        if !state.paused { state.snapshot = snapshot }
+    }
+
+    /// Moves a list cursor by `delta` rows within `count` rows.
+    static func clamp(_ current: Int, by delta: Int, count: Int) -> Int {
+        max(0, min(count - 1, current.addingReportingOverflow(delta).partialValue))
+    }
+
+    /// The row delta of a movement action, nil for other actions.
+    static func movement(_ action: Action) -> Int? {
+        switch action {
+        case .up: return -1
+        case .down: return 1
+        case .pageUp: return -pageRows
+        case .pageDown: return pageRows
+        case .top: return -Int.max / 2
+        case .bottom: return Int.max / 2
+        default: return nil
+        }
+    }
+}
+
+/// A screen's reducer: handles the actions its screen gives a meaning and returns the
+/// effects, or nil to leave the action to the global keys.
+protocol ScreenReducer {
+    static func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect]?
+}
+
+/// The Overview has no keys of its own.
+enum OverviewReducer: ScreenReducer {
+    static func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect]? { nil }
+}
+
+/// The `?` screen over any other: Esc closes it; the keys of the screen behind do nothing.
+enum HelpReducer: ScreenReducer {
+    static func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect]? {
+        switch action {
+        case .back:
+            state.showHelp = false
+            return []
+        case .tick, .selectTab, .nextTab, .previousTab, .togglePause, .faster, .slower, .cycleTheme, .injectFailure, .toggleHelp,
+            .captureProfile, .quit, .click(.tab):
+            return nil
+        default:
+            return []
         }
     }
 }

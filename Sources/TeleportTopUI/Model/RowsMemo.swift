@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TeleportCore
 
 /// The last table rows computed and what they were computed from. Rows are a pure function
 /// of the key, so sharing the memo between copies of a state is safe.
@@ -10,11 +11,7 @@ public final class RowsMemo: Sendable {
         var time: Date?
         var families: Int
         var tab: Tab
-        var authView: AuthView
-        var filter: String
-        var labelFilter: String
-        var sort: SortMode
-        var expanded: Set<String>
+        var tables: TablesState
     }
 
     private let last = Mutex<(key: Key, rows: [TableRow])?>(nil)

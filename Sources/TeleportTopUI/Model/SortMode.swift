@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// How tables are sorted; `s` cycles through them.
 public enum SortMode: String, Sendable, Hashable, CaseIterable {
     case name

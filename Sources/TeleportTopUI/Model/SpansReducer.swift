@@ -1,38 +1,63 @@
-import TeleportDiagnostics
+import TeleportCore
 
-/// The Spans tab's part of the reducer: moving in the feed, the operations table and the
-/// waterfall, opening traces, folding, and its filters.
-enum SpansReducer {
-    /// The rows of the current spans view.
-    static func rowCount(_ state: DashboardState) -> Int {
-        if state.spansTab.trace != nil { return waterfallNodes(state).count }
-        return state.spansTab.view == .feed ? state.spans.feed.count : state.spans.operations.count
+/// The Spans tab's feed and operations table: moving, opening a trace or an operation,
+/// filters, order, errors only, follow, the service filter; and the span queries the tab
+/// sends to the span store.
+enum SpansReducer: ScreenReducer {
+    static func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect]? {
+        if let delta = Reducer.movement(action) {
+            move(&state, by: delta)
+            return []
+        }
+        switch action {
+        case .enter: enter(&state)
+        case .back: clearFilters(&state)
+        case .startFilter: state.editing = .regex
+        case .startLabelFilter: state.editing = .labels
+        case .cycleView, .click(.spansView):
+            if case .click(.spansView(let view)) = action { state.spansTab.view = view } else {
+                state.spansTab.view = state.spansTab.view == .feed ? .operations : .feed
+            }
+            state.selection[.spans] = 0
+        case .toggleErrorsOnly:
+            state.spansTab.query.errorsOnly.toggle()
+            state.selection[.spans] = 0
+        case .toggleServiceFilter: toggleService(&state)
+        case .toggleFollow:
+            state.spansTab.follow.toggle()
+            if state.spansTab.follow { state.selection[.spans] = 0 }
+            state.message = state.spansTab.follow ? "following the newest span" : "follow off"
+        case .cycleSort:
+            state.spansTab.query.order = state.spansTab.query.order == .time ? .duration : .time
+            state.selection[.spans] = 0
+            state.message = "spans ordered by \(state.spansTab.query.order == .time ? "time, newest first" : "duration, slowest first")"
+        case .click(.spanRow(let row)):
+            // A click on the selected row opens it, as Enter does.
+            if row == state.selection[.spans] ?? 0 { enter(&state) } else { select(&state, row) }
+        default:
+            return nil
+        }
+        return []
     }
 
-    static func waterfallNodes(_ state: DashboardState) -> [TraceTree.Node] {
-        guard let trace = state.spans.trace, trace.traceID == state.spansTab.trace else { return [] }
-        return trace.visible(folded: state.spansTab.folded)
+    /// The rows of the current view.
+    static func rowCount(_ state: DashboardState) -> Int {
+        state.spansTab.view == .feed ? state.spans.feed.count : state.spans.operations.count
     }
 
     static func move(_ state: inout DashboardState, by delta: Int) {
         let count = rowCount(state)
         guard count > 0 else { return }
-        func clamp(_ value: Int) -> Int { max(0, min(count - 1, value.addingReportingOverflow(delta).partialValue)) }
-        if state.spansTab.trace != nil {
-            state.spansTab.waterfallRow = clamp(state.spansTab.waterfallRow)
-            return
-        }
-        let row = clamp(state.selection[.spans] ?? 0)
+        select(&state, Reducer.clamp(state.selection[.spans] ?? 0, by: delta, count: count))
+    }
+
+    /// Moving away from the newest span stops following; going back to it resumes.
+    static func select(_ state: inout DashboardState, _ row: Int) {
         state.selection[.spans] = row
-        // Moving away from the newest span stops following; going back to it resumes.
         if state.spansTab.view == .feed && state.spansTab.query.order == .time { state.spansTab.follow = row == 0 }
     }
 
     static func enter(_ state: inout DashboardState) {
-        if state.spansTab.trace != nil {
-            fold(&state, open: nil)
-            return
-        }
         let row = state.selection[.spans] ?? 0
         switch state.spansTab.view {
         case .feed:
@@ -52,28 +77,8 @@ enum SpansReducer {
         }
     }
 
-    /// A click on a row of the feed or the operations table selects it; on the selected row,
-    /// opens it as Enter does. Rows are placed as the views place them (the selection kept
-    /// in the middle of the lines).
-    static func click(_ state: inout DashboardState, line: Int, height: Int) {
-        let firstLine = SpansTabView.firstRowLine(state, top: 3)
-        let count = rowCount(state)
-        let lines = max(1, height - 1 - firstLine)
-        guard count > 0, line >= firstLine, line - firstLine < lines else { return }
-        let (selected, first, _) = TableView.window(rows: count, selected: state.selection[.spans] ?? 0, lines: lines)
-        let index = first + line - firstLine
-        guard index < count else { return }
-        if index == selected {
-            enter(&state)
-            return
-        }
-        state.selection[.spans] = index
-        if state.spansTab.view == .feed && state.spansTab.query.order == .time { state.spansTab.follow = index == 0 }
-    }
-
     /// `S`: keep only the selected span's (or operation's) service; again, every service.
     static func toggleService(_ state: inout DashboardState) {
-        guard state.spansTab.trace == nil else { return }
         if state.spansTab.query.service != nil {
             state.spansTab.query.service = nil
             state.message = "every service"
@@ -89,29 +94,13 @@ enum SpansReducer {
         state.selection[.spans] = 0
     }
 
-    /// Esc: close the waterfall, else clear the filters.
-    static func back(_ state: inout DashboardState) {
-        if state.spansTab.trace != nil {
-            state.spansTab.trace = nil
-            state.spansTab.folded = []
-            return
-        }
+    /// Esc: clear the filters.
+    static func clearFilters(_ state: inout DashboardState) {
         var query = SpanQuery(order: state.spansTab.query.order, limit: state.spansTab.query.limit)
         query.errorsOnly = false
         state.spansTab.query = query
         state.spansTab.attributeText = ""
         state.selection[.spans] = 0
-    }
-
-    /// Folds (`open == false`), unfolds (`true`) or toggles (`nil`) the selected span.
-    static func fold(_ state: inout DashboardState, open: Bool?) {
-        let nodes = waterfallNodes(state)
-        guard state.spansTab.waterfallRow < nodes.count else { return }
-        let node = nodes[state.spansTab.waterfallRow]
-        guard node.descendants > 0 else { return }
-        let id = node.span.spanID
-        let isFolded = state.spansTab.folded.contains(id)
-        if open ?? isFolded { state.spansTab.folded.remove(id) } else { state.spansTab.folded.insert(id) }
     }
 
     /// `/` edits the regex over the spans, `f` the attribute pairs.
@@ -140,5 +129,89 @@ enum SpansReducer {
         }
         if labels, let pairs = SpanQuery.attributePairs(state.spansTab.attributeText) { state.spansTab.query.attributes = pairs }
         state.selection[.spans] = 0
+    }
+
+    // MARK: Span queries
+
+    /// Asks the span store for the tab's query and open trace now.
+    static func request(_ state: inout DashboardState) -> [Effect] {
+        let id = state.requests.next()
+        state.requests.spans = id
+        state.requests.spansAnswered = false
+        state.requests.spansStale = false
+        return [.querySpans(request: id, state.spansTab.query, trace: state.spansTab.trace)]
+    }
+
+    /// Spans arrived: ask again, unless a query is on its way (then ask once it is answered,
+    /// so a flood of spans costs one query at a time).
+    static func refresh(_ state: inout DashboardState) -> [Effect] {
+        guard state.requests.spansAnswered else {
+            state.requests.spansStale = true
+            return []
+        }
+        return request(&state)
+    }
+
+    /// The span store answered: shown at once unless paused (an answer to an older query is dropped).
+    static func answer(_ state: inout DashboardState, request: Int, _ snapshot: SpanSnapshot) -> [Effect] {
+        guard request == state.requests.spans else { return [] }
+        state.requests.spansAnswered = true
+        receive(&state, snapshot)
+        return state.requests.spansStale ? self.request(&state) : []
+    }
+
+    /// A new span picture: shown unless paused; a following feed selects the newest.
+    static func receive(_ state: inout DashboardState, _ snapshot: SpanSnapshot) {
+        state.latestSpans = snapshot
+        guard !state.paused else {
+            // A trace opened while paused is shown when it arrives, and as its late spans
+            // arrive; the feed stays frozen.
+            if let wanted = state.spansTab.trace, snapshot.trace?.traceID == wanted {
+                state.spans.trace = snapshot.trace
+            }
+            return
+        }
+        state.spans = snapshot
+        if state.spansTab.follow && state.spansTab.query.order == .time && state.spansTab.view == .feed { state.selection[.spans] = 0 }
+    }
+}
+
+/// The trace waterfall: moving, folding, back to the feed.
+enum WaterfallReducer: ScreenReducer {
+    static func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect]? {
+        if let delta = Reducer.movement(action) {
+            let count = nodes(state).count
+            if count > 0 { state.spansTab.waterfallRow = Reducer.clamp(state.spansTab.waterfallRow, by: delta, count: count) }
+            return []
+        }
+        switch action {
+        case .enter: fold(&state, open: nil)
+        case .fold, .unfold: fold(&state, open: action == .unfold)
+        case .back:
+            state.spansTab.trace = nil
+            state.spansTab.folded = []
+        case .click(.waterfallRow(let row)):
+            // A click on the selected span folds or unfolds it, as Enter does.
+            if row == state.spansTab.waterfallRow { fold(&state, open: nil) } else { state.spansTab.waterfallRow = row }
+        default:
+            return nil
+        }
+        return []
+    }
+
+    static func nodes(_ state: DashboardState) -> [TraceTree.Node] {
+        guard let trace = state.spans.trace, trace.traceID == state.spansTab.trace else { return [] }
+        return trace.visible(folded: state.spansTab.folded)
+    }
+
+    /// Folds (`open == false`), unfolds (`true`) or toggles (`nil`) the selected span.
+    static func fold(_ state: inout DashboardState, open: Bool?) {
+        let nodes = nodes(state)
+        guard state.spansTab.waterfallRow < nodes.count else { return }
+        let node = nodes[state.spansTab.waterfallRow]
+        guard node.descendants > 0 else { return }
+        let id = node.span.spanID
+        let isFolded = state.spansTab.folded.contains(id)
+        if open ?? isFolded { state.spansTab.folded.remove(id) } else { state.spansTab.folded.insert(id) }
     }
 }

@@ -1,4 +1,5 @@
-import TeleportDiagnostics
+import TeleportCore
+
 
 /// The dashboard's tabs, in key order: `1` Overview ... `9` Profiles, `0` Raw.
 public enum Tab: Int, Sendable, Hashable, CaseIterable {

@@ -1,5 +1,5 @@
 import Foundation
-import TeleportDiagnostics
+import TeleportCore
 
 /// One row of a metrics table.
 public enum TableRow: Sendable, Hashable {
@@ -19,8 +19,7 @@ public enum TableRows {
     public static func rows(_ state: DashboardState) -> [TableRow] {
         let key = RowsMemo.Key(
             target: state.snapshot.target, scrapeCount: state.snapshot.scrapeCount, time: state.snapshot.lastScrape?.time,
-            families: state.snapshot.families.count, tab: state.tab, authView: state.authView, filter: state.filter,
-            labelFilter: state.labelFilter, sort: state.sort, expanded: state.expanded)
+            families: state.snapshot.families.count, tab: state.tab, tables: state.tables)
         return state.rowsMemo.rows(for: key) { compute(state) }
     }
 
@@ -33,12 +32,12 @@ public enum TableRows {
             indices = Array(snapshot.families.indices)
             expandAll = true
         default:
-            guard let group = state.tab.group, state.tab != .auth || state.authView == .families else { return [] }
+            guard let group = state.tab.group, state.tab != .auth || state.tables.authView == .families else { return [] }
             indices = snapshot.groups[group] ?? []
             expandAll = false
         }
-        let matcher = FilterMatcher(state.filter)
-        let labels = (try? LabelFilter(parsing: state.labelFilter)) ?? .none
+        let matcher = FilterMatcher(state.tables.filter)
+        let labels = (try? LabelFilter(parsing: state.tables.labelFilter)) ?? .none
         var families = indices.filter { matcher.matches(snapshot.families[$0]) }
         if !labels.isEmpty {
             families = families.filter { i in
@@ -46,12 +45,12 @@ public enum TableRows {
                 return family.series.contains { labels.matches($0.key.labels) } || family.histograms.contains { labels.matches($0.labels) }
             }
         }
-        families = sorted(families, snapshot: snapshot, mode: state.sort)
+        families = sorted(families, snapshot: snapshot, mode: state.tables.sort)
         var rows: [TableRow] = []
         for index in families {
             rows.append(.family(index))
             let family = snapshot.families[index]
-            guard expandAll || state.expanded.contains(family.name) || !labels.isEmpty else { continue }
+            guard expandAll || state.tables.expanded.contains(family.name) || !labels.isEmpty else { continue }
             if (family.type == .histogram || family.type == .gaugehistogram), !family.histograms.isEmpty, !expandAll {
                 for h in family.histograms.indices where labels.matches(family.histograms[h].labels) {
                     rows.append(.histogram(family: index, histogram: h))

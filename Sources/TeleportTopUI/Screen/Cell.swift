@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// One terminal cell: a character (a grapheme that fits one column) and its style role.
 public struct Cell: Sendable, Hashable {
     public var character: Character

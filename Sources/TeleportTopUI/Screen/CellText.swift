@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// Fitting text into a number of one-column cells.
 public enum CellText {
     /// The characters of `text` that fit `columns` cells, with `…` as the last cell when cut.

@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// Drawing helpers on the cell grid.
 extension Screen {
     /// Paints a row's cells with a role (a bar such as the header's).
@@ -27,4 +29,3 @@ extension Screen {
     }
 }
 
-import TeleportDiagnostics

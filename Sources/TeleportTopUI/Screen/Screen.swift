@@ -1,4 +1,4 @@
-import TeleportDiagnostics
+import TeleportCore
 
 /// A grid of cells that stands in for the terminal: views draw into it, golden tests read
 /// it as text, the terminal layer paints it.
@@ -6,6 +6,8 @@ public struct Screen: Sendable, Hashable {
     public let width: Int
     public let height: Int
     public private(set) var cells: [Cell]
+    /// The regions the views drew, with what a click on each means (see `HitTarget`).
+    public internal(set) var regions: [HitRegion] = []
 
     public init(width: Int, height: Int) {
         self.width = max(0, width)

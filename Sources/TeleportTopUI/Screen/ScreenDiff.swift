@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// A run of cells in one row that differ between two frames: what the terminal rewrites.
 public struct ScreenChange: Sendable, Hashable {
     public var y: Int

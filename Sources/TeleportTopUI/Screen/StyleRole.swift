@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// What a cell is, not how it looks: a theme maps each role to colours and attributes.
 public enum StyleRole: UInt8, Sendable, Hashable, CaseIterable {
     case text

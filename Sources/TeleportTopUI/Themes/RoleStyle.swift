@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// How cells of one role look: colours and attributes.
 public struct RoleStyle: Sendable, Hashable {
     public var fg: ThemeColor

@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// A colour theme: how each `StyleRole` looks. Load one with `ThemeLoader`.
 public struct Theme: Sendable, Hashable {
     public var name: String

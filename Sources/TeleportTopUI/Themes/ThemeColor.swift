@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// A colour in a theme: the terminal's own, an entry of the 256-colour palette, or 24-bit RGB.
 public enum ThemeColor: Sendable, Hashable {
     /// The terminal's own foreground or background (`default` in a theme file).

@@ -1,4 +1,5 @@
-import TeleportDiagnostics
+import TeleportCore
+
 
 /// A theme that cannot be used: where (file, line, key) and why.
 public struct ThemeError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import Foundation
+import TeleportCore
 
 /// Finds themes: the built-in ones (embedded from `themes/*.yaml`) and theme files.
 public enum ThemeLoader {

@@ -1,5 +1,5 @@
-import TeleportDiagnostics
 import Yams
+import TeleportCore
 
 /// Builds a `Theme` from the YAML node tree, so every problem names its line and key.
 struct ThemeParser {

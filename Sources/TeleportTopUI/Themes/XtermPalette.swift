@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// xterm's default 256-colour palette and the nearest-colour searches themes use to fit
 /// RGB colours into terminals with 256, 16 or 8 colours.
 enum XtermPalette {

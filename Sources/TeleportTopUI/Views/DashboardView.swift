@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// The whole screen for a state: header, tab bar, the current view, hint bar. A pure
 /// function of its inputs, so every screen has golden tests.
 public enum DashboardView {

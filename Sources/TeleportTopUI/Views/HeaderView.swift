@@ -1,5 +1,5 @@
 import Foundation
-import TeleportDiagnostics
+import TeleportCore
 
 /// The two header rows on every screen: the target, its state as a badge with the /readyz
 /// text, version, uptime and pid; then the scrape's age, duration and interval, or, while the

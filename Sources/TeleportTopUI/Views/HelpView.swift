@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// The `?` screen: every key of the current context, generated from the key table.
 public enum HelpView {
     public static func draw(_ state: DashboardState, into screen: inout Screen, top: Int, bottom: Int) {

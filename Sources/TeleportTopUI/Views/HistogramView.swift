@@ -1,5 +1,5 @@
 import Foundation
-import TeleportDiagnostics
+import TeleportCore
 
 /// One histogram series: p50/p90/p99 over the last interval, 1 min and 5 min (honest
 /// "≥ 32.768s" when the rank is in +Inf), the count rate, and per bucket: the last
@@ -37,7 +37,7 @@ public enum HistogramView {
         }
         if roomy { y += 1 }
         guard y + 1 < bottom else { return }
-        let heatmap = state.snapshot.heatmap.flatMap { $0.family == family.name && $0.labels == histogram.labels ? $0 : nil }
+        let heatmap = state.heatmap.flatMap { $0.family == family.name && $0.labels == histogram.labels ? $0 : nil }
         drawBuckets(histogram, heatmap: heatmap, unit: unit, interval: state.snapshot.interval, into: &screen, top: y, bottom: bottom, symbols: symbols)
     }
 

@@ -1,5 +1,5 @@
 import Foundation
-import TeleportDiagnostics
+import TeleportCore
 
 /// Tab 1: the state timeline over the history window (colour per state, transitions with
 /// times, changes, time in each state), then tctl top's Common content (cluster, process and

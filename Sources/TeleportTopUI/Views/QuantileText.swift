@@ -1,4 +1,5 @@
-import TeleportDiagnostics
+import TeleportCore
+
 
 /// Quantile estimates as text: `12ms`, or `≥ 32.768s` when the rank fell in +Inf.
 public enum QuantileText {

@@ -1,4 +1,5 @@
-import TeleportDiagnostics
+import TeleportCore
+
 
 /// Reading single figures out of a snapshot by family name.
 extension MetricsSnapshot {

@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// A sparkline: the latest points scaled between their minimum and maximum, one cell each.
 public enum Sparkline {
     public static func cells(_ points: [Float], width: Int, symbols: Symbols) -> [Cell] {

@@ -1,4 +1,5 @@
-import TeleportDiagnostics
+import TeleportCore
+
 
 extension ObservedState {
     /// The style role of the state's badge and timeline cells.

@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// Glyph sets for charts (`--symbols`): braille and block need a font with them; ascii
 /// works everywhere.
 public enum Symbols: String, Sendable, Hashable, CaseIterable {

@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// The tab bar: `1 Overview  2 Auth & backends ...`, the current tab highlighted; short
 /// titles when the full ones do not fit.
 public enum TabBarView {
@@ -5,7 +7,9 @@ public enum TabBarView {
         var x = 0
         for tab in Tab.ordered {
             let label = TabBarView.label(tab, width: screen.width)
+            let start = x
             x = screen.write(label, x: x, y: y, role: tab == state.tab ? .selection : .accent)
+            screen.mark(.tab(tab), x: start, y: y, width: x - start)
             if x >= screen.width { break }
         }
     }
@@ -18,17 +22,6 @@ extension TabBarView {
         if Tab.ordered.map({ " \($0.key) \($0.shortTitle) " }).joined().count <= width { return " \(tab.key) \(tab.shortTitle) " }
         return "\(tab.key) \(tab.shortTitle) "
     }
-
-    /// The tab whose label covers a column (for mouse clicks).
-    public static func tab(atColumn column: Int, state: DashboardState, width: Int) -> Tab? {
-        var x = 0
-        for tab in Tab.ordered {
-            let label = TabBarView.label(tab, width: width)
-            if column >= x && column < x + label.count { return tab }
-            x += label.count
-        }
-        return nil
-    }
 }
 
 /// The hint bar at the bottom: the keys of the current context, or the filter being typed.
@@ -37,7 +30,7 @@ public enum HintBarView {
         screen.fill(row: y, role: .dim)
         if let field = state.editing {
             let x = screen.write(field == .labels ? " labels " : " filter /", x: 0, y: y, role: .accent)
-            let end = screen.write(field == .labels ? state.labelFilter : state.filter, x: x, y: y, role: .text)
+            let end = screen.write(field == .labels ? state.tables.labelFilter : state.tables.filter, x: x, y: y, role: .text)
             screen.write("▏", x: end, y: y, role: .accent)
             let syntax = field == .labels ? "name=v name!=v name=~re name!~re, comma-separated · " : ""
             screen.writeRight(syntax + "Enter keep · Esc clear ", right: screen.width, y: y, role: .dim)
@@ -48,8 +41,8 @@ public enum HintBarView {
         if let message = state.message {
             x = screen.write(message + "  ", x: x, y: y, role: .accent, maxWidth: max(0, screen.width - reserved - 2))
         } else {
-            if !state.filter.isEmpty { x = screen.write("filter /\(state.filter)  ", x: x, y: y, role: .accent) }
-            if !state.labelFilter.isEmpty { x = screen.write("labels \(state.labelFilter)  ", x: x, y: y, role: .accent) }
+            if !state.tables.filter.isEmpty { x = screen.write("filter /\(state.tables.filter)  ", x: x, y: y, role: .accent) }
+            if !state.tables.labelFilter.isEmpty { x = screen.write("labels \(state.tables.labelFilter)  ", x: x, y: y, role: .accent) }
         }
         let hints = KeyTable.hints(for: Reducer.context(state)).filter { binding in
             !(binding.action == .injectFailure && !state.isEmbedded) && !(binding.action == .cycleView && state.tab != .auth && state.tab != .spans)

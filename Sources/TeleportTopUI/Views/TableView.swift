@@ -1,4 +1,5 @@
-import TeleportDiagnostics
+import TeleportCore
+
 
 /// Section tabs (2-7) and the raw browser (0): one row per family (name, type, value or
 /// rate with unit, sparkline), expandable into series; the raw browser adds HELP and lists
@@ -11,19 +12,19 @@ public enum TableView {
         var y = top
         let title = isRaw ? "every family (\(snapshot.families.count)), HELP and series" : "\(state.tab.title): \(rows.filter { if case .family = $0 { return true } else { return false } }.count) families"
         var x = screen.write(" \(title)", x: 0, y: y, role: .accent)
-        x = screen.write("  sort: \(state.sort.rawValue)", x: x, y: y, role: .dim)
-        if !state.filter.isEmpty { x = screen.write("  filter: /\(state.filter)", x: x, y: y, role: .accent) }
-        if !state.labelFilter.isEmpty {
+        x = screen.write("  sort: \(state.tables.sort.rawValue)", x: x, y: y, role: .dim)
+        if !state.tables.filter.isEmpty { x = screen.write("  filter: /\(state.tables.filter)", x: x, y: y, role: .accent) }
+        if !state.tables.labelFilter.isEmpty {
             do throws(LabelFilter.FilterError) {
-                _ = try LabelFilter(parsing: state.labelFilter)
-                screen.write("  labels: {\(state.labelFilter)}", x: x, y: y, role: .accent)
+                _ = try LabelFilter(parsing: state.tables.labelFilter)
+                screen.write("  labels: {\(state.tables.labelFilter)}", x: x, y: y, role: .accent)
             } catch {
                 screen.write("  labels: \(error)", x: x, y: y, role: .error)
             }
         }
         y += 1
         guard !rows.isEmpty else {
-            let hint = snapshot.families.isEmpty ? "no metrics yet" : state.filter.isEmpty && state.labelFilter.isEmpty ? "this target exposes no family of this section" : "nothing matches the filter"
+            let hint = snapshot.families.isEmpty ? "no metrics yet" : state.tables.filter.isEmpty && state.tables.labelFilter.isEmpty ? "this target exposes no family of this section" : "nothing matches the filter"
             screen.write("  \(hint)", x: 0, y: y, role: .dim)
             return
         }
@@ -38,9 +39,10 @@ public enum TableView {
         }
         for (offset, row) in rows[first..<min(rows.count, first + visible)].enumerated() {
             let isSelected = first + offset == selected
-            draw(row, snapshot: snapshot, isRaw: isRaw, expanded: state.expanded, into: &screen, y: y,
+            draw(row, snapshot: snapshot, isRaw: isRaw, expanded: state.tables.expanded, into: &screen, y: y,
                 nameWidth: nameWidth, valueWidth: valueWidth, sparkWidth: sparkWidth, symbols: symbols)
             if isSelected { screen.fill(row: y, role: .selection) }
+            screen.mark(row: y, .tableRow(first + offset))
             y += 1
         }
         if rows.count > visible {
@@ -54,19 +56,6 @@ public enum TableView {
         let visible = max(1, lines)
         let selected = max(0, min(selected, rows - 1))
         return (selected, max(0, min(selected - visible / 2, rows - visible)), visible)
-    }
-
-    /// The top line of a table tab's view (below the tab bar, and tab 2's view bar).
-    static func top(for tab: Tab) -> Int { tab == .auth ? 4 : 3 }
-
-    /// The row under a screen line of a table tab of `height` lines, for mouse clicks.
-    public static func row(atLine line: Int, state: DashboardState, height: Int) -> Int? {
-        let rows = TableRows.rows(state)
-        let firstLine = top(for: state.tab) + 1
-        guard !rows.isEmpty, line >= firstLine else { return nil }
-        let (_, first, visible) = window(rows: rows.count, selected: state.selectedRow, lines: height - 1 - firstLine)
-        let index = first + line - firstLine
-        return line - firstLine < visible && index < rows.count ? index : nil
     }
 
     static func draw(_ row: TableRow, snapshot: MetricsSnapshot, isRaw: Bool, expanded: Set<String>, into screen: inout Screen, y: Int,

@@ -3,6 +3,9 @@ import Foundation
 import Logging
 import TeleportDiagnostics
 import TeleportTopUI
+import TeleportTopRuntime
+import TeleportCore
+import TeleportTopData
 
 /// Options of the dashboard (the default command).
 struct DashboardOptions: ParsableArguments {
@@ -85,76 +88,44 @@ enum DashboardCommand {
             diagTarget = embedded!.target
         }
         let client: DiagClient
-        do { client = try DiagClient(target: diagTarget, options: .init(timeout: target.timeout, tls: target.tls)) } catch {
+        do { client = try DiagClient(target: diagTarget, options: target.clientOptions) } catch {
             throw fail(error.description)
         }
         let label = embedded == nil ? diagTarget.description : "embedded \(diagTarget.description)"
         let schedule = PollSchedule(interval: options.interval)
         let store = MetricStore(target: label, interval: schedule.interval, history: options.history)
         let poller = Poller(client: client, store: store, schedule: schedule)
-        let mailbox = Mailbox<MetricsSnapshot>()
-        let spanMailbox = Mailbox<SpanSnapshot>()
-        let profileEvents = EventQueue<ProfileEvent>()
-        let profiler = ProfileRunner(client: client, directory: profiling.directory, events: profileEvents)
+        // The one stream: every producer posts into it, the loop folds it in order.
+        let queue = EventQueue()
+        await spanStore.setOnChange { count in queue.post(.spansArrived(count)) }
+        let profiler = ProfileRunner(client: client, directory: profiling.directory, queue: queue)
         let intakeOptions: SpanIntake.Options
         do { intakeOptions = try options.intake() } catch { throw fail(String(describing: error)) }
         var logger = Logger(label: "teleport-top")
         logger.logLevel = .error
         let intake = SpanIntake(options: intakeOptions, store: spanStore, logger: logger)
         if embedded != nil { await spanStore.addSource("embedded engine") }
-        // Span snapshots: rebuilt when spans arrived or the tab asked for something else.
-        let spanTask = Task {
-            var seen = -1
-            while !Task.isCancelled {
-                let generation = await spanStore.generation
-                if generation != seen {
-                    seen = generation
-                    spanMailbox.put(await spanStore.snapshot())
-                }
-                try? await Task.sleep(for: .milliseconds(250))
-            }
-        }
+        queue.post(.spansArrived(0))
         let pollTask = Task {
-            await poller.run {
-                Task { mailbox.put(await store.snapshot()) }
+            await poller.run { outcome in
+                queue.post(.scrape(ScrapeEvent(outcome: outcome, snapshot: await store.snapshot())))
             }
         }
-        let engine = embedded?.engine
+        var injectFailure: (@Sendable () -> Void)?
+        if let engine = embedded?.engine { injectFailure = { engine.injectFailure(component: "proxy") } }
+        let runner = EffectRunner(queue: queue, parts: .init(metrics: store, spans: spanStore, poller: poller, profiles: profiler,
+            injectFailure: injectFailure))
         var initial = DashboardState(snapshot: .empty(target: label, interval: schedule.interval), isEmbedded: embedded != nil, now: Date())
         initial.profiles = ProfilesTabState(seconds: profiling.profileSeconds, directory: profiling.profileDir)
         let loop = DashboardLoop(
-            initial: initial, mailbox: mailbox, spanMailbox: spanMailbox, profileEvents: profileEvents,
+            initial: initial, queue: queue,
             settings: .init(symbols: options.symbols, themeName: options.theme ?? "default",
                 environment: ProcessInfo.processInfo.environment, logPath: options.logFile),
-            onEffect: { effect in
-                switch effect {
-                case .setInterval(let interval): Task { await poller.setInterval(interval) }
-                case .injectFailure: engine?.injectFailure(component: "proxy")
-                case .focusHistogram(let selection):
-                    Task {
-                        await store.focus(family: selection?.family, labels: selection?.labels ?? [])
-                        mailbox.put(await store.snapshot())
-                    }
-                case .spanQuery(let query):
-                    Task {
-                        await spanStore.setQuery(query)
-                        spanMailbox.put(await spanStore.snapshot())
-                    }
-                case .openTrace(let trace):
-                    Task {
-                        await spanStore.open(trace: trace)
-                        spanMailbox.put(await spanStore.snapshot())
-                    }
-                case .captureProfiles(let requests): profiler.capture(requests)
-                case .cancelCaptures: profiler.cancel()
-                case .loadProfile(let path, let options): profiler.load(path: path, options: options)
-                case .setTheme, .quit: break
-                }
-            })
+            effects: { runner.run($0) },
+            makeTerminal: { Terminal(theme: $0, logPath: options.logFile) })
         let outcome = await loop.runOnOwnThread()
         pollTask.cancel()
-        spanTask.cancel()
-        profiler.cancel()
+        await runner.finish()
         await intake.stop()
         await client.shutdown()
         await embedded?.stop()

@@ -1,13 +1,16 @@
 import Foundation
 import TeleportDiagnostics
 import TeleportTopUI
+import TeleportTopRuntime
+import TeleportCore
+import TeleportTopData
 
 /// `teleport-top pprof FILE` on a terminal: the dashboard's profile viewer alone, over the
 /// dashboard's loop (keys, help, themes, resize); each change of options decodes the file
 /// again off the UI thread. Esc or q quits.
 enum PprofViewer {
     static func run(file: String, options: TopOptions, kind: ProfileKind) async throws {
-        let events = EventQueue<ProfileEvent>()
+        let queue = EventQueue()
         var state = DashboardState(snapshot: .empty(target: file, interval: .seconds(2)), isEmbedded: false, now: Date())
         state.fileViewer = true
         state.tab = .profiles
@@ -15,14 +18,15 @@ enum PprofViewer {
         viewer.data = ProfileRunner.report(path: file, options: options)
         state.profiles.viewer = viewer
         let environment = ProcessInfo.processInfo.environment
+        let logPath = "/tmp/teleport-top-\(getuid()).log"
+        let runner = EffectRunner(queue: queue, parts: .init(profiles: ProfileRunner(client: nil, directory: nil, queue: queue)))
         let loop = DashboardLoop(
-            initial: state, mailbox: Mailbox(), spanMailbox: Mailbox(), profileEvents: events,
-            settings: .init(symbols: .block, themeName: "default", environment: environment, logPath: "/tmp/teleport-top-\(getuid()).log"),
-            onEffect: { effect in
-                guard case .loadProfile(let path, let options) = effect else { return }
-                Task.detached { events.put(.viewer(ProfileRunner.report(path: path, options: options))) }
-            })
+            initial: state, queue: queue,
+            settings: .init(symbols: .block, themeName: "default", environment: environment, logPath: logPath),
+            effects: { runner.run($0) },
+            makeTerminal: { Terminal(theme: $0, logPath: logPath) })
         let outcome = await loop.runOnOwnThread()
+        await runner.finish()
         if case .failure(let error) = outcome { throw fail(String(describing: error)) }
     }
 }

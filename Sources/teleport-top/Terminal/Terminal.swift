@@ -1,10 +1,13 @@
 @preconcurrency import CNcursesw
 import Foundation
 import TeleportTopUI
+import TeleportTopRuntime
+import TeleportCore
+import TeleportTopData
 
 /// The only code that calls ncurses: screen setup and restore, colours from a theme, key
 /// input, and painting a `Screen` (ncurses diffs what changed).
-final class Terminal {
+final class Terminal: TerminalDevice {
     private(set) var width: Int = 80
     private(set) var height: Int = 24
     private var pairs: [StyleRole: (pair: Int32, attributes: UInt32)] = [:]
@@ -112,8 +115,8 @@ final class Terminal {
         refresh()
     }
 
-    /// Waits up to `milliseconds` for a key.
-    func readKey(timeout milliseconds: Int32) -> TerminalInput? {
+    /// Waits up to `milliseconds` for a key, a click or a resize.
+    func readInput(timeout milliseconds: Int32) -> InputEvent? {
         timeout(milliseconds)
         var character: wint_t = 0
         let result = get_wch(&character)
@@ -150,12 +153,4 @@ final class Terminal {
     }
 
     deinit { restore() }
-}
-
-/// Input the run loop handles.
-enum TerminalInput {
-    case key(KeyCode)
-    case click(x: Int, y: Int)
-    case wheelUp, wheelDown
-    case resize
 }

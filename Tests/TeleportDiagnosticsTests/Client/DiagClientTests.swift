@@ -4,6 +4,10 @@ import NIOCore
 import Testing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 @Suite("Diag client against real peers", .serialized)
 struct DiagClientTests {

@@ -2,6 +2,10 @@ import Foundation
 import Testing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 /// The dashboard as a person sees it: run under tmux (own socket, UTF-8, tmux-256color),
 /// keys sent with send-keys, the screen read with capture-pane, conditions polled with deadlines.

@@ -2,6 +2,10 @@ import Foundation
 import Testing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 /// `teleport-top profile` and `teleport-top pprof` as a user runs them, against the Go
 /// fixture and `go tool pprof`.

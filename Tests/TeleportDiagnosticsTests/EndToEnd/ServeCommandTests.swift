@@ -2,6 +2,10 @@ import Foundation
 import Testing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 /// `teleport-top serve` as a user runs it: the built binary, curl as the client.
 @Suite("teleport-top serve, end to end", .serialized, .enabled(if: Prerequisites.required(Prerequisites.curl)))

@@ -2,6 +2,10 @@ import Foundation
 import Testing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 /// `teleport-top snapshot` and `log-level` as a user runs them.
 @Suite("teleport-top snapshot and log-level, end to end", .serialized)

@@ -3,6 +3,10 @@ import Synchronization
 import Testing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 @Suite("Process state, as Teleport's state.go")
 struct ProcessHealthTests {

@@ -2,10 +2,14 @@ import Foundation
 import Testing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 @Suite("Metric catalog")
 struct MetricCatalogTests {
-    static let repoCopy = Paths.repo("Sources/TeleportDiagnostics/Metrics/metric-catalog.tsv")
+    static let repoCopy = Paths.repo("Sources/TeleportCore/Metrics/metric-catalog.tsv")
 
     @Test("The embedded catalog equals the repository's copy, which equals ../shared's when present")
     func embeddedMatchesFiles() throws {

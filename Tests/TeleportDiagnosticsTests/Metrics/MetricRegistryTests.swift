@@ -1,6 +1,10 @@
 import Testing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 @Suite("Metric registry and writer")
 struct MetricRegistryTests {

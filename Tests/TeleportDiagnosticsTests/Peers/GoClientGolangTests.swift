@@ -4,6 +4,10 @@ import NIOCore
 import Testing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 /// The parser against a real Go process exposing client_golang metrics (Debian's
 /// golang-go + golang-github-prometheus-client-golang-dev).

@@ -2,6 +2,10 @@ import Foundation
 import Testing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 /// Our windowed quantiles against Prometheus's own `histogram_quantile` on the same buckets,
 /// deterministically: `promtool test rules` evaluates `histogram_quantile(q, x_bucket - x_bucket

@@ -2,6 +2,10 @@ import Foundation
 import Testing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 /// Prometheus's own linter (Debian's `prometheus` package) reads our /metrics output.
 @Suite("promtool check metrics", .enabled(if: Prerequisites.required(Prerequisites.promtool)))

@@ -2,6 +2,10 @@ import Foundation
 import Testing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 /// Captures of every kind from a real Go process with net/http/pprof (the godiag fixture
 /// with -debug), over HTTP and the unix socket, and our reports of them against

@@ -4,6 +4,10 @@ import SwiftProtobuf
 import Testing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 /// The decoder against truncated, oversized and hostile input: every failure is a clear
 /// error, never a crash or a half-read profile.

@@ -5,6 +5,10 @@ import Synchronization
 import Testing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 /// Capture failures and control: pprof off, HTML pages, empty and non-pprof bodies, other
 /// statuses, the request timeout stretched by the capture's seconds, progress, cancellation.

@@ -2,6 +2,10 @@ import Foundation
 import Testing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 /// Saved captures (names, modes, atomic no-clobber writes, listing) and the tar.gz writer,
 /// checked with the system's tar.

@@ -2,6 +2,10 @@ import Foundation
 import Testing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 /// The top-N report against the real `go tool pprof -top` on the same files: generated
 /// profiles with inlined frames, recursion, ties, many small nodes (the dropping rule) and

@@ -3,6 +3,10 @@ import Synchronization
 import Testing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 /// Set once to stop the spinning thread.
 final class StopFlag: Sendable {

@@ -4,6 +4,10 @@ import NIOCore
 import Testing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 @Suite("Diag listener and debug socket over real HTTP")
 struct DiagServerTests {

@@ -69,3 +69,7 @@ func drive(_ engine: DiagnosticsEngine, _ clock: TestClock, to state: ProcessSta
 }
 
 import Testing
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport

@@ -2,6 +2,10 @@ import Foundation
 import Testing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 @Suite("Store: state timeline, header facts, groups, snapshots")
 struct MetricStoreTests {

@@ -5,6 +5,10 @@ import NIOCore
 import ServiceLifecycle
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 /// Real HTTP servers on loopback that misbehave the ways targets do: hang, answer HTML,
 /// stream without end. Each is a Hummingbird application bound to 127.0.0.1:0.

@@ -3,6 +3,10 @@ import Testing
 import Tracing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 /// Collects what a recording tracer exports.
 actor CollectingSink: SpanSink {
@@ -79,8 +83,7 @@ struct EngineSpansTests {
         let deadline = ContinuousClock.now + .seconds(30)
         var spans: [SpanRecord] = []
         while ContinuousClock.now < deadline {
-            await store.setQuery(SpanQuery(limit: Int.max))
-            spans = await store.snapshot().feed
+            spans = await store.snapshot(query: SpanQuery(limit: Int.max)).feed
             if spans.filter({ $0.name == "heartbeat/announce" }).count >= 5 && spans.filter({ $0.name.hasPrefix("backend/") }).count >= 3 { break }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -96,8 +99,7 @@ struct EngineSpansTests {
         _ = try await client.scrape().get()
         await client.shutdown()
         await embedded.stop()
-        await store.setQuery(SpanQuery(limit: Int.max))
-        let scrape = try #require(await store.snapshot().feed.first { $0.name == "diag/metrics" })
+        let scrape = try #require(await store.snapshot(query: SpanQuery(limit: Int.max)).feed.first { $0.name == "diag/metrics" })
         #expect(scrape.kind == .server)
         #expect(scrape.attribute("http.route") == "/metrics")
         #expect(Int(scrape.attribute("metrics.exposition_bytes") ?? "") ?? 0 > 10_000)

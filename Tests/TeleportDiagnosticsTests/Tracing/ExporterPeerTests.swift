@@ -5,6 +5,10 @@ import Testing
 import Tracing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 extension TracingPeers {
     /// The engine's exporters (swift-otel's OTLP over gRPC and HTTP, as set up by

@@ -4,6 +4,10 @@ import Testing
 import Tracing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 /// Spans made for the file tests: `count` records of one trace each, with a parent link.
 func fileTestSpans(_ count: Int, name: String = "span", padding: Int = 0) -> [SpanRecord] {

@@ -4,6 +4,10 @@ import NIOCore
 import Testing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 /// The OTLP/HTTP receiver on loopback against bodies no exporter should send: each is refused
 /// with a clear status and a readable `google.rpc.Status`, and the spans that did arrive are

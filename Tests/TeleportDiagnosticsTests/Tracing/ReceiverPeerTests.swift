@@ -3,6 +3,10 @@ import Logging
 import Testing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 extension TracingPeers {
     /// Our OTLP receivers (through `SpanIntake`, as the dashboard runs them) against the real
@@ -19,8 +23,7 @@ extension TracingPeers {
 
             /// Every span held, newest first.
             func spans() async -> [SpanRecord] {
-                await store.setQuery(SpanQuery(limit: Int.max))
-                return await store.snapshot().feed
+                return await store.snapshot(query: SpanQuery(limit: Int.max)).feed
             }
         }
 

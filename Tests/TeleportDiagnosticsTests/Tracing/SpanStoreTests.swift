@@ -2,6 +2,10 @@ import Foundation
 import Testing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 /// The span ring, trace assembly, operation stats and queries, from hand-made spans whose
 /// figures are known.
@@ -107,8 +111,7 @@ struct SpanStoreTests {
             Self.span(2, 3, name: "GET /web", ms: 5, attributes: [SpanAttribute("http.status_code", .int(500))]),
         ])
         func names(_ query: SpanQuery) async -> [UInt64] {
-            await store.setQuery(query)
-            return await store.snapshot().feed.map(\.spanID.value)
+            return await store.snapshot(query: query).feed.map(\.spanID.value)
         }
         #expect(await names(SpanQuery()) == [3, 2, 1])
         #expect(await names(SpanQuery(service: "auth")) == [2])
@@ -120,10 +123,8 @@ struct SpanStoreTests {
         #expect(await names(SpanQuery(pattern: "!backend")) == [3, 1])
         #expect(await names(SpanQuery(order: .duration)) == [2, 1, 3])
         #expect(await names(SpanQuery(limit: 2)) == [3, 2])
-        await store.setQuery(SpanQuery(limit: 2))
-        #expect(await store.snapshot().matching == 3)
-        await store.open(trace: TraceID(high: 1, low: 1))
-        #expect(await store.snapshot().trace?.nodes.map(\.span.spanID.value) == [1, 2])
+        #expect(await store.snapshot(query: SpanQuery(limit: 2)).matching == 3)
+        #expect(await store.snapshot(query: SpanQuery(limit: 2), trace: TraceID(high: 1, low: 1)).trace?.nodes.map(\.span.spanID.value) == [1, 2])
         #expect(SpanQuery.attributePairs("a=1, b = x=y")?.map { "\($0.key)|\($0.value)" } == ["a|1", "b|x=y"])
         #expect(SpanQuery.attributePairs("a=1, nope") == nil)
     }

@@ -3,6 +3,10 @@ import OTLPProto
 import Testing
 
 @testable import TeleportDiagnostics
+@testable import TeleportCore
+@testable import TeleportTopData
+@testable import TeleportOTLP
+import TeleportTopTestSupport
 
 @Suite("--trace-dir: tailing a Teleport file-exporter directory")
 struct TraceDirectoryTailTests {

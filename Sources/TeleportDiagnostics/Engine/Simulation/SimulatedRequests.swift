@@ -1,6 +1,7 @@
 import Foundation
 import ServiceLifecycle
 import Tracing
+import TeleportCore
 
 /// Simulated requests through the simulated cluster, traced with the engine's tracer so
 /// every mode has spans to show: proxy -> auth -> backend nesting, node, kube and database

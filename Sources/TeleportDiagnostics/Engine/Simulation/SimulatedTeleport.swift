@@ -1,5 +1,6 @@
 import Foundation
 import ServiceLifecycle
+import TeleportCore
 
 /// A simulated Teleport process for the embedded mode: every family of the catalog's Auth,
 /// Proxy, SSH, BPF, Kubernetes and Database sections plus what `tctl top` reads, labelled

@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// Which families the simulation registers: every family of the catalog's service sections,
 /// the catalog families of other sections that tctl top or the label tables need, and the
 /// families tctl top reads that the catalog lacks. Each name once, with the catalog's type

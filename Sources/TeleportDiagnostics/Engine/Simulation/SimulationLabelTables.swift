@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// The label tables of the simulated families, named as Teleport names them (label names
 /// sorted, as client_golang writes them, except `backend_requests`, kept in Teleport's order
 /// registers it). Families that are not listed have no labels.

@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// The labels of one simulated family: the label names it is registered with and the series
 /// the simulation moves. Each series has a weight (its share of the family's events) and a
 /// scale (multiplies observed values, counter amounts and gauge levels).

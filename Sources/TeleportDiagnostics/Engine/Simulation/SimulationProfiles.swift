@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// How each simulated family moves: the shared activities (events a second) and every
 /// family's movement. Rates are a small, busy cluster: about 60 agents, a few users.
 enum SimulationProfiles {

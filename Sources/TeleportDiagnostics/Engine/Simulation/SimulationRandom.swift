@@ -1,4 +1,5 @@
 import Foundation
+import TeleportCore
 
 /// The distributions the simulation draws from, on top of `SplitMix64`'s uniform values.
 extension SplitMix64 {

@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// The simulated Teleport's families and their state. `init` registers the families (a
 /// name registered already with other help, type, labels or buckets is skipped silently);
 /// `step` moves them by `elapsed` seconds. Deterministic for a seed and a sequence of steps.

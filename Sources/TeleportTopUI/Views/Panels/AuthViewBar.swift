@@ -1,3 +1,5 @@
+import TeleportCore
+
 /// Tab 2's first line: its views (`families · backend · cache · watcher · audit`), the
 /// current one highlighted, and the key that cycles them.
 public enum AuthViewBar {
@@ -6,21 +8,11 @@ public enum AuthViewBar {
         var x = screen.write(" view", x: 0, y: y, role: .dim)
         for view in AuthView.allCases {
             x = screen.write(" ", x: x, y: y)
-            x = screen.write(" \(view.rawValue) ", x: x, y: y, role: view == state.authView ? .selection : .accent)
+            let start = x
+            x = screen.write(" \(view.rawValue) ", x: x, y: y, role: view == state.tables.authView ? .selection : .accent)
+            screen.mark(.authView(view), x: start, y: y, width: x - start)
         }
         screen.write("  v next view", x: x, y: y, role: .dim)
         return y + 1
-    }
-
-    /// The view whose label covers a column of the bar (for mouse clicks).
-    public static func view(atColumn column: Int) -> AuthView? {
-        var x = " view".count
-        for view in AuthView.allCases {
-            x += 1
-            let width = view.rawValue.count + 2
-            if column >= x && column < x + width { return view }
-            x += width
-        }
-        return nil
     }
 }

@@ -1,4 +1,5 @@
-import TeleportDiagnostics
+import TeleportCore
+
 
 /// tctl top's Backend and Cache tabs, done right: read / batch read / write / batch write
 /// latency quantiles over the last minute (not cumulative bucket shares), then

@@ -1,5 +1,5 @@
 import Foundation
-import TeleportDiagnostics
+import TeleportCore
 
 /// Tab 9: the checklist of profile kinds and the duration (as `tctl debug live`), the
 /// session's captures with a countdown while they run; the viewer when one is open.
@@ -18,6 +18,7 @@ public enum ProfilesTabView {
             let x = screen.write("  \(box) \(kind.rawValue)", x: 0, y: y, role: .text)
             screen.write("  " + describe(kind, seconds: p.seconds), x: max(x, 22), y: y, role: .dim)
             if i == p.cursor { screen.fill(row: y, role: .selection) }
+            screen.mark(row: y, .profileRow(i))
             y += 1
         }
         guard y + 1 < bottom else { return }
@@ -45,6 +46,7 @@ public enum ProfilesTabView {
                 screen.write("cancelled", x: x, y: y, role: .dim)
             }
             if index == selected { screen.fill(row: y, role: .selection) }
+            screen.mark(row: y, .profileRow(base + index))
             y += 1
         }
     }
@@ -105,6 +107,7 @@ public enum ProfileViewerView {
             let nx = screen.write(numbers, x: 0, y: y, role: .text)
             screen.write(row.name + (row.inline == .none ? "" : " " + row.inline.rawValue), x: nx, y: y, role: .accent)
             if index == selected { screen.fill(row: y, role: .selection) }
+            screen.mark(row: y, .viewerRow(index))
             y += 1
         }
     }
@@ -121,6 +124,7 @@ public enum ProfileViewerView {
         for (index, group) in groups.enumerated() where y < bottom && index >= max(0, selected - 3) {
             let head = group.frames.first.map { "\($0.function)" } ?? "?"
             screen.write(String(format: "%7d  ", group.count) + head, x: 0, y: y, role: index == selected ? .accent : .text)
+            let groupTop = y
             if index == selected {
                 screen.fill(row: y, role: .selection)
                 for frame in group.frames.dropFirst() where y + 1 < bottom {
@@ -128,6 +132,7 @@ public enum ProfileViewerView {
                     screen.write("           \(frame.function)  \((frame.file as NSString).lastPathComponent):\(frame.line)", x: 0, y: y, role: .dim)
                 }
             }
+            screen.mark(.viewerRow(index), y: groupTop, height: y - groupTop + 1)
             y += 1
         }
     }

@@ -1,4 +1,5 @@
-import TeleportDiagnostics
+import TeleportCore
+
 
 /// The operations table: per service and operation over the window, spans/s, error %, p50,
 /// p99 and max duration, count; busiest first. Enter filters the feed to one operation.
@@ -36,6 +37,7 @@ public enum OperationsView {
             screen.writeRight(Format.seconds(op.max), right: right[4], y: y)
             screen.writeRight(Format.number(Double(op.count)), right: right[5], y: y)
             if index == selected { screen.fill(row: y, role: .selection) }
+            screen.mark(row: y, .spanRow(index))
             y += 1
         }
     }

@@ -1,5 +1,5 @@
 import Foundation
-import TeleportDiagnostics
+import TeleportCore
 
 /// The live feed: time, service, operation, duration, status, short trace ID; newest first
 /// (or slowest first), filtered by the tab's query.
@@ -33,6 +33,7 @@ public enum SpanFeedView {
         for index in first..<min(rows.count, first + lines) {
             draw(rows[index], into: &screen, y: y, columns: w)
             if index == selected { screen.fill(row: y, role: .selection) }
+            screen.mark(row: y, .spanRow(index))
             y += 1
         }
     }

@@ -1,4 +1,5 @@
-import TeleportDiagnostics
+import TeleportCore
+
 
 /// Tab 8: the view bar (feed · operations), the sources line, then the live feed or the
 /// operations table; the waterfall when a trace is open.
@@ -12,7 +13,9 @@ public enum SpansTabView {
         var x = screen.write(" view", x: 0, y: y, role: .dim)
         for view in SpansTabState.View.allCases {
             x = screen.write(" ", x: x, y: y)
+            let start = x
             x = screen.write(" \(view.rawValue) ", x: x, y: y, role: view == state.spansTab.view ? .selection : .accent)
+            screen.mark(.spansView(view), x: start, y: y, width: x - start)
         }
         x = screen.write("  v next view", x: x, y: y, role: .dim)
         let spans = state.spans
@@ -30,11 +33,5 @@ public enum SpansTabView {
         case .feed: SpanFeedView.draw(state, into: &screen, top: y, bottom: bottom)
         case .operations: OperationsView.draw(state, into: &screen, top: y, bottom: bottom)
         }
-    }
-
-    /// The first line of a view's rows (below view bar, sources line, warnings and the
-    /// column titles), for mouse clicks.
-    static func firstRowLine(_ state: DashboardState, top: Int) -> Int {
-        top + 2 + state.spans.warnings.count + 2
     }
 }

@@ -1,4 +1,5 @@
-import TeleportDiagnostics
+import TeleportCore
+
 
 /// The trace waterfall: the span tree (folding with ←/→ or Enter), a time ruler, one bar per
 /// span coloured per service, errors marked, and a detail pane for the selected span:
@@ -59,6 +60,7 @@ public enum WaterfallView {
                 screen.write(label, x: from - label.count - 1, y: y, role: .dim)
             }
             if index == selected { screen.fill(row: y, role: .selection, from: 0, width: nameWidth) }
+            screen.mark(row: y, .waterfallRow(index))
             y += 1
         }
         screen.rule(y: treeBottom)

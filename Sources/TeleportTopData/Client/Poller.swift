@@ -1,0 +1,71 @@
+import Foundation
+import Synchronization
+import TeleportCore
+
+/// Polls one target on a `PollSchedule` and folds every result into a `MetricStore`;
+/// `onUpdate` is handed each outcome after its fold (the dashboard turns it into an event).
+/// Scrapes never overlap: the next one is scheduled only after the previous one ended.
+public final class Poller: Sendable {
+    public let client: DiagClient
+    public let store: MetricStore
+    private let schedule: Mutex<PollSchedule>
+    private let sleeper = Mutex<Task<Void, Never>?>(nil)
+
+    public init(client: DiagClient, store: MetricStore, schedule: PollSchedule) {
+        self.client = client
+        self.store = store
+        self.schedule = Mutex(schedule)
+    }
+
+    /// The current schedule.
+    public var currentSchedule: PollSchedule { schedule.withLock { $0 } }
+
+    /// Changes the interval (at least 250 ms); takes effect at once.
+    public func setInterval(_ interval: Duration) async {
+        let updated = schedule.withLock { current -> PollSchedule in
+            current = PollSchedule(interval: interval, maxBackoff: current.maxBackoff)
+            return current
+        }
+        await store.setInterval(updated.interval)
+        sleeper.withLock { $0?.cancel() }
+    }
+
+    /// Runs until the task is cancelled.
+    public func run(onUpdate: @escaping @Sendable (Result<ScrapeResult, ScrapeFailure>) async -> Void = { _ in }) async {
+        let clock = ContinuousClock()
+        let origin = clock.now
+        var anchor = Duration.zero
+        var failures = 0
+        while !Task.isCancelled {
+            let result = await client.scrape()
+            let plan = schedule.withLock { $0 }
+            let now = clock.now - origin
+            let delay: Duration
+            let outcome: Result<ScrapeResult, ScrapeFailure>
+            switch result {
+            case .success(let scrape):
+                await store.ingest(scrape)
+                if failures > 0 { anchor = now }  // back to the cadence, anchored at this success
+                failures = 0
+                delay = plan.nextTick(anchor: anchor, now: now) - now
+                outcome = .success(scrape)
+            case .failure(let error):
+                failures += 1
+                let backoff = plan.backoff(failures: failures)
+                let failure = ScrapeFailure(time: Date(), error: error, retryAt: Date().addingTimeInterval(backoff.seconds))
+                await store.fail(failure)
+                delay = backoff
+                outcome = .failure(failure)
+            }
+            await onUpdate(outcome)
+            // Sleep until the next tick, or until the interval changes (which cancels the sleep).
+            let sleep = Task<Void, Never> { _ = try? await Task.sleep(for: delay) }
+            sleeper.withLock { $0 = sleep }
+            await withTaskCancellationHandler {
+                await sleep.value
+            } onCancel: {
+                sleep.cancel()
+            }
+        }
+    }
+}

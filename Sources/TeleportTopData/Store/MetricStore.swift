@@ -1,0 +1,168 @@
+import Foundation
+import TeleportCore
+
+/// The store: folds scrape results and failures into the history, the state timeline and
+/// the header facts, and builds immutable snapshots. An actor; all computation, no I/O.
+public actor MetricStore {
+    public let target: String
+    public private(set) var interval: Duration
+    public let historySeconds: Double
+    private var history: MetricHistory
+    private var timeline = StateTimeline()
+    private var lastScrape: ScrapeInfo?
+    private var lastFailure: ScrapeFailure?
+    private var readyz: ReadyzAnswer?
+    private var observed: ObservedState = .unknown
+    private var build: BuildInfo?
+    private var processStart: Date?
+    private let catalog: MetricCatalog
+    /// Spark points kept per series in snapshots (families with more series than
+    /// `sparkSeriesLimit` get none, to keep snapshots small).
+    public var sparkPoints = 60
+    public var sparkSeriesLimit = 500
+    /// Columns of a heatmap (intervals, newest last).
+    public var heatmapColumns = 120
+
+    /// A store for `target` keeping `history` of scrapes taken every `interval`.
+    public init(target: String, interval: Duration, history: Duration = .seconds(600), catalog: MetricCatalog = .builtin) {
+        self.target = target
+        self.interval = interval
+        self.historySeconds = history.seconds
+        let capacity = max(2, Int((history.seconds / max(interval.seconds, 0.001)).rounded(.up)) + 1)
+        self.history = MetricHistory(capacity: capacity, interval: interval)
+        self.catalog = catalog
+    }
+
+    /// The number of scrapes folded in so far.
+    public var scrapeCount: Int { history.scrapeCount }
+
+    /// Points kept per series (never more than the capacity).
+    public var pointsPerSeries: Int { history.pointsPerSeries }
+    public var capacity: Int { history.capacity }
+    public var seriesCount: Int { history.seriesCount }
+
+    /// Folds a successful scrape in.
+    public func ingest(_ scrape: ScrapeResult) {
+        history.ingest(scrape.families, at: scrape.time)
+        lastScrape = ScrapeInfo(time: scrape.time, duration: scrape.duration, bytes: scrape.bytes,
+            series: scrape.families.reduce(0) { $0 + $1.samples.count })
+        lastFailure = nil
+        readyz = scrape.readyz
+        observed = Self.state(readyz: scrape.readyz, families: scrape.families)
+        timeline.observe(observed, at: scrape.time)
+        if let info = scrape.families.first(where: { $0.name == "teleport_build_info" })?.samples.first {
+            build = BuildInfo(version: info.labels[label: "version"] ?? "", gitref: info.labels[label: "gitref"] ?? "",
+                goversion: info.labels[label: "goversion"] ?? "")
+        } else {
+            build = nil
+        }
+        processStart = scrape.families.first { $0.name == "process_start_time_seconds" }?.samples.first
+            .map { Date(timeIntervalSince1970: $0.value) }
+    }
+
+    /// Notes a failed scrape: the state becomes unreachable, the data is kept (stale).
+    public func fail(_ failure: ScrapeFailure) {
+        history.recordFailure()
+        lastFailure = failure
+        observed = .unreachable
+        timeline.observe(.unreachable, at: failure.time)
+    }
+
+    /// Changes the nominal interval (gap detection follows it from the next scrape on).
+    public func setInterval(_ interval: Duration) {
+        self.interval = interval
+    }
+
+    /// The state a scrape shows: /readyz when the target has it, else the `process_state`
+    /// gauge, else unknown (a plain exporter).
+    static func state(readyz: ReadyzAnswer?, families: [MetricFamily]) -> ObservedState {
+        if let state = readyz?.state { return ObservedState(state) }
+        if let value = families.first(where: { $0.name == "process_state" })?.samples.first?.value,
+            let state = ProcessState(gaugeValue: value)
+        {
+            return ObservedState(state)
+        }
+        return .unknown
+    }
+
+    /// An immutable picture of everything the store knows now.
+    public func snapshot() -> MetricsSnapshot {
+        var families: [FamilySnapshot] = []
+        families.reserveCapacity(history.layout.count)
+        var histogramsByFamily: [String: [Int]] = [:]
+        for (h, record) in history.histograms.enumerated() { histogramsByFamily[record.familyName, default: []].append(h) }
+        var groups: [MetricGroup: [Int]] = [:]
+        for layout in history.layout {
+            let family = layout.family
+            let withSpark = layout.seriesIDs.count <= sparkSeriesLimit
+            let isCounterLike = family.type == .counter || family.type == .histogram || family.type == .summary
+            let series = layout.seriesIDs.map { id in
+                SeriesSnapshot(
+                    key: history.series[id].key,
+                    value: history.latest(id),
+                    rate: isCounterLike ? history.rate(id, window: nil) : nil,
+                    rate1m: isCounterLike ? history.rate(id, window: 60) : nil,
+                    spark: withSpark ? history.sparkline(id, count: sparkPoints) : [])
+            }
+            let histograms = (histogramsByFamily[family.name] ?? []).map(histogramSnapshot)
+            var summaries: [SummarySeries] = []
+            if family.type == .summary {
+                var assembled = family
+                assembled.samples = layout.seriesIDs.map {
+                    Sample(name: history.series[$0].key.name, labels: history.series[$0].key.labels, value: history.latest($0))
+                }
+                summaries = assembled.summarySeries()
+            }
+            let entries = catalogEntries(for: family)
+            let group = entries.first?.group ?? MetricGroup.forPrefix(of: family.name)
+            groups[group, default: []].append(families.count)
+            families.append(FamilySnapshot(name: family.name, type: family.type, help: family.help, unit: family.unit,
+                group: group, catalog: entries, series: series, histograms: histograms, summaries: summaries))
+        }
+        return MetricsSnapshot(
+            target: target, interval: interval, historySeconds: historySeconds, scrapeCount: history.scrapeCount,
+            lastScrape: lastScrape, lastFailure: lastFailure, state: observed, readyz: readyz, timeline: timeline,
+            build: build, processStart: processStart, pid: readyz?.pid, families: families, groups: groups)
+    }
+
+    /// Catalog rows for a family; an OpenMetrics counter family `x` is found as `x_total`.
+    func catalogEntries(for family: MetricFamily) -> [MetricCatalog.Entry] {
+        let direct = catalog.entries(named: family.name)
+        if !direct.isEmpty || family.type != .counter { return direct }
+        return catalog.entries(named: family.name + "_total")
+    }
+
+    func histogramSnapshot(_ h: Int) -> HistogramSnapshot {
+        let record = history.histograms[h]
+        var windows: [QuantileWindow: WindowQuantiles] = [:]
+        for window in QuantileWindow.allCases {
+            guard let buckets = history.bucketIncreases(h, window: window.seconds) else { continue }
+            windows[window] = WindowQuantiles(
+                p50: BucketQuantile.estimate(0.5, buckets: buckets),
+                p90: BucketQuantile.estimate(0.9, buckets: buckets),
+                p99: BucketQuantile.estimate(0.99, buckets: buckets),
+                buckets: buckets)
+        }
+        return HistogramSnapshot(
+            labels: record.labels,
+            count: record.countID.map { history.latest($0) } ?? record.buckets.last.map { history.latest($0.id) } ?? .nan,
+            sum: record.sumID.map { history.latest($0) } ?? .nan,
+            countRate: record.countID.flatMap { history.rate($0, window: nil) },
+            windows: windows)
+    }
+
+    /// The heatmap of one histogram series over the last `heatmapColumns` intervals; nil when
+    /// the store has no such histogram.
+    public func heatmap(family: String, labels: [Label]) -> Heatmap? {
+        heatmap(family: family, labels: labels, columns: heatmapColumns).map {
+            Heatmap(family: family, labels: labels, bounds: $0.bounds, columns: $0.columns)
+        }
+    }
+
+    /// The heatmap of one histogram series: per-interval bucket deltas, oldest first, with
+    /// the bucket bounds; nil when the store has no such histogram.
+    public func heatmap(family: String, labels: [Label], columns: Int) -> (bounds: [Double], columns: [[Double]])? {
+        guard let h = history.histograms.firstIndex(where: { $0.familyName == family && $0.labels == labels }) else { return nil }
+        return (history.histograms[h].buckets.map(\.upperBound), history.bucketDeltaColumns(h, count: columns))
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import TeleportCore
+import TeleportTopData
+import TeleportTopUI
+
+/// Runs the reducers' effects, one at a time in the order they were given, and answers
+/// with events in the queue. Queries carry everything they ask for (the stores hold no UI
+/// state) and their answers carry the request's id, so the reducers drop stale ones. Long
+/// work (captures, decoding a profile) is started in order and runs on its own.
+public final class EffectRunner: Sendable {
+    /// What the runner acts on; each part is optional (`pprof FILE` has no target).
+    public struct Parts: Sendable {
+        public var metrics: MetricStore?
+        public var spans: SpanStore?
+        public var poller: Poller?
+        public var profiles: ProfileRunner?
+        public var injectFailure: (@Sendable () -> Void)?
+
+        public init(metrics: MetricStore? = nil, spans: SpanStore? = nil, poller: Poller? = nil, profiles: ProfileRunner? = nil,
+            injectFailure: (@Sendable () -> Void)? = nil)
+        {
+            self.metrics = metrics
+            self.spans = spans
+            self.poller = poller
+            self.profiles = profiles
+            self.injectFailure = injectFailure
+        }
+    }
+
+    let queue: EventQueue
+    let parts: Parts
+    private let input: AsyncStream<[Effect]>.Continuation
+    private let worker: Task<Void, Never>
+
+    public init(queue: EventQueue, parts: Parts) {
+        self.queue = queue
+        self.parts = parts
+        let (stream, continuation) = AsyncStream<[Effect]>.makeStream()
+        input = continuation
+        worker = Task { [queue, parts] in
+            for await batch in stream {
+                for effect in batch { await Self.execute(effect, queue: queue, parts: parts) }
+            }
+        }
+    }
+
+    /// Hands effects over; they run after every effect handed over before them.
+    public func run(_ effects: [Effect]) {
+        input.yield(effects)
+    }
+
+    /// Stops taking effects and waits for those handed over to finish.
+    public func finish() async {
+        input.finish()
+        await worker.value
+        parts.profiles?.cancel()
+    }
+
+    static func execute(_ effect: Effect, queue: EventQueue, parts: Parts) async {
+        switch effect {
+        case .setInterval(let interval):
+            await parts.poller?.setInterval(interval)
+        case .injectFailure:
+            parts.injectFailure?()
+        case .loadTheme(let name):
+            queue.post(.theme(name: name, ThemeLoader.builtin(name)))
+        case .queryHeatmap(let request, let selection):
+            let heatmap = await parts.metrics?.heatmap(family: selection.family, labels: selection.labels)
+            queue.post(.heatmap(request: request, heatmap))
+        case .querySpans(let request, let query, let trace):
+            guard let spans = parts.spans else { return }
+            queue.post(.spans(request: request, await spans.snapshot(query: query, trace: trace)))
+        case .captureProfiles(let requests):
+            parts.profiles?.capture(requests)
+        case .cancelCaptures:
+            parts.profiles?.cancel()
+        case .loadProfile(let request, let path, let options):
+            parts.profiles?.load(request: request, path: path, options: options)
+        case .quit:
+            break
+        }
+    }
+}

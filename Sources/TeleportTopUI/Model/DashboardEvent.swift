@@ -1,0 +1,44 @@
+import Foundation
+import TeleportCore
+
+/// Everything that reaches the dashboard, in one ordered stream: input, the clock, and what
+/// the data side produced or answered. Plain values, so a recording can write them down.
+public enum DashboardEvent: Sendable {
+    case input(InputEvent)
+    case tick(Date)
+    /// A poll's outcome (with the raw answer) and the store's snapshot after folding it.
+    case scrape(ScrapeEvent)
+    /// Spans, sources or warnings arrived at the span store (how many spans since the last such event).
+    case spansArrived(Int)
+    /// The span store's answer to a span query.
+    case spans(request: Int, SpanSnapshot)
+    /// The metric store's answer to a heatmap query (nil: no such histogram).
+    case heatmap(request: Int, Heatmap?)
+    /// A capture's progress or outcome.
+    case profile(ProfileEvent)
+    /// A decoded profile's report, for a viewer request.
+    case report(request: Int, ProfileViewerData)
+    /// A theme was loaded (nil: no theme of that name).
+    case theme(name: String, Theme?)
+}
+
+/// What the terminal reports.
+public enum InputEvent: Sendable, Hashable {
+    case key(KeyCode)
+    /// A click at a cell.
+    case click(x: Int, y: Int)
+    case wheelUp, wheelDown
+    case resize
+}
+
+/// One poll: its outcome as the client saw it (a success holds the raw body, its times and
+/// the parsed families) and the store's snapshot after folding it in.
+public struct ScrapeEvent: Sendable {
+    public var outcome: Result<ScrapeResult, ScrapeFailure>
+    public var snapshot: MetricsSnapshot
+
+    public init(outcome: Result<ScrapeResult, ScrapeFailure>, snapshot: MetricsSnapshot) {
+        self.outcome = outcome
+        self.snapshot = snapshot
+    }
+}
