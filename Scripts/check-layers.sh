@@ -35,7 +35,8 @@ def closure(name):
 print("target graph (target: direct target dependencies | products):")
 for name, t in targets.items():
     ts, ps = deps(name)
-    print(f"  {name} ({t[\"type\"]}): {\", \".join(ts) or \"-\"} | {\", \".join(p for p, _ in ps) or \"-\"}")
+    kind, own, products = t["type"], ", ".join(ts) or "-", ", ".join(p for p, _ in ps) or "-"
+    print(f"  {name} ({kind}): {own} | {products}")
 bad = []
 for layer in ["TeleportCore", "TeleportTopUI"]:
     ts, ps = closure(layer)

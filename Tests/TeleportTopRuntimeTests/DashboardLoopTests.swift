@@ -22,6 +22,7 @@ struct DashboardLoopTests {
         let terminal = ScriptedTerminal(width: width, height: height, steps: steps(box))
         box.terminal = terminal
         let loop = DashboardLoop(initial: state, queue: queue, settings: settings, effects: effects, clock: { Self.t0 }, makeTerminal: { _ in terminal })
+        box.loop = loop
         try loop.run()
         #expect(terminal.failure == nil, "\(terminal.failure ?? "")")
         #expect(terminal.restored)
@@ -136,19 +137,11 @@ struct DashboardLoopTests {
                 .run { Task { await spans.add([Self.span("second.Operation", id: 2)]) } },
                 .waitFor("the second span") { $0.text.contains("second.Operation") && $0.text.contains("2 spans") },
                 .input(.key(.character("2"))),
-                .inputFrom { screen in
-                    // The histogram series row of backend_read_seconds, clicked twice (select, open).
-                    let row = screen?.regions.first { region in
-                        screen.map { $0.text.split(separator: "\n", omittingEmptySubsequences: false)[region.y].contains("{component=") } ?? false
-                    }
-                    return .click(x: 4, y: row?.y ?? 0)
-                },
-                .inputFrom { screen in
-                    let row = screen?.regions.first { region in
-                        screen.map { $0.text.split(separator: "\n", omittingEmptySubsequences: false)[region.y].contains("{component=") } ?? false
-                    }
-                    return .click(x: 4, y: row?.y ?? 0)
-                },
+                .waitFor("tab 2 with the histogram series") { $0.text.contains("{component=") },
+                // The histogram series row of backend_read_seconds, clicked twice (select, open).
+                .inputFrom { screen in box.click(screen) { $0.contains("{component=") } },
+                .waitFor("the series row selected") { _ in box.loop?.state.selectedRow == box.row },
+                .inputFrom { screen in box.click(screen) { $0.contains("{component=") } },
                 .waitFor("the heatmap from the store") { $0.text.contains("oldest ← → newest") },
             ]
         }
@@ -191,7 +184,22 @@ extension ScriptedTerminal {
     /// Lets a script's steps refer to the terminal they run in.
     final class Box: @unchecked Sendable {
         var terminal: ScriptedTerminal?
+        /// The loop (its state is read on its own thread, between two reads).
+        var loop: DashboardLoop?
+        /// The table row the last `click` hit.
+        var row: Int?
         private var marked = 0
+
+        /// A click on the first table row whose line's text satisfies `line`.
+        func click(_ screen: Screen?, where line: (Substring) -> Bool) -> InputEvent {
+            guard let screen else { return .resize }
+            let lines = screen.text.split(separator: "\n", omittingEmptySubsequences: false)
+            guard let region = screen.regions.first(where: { if case .tableRow = $0.target { return line(lines[$0.y]) } else { return false } }),
+                case .tableRow(let index) = region.target
+            else { return .resize }
+            row = index
+            return .click(x: region.x + 4, y: region.y)
+        }
 
         /// Notes how many frames were painted so far.
         func mark() { marked = terminal?.frames.count ?? 0 }
