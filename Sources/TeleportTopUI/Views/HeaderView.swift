@@ -59,6 +59,12 @@ public enum HeaderView {
             screen.writeRight(" PAUSED ", right: right1, y: 1, role: .selection)
             right1 -= 9
         }
+        // Events the queue dropped because a source sent faster than they could be shown.
+        if state.droppedEvents > 0 {
+            let text = " dropped \(state.droppedEvents) "
+            screen.writeRight(text, right: right1, y: 1, role: .error)
+            right1 -= text.count + 1
+        }
         // A running capture counts down on every screen (the Profiles tab has the details).
         if let capture = state.profiles.captures.last(where: { if case .running = $0.status { return true } else { return false } }),
             case .running(let remaining) = capture.status

@@ -78,11 +78,22 @@ struct SnapshotCommandTests {
         #expect(bad.stderr == "teleport-top: Invalid log level.\n")
         let noSocket = try run(binary, ["log-level", "--diag-addr", addr])
         #expect(noSocket.status != 0)
+        // --max-payload: a body past it is a clear error, not a truncated parse.
+        let small = try run(binary, ["snapshot", "--diag-addr", addr, "--interval", "300ms", "--max-payload", "1KiB"])
+        #expect(small.status == 1)
+        #expect(small.stderr.contains("the response passed the 1 KiB limit"), "\(small.stderr)")
+        let badSize = try run(binary, ["snapshot", "--diag-addr", addr, "--max-payload", "lots"])
+        #expect(badSize.status != 0)
+        #expect(badSize.stderr.contains("\"lots\" is not a size"))
         await serve.stop()
 
-        let dead = try run(binary, ["snapshot", "--diag-addr", addr])
+        // A refusal comes from the kernel at once: it is reported at once, not after the
+        // request timeout (the HTTP client's pool used to retry it until the deadline).
+        let started = Date()
+        let dead = try run(binary, ["snapshot", "--diag-addr", addr, "--timeout", "60s"])
         #expect(dead.status == 1)
         #expect(dead.stderr == "teleport-top: \(addr): connection refused: nothing listens on \(addr)\n")
+        #expect(Date().timeIntervalSince(started) < 30, "a refused connection waited out the 60 s timeout")
     }
 
     @Test("Headless commands never fall back to embedded unless asked; --embedded works")
