@@ -12,12 +12,15 @@ public final class DashboardLoop: @unchecked Sendable {
         public var themeName: String
         public var environment: [String: String]
         public var logPath: String?
+        /// Ring the bell when the target turns degraded or unreachable.
+        public var bell: Bool
 
-        public init(symbols: Symbols, themeName: String, environment: [String: String], logPath: String?) {
+        public init(symbols: Symbols, themeName: String, environment: [String: String], logPath: String?, bell: Bool = false) {
             self.symbols = symbols
             self.themeName = themeName
             self.environment = environment
             self.logPath = logPath
+            self.bell = bell
         }
     }
 
@@ -100,11 +103,13 @@ public final class DashboardLoop: @unchecked Sendable {
                 queue.post(.tick(now))
                 lastTick = now
             }
+            let before = state.latest.state
             for event in queue.drain() {
                 let produced = Reducer.fold(&state, event, screen: screen)
                 if !produced.isEmpty { effects(produced) }
                 dirty = dirty || Self.changesScreen(event, state)
             }
+            if settings.bell, state.latest.state != before, [.degraded, .unreachable].contains(state.latest.state) { terminal.bell() }
             state.droppedEvents = queue.dropped
             if let theme = state.theme, theme != applied {
                 terminal.apply(theme)

@@ -62,6 +62,8 @@ public final class EffectRunner: Sendable {
             await parts.poller?.setInterval(interval)
         case .injectFailure:
             parts.injectFailure?()
+        case .retryNow:
+            parts.poller?.retryNow()
         case .loadTheme(let name):
             queue.post(.theme(name: name, ThemeLoader.builtin(name)))
         case .queryHeatmap(let request, let selection):

@@ -9,6 +9,8 @@ public protocol TerminalDevice: AnyObject {
     func readInput(timeout milliseconds: Int32) -> InputEvent?
     /// Shows a frame.
     func paint(_ screen: Screen)
+    /// Rings the terminal's bell.
+    func bell()
     /// Uses a theme's colours from the next frame on.
     func apply(_ theme: Theme)
     /// Gives the terminal back (every exit path calls it; a second call does nothing).

@@ -6,7 +6,7 @@ import TeleportTopData
 /// The store behind the golden screens: the simulated Teleport with a fixed seed, fixed
 /// process figures, a fixed clock (UTC), and a state history with a degraded episode.
 public enum GoldenSnapshots {
-    /// 2026-11-17 10:26:40 UTC.
+    /// 2026-11-18 11:06:40 UTC.
     public static let t0 = Date(timeIntervalSince1970: 1_795_000_000)
 
     /// A store fed `scrapes` scrapes 2 s apart (the last one failed when `failLast`).

@@ -71,6 +71,8 @@ final class ScriptedTerminal: TerminalDevice, @unchecked Sendable {
     }
 
     func paint(_ screen: Screen) { frames.append(screen) }
+    private(set) var bells = 0
+    func bell() { bells += 1 }
     func apply(_ theme: Theme) { themes.append(theme.name) }
     func restore() { restored = true }
 }

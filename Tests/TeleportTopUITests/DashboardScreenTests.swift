@@ -240,8 +240,12 @@ struct ReducerTests {
         #expect(state.latest.scrapeCount == 3)
         _ = Reducer.reduce(&state, .togglePause)
         #expect(state.snapshot.scrapeCount == 3)
+        // Each step starts from the interval asked for last, not from the snapshot's (which
+        // lags until the next scrape): + then - comes back to 2 s.
         #expect(Reducer.reduce(&state, .faster) == [.setInterval(.seconds(1))])
+        #expect(Reducer.reduce(&state, .slower) == [.setInterval(.seconds(2))])
         #expect(Reducer.reduce(&state, .slower) == [.setInterval(.seconds(5))])
+        #expect(Reducer.reduce(&state, .retryNow) == [.retryNow])
         #expect(Reducer.reduce(&state, .injectFailure) == [])
         #expect(state.message?.contains("embedded") == true)
         state.isEmbedded = true

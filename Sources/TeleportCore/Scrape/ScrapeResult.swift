@@ -69,10 +69,16 @@ public struct ScrapeFailure: Error, Sendable, Hashable {
     public var error: ScrapeError
     /// When the poller will try again.
     public var retryAt: Date?
+    /// The `/readyz` answer when only `/metrics` failed (a partial answer: the process is up).
+    public var readyz: ReadyzAnswer?
 
-    public init(time: Date, error: ScrapeError, retryAt: Date?) {
+    public init(time: Date, error: ScrapeError, retryAt: Date?, readyz: ReadyzAnswer? = nil) {
         self.time = time
         self.error = error
         self.retryAt = retryAt
+        self.readyz = readyz
     }
+
+    /// Whether the process answered `/readyz` though `/metrics` failed.
+    public var isPartial: Bool { readyz?.state != nil }
 }

@@ -10,6 +10,8 @@ public struct StateTimeline: Sendable, Hashable {
     }
 
     public private(set) var transitions: [Transition] = []
+    /// The target's restarts (its pid or process start time changed), oldest first, bounded.
+    public private(set) var restarts: [Restart] = []
     public private(set) var current: ObservedState?
     public private(set) var since: Date?
     public let limit: Int
@@ -27,6 +29,12 @@ public struct StateTimeline: Sendable, Hashable {
         current = state
         since = time
         return true
+    }
+
+    /// Notes a restart seen at `restart.time`.
+    public mutating func markRestart(_ restart: Restart) {
+        restarts.append(restart)
+        if restarts.count > limit { restarts.removeFirst(restarts.count - limit) }
     }
 
     /// Seconds spent in each state between `start` and `end`.
@@ -47,8 +55,39 @@ public struct StateTimeline: Sendable, Hashable {
         transitions.filter { $0.from != nil && $0.time >= start }.count
     }
 
+    /// When the current state began, if it is `state` (e.g. down since when).
+    public func since(_ state: ObservedState) -> Date? {
+        current == state ? since : nil
+    }
+
     /// The state at a given time (nil before the first observation).
     public func state(at time: Date) -> ObservedState? {
         transitions.last { $0.time <= time }?.to
+    }
+}
+
+/// A restart of the target seen between two scrapes: a new pid or a new process start time,
+/// with the versions before and after when they are known.
+public struct Restart: Sendable, Hashable, Codable {
+    public var time: Date
+    public var oldPid: Int?
+    public var newPid: Int?
+    public var oldVersion: String?
+    public var newVersion: String?
+
+    public init(time: Date, oldPid: Int?, newPid: Int?, oldVersion: String?, newVersion: String?) {
+        self.time = time
+        self.oldPid = oldPid
+        self.newPid = newPid
+        self.oldVersion = oldVersion
+        self.newVersion = newVersion
+    }
+
+    /// `pid 4242 → 4300, v17.2.1 → v17.3.0` (the version only when it changed).
+    public var description: String {
+        var parts: [String] = []
+        if let oldPid, let newPid, oldPid != newPid { parts.append("pid \(oldPid) → \(newPid)") } else if let newPid { parts.append("pid \(newPid)") }
+        if let oldVersion, let newVersion, oldVersion != newVersion { parts.append("v\(oldVersion) → v\(newVersion)") }
+        return parts.joined(separator: ", ")
     }
 }

@@ -187,6 +187,12 @@ public final class DiagClient: Sendable {
     /// `/readyz` gave no answer (an older or partial target), since a live process answers
     /// it with 200 whatever its state and it would cost a request per interval for nothing.
     public func scrape() async -> Result<ScrapeResult, ScrapeError> {
+        await poll().result
+    }
+
+    /// One scrape as the poller takes it: the outcome, and the `/readyz` answer also when
+    /// `/metrics` failed (a partial answer: the process is up, its metrics are not).
+    public func poll() async -> (result: Result<ScrapeResult, ScrapeError>, readyz: ReadyzAnswer?) {
         let start = ContinuousClock.now
         let started = Date()
         async let readyzAnswer: ReadyzAnswer?? = try? await readyz()
@@ -201,10 +207,10 @@ public final class DiagClient: Sendable {
         let duration = ContinuousClock.now - start
         switch metricsResult {
         case .success(let (families, answer)):
-            return .success(ScrapeResult(time: Date(), duration: duration, bytes: answer.wireBytes, families: families,
-                readyz: readyz, healthy: healthy, started: started, body: answer.body, contentType: answer.headers["Content-Type"].first))
+            return (.success(ScrapeResult(time: Date(), duration: duration, bytes: answer.wireBytes, families: families,
+                readyz: readyz, healthy: healthy, started: started, body: answer.body, contentType: answer.headers["Content-Type"].first)), readyz)
         case .failure(let error):
-            return .failure(error)
+            return (.failure(error), readyz)
         }
     }
 }

@@ -1,25 +1,29 @@
 import TeleportCore
 
 /// When the next scrape happens: on a fixed cadence from the first scrape (a slow scrape
-/// skips the ticks it overran, so scrapes never overlap and never drift), and with
-/// exponential backoff while the target fails (interval x 2^n, at most `maxBackoff`),
-/// back to the cadence on the first success.
+/// skips the ticks it overran, so scrapes never overlap and never drift); while the target
+/// fails, at the interval for the first `patientFailures` failures, then backing off x2 per
+/// failure up to `maxBackoff` (a diag endpoint is local and cheap: 5 s by default); back to
+/// the cadence on the first success.
 public struct PollSchedule: Sendable, Hashable {
     public var interval: Duration
     public var maxBackoff: Duration
     /// The smallest interval accepted.
     public static let minimumInterval: Duration = .milliseconds(250)
 
-    public init(interval: Duration, maxBackoff: Duration = .seconds(30)) {
+    /// Failures retried at the interval before backing off.
+    public static let patientFailures = 3
+
+    public init(interval: Duration, maxBackoff: Duration = .seconds(5)) {
         self.interval = max(interval, Self.minimumInterval)
         self.maxBackoff = max(maxBackoff, self.interval)
     }
 
     /// The delay before the next attempt after `failures` consecutive failures (0 on success).
     public func backoff(failures: Int) -> Duration {
-        guard failures > 0 else { return interval }
+        guard failures > Self.patientFailures else { return interval }
         var delay = interval
-        for _ in 0..<min(failures, 32) {
+        for _ in 0..<min(failures - Self.patientFailures, 32) {
             delay = delay * 2
             if delay >= maxBackoff { return maxBackoff }
         }

@@ -20,6 +20,11 @@ public final class Poller: Sendable {
     /// The current schedule.
     public var currentSchedule: PollSchedule { schedule.withLock { $0 } }
 
+    /// Scrapes now instead of waiting for the next tick or retry (the `r` key).
+    public func retryNow() {
+        sleeper.withLock { $0?.cancel() }
+    }
+
     /// Changes the interval (at least 250 ms); takes effect at once.
     public func setInterval(_ interval: Duration) async {
         let updated = schedule.withLock { current -> PollSchedule in
@@ -37,7 +42,7 @@ public final class Poller: Sendable {
         var anchor = Duration.zero
         var failures = 0
         while !Task.isCancelled {
-            let result = await client.scrape()
+            let (result, readyz) = await client.poll()
             let plan = schedule.withLock { $0 }
             let now = clock.now - origin
             let delay: Duration
@@ -49,6 +54,14 @@ public final class Poller: Sendable {
                 failures = 0
                 delay = plan.nextTick(anchor: anchor, now: now) - now
                 outcome = .success(scrape)
+            case .failure(let error) where readyz?.state != nil:
+                // /metrics failed but the process answered /readyz: it is up, keep the cadence.
+                if failures > 0 { anchor = now }
+                failures = 0
+                delay = plan.nextTick(anchor: anchor, now: now) - now
+                let failure = ScrapeFailure(time: Date(), error: error, retryAt: Date().addingTimeInterval(delay.seconds), readyz: readyz)
+                await store.fail(failure)
+                outcome = .failure(failure)
             case .failure(let error):
                 failures += 1
                 let backoff = plan.backoff(failures: failures)

@@ -1,23 +1,38 @@
 import Foundation
 import TeleportCore
 
-/// The scrape history of one target: a ring of scrape times and, per series, a ring of
-/// values aligned with it (one timestamp per scrape, 8 bytes per value, NaN where a series
-/// was absent). Pure computation: the `MetricStore` actor owns one.
+/// The scrape history of one target, by time: every scrape's time and the interval in force
+/// when it was taken, and per series its values at every scrape (NaN where it was absent),
+/// compressed losslessly with Gorilla's XOR encoding in chunks of `chunkSize` scrapes.
+/// Scrapes older than `seconds` before the newest are dropped (whole chunks at a time), so
+/// memory grows with the data that arrived and windows are spans of time at any pace. Pure
+/// computation: the `MetricStore` actor owns one.
 ///
-/// Gaps: a failed scrape, more than 2.5 x the interval between scrapes, or a changed
-/// `process_start_time_seconds` mark the next scrape as following a gap; no rate or
-/// bucket delta is taken across one. A counter that goes down starts a new epoch: the pair
-/// across the reset is skipped, so no rate is ever negative.
+/// Gaps: a failed scrape, more than 2.5 x the interval in force at a scrape since the one
+/// before it, or a changed `process_start_time_seconds` mark the scrape as following a gap;
+/// no rate or bucket delta is taken across one. A counter that goes down starts a new epoch:
+/// the pair across the reset is skipped, so no rate is ever negative.
 public struct MetricHistory: Sendable {
-    public let capacity: Int
-    public let interval: Duration
+    /// Seconds of scrapes kept before the newest.
+    public let seconds: Double
+    /// The interval in force at the newest scrape.
+    public private(set) var interval: Duration
+    /// Scrapes per compressed chunk.
+    static let chunkSize = 64
 
     struct SeriesRecord: Sendable {
         var key: SeriesKey
         var familyName: String
         var type: MetricType
-        var values: [Double]
+        /// The values, one per scrape from `firstChunk`'s first scrape on.
+        var stream = XORWriter()
+        /// The word where each held chunk starts (chunk `firstChunk + i`).
+        var chunkStarts: [Int32] = []
+        var firstChunk: Int
+        /// The values at the newest scrape and the one before (read without decoding).
+        var last: Double = .nan
+        var previous: Double = .nan
+        /// The newest scrape (global index) the series was in.
         var lastSeen: Int
     }
 
@@ -35,9 +50,12 @@ public struct MetricHistory: Sendable {
         var seriesIDs: [Int]
     }
 
+    /// Scrapes folded in since the start (global indices run from 0 to scrapeCount - 1).
     public private(set) var scrapeCount = 0
-    private var times: [Double]
-    private var gapBefore: [Bool]
+    /// The global index of the oldest scrape held.
+    private(set) var base = 0
+    private var times: [Double] = []
+    private var gapBefore: [Bool] = []
     private(set) var series: [SeriesRecord] = []
     private var index: [SeriesKey: Int] = [:]
     private var lastOrder: [Int] = []
@@ -46,43 +64,49 @@ public struct MetricHistory: Sendable {
     private(set) var layout: [FamilyLayout] = []
     private var failedSinceLastScrape = false
     private var lastStartTime: Double?
+    /// Each scrape's value per series, filled while folding a scrape.
+    private var pending: [Double] = []
 
-    /// A history of `capacity` scrapes taken every `interval`.
-    public init(capacity: Int, interval: Duration) {
-        self.capacity = max(2, capacity)
+    /// A history of `seconds` of scrapes, taken every `interval` until told otherwise.
+    public init(seconds: Double, interval: Duration) {
+        self.seconds = max(seconds, 1)
         self.interval = interval
-        times = Array(repeating: .nan, count: self.capacity)
-        gapBefore = Array(repeating: true, count: self.capacity)
     }
 
     /// The number of live series.
     public var seriesCount: Int { series.count }
 
-    /// Values stored per series (never more than `capacity`).
-    public var pointsPerSeries: Int { min(scrapeCount, capacity) }
+    /// Scrapes held (so values per series).
+    public var pointsPerSeries: Int { scrapeCount - base }
+
+    /// Bytes the series' compressed values take.
+    public var valueBytes: Int { series.reduce(0) { $0 + $1.stream.bytes + $1.chunkStarts.capacity * 4 } }
 
     /// Notes a failed scrape: the next scrape follows a gap.
     public mutating func recordFailure() {
         failedSinceLastScrape = true
     }
 
-    /// Folds one scrape's families into the history.
-    public mutating func ingest(_ families: [MetricFamily], at time: Date) {
+    /// Folds one scrape's families into the history; `interval` is the one in force when it
+    /// was taken (nil: unchanged).
+    public mutating func ingest(_ families: [MetricFamily], at time: Date, interval: Duration? = nil) {
+        if let interval { self.interval = interval }
         let t = time.timeIntervalSince1970
         let idx = scrapeCount
-        let pos = idx % capacity
-        var gap = failedSinceLastScrape || idx == 0
-        if idx > 0 {
-            let previous = times[(idx - 1) % capacity]
-            if t - previous > 2.5 * interval.seconds || t <= previous { gap = true }
-        }
+        var gap = failedSinceLastScrape || times.isEmpty
+        if let previous = times.last, t - previous > 2.5 * self.interval.seconds || t <= previous { gap = true }
         let startTime = families.first { $0.name == "process_start_time_seconds" }?.samples.first?.value
         if let startTime, let lastStartTime, startTime != lastStartTime { gap = true }
         if let startTime { lastStartTime = startTime }
-        times[pos] = t
-        gapBefore[pos] = gap
+        times.append(t)
+        gapBefore.append(gap)
         failedSinceLastScrape = false
+        if idx % Self.chunkSize == 0 {
+            for id in series.indices { series[id].chunkStarts.append(Int32(series[id].stream.startChunk())) }
+        }
 
+        pending.removeAll(keepingCapacity: true)
+        pending.append(contentsOf: repeatElement(.nan, count: series.count))
         var order: [Int] = []
         order.reserveCapacity(lastOrder.count)
         var newLayout: [FamilyLayout] = []
@@ -106,14 +130,10 @@ public struct MetricHistory: Sendable {
                     if let found = index[key] {
                         id = found
                     } else {
-                        id = series.count
-                        series.append(SeriesRecord(key: key, familyName: family.name, type: family.type,
-                            values: Array(repeating: .nan, count: capacity), lastSeen: idx))
-                        index[key] = id
-                        register(id: id, family: family)
+                        id = addSeries(key, family: family, at: idx)
                     }
                 }
-                series[id].values[pos] = sample.value
+                pending[id] = sample.value
                 series[id].lastSeen = idx
                 series[id].type = family.type
                 order.append(id)
@@ -126,11 +146,51 @@ public struct MetricHistory: Sendable {
         }
         lastOrder = order
         layout = newLayout
-        for id in series.indices where series[id].lastSeen != idx {
-            series[id].values[pos] = .nan
+        for id in series.indices {
+            let value = pending[id]
+            series[id].stream.append(value)
+            series[id].previous = series[id].last
+            series[id].last = value
         }
         scrapeCount += 1
-        if scrapeCount % capacity == 0 { pruneSeries(olderThan: scrapeCount - capacity) }
+        trim()
+    }
+
+    /// A new series: its stream starts at the current chunk, NaN before `idx`.
+    private mutating func addSeries(_ key: SeriesKey, family: MetricFamily, at idx: Int) -> Int {
+        let chunk = idx / Self.chunkSize
+        var record = SeriesRecord(key: key, familyName: family.name, type: family.type, firstChunk: chunk, lastSeen: idx)
+        record.chunkStarts.append(Int32(record.stream.startChunk()))
+        for _ in (chunk * Self.chunkSize)..<idx { record.stream.append(.nan) }
+        let id = series.count
+        series.append(record)
+        pending.append(.nan)
+        index[key] = id
+        register(id: id, family: family)
+        return id
+    }
+
+    /// Drops scrapes older than `seconds` before the newest (keeping at least two), whole
+    /// chunks of values with them, and series absent from every scrape still held.
+    private mutating func trim() {
+        guard let newest = times.last else { return }
+        var drop = 0
+        while drop < times.count - 2, times[drop] < newest - seconds - 1e-9 { drop += 1 }
+        guard drop > 0 else { return }
+        times.removeFirst(drop)
+        gapBefore.removeFirst(drop)
+        base += drop
+        let firstChunk = base / Self.chunkSize
+        for id in series.indices where series[id].firstChunk < firstChunk {
+            let chunks = firstChunk - series[id].firstChunk
+            guard chunks < series[id].chunkStarts.count else { continue }  // a series seen only long ago: pruned below
+            let words = Int(series[id].chunkStarts[chunks])
+            series[id].stream.dropWords(words)
+            series[id].chunkStarts.removeFirst(chunks)
+            for i in series[id].chunkStarts.indices { series[id].chunkStarts[i] -= Int32(words) }
+            series[id].firstChunk = firstChunk
+        }
+        if series.contains(where: { $0.lastSeen < base }) { pruneSeries(olderThan: base) }
     }
 
     /// Adds a series to its histogram record when it is a bucket, count or sum.
@@ -166,9 +226,8 @@ public struct MetricHistory: Sendable {
         }
     }
 
-    /// Drops series not seen for a whole history, renumbering the rest.
+    /// Drops series not seen in any scrape held, renumbering the rest.
     private mutating func pruneSeries(olderThan limit: Int) {
-        guard series.contains(where: { $0.lastSeen < limit }) else { return }
         var remap = Array(repeating: -1, count: series.count)
         var kept: [SeriesRecord] = []
         kept.reserveCapacity(series.count)
@@ -190,44 +249,82 @@ public struct MetricHistory: Sendable {
     // MARK: Reading
 
     /// The time of the latest scrape.
-    public var lastTime: Date? {
-        scrapeCount > 0 ? Date(timeIntervalSince1970: times[(scrapeCount - 1) % capacity]) : nil
-    }
+    public var lastTime: Date? { times.last.map { Date(timeIntervalSince1970: $0) } }
 
-    func time(at index: Int) -> Double { times[index % capacity] }
+    /// The time of a held scrape (global index).
+    func time(at index: Int) -> Double { times[index - base] }
+
+    func gap(at index: Int) -> Bool { gapBefore[index - base] }
 
     /// The latest value of a series (NaN when absent from the latest scrape).
-    func latest(_ id: Int) -> Double {
-        scrapeCount > 0 ? series[id].values[(scrapeCount - 1) % capacity] : .nan
+    func latest(_ id: Int) -> Double { scrapeCount > 0 ? series[id].last : .nan }
+
+    /// A series' values at the held scrapes `start...end` (global indices), decoded.
+    func values(_ id: Int, from start: Int, through end: Int) -> [Double] {
+        guard end >= start else { return [] }
+        let record = series[id]
+        var out: [Double] = []
+        out.reserveCapacity(end - start + 1)
+        var g = start
+        let seriesStart = record.firstChunk * Self.chunkSize
+        while g <= end, g < seriesStart {
+            out.append(.nan)
+            g += 1
+        }
+        while g <= end {
+            let chunk = g / Self.chunkSize
+            let chunkStart = chunk * Self.chunkSize
+            var reader = XORReader(words: record.stream.words, start: Int(record.chunkStarts[chunk - record.firstChunk]))
+            for _ in chunkStart..<g { _ = reader.next() }
+            let chunkEnd = min(end, chunkStart + Self.chunkSize - 1)
+            while g <= chunkEnd {
+                out.append(reader.next())
+                g += 1
+            }
+        }
+        return out
+    }
+
+    /// The first held scrape whose predecessor is no older than `window` seconds before the
+    /// newest: pairs from there on fall in the window.
+    func windowStart(_ window: Double) -> Int {
+        let end = times[times.count - 1]
+        // Times increase from scrape to scrape; find the first pair (i - 1, i) with t(i - 1) >= end - window.
+        var low = 1
+        var high = times.count - 1
+        while low < high {
+            let mid = (low + high) / 2
+            if times[mid - 1] < end - window - 1e-9 { low = mid + 1 } else { high = mid }
+        }
+        return base + low
     }
 
     /// The valid increase of a counter series and the time it spans, over pairs of
     /// consecutive scrapes whose earlier point is no older than `window` seconds before
     /// the latest scrape (nil window: the last pair only).
     func increase(_ id: Int, window: Double?) -> (increase: Double, seconds: Double)? {
-        guard scrapeCount >= 2 else { return nil }
+        guard scrapeCount - base >= 2 else { return nil }
         let last = scrapeCount - 1
-        let end = time(at: last)
-        let oldest = max(1, scrapeCount - capacity + 1)
-        let values = series[id].values
+        guard let window else {
+            guard !gap(at: last) else { return nil }
+            let (v, p) = (series[id].last, series[id].previous)
+            guard !v.isNaN, !p.isNaN, v >= p else { return nil }
+            let seconds = time(at: last) - time(at: last - 1)
+            return seconds > 0 ? (v - p, seconds) : nil
+        }
+        let first = windowStart(window)
+        guard first <= last else { return nil }
+        let values = self.values(id, from: first - 1, through: last)
         var increase = 0.0
         var seconds = 0.0
-        var i = last
-        while i >= oldest {
-            let pos = i % capacity
-            let previousPos = (i - 1) % capacity
-            let tp = times[previousPos]
-            if let window, tp < end - window - 1e-9 { break }
-            if !gapBefore[pos] {
-                let v = values[pos]
-                let p = values[previousPos]
-                if !v.isNaN, !p.isNaN, v >= p {
-                    increase += v - p
-                    seconds += times[pos] - tp
-                }
+        // Newest pair first, as the sums were always taken (the same order, the same bits).
+        for i in (first...last).reversed() where !gap(at: i) {
+            let v = values[i - first + 1]
+            let p = values[i - first]
+            if !v.isNaN, !p.isNaN, v >= p {
+                increase += v - p
+                seconds += time(at: i) - time(at: i - 1)
             }
-            if window == nil { break }
-            i -= 1
         }
         return seconds > 0 ? (increase, seconds) : nil
     }
@@ -238,30 +335,53 @@ public struct MetricHistory: Sendable {
         return increase / seconds
     }
 
-    /// The latest `count` points of a series, oldest first; for counters the per-interval
-    /// rates (NaN across gaps and resets), for everything else the values.
-    func sparkline(_ id: Int, count: Int) -> [Float] {
-        let available = min(scrapeCount, capacity)
-        let n = min(count, available)
-        guard n > 0 else { return [] }
-        let values = series[id].values
+    /// A series over the last `seconds`, oldest first, in at most `count` points: one per
+    /// scrape when they fit, else per equal slot of time. For counters the per-second rates
+    /// (NaN across gaps and resets), for everything else the values (a slot's last).
+    func sparkline(_ id: Int, count: Int, seconds window: Double) -> [Float] {
+        guard scrapeCount > base, count > 0 else { return [] }
+        let last = scrapeCount - 1
+        let end = time(at: last)
+        var first = last
+        while first > base, time(at: first - 1) > end - window + 1e-9 { first -= 1 }
+        let from = max(base, first - 1)
+        let values = self.values(id, from: from, through: last)
         let type = series[id].type
         let name = series[id].key.name
         let isCounter = type == .counter
             || ((type == .histogram || type == .summary) && (name.hasSuffix("_count") || name.hasSuffix("_sum") || name.hasSuffix("_bucket")))
-        var out: [Float] = []
-        out.reserveCapacity(n)
-        for i in (scrapeCount - n)..<scrapeCount {
-            let pos = i % capacity
-            if isCounter {
-                guard i > scrapeCount - available, !gapBefore[pos] else { out.append(.nan); continue }
-                let previousPos = (i - 1) % capacity
-                let delta = values[pos] - values[previousPos]
-                let seconds = times[pos] - times[previousPos]
-                out.append(delta >= 0 && seconds > 0 ? Float(delta / seconds) : .nan)
-            } else {
-                out.append(Float(values[pos]))
+        func value(_ i: Int) -> Double { values[i - from] }
+        // Per point: the rate into it (counters) or its value.
+        func point(_ i: Int) -> (delta: Double, seconds: Double)? {
+            guard i > base, !gap(at: i) else { return nil }
+            let delta = value(i) - value(i - 1)
+            let seconds = time(at: i) - time(at: i - 1)
+            return delta >= 0 && seconds > 0 ? (delta, seconds) : nil
+        }
+        let n = last - first + 1
+        if n <= count {
+            return (first...last).map { i in
+                if isCounter { return point(i).map { Float($0.delta / $0.seconds) } ?? .nan }
+                return Float(value(i))
             }
+        }
+        // More scrapes than points: equal slots of time, each the rate over its pairs or its last value.
+        let start = end - window
+        var out = [Float](repeating: .nan, count: count)
+        var sums = [(delta: Double, seconds: Double)](repeating: (0, 0), count: count)
+        for i in first...last {
+            let slot = min(count - 1, max(0, Int((time(at: i) - start) / window * Double(count))))
+            if isCounter {
+                if let p = point(i) {
+                    sums[slot].delta += p.delta
+                    sums[slot].seconds += p.seconds
+                }
+            } else {
+                out[slot] = Float(value(i))
+            }
+        }
+        if isCounter {
+            for slot in 0..<count where sums[slot].seconds > 0 { out[slot] = Float(sums[slot].delta / sums[slot].seconds) }
         }
         return out
     }
@@ -279,30 +399,40 @@ public struct MetricHistory: Sendable {
         return out
     }
 
-    /// Per-scrape bucket deltas (not cumulative) of a histogram for the latest `count`
-    /// intervals, oldest first: the heatmap. A column is empty across a gap.
-    func bucketDeltaColumns(_ h: Int, count: Int) -> [[Double]] {
+    /// Bucket increases (not cumulative) of a histogram per scrape over the last `seconds`,
+    /// oldest first, in at most `count` columns (per equal slot of time when more scrapes
+    /// than columns): the heatmap. A column is empty across a gap.
+    func bucketDeltaColumns(_ h: Int, count: Int, seconds window: Double) -> [[Double]] {
         let record = histograms[h]
-        let available = min(scrapeCount, capacity)
-        let n = min(count, available - 1)
-        guard n > 0 else { return [] }
-        var columns: [[Double]] = []
-        for i in (scrapeCount - n)..<scrapeCount {
-            let pos = i % capacity
-            let previousPos = (i - 1) % capacity
-            guard !gapBefore[pos] else { columns.append([]); continue }
-            var column: [Double] = []
+        guard scrapeCount - base >= 2, count > 0 else { return [] }
+        let last = scrapeCount - 1
+        let end = time(at: last)
+        var first = last
+        while first > base + 1, time(at: first - 1) > end - window + 1e-9 { first -= 1 }
+        let from = first - 1
+        let columns = record.buckets.map { values($0.id, from: from, through: last) }
+        func column(_ i: Int) -> [Double]? {
+            guard !gap(at: i) else { return nil }
+            var out: [Double] = []
             var previousCumulative = 0.0
-            for bucket in record.buckets {
-                let values = series[bucket.id].values
-                let raw = values[pos] - values[previousPos]
+            for values in columns {
+                let raw = values[i - from] - values[i - from - 1]
                 let delta = raw.isNaN || raw < 0 ? 0 : raw
                 let cumulative = delta > previousCumulative ? delta : previousCumulative
-                column.append(cumulative - previousCumulative)
+                out.append(cumulative - previousCumulative)
                 previousCumulative = cumulative
             }
-            columns.append(column)
+            return out
         }
-        return columns
+        let n = last - first + 1
+        if n <= count { return (first...last).map { column($0) ?? [] } }
+        let start = end - window
+        var out = [[Double]](repeating: [], count: count)
+        for i in first...last {
+            let slot = min(count - 1, max(0, Int((time(at: i) - start) / window * Double(count))))
+            guard let values = column(i) else { continue }
+            out[slot] = out[slot].isEmpty ? values : zip(out[slot], values).map { $0 + $1 }
+        }
+        return out
     }
 }

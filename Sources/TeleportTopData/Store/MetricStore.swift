@@ -19,56 +19,82 @@ public actor MetricStore {
     /// Spark points kept per series in snapshots (families with more series than
     /// `sparkSeriesLimit` get none, to keep snapshots small).
     public var sparkPoints = 60
+    /// The time a sparkline covers (60 points of the default 2 s interval).
+    public var sparkSeconds: Double = 120
     public var sparkSeriesLimit = 500
     /// Columns of a heatmap (intervals, newest last).
     public var heatmapColumns = 120
+    /// The time a heatmap covers (120 columns of the default 2 s interval).
+    public var heatmapSeconds: Double = 240
 
     /// A store for `target` keeping `history` of scrapes taken every `interval`.
     public init(target: String, interval: Duration, history: Duration = .seconds(600), catalog: MetricCatalog = .builtin) {
         self.target = target
         self.interval = interval
         self.historySeconds = history.seconds
-        let capacity = max(2, Int((history.seconds / max(interval.seconds, 0.001)).rounded(.up)) + 1)
-        self.history = MetricHistory(capacity: capacity, interval: interval)
+        self.history = MetricHistory(seconds: history.seconds, interval: interval)
         self.catalog = catalog
     }
 
     /// The number of scrapes folded in so far.
     public var scrapeCount: Int { history.scrapeCount }
 
-    /// Points kept per series (never more than the capacity).
+    /// Points kept per series (the scrapes of the last `historySeconds`).
     public var pointsPerSeries: Int { history.pointsPerSeries }
-    public var capacity: Int { history.capacity }
     public var seriesCount: Int { history.seriesCount }
+    /// Bytes the compressed values take.
+    public var valueBytes: Int { history.valueBytes }
 
     /// Folds a successful scrape in.
     public func ingest(_ scrape: ScrapeResult) {
-        history.ingest(scrape.families, at: scrape.time)
+        history.ingest(scrape.families, at: scrape.time, interval: interval)
         lastScrape = ScrapeInfo(time: scrape.time, duration: scrape.duration, bytes: scrape.bytes,
             series: scrape.families.reduce(0) { $0 + $1.samples.count })
         lastFailure = nil
+        let newBuild = scrape.families.first(where: { $0.name == "teleport_build_info" })?.samples.first.map { info in
+            BuildInfo(version: info.labels[label: "version"] ?? "", gitref: info.labels[label: "gitref"] ?? "",
+                goversion: info.labels[label: "goversion"] ?? "")
+        }
+        let newStart = scrape.families.first { $0.name == "process_start_time_seconds" }?.samples.first
+            .map { Date(timeIntervalSince1970: $0.value) }
+        noteRestart(pid: scrape.readyz?.pid, start: newStart, version: newBuild?.version, at: scrape.time)
         readyz = scrape.readyz
         observed = Self.state(readyz: scrape.readyz, families: scrape.families)
         timeline.observe(observed, at: scrape.time)
-        if let info = scrape.families.first(where: { $0.name == "teleport_build_info" })?.samples.first {
-            build = BuildInfo(version: info.labels[label: "version"] ?? "", gitref: info.labels[label: "gitref"] ?? "",
-                goversion: info.labels[label: "goversion"] ?? "")
-        } else {
-            build = nil
-        }
-        processStart = scrape.families.first { $0.name == "process_start_time_seconds" }?.samples.first
-            .map { Date(timeIntervalSince1970: $0.value) }
+        build = newBuild
+        processStart = newStart
     }
 
-    /// Notes a failed scrape: the state becomes unreachable, the data is kept (stale).
+    /// Notes a failed scrape; the data is kept (stale). With no answer at all the state
+    /// becomes unreachable; when the process answered `/readyz` but `/metrics` failed, the
+    /// state is what `/readyz` says.
     public func fail(_ failure: ScrapeFailure) {
         history.recordFailure()
         lastFailure = failure
-        observed = .unreachable
-        timeline.observe(.unreachable, at: failure.time)
+        if let answer = failure.readyz, let state = answer.state {
+            if noteRestart(pid: answer.pid, start: nil, version: nil, at: failure.time) { processStart = nil }
+            readyz = answer
+            observed = ObservedState(state)
+        } else {
+            observed = .unreachable
+        }
+        timeline.observe(observed, at: failure.time)
     }
 
-    /// Changes the nominal interval (gap detection follows it from the next scrape on).
+    /// A new pid or process start time since the last answer is a restart.
+    @discardableResult
+    private func noteRestart(pid newPid: Int?, start newStart: Date?, version newVersion: String?, at time: Date) -> Bool {
+        let oldPid = readyz?.pid
+        let pidChanged = newPid != nil && oldPid != nil && newPid != oldPid
+        let startChanged = newStart != nil && processStart != nil && abs(newStart!.timeIntervalSince(processStart!)) > 0.5
+        guard pidChanged || startChanged else { return false }
+        timeline.markRestart(Restart(time: time, oldPid: oldPid, newPid: newPid ?? oldPid, oldVersion: build?.version,
+            newVersion: newVersion ?? build?.version))
+        return true
+    }
+
+    /// Changes the interval in force (each scrape's gap rule uses the interval in force when
+    /// it was taken).
     public func setInterval(_ interval: Duration) {
         self.interval = interval
     }
@@ -102,7 +128,7 @@ public actor MetricStore {
                     value: history.latest(id),
                     rate: isCounterLike ? history.rate(id, window: nil) : nil,
                     rate1m: isCounterLike ? history.rate(id, window: 60) : nil,
-                    spark: withSpark ? history.sparkline(id, count: sparkPoints) : [])
+                    spark: withSpark ? history.sparkline(id, count: sparkPoints, seconds: sparkSeconds) : [])
             }
             let histograms = (histogramsByFamily[family.name] ?? []).map(histogramSnapshot)
             var summaries: [SummarySeries] = []
@@ -151,7 +177,8 @@ public actor MetricStore {
             windows: windows)
     }
 
-    /// The heatmap of one histogram series over the last `heatmapColumns` intervals; nil when
+    /// The heatmap of one histogram series over the last `heatmapSeconds`, in at most
+    /// `heatmapColumns` columns; nil when
     /// the store has no such histogram.
     public func heatmap(family: String, labels: [Label]) -> Heatmap? {
         heatmap(family: family, labels: labels, columns: heatmapColumns).map {
@@ -163,6 +190,6 @@ public actor MetricStore {
     /// the bucket bounds; nil when the store has no such histogram.
     public func heatmap(family: String, labels: [Label], columns: Int) -> (bounds: [Double], columns: [[Double]])? {
         guard let h = history.histograms.firstIndex(where: { $0.familyName == family && $0.labels == labels }) else { return nil }
-        return (history.histograms[h].buckets.map(\.upperBound), history.bucketDeltaColumns(h, count: columns))
+        return (history.histograms[h].buckets.map(\.upperBound), history.bucketDeltaColumns(h, count: columns, seconds: heatmapSeconds))
     }
 }

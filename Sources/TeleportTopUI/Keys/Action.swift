@@ -18,6 +18,7 @@ public enum Action: Sendable, Hashable {
     case faster, slower
     case cycleTheme
     case injectFailure
+    case retryNow
     case toggleHelp
     case captureProfile
     case quit
@@ -29,6 +30,8 @@ public enum Action: Sendable, Hashable {
 /// Work the effect runner does for the reducers; what it finds comes back as events.
 public enum Effect: Sendable, Hashable {
     case setInterval(Duration)
+    /// Scrape now instead of waiting for the next tick or retry.
+    case retryNow
     case injectFailure
     /// Load this theme (answered by `.theme`).
     case loadTheme(String)

@@ -53,6 +53,7 @@ public enum KeyTable {
             KeyBinding([c("T")], "T", .cycleTheme, "next theme", .global),
             KeyBinding([c("p")], "p", .captureProfile, "CPU profile now (opens its top-N when done)", .global, hint: "profile"),
             KeyBinding([c("x")], "x", .injectFailure, "embedded: fail a heartbeat", .global, hint: "fail"),
+            KeyBinding([c("r")], "r", .retryNow, "scrape the target now (while it is down: retry now)", .global),
             KeyBinding([c("?")], "?", .toggleHelp, "help", .global, hint: "help"),
             KeyBinding([c("q"), .controlC], "q", .quit, "quit", .global, hint: "quit"),
             KeyBinding([.enter], "Enter", .filterDone, "keep the filter", .filter, hint: "keep"),

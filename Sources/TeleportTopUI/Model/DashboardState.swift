@@ -43,6 +43,9 @@ public struct DashboardState: Sendable {
     /// Events the run loop's queue dropped because their source sent faster than they could
     /// be shown (shown in the header when not zero).
     public var droppedEvents = 0
+    /// The interval last asked for with `+`/`-` (the next step starts from it, not from the
+    /// snapshot's, which lags until the next scrape).
+    public var requestedInterval: Duration?
     /// A short message for the status line (an effect's outcome).
     public var message: String?
     /// The wall clock of the last tick (ages and countdowns are computed from it).

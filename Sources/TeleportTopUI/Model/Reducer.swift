@@ -60,7 +60,7 @@ public enum Reducer {
             case .back, .quit:
                 state.quit = true
                 return [.quit]
-            case .selectTab, .nextTab, .previousTab, .captureProfile, .injectFailure, .togglePause, .faster, .slower, .click(.tab):
+            case .selectTab, .nextTab, .previousTab, .captureProfile, .injectFailure, .retryNow, .togglePause, .faster, .slower, .click(.tab):
                 return []  // nothing but the viewer here
             default: break
             }
@@ -92,11 +92,15 @@ public enum Reducer {
                 state.spans = state.latestSpans
             }
         case .faster, .slower:
-            let current = state.latest.interval
+            let current = state.requestedInterval ?? state.latest.interval
             let index = intervals.firstIndex { $0 >= current } ?? intervals.count - 1
             let next = intervals[max(0, min(intervals.count - 1, index + (action == .faster ? -1 : 1)))]
             state.message = "polling every \(DurationText.format(next))"
+            state.requestedInterval = next
             return next == current ? [] : [.setInterval(next)]
+        case .retryNow:
+            state.message = state.latest.lastFailure == nil ? "scraping now" : "retrying now"
+            return [.retryNow]
         case .cycleTheme:
             guard !state.noColor else {
                 state.message = "NO_COLOR is set: the theme stays monochrome"
@@ -210,7 +214,7 @@ enum HelpReducer: ScreenReducer {
         case .back:
             state.showHelp = false
             return []
-        case .tick, .selectTab, .nextTab, .previousTab, .togglePause, .faster, .slower, .cycleTheme, .injectFailure, .toggleHelp,
+        case .tick, .selectTab, .nextTab, .previousTab, .togglePause, .faster, .slower, .cycleTheme, .injectFailure, .retryNow, .toggleHelp,
             .captureProfile, .quit, .click(.tab):
             return nil
         default:

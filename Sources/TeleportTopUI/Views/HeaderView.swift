@@ -3,10 +3,20 @@ import TeleportCore
 
 /// The two header rows on every screen: the target, its state as a badge with the /readyz
 /// text, version, uptime and pid; then the scrape's age, duration and interval, or, while the
-/// target is down, the classified error and the retry countdown (the data shown is stale).
+/// target is down, the retry countdown, since when it is down and the classified error (the
+/// data shown is stale); a scrape overdue by more than two intervals says so; a partial
+/// answer (/readyz up, /metrics failing) names the metrics failure; a restart is told for a
+/// minute.
 public enum HeaderView {
+    /// How long a restart is told in the header.
+    static let restartNotice: TimeInterval = 60
+
     public static func draw(_ state: DashboardState, into screen: inout Screen) {
         let snapshot = state.snapshot
+        let interval = snapshot.interval.seconds
+        let overdue = snapshot.lastFailure == nil && snapshot.lastScrape.map { state.now.timeIntervalSince($0.time) > 2 * interval } ?? false
+        // Figures that count with the clock stop at the last answer while the data is stale.
+        let dataTime = snapshot.isStale || overdue ? snapshot.lastScrape?.time ?? state.now : state.now
         screen.fill(row: 0, role: .header)
         var x = screen.write(" teleport-top ", x: 0, y: 0, role: .header)
         x = screen.write(state.isEmbedded ? "simulated · " : "", x: x, y: 0, role: .header)
@@ -17,7 +27,7 @@ public enum HeaderView {
         if let build = snapshot.build {
             facts.append("v\(build.version)" + (build.gitref.isEmpty || build.gitref == "simulated" || screen.width < 120 ? "" : " (\(build.gitref))"))
         }
-        if let start = snapshot.processStart { facts.append("up \(Format.duration(state.now.timeIntervalSince(start)))") }
+        if let start = snapshot.processStart { facts.append("up \(Format.duration(dataTime.timeIntervalSince(start)))") }
         if let pid = snapshot.pid { facts.append("pid \(pid)") }
         var right = facts.joined(separator: "  ") + " "
         if let status = snapshot.readyz?.status, snapshot.state != .unreachable {
@@ -36,17 +46,35 @@ public enum HeaderView {
         if !right.isEmpty { screen.writeRight(right, right: screen.width, y: 0, role: .header) }
 
         screen.fill(row: 1, role: .dim)
-        if let failure = snapshot.lastFailure {
-            // The badge already says UNREACHABLE: the countdown and staleness first, so a
-            // narrow terminal still shows them, then the classified error.
+        if let failure = snapshot.lastFailure, failure.isPartial {
+            // The process answers /readyz (the badge is its state); its metrics do not.
+            var x = screen.write(" metrics: \(failure.error.description) · ", x: 0, y: 1, role: .error)
+            if let last = snapshot.lastScrape {
+                x = screen.write("stale data from \(Format.duration(state.now.timeIntervalSince(last.time))) ago", x: x, y: 1, role: .dim)
+            }
+        } else if let failure = snapshot.lastFailure {
+            // The badge already says UNREACHABLE: the countdown, since when and staleness
+            // first (short on a narrow terminal, so the classified error still shows).
+            let wide = screen.width >= 120
             var x = 1
             if let retry = failure.retryAt {
-                x = screen.write("retry in \(max(0, Int(retry.timeIntervalSince(state.now).rounded(.up))))s · ", x: x, y: 1, role: .error)
+                let left = retry.timeIntervalSince(state.now)
+                x = screen.write(left > 0 ? "retry in \(Int(left.rounded(.up)))s · " : "retrying, no answer for \(Format.duration(-left)) · ",
+                    x: x, y: 1, role: .error)
+            }
+            if let down = snapshot.timeline.since(.unreachable) {
+                let clock = Format.utc(down).dropFirst(11)
+                x = screen.write(wide ? "down since \(clock) · " : "down since \(clock.prefix(8)) · ", x: x, y: 1, role: .error)
             }
             if let last = snapshot.lastScrape {
-                x = screen.write("stale data from \(Format.duration(state.now.timeIntervalSince(last.time))) ago · ", x: x, y: 1, role: .dim)
+                let age = Format.duration(state.now.timeIntervalSince(last.time))
+                x = screen.write(wide ? "stale data from \(age) ago · " : "stale \(age) · ", x: x, y: 1, role: .dim)
             }
             screen.write(failure.error.description, x: x, y: 1, role: .error)
+        } else if let last = snapshot.lastScrape, overdue {
+            let age = state.now.timeIntervalSince(last.time)
+            let x = screen.write(" no answer for \(Format.number((age * 10).rounded() / 10))s · ", x: 0, y: 1, role: .error)
+            screen.write("the last scrape took \(Format.seconds(last.duration.seconds)) · every \(DurationText.format(snapshot.interval))", x: x, y: 1, role: .dim)
         } else if let last = snapshot.lastScrape {
             let age = max(0, state.now.timeIntervalSince(last.time))
             screen.write(" scraped \(Format.number((age * 10).rounded() / 10))s ago in \(Format.seconds(last.duration.seconds)) · \(Format.bytes(Double(last.bytes))) · \(last.series) series · every \(DurationText.format(snapshot.interval))",
@@ -58,6 +86,12 @@ public enum HeaderView {
         if state.paused {
             screen.writeRight(" PAUSED ", right: right1, y: 1, role: .selection)
             right1 -= 9
+        }
+        // A restart, for a minute: old and new pid, and the version when it changed.
+        if let restart = snapshot.timeline.restarts.last, state.now.timeIntervalSince(restart.time) < restartNotice {
+            let text = " ↻ restarted \(Format.duration(max(0, state.now.timeIntervalSince(restart.time)))) ago: \(restart.description) "
+            screen.writeRight(text, right: right1, y: 1, role: .accent)
+            right1 -= text.count + 1
         }
         // Events the queue dropped because a source sent faster than they could be shown.
         if state.droppedEvents > 0 {

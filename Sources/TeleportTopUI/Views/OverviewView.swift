@@ -23,6 +23,11 @@ public enum OverviewView {
                 screen[x0 + i, y] = Cell("·", role: .dim)
             }
         }
+        // Restarts are marked where they happened (a gap alone would hide them).
+        for restart in snapshot.timeline.restarts where restart.time >= start && restart.time <= state.now {
+            let column = min(width - 1, Int(restart.time.timeIntervalSince(start) / window * Double(width)))
+            screen[x0 + column, y] = Cell("↻", role: .accent)
+        }
         y += 1
         let times = snapshot.timeline.timeInState(from: start, to: state.now)
         var x = screen.write(" ", x: 0, y: y)

@@ -45,6 +45,9 @@ struct DashboardOptions: ParsableArguments {
     @Option(name: .customLong("span-capacity"), help: "Spans kept in memory (the oldest are dropped).")
     var spanCapacity: Int = 20_000
 
+    @Flag(help: "Ring the terminal's bell when the target turns degraded or unreachable.")
+    var bell = false
+
     /// The span sources these options ask for.
     func intake() throws -> SpanIntake.Options {
         func address(_ text: String, _ flag: String) throws -> ListenAddress? {
@@ -120,7 +123,7 @@ enum DashboardCommand {
         let loop = DashboardLoop(
             initial: initial, queue: queue,
             settings: .init(symbols: options.symbols, themeName: options.theme ?? "default",
-                environment: ProcessInfo.processInfo.environment, logPath: options.logFile),
+                environment: ProcessInfo.processInfo.environment, logPath: options.logFile, bell: options.bell),
             effects: { runner.run($0) },
             makeTerminal: { Terminal(theme: $0, logPath: options.logFile) })
         let outcome = await loop.runOnOwnThread()

@@ -139,6 +139,8 @@ final class Terminal: TerminalDevice {
         return TerminalKeys.key(forCharacter: UInt32(character)).map { .key($0) }
     }
 
+    func bell() { beep() }
+
     /// Gives the terminal back (every exit path calls this; a second call does nothing).
     func restore() {
         guard active else { return }

@@ -17,6 +17,9 @@
 //	                         backend_requests, backend_*_seconds, ...)
 //	POST /fixture/state?value=ok|recovering|degraded|starting
 //	                         (PUT too; GET reports the current state)
+//	POST /fixture/metrics-status?code=500
+//	                         /metrics answers that status (0: normally again)
+//	                         while /readyz keeps answering
 //	     /debug/pprof/...    net/http/pprof, only with -debug (404 otherwise)
 //
 // Flags:
@@ -286,10 +289,30 @@ func main() {
 			replyJSON(w, code, readiness{Status: msg, PID: os.Getpid()})
 		}
 	})
-	mux.Handle("/metrics", openMetrics100(promhttp.HandlerFor(reg, promhttp.HandlerOpts{
+	metricsHandler := openMetrics100(promhttp.HandlerFor(reg, promhttp.HandlerOpts{
 		EnableOpenMetrics: true,
 		ErrorLog:          logger,
-	})))
+	}))
+	// POST /fixture/metrics-status?code=500 makes /metrics fail (0: answer again) while
+	// /readyz and /healthz keep answering: a partial answer.
+	var metricsStatus int32
+	mux.HandleFunc("/metrics", func(w http.ResponseWriter, r *http.Request) {
+		if code := atomic.LoadInt32(&metricsStatus); code != 0 {
+			http.Error(w, "metrics are broken on purpose", int(code))
+			return
+		}
+		metricsHandler.ServeHTTP(w, r)
+	})
+	mux.HandleFunc("/fixture/metrics-status", func(w http.ResponseWriter, r *http.Request) {
+		code, err := strconv.Atoi(r.FormValue("code"))
+		if err != nil || (code != 0 && (code < 400 || code > 599)) {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprintln(w, "code must be 0 or 400-599")
+			return
+		}
+		atomic.StoreInt32(&metricsStatus, int32(code))
+		fmt.Fprintln(w, code)
+	})
 	mux.HandleFunc("/fixture/state", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		switch r.Method {

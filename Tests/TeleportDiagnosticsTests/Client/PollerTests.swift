@@ -19,13 +19,17 @@ struct PollerTests {
         #expect(PollSchedule(interval: .milliseconds(10)).interval == .milliseconds(250))
     }
 
-    @Test("Backoff doubles up to 30 s and resets on success")
+    @Test("Retries at the interval for three failures, then doubles up to 5 s (a diag endpoint is local and cheap)")
     func backoff() {
         let schedule = PollSchedule(interval: .seconds(2))
         #expect((0...6).map { schedule.backoff(failures: $0) } == [
-            .seconds(2), .seconds(4), .seconds(8), .seconds(16), .seconds(30), .seconds(30), .seconds(30),
+            .seconds(2), .seconds(2), .seconds(2), .seconds(2), .seconds(4), .seconds(5), .seconds(5),
         ])
-        #expect(PollSchedule(interval: .seconds(60)).backoff(failures: 1) == .seconds(60))
+        let fast = PollSchedule(interval: .milliseconds(250))
+        #expect((1...9).map { fast.backoff(failures: $0) } == [
+            .milliseconds(250), .milliseconds(250), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(5), .seconds(5),
+        ])
+        #expect(PollSchedule(interval: .seconds(60)).backoff(failures: 9) == .seconds(60))
     }
 
     @Test("A peer killed and restarted during polling: unreachable, then back on the first success",

@@ -35,7 +35,7 @@ struct PromtoolQuantileTests {
     func agrees(index: Int) throws {
         let promtool = try #require(Prerequisites.which("promtool"), "promtool missing: apt-get install prometheus")
         let c = Self.cases[index]
-        var history = MetricHistory(capacity: 10, interval: .seconds(60))
+        var history = MetricHistory(seconds: 600, interval: .seconds(60))
         let start = Date(timeIntervalSince1970: 0)
         for (i, counts) in c.scrapes.enumerated() {
             let samples = zip(c.bounds, counts).map { bound, count in

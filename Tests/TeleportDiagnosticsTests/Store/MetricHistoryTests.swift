@@ -21,7 +21,7 @@ struct MetricHistoryTests {
 
     @Test("Rates divide by the measured time between scrapes, not the nominal interval")
     func measuredRates() throws {
-        var history = MetricHistory(capacity: 100, interval: .seconds(2))
+        var history = MetricHistory(seconds: 200, interval: .seconds(2))
         history.ingest([counter("c_total", 100)], at: t0)
         history.ingest([counter("c_total", 130)], at: t0.addingTimeInterval(3))  // a late scrape: 3 s, not 2
         let c = try id(history, "c_total")
@@ -33,7 +33,7 @@ struct MetricHistoryTests {
 
     @Test("A counter that goes down starts a new epoch: no negative rate, no rate across the reset")
     func resets() throws {
-        var history = MetricHistory(capacity: 100, interval: .seconds(1))
+        var history = MetricHistory(seconds: 100, interval: .seconds(1))
         for (i, value) in [10.0, 20, 30, 5, 15].enumerated() {
             history.ingest([counter("c_total", value)], at: t0.addingTimeInterval(Double(i)))
         }
@@ -41,7 +41,7 @@ struct MetricHistoryTests {
         #expect(history.rate(c, window: nil) == 10)
         // Valid pairs: 10->20, 20->30, 5->15; the 30->5 pair is skipped.
         #expect(history.rate(c, window: 60) == 10)
-        var reset = MetricHistory(capacity: 100, interval: .seconds(1))
+        var reset = MetricHistory(seconds: 100, interval: .seconds(1))
         reset.ingest([counter("c_total", 30)], at: t0)
         reset.ingest([counter("c_total", 5)], at: t0.addingTimeInterval(1))
         #expect(reset.rate(try id(reset, "c_total"), window: nil) == nil)
@@ -52,7 +52,7 @@ struct MetricHistoryTests {
         func start(_ seconds: Double) -> MetricFamily {
             MetricFamily(name: "process_start_time_seconds", type: .gauge, samples: [Sample(name: "process_start_time_seconds", value: seconds)])
         }
-        var failed = MetricHistory(capacity: 100, interval: .seconds(2))
+        var failed = MetricHistory(seconds: 200, interval: .seconds(2))
         failed.ingest([counter("c_total", 10)], at: t0)
         failed.recordFailure()
         failed.ingest([counter("c_total", 20)], at: t0.addingTimeInterval(2))
@@ -60,16 +60,16 @@ struct MetricHistoryTests {
         failed.ingest([counter("c_total", 30)], at: t0.addingTimeInterval(4))
         #expect(failed.rate(try id(failed, "c_total"), window: nil) == 5)
 
-        var paused = MetricHistory(capacity: 100, interval: .seconds(2))
+        var paused = MetricHistory(seconds: 200, interval: .seconds(2))
         paused.ingest([counter("c_total", 10)], at: t0)
         paused.ingest([counter("c_total", 20)], at: t0.addingTimeInterval(5.01))  // > 2.5 x 2 s
         #expect(paused.rate(try id(paused, "c_total"), window: nil) == nil)
-        var onTime = MetricHistory(capacity: 100, interval: .seconds(2))
+        var onTime = MetricHistory(seconds: 200, interval: .seconds(2))
         onTime.ingest([counter("c_total", 10)], at: t0)
         onTime.ingest([counter("c_total", 20)], at: t0.addingTimeInterval(4.99))
         #expect(onTime.rate(try id(onTime, "c_total"), window: nil) != nil)
 
-        var restarted = MetricHistory(capacity: 100, interval: .seconds(2))
+        var restarted = MetricHistory(seconds: 200, interval: .seconds(2))
         restarted.ingest([start(1000), counter("c_total", 10)], at: t0)
         restarted.ingest([start(1000), counter("c_total", 20)], at: t0.addingTimeInterval(2))
         #expect(restarted.rate(try id(restarted, "c_total"), window: nil) == 5)
@@ -79,7 +79,7 @@ struct MetricHistoryTests {
 
     @Test("Series are matched by name and labels even when the order changes; absent series read NaN")
     func matching() throws {
-        var history = MetricHistory(capacity: 10, interval: .seconds(1))
+        var history = MetricHistory(seconds: 10, interval: .seconds(1))
         let a = Sample(name: "g", labels: [Label("k", "a")], value: 1)
         let b = Sample(name: "g", labels: [Label("k", "b")], value: 2)
         history.ingest([MetricFamily(name: "g", type: .gauge, samples: [a, b])], at: t0)
@@ -93,9 +93,9 @@ struct MetricHistoryTests {
         #expect(history.latest(ib) == 20)
     }
 
-    @Test("Point counts never exceed capacity over 10k scrapes; series gone for a whole history are dropped")
-    func bounded() {
-        var history = MetricHistory(capacity: 50, interval: .seconds(1))
+    @Test("Points held never exceed the history's time over 10k scrapes; series gone for a whole history are dropped")
+    func bounded() throws {
+        var history = MetricHistory(seconds: 49, interval: .seconds(1))
         for i in 0..<10_000 {
             let phase = i / 1000  // a new label value every 1000 scrapes
             history.ingest([
@@ -104,13 +104,17 @@ struct MetricHistoryTests {
             ], at: t0.addingTimeInterval(Double(i)))
             #expect(history.pointsPerSeries <= 50)
         }
-        #expect(history.series.allSatisfy { $0.values.count == 50 })
+        #expect(history.pointsPerSeries == 50)
+        // Whole chunks fall out: at most two chunks of values beyond the 50 scrapes held.
+        #expect(history.series.allSatisfy { $0.chunkStarts.count <= 50 / MetricHistory.chunkSize + 2 })
+        let c = try id(history, "c_total")
+        #expect(history.values(c, from: history.base, through: history.scrapeCount - 1) == (9_950..<10_000).map(Double.init))
         #expect(history.seriesCount <= 3)  // c_total, the current phase, at most one fading phase
     }
 
     @Test("Histogram quantiles come from the DELTA of buckets over the window")
     func quantilesFromDeltas() throws {
-        var history = MetricHistory(capacity: 100, interval: .seconds(10))
+        var history = MetricHistory(seconds: 1000, interval: .seconds(10))
         let bounds = [0.1, 0.2, 0.4, Double.infinity]
         func histogram(_ cumulative: [Double]) -> MetricFamily {
             var samples = zip(bounds, cumulative).map { bound, count in
