@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "TeleportDiagnostics", targets: ["TeleportDiagnostics"]),
         .library(name: "TeleportTopData", targets: ["TeleportTopData"]),
         .library(name: "TeleportTopUI", targets: ["TeleportTopUI"]),
+        .library(name: "TeleportTopRuntime", targets: ["TeleportTopRuntime"]),
+        .library(name: "TeleportTopTestSupport", targets: ["TeleportTopTestSupport"]),
         .library(name: "OTLPProto", targets: ["OTLPProto"]),
     ],
     dependencies: [

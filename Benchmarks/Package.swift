@@ -18,8 +18,11 @@ let package = Package(
         .executableTarget(
             name: "ExpositionBenchmarks",
             dependencies: [
+                .product(name: "TeleportCore", package: root),
                 .product(name: "TeleportDiagnostics", package: root),
+                .product(name: "TeleportTopData", package: root),
                 .product(name: "TeleportTopUI", package: root),
+                .product(name: "TeleportTopTestSupport", package: root),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/ExpositionBenchmarks",

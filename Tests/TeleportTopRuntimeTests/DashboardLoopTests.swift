@@ -15,7 +15,7 @@ struct DashboardLoopTests {
 
     /// Runs a loop over `state` with the script and returns it with the terminal.
     static func run(_ state: DashboardState, queue: EventQueue = EventQueue(), width: Int = 160, height: Int = 48,
-        effects: @escaping @Sendable ([Effect]) -> Void, steps: (ScriptedTerminal.Box) -> [ScriptedTerminal.Step]) throws
+        effects: @escaping @Sendable ([Effect]) -> Void, steps: (ScriptedTerminal.Box) -> [ScriptedTerminal.Step]) async throws
         -> (DashboardLoop, ScriptedTerminal)
     {
         let box = ScriptedTerminal.Box()
@@ -23,7 +23,9 @@ struct DashboardLoopTests {
         box.terminal = terminal
         let loop = DashboardLoop(initial: state, queue: queue, settings: settings, effects: effects, clock: { Self.t0 }, makeTerminal: { _ in terminal })
         box.loop = loop
-        try loop.run()
+        // On a thread of its own, as the dashboard runs it: the loop blocks while it waits for
+        // input, and the cooperative pool must stay free for the effect runner's answers.
+        try await loop.runOnOwnThread().get()
         #expect(terminal.failure == nil, "\(terminal.failure ?? "")")
         #expect(terminal.restored)
         return (loop, terminal)
@@ -49,7 +51,7 @@ struct DashboardLoopTests {
         let scrape = ScrapeEvent(outcome: .success(ScrapeResult(time: Self.t0, duration: .milliseconds(1), bytes: 1, families: [])), snapshot: snapshot)
         for answersInOrder in [false, true] {
             let before = log.heatmapRequests.count
-            let (loop, terminal) = try Self.run(state, queue: queue, effects: { log.record($0) }) { box in
+            let (loop, terminal) = try await Self.run(state, queue: queue, effects: { log.record($0) }) { box in
                 [
                     .input(.key(.enter)),  // opens A: request 1
                     .run { queue.post(.scrape(scrape)) },  // a scrape while A is open: request 2, for A
@@ -81,7 +83,7 @@ struct DashboardLoopTests {
     }
 
     @Test("Two viewer reloads racing: the newest request's report wins even when the older one arrives last")
-    func viewerReloadsRace() throws {
+    func viewerReloadsRace() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tt-loop-\(getpid()).pb.gz").path
         try Data(SyntheticProfile(seed: 11, functions: 30, samples: 300).encoded()).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -92,7 +94,7 @@ struct DashboardLoopTests {
         state.profiles.viewer = viewer
         let log = EffectLog()
         let queue = EventQueue()
-        let (loop, terminal) = try Self.run(state, queue: queue, effects: { log.record($0) }) { box in
+        let (loop, terminal) = try await Self.run(state, queue: queue, effects: { log.record($0) }) { box in
             [
                 .input(.key(.character("s"))),  // cum
                 .input(.key(.character("s"))),  // flat again
@@ -126,7 +128,7 @@ struct DashboardLoopTests {
         let runner = EffectRunner(queue: queue, parts: .init(metrics: store, spans: spans))
         var state = DashboardState(snapshot: await store.snapshot(), isEmbedded: false, now: Self.t0)
         state.tables.expanded = ["backend_read_seconds"]
-        let (loop, terminal) = try Self.run(state, queue: queue, effects: { runner.run($0) }) { box in
+        let (loop, terminal) = try await Self.run(state, queue: queue, effects: { runner.run($0) }) { box in
             [
                 // A click on tab 8's label in the tab bar.
                 .inputFrom { screen in

@@ -1,6 +1,9 @@
 import Benchmark
 import Foundation
+import TeleportCore
 import TeleportDiagnostics
+import TeleportTopData
+import TeleportTopTestSupport
 
 /// Parse and write throughput of the exposition format (issue target: parse >= 150 MB/s
 /// in release). Throughput per iteration is one whole payload; divide its size by the

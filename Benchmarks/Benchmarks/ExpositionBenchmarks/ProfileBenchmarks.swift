@@ -1,6 +1,9 @@
 import Benchmark
 import Foundation
+import TeleportCore
 import TeleportDiagnostics
+import TeleportTopData
+import TeleportTopTestSupport
 
 /// pprof decoding and the top-N report on a generated profile of about 10 MB gzip-compressed
 /// (issue target: decode + top-N faster than `go tool pprof -top` on the same file, measured

@@ -1,6 +1,9 @@
 import Benchmark
 import Foundation
+import TeleportCore
 import TeleportDiagnostics
+import TeleportTopData
+import TeleportTopTestSupport
 import TeleportTopUI
 
 /// View -> Screen of a full 200x60 frame from a snapshot of a 5 MB target, plus our diff

@@ -1,6 +1,9 @@
 import Benchmark
 import Foundation
+import TeleportCore
 import TeleportDiagnostics
+import TeleportTopData
+import TeleportTopTestSupport
 
 /// Receiver ingest as the OTLP receivers do it, on one task: decode a pre-encoded protobuf
 /// ExportTraceServiceRequest and add its spans to the span store (ring + trace index).

@@ -1,4 +1,7 @@
+import TeleportCore
 import TeleportDiagnostics
+import TeleportTopData
+import TeleportTopTestSupport
 
 /// A payload in client_golang's shape: HELP/TYPE per family, histograms with Teleport's 16
 /// buckets, counters and gauges with three to four labels, about 125 bytes a series (5 MB is

@@ -26,7 +26,8 @@ enum HTTP {
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
         if let bytes { request.body = .bytes(ByteBuffer(bytes: bytes)) }
-        let response = try await client.execute(request, timeout: .seconds(30))
+        // Generous: a loaded CI machine runs every suite at once (a failure here is a hang, not a slow answer).
+        let response = try await client.execute(request, timeout: .seconds(120))
         let buffer = try await response.body.collect(upTo: 256 << 20)
         return HTTPResult(status: Int(response.status.code), headers: response.headers, body: Array(buffer.readableBytesView))
     }

@@ -24,7 +24,11 @@ struct MisbehavingServer {
         let logger = Logger.diagnostics("misbehaving", control: LogLevelControl(.error), sink: quietSink)
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        let group = ServiceGroup(services: [app], logger: logger)
+        // A handler still streaming to a client that went away must not keep the server up
+        // for ever: graceful shutdown becomes cancellation after 40 s (the /hang route sleeps 30).
+        var configuration = ServiceGroupConfiguration(services: [.init(service: app)], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(40)
+        let group = ServiceGroup(configuration: configuration)
         let task = Task { try await group.run() }
         guard let port = await stream.first(where: { _ in true }) else { throw FixtureError("no port") }
         return MisbehavingServer(port: port, group: group, task: task)

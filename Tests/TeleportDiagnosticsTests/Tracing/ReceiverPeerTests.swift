@@ -39,7 +39,7 @@ extension TracingPeers {
             let options = SpanIntake.Options(
                 grpc: grpc ? .tcp(host: "127.0.0.1", port: grpcPort) : nil, http: http ? .tcp(host: "127.0.0.1", port: httpPort) : nil, tls: tls)
             let intake = SpanIntake(options: options, store: store, logger: quietLogger)
-            let deadline = ContinuousClock.now + .seconds(30)
+            let deadline = ContinuousClock.now + .seconds(90)  // a loaded CI machine runs every suite at once
             var grpcAddress: String?
             var httpAddress: String?
             while ContinuousClock.now < deadline {
