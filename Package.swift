@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "teleport-top", targets: ["teleport-top"]),
         .library(name: "TeleportCore", targets: ["TeleportCore"]),
+        .library(name: "TeleportOTLP", targets: ["TeleportOTLP"]),
         .library(name: "TeleportDiagnostics", targets: ["TeleportDiagnostics"]),
         .library(name: "TeleportTopData", targets: ["TeleportTopData"]),
         .library(name: "TeleportTopUI", targets: ["TeleportTopUI"]),

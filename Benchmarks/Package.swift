@@ -19,6 +19,7 @@ let package = Package(
             name: "ExpositionBenchmarks",
             dependencies: [
                 .product(name: "TeleportCore", package: root),
+                .product(name: "TeleportOTLP", package: root),
                 .product(name: "TeleportDiagnostics", package: root),
                 .product(name: "TeleportTopData", package: root),
                 .product(name: "TeleportTopUI", package: root),

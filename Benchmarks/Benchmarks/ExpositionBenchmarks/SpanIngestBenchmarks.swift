@@ -2,6 +2,7 @@ import Benchmark
 import Foundation
 import TeleportCore
 import TeleportDiagnostics
+import TeleportOTLP
 import TeleportTopData
 import TeleportTopTestSupport
 
