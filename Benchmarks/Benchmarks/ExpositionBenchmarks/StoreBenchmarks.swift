@@ -58,7 +58,7 @@ func storeBenchmarks() {
                 history.ingest(families, at: start.addingTimeInterval(Double(scrape) * pace))
             }
             blackHole(history.seriesCount)
-            print("\(Int(pace)) s: \(history.pointsPerSeries) points x \(history.seriesCount) series, values \(history.valueBytes >> 20) MiB compressed (\(history.pointsPerSeries * history.seriesCount * 8 >> 20) MiB as doubles)")
+            print("\(Int(pace)) s: \(history.pointsPerSeries) points x \(history.seriesCount) series, values \(history.valueBytes >> 20) MiB compressed (\((history.pointsPerSeries * history.seriesCount * 8) >> 20) MiB as doubles)")
         }
     }
 }
