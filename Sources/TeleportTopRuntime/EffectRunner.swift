@@ -15,15 +15,21 @@ public final class EffectRunner: Sendable {
         public var poller: Poller?
         public var profiles: ProfileRunner?
         public var injectFailure: (@Sendable () -> Void)?
+        /// A fleet's source: the open instance's store answers heatmaps, its client takes captures.
+        public var fleet: (any FleetSource)?
+        /// Fails a heartbeat of an embedded fleet instance.
+        public var injectFailureInstance: (@Sendable (Int) -> Void)?
 
         public init(metrics: MetricStore? = nil, spans: SpanStore? = nil, poller: Poller? = nil, profiles: ProfileRunner? = nil,
-            injectFailure: (@Sendable () -> Void)? = nil)
+            injectFailure: (@Sendable () -> Void)? = nil, fleet: (any FleetSource)? = nil, injectFailureInstance: (@Sendable (Int) -> Void)? = nil)
         {
             self.metrics = metrics
             self.spans = spans
             self.poller = poller
             self.profiles = profiles
             self.injectFailure = injectFailure
+            self.fleet = fleet
+            self.injectFailureInstance = injectFailureInstance
         }
     }
 
@@ -60,6 +66,15 @@ public final class EffectRunner: Sendable {
         switch effect {
         case .setInterval(let interval):
             await parts.poller?.setInterval(interval)
+            await parts.fleet?.setInterval(interval)
+        case .focusInstance(let id):
+            guard let fleet = parts.fleet else { return }
+            parts.profiles?.setClient(id.flatMap { fleet.client(for: $0) })
+            await fleet.focus(id)
+        case .retryInstance(let id):
+            parts.fleet?.retry(id)
+        case .injectFailureInstance(let id):
+            parts.injectFailureInstance?(id)
         case .injectFailure:
             parts.injectFailure?()
         case .retryNow:
@@ -67,7 +82,9 @@ public final class EffectRunner: Sendable {
         case .loadTheme(let name):
             queue.post(.theme(name: name, ThemeLoader.builtin(name)))
         case .queryHeatmap(let request, let selection):
-            let heatmap = await parts.metrics?.heatmap(family: selection.family, labels: selection.labels)
+            var store = parts.metrics
+            if let fleet = parts.fleet, let open = await fleet.focusedID() { store = await fleet.store(for: open) }
+            let heatmap = await store?.heatmap(family: selection.family, labels: selection.labels)
             queue.post(.heatmap(request: request, heatmap))
         case .querySpans(let request, let query, let trace):
             guard let spans = parts.spans else { return }

@@ -33,6 +33,15 @@ public final class EventQueue: Sendable {
                 if let index = queue.events.lastIndex(where: { if case .scrape = $0 { return true } else { return false } }) {
                     queue.events.remove(at: index)
                 }
+            case .fleetRow(let row):
+                // The newest row of an instance supersedes a pending one (bounded by the fleet's size).
+                if let index = queue.events.lastIndex(where: { if case .fleetRow(let pending) = $0 { return pending.id == row.id } else { return false } }) {
+                    queue.events.remove(at: index)
+                }
+            case .fleetStatus:
+                if let index = queue.events.lastIndex(where: { if case .fleetStatus = $0 { return true } else { return false } }) {
+                    queue.events.remove(at: index)
+                }
             case .tick:
                 if let index = queue.events.lastIndex(where: { if case .tick = $0 { return true } else { return false } }) {
                     queue.events.remove(at: index)

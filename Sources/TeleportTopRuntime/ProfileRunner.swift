@@ -8,16 +8,24 @@ import TeleportTopUI
 /// order, cancellable, with a countdown) and saving; and decoding + top-N for the viewer.
 /// Every outcome goes back into the event queue.
 public final class ProfileRunner: Sendable {
-    let client: DiagClient?
+    private let currentClient: Mutex<DiagClient?>
     let directory: ProfileDirectory?
     let queue: EventQueue
     private let running = Mutex<Task<Void, Never>?>(nil)
 
     /// A runner capturing from `client` into `directory` (none: reports only, as for `pprof FILE`).
     public init(client: DiagClient?, directory: ProfileDirectory?, queue: EventQueue) {
-        self.client = client
+        self.currentClient = Mutex(client)
         self.directory = directory
         self.queue = queue
+    }
+
+    /// The client captures go to (a fleet's open or selected instance).
+    public var client: DiagClient? { currentClient.withLock { $0 } }
+
+    /// Captures from now on go to `client`.
+    public func setClient(_ client: DiagClient?) {
+        currentClient.withLock { $0 = client }
     }
 
     public func capture(_ requests: [ProfileCaptureRequest]) {

@@ -76,6 +76,15 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("request-interval"), help: "Time between simulated requests, traced when tracing is on (default 500ms).", transform: TargetOptions.duration)
     var requestInterval: Duration = .milliseconds(500)
 
+    @Option(help: "Run N simulated instances in this process, each with its own diag listener on a free port (roles, versions and faults from --seed).")
+    var instances: Int?
+
+    @Option(help: "With --instances: the seed of the simulated fleet.")
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("targets-out"), help: "With --instances: write the instances as a --targets file here.")
+    var targetsOut: String?
+
     /// tracing_service of the file with the flags applied over it.
     func tracingConfig(_ fileConfig: TeleportConfig?) throws -> TracingConfig {
         var tracing = fileConfig?.tracing ?? TracingConfig()
@@ -99,6 +108,11 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let instances {
+            try await ServeFleet.run(count: instances, seed: seed, host: diagAddr, targetsOut: targetsOut)
+            return
+        }
+        if targetsOut != nil { throw ValidationError("--targets-out goes with --instances") }
         let fileConfig = try config.map { path throws -> TeleportConfig in
             do { return try TeleportConfig(contentsOf: path) } catch { throw ValidationError(String(describing: error)) }
         }

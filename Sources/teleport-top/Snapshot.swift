@@ -13,11 +13,13 @@ struct Snapshot: AsyncParsableCommand {
             Scrapes twice, --interval apart, so counters have rates and histograms have windowed \
             quantiles. Exits 0 when the target answered, 1 with a one-line error otherwise. Never \
             falls back to the embedded engine unless --embedded is given. The JSON shape is \
-            documented in docs/snapshot-json.md.
+            documented in docs/snapshot-json.md. With a fleet (--targets FILE, --diag-addr twice, \
+            --prometheus URL, --embedded --instances N) it prints the fleet table: one object per instance.
             """
     )
 
     @OptionGroup var target: TargetOptions
+    @OptionGroup(title: "Fleet") var fleet: FleetOptions
 
     @Flag(help: "Print JSON instead of the text report.")
     var json = false
@@ -26,6 +28,10 @@ struct Snapshot: AsyncParsableCommand {
     var interval: Duration = .seconds(2)
 
     func run() async throws {
+        if fleet.isFleet(target) {
+            try await FleetSnapshot.run(target: target, fleet: fleet, interval: interval, json: json)
+            return
+        }
         let source: SourceResolver.Source
         do { source = try SourceResolver.resolve(target.request, headless: true) } catch { throw fail(error.description) }
         var embedded: EmbeddedTeleport?

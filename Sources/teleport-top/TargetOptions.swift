@@ -5,8 +5,11 @@ import TeleportTopData
 
 /// The options that name a target, shared by every command that reads one.
 struct TargetOptions: ParsableArguments {
-    @Option(name: .customLong("diag-addr"), help: "The diag listener: host:port, http://host:port or https://host:port.")
-    var diagAddr: String?
+    @Option(name: .customLong("diag-addr"), help: "The diag listener: host:port, http://host:port or https://host:port. Repeat it for a fleet (each its own target).")
+    var diagAddrs: [String] = []
+
+    /// The one diag address named (a fleet names several).
+    var diagAddr: String? { diagAddrs.count == 1 ? diagAddrs[0] : nil }
 
     @Option(name: .customLong("debug-socket"), help: "Teleport's debug socket (<data_dir>/debug.sock).")
     var debugSocket: String?

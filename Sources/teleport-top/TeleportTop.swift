@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TeleportDiagnostics
 import TeleportCore
 import TeleportTopData
@@ -33,15 +34,25 @@ struct Dashboard: AsyncParsableCommand {
             With no target it runs the diagnostics engine in-process as a simulated Teleport, labelled as \
             such. Keys: 1-9 and 0 tabs, Tab/Shift-Tab, arrows or hjkl, Enter, Esc, / regex filter, f label \
             filter, s sort, v views (tabs 2 and 8), Space pause, +/- interval, T theme, p CPU profile, \
-            x inject a failure (simulation), r retry now, ? help, q quit. It receives spans on the OTLP ports.
+            x inject a failure (simulation), r retry now, ? help, q quit. It receives spans on the OTLP ports. \
+            With several targets (--targets FILE, --diag-addr twice, --prometheus URL, --embedded --instances N) \
+            the fleet table comes first: Enter opens an instance's dashboard, I or Esc returns.
             """
     )
 
     @OptionGroup var target: TargetOptions
+    @OptionGroup(title: "Fleet") var fleet: FleetOptions
     @OptionGroup var dashboard: DashboardOptions
     @OptionGroup var profiling: ProfileOptions
 
     func run() async throws {
+        if fleet.isFleet(target) {
+            guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
+                throw fail("the dashboard needs a terminal; for text or JSON use `teleport-top snapshot`")
+            }
+            try await FleetDashboardCommand.run(target: target, fleet: fleet, options: dashboard, profiling: profiling)
+            return
+        }
         try await DashboardCommand.run(target: target, options: dashboard, profiling: profiling)
     }
 }

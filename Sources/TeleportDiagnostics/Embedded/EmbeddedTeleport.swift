@@ -36,13 +36,15 @@ public final class EmbeddedTeleport: Sendable {
         episodes: Bool = true,
         spans: (any SpanSink)? = nil,
         spanDelay: Duration = .milliseconds(500),
-        requestInterval: Duration = .milliseconds(500)
+        requestInterval: Duration = .milliseconds(500),
+        identity: Identity = Identity()
     ) async throws -> EmbeddedTeleport {
         let logger = Logger.diagnostics("embedded", control: logLevel, sink: logSink)
         let tracing = spans.map { sink in
             EngineTracing.recording(
                 sinks: [sink], sampler: TraceSampler(ratio: 1),
-                resource: EngineTracing.Resource(version: configuration.buildInfo.version),
+                resource: EngineTracing.Resource(version: configuration.buildInfo.version, hostName: identity.hostName ?? ProcessInfo.processInfo.hostName,
+                    hostUUID: identity.hostUUID ?? UUID().uuidString.lowercased()),
                 batch: SpanBatchProcessor.Settings(delay: spanDelay), logger: logger)
         }
         let engine = DiagnosticsEngine(configuration: configuration, logLevel: logLevel, logSink: logSink, tracer: tracing?.tracer ?? NoOpTracer())
@@ -53,9 +55,9 @@ public final class EmbeddedTeleport: Sendable {
         }
         // The span processor comes first so it stops last and exports the others' last spans.
         var services: [any Service] = tracing.map { [$0.service] } ?? []
-        services += [HeartbeatService(engine: engine), SimulatedTeleport(engine: engine), server]
+        services += [HeartbeatService(engine: engine), SimulatedTeleport(engine: engine, seed: identity.seed, services: identity.services), server]
         if tracing != nil { services.append(SimulatedRequests(engine: engine, interval: requestInterval)) }
-        if episodes { services.append(EpisodeService(engine: engine)) }
+        if episodes { services.append(EpisodeService(engine: engine, seed: identity.seed ^ 0xE915_0DE5, firstDelay: identity.firstEpisode)) }
         let group = ServiceGroup(services: services, logger: logger)
         let task = Task { try await group.run() }
         guard let listening = await bound.first(where: { _ in true }) else {
@@ -66,6 +68,26 @@ public final class EmbeddedTeleport: Sendable {
         }
         logger.info("embedded simulation listening", metadata: ["addr": "\(listening)"])
         return EmbeddedTeleport(engine: engine, group: group, task: task, address: listening)
+    }
+
+    /// Who the simulated process is: its workload's seed, the services it reports, the host
+    /// its spans name, and when its first fault episode comes (nil: 150-300 s in).
+    public struct Identity: Sendable, Hashable {
+        public var seed: UInt64
+        public var services: [String]?
+        public var hostName: String?
+        public var hostUUID: String?
+        public var firstEpisode: Duration?
+
+        public init(seed: UInt64 = 0x7e1e_9047_5111_0001, services: [String]? = nil, hostName: String? = nil, hostUUID: String? = nil,
+            firstEpisode: Duration? = nil)
+        {
+            self.seed = seed
+            self.services = services
+            self.hostName = hostName
+            self.hostUUID = hostUUID
+            self.firstEpisode = firstEpisode
+        }
     }
 
     private init(engine: DiagnosticsEngine, group: ServiceGroup, task: Task<Void, any Error>, address: ListenAddress) {
@@ -95,14 +117,20 @@ public final class EmbeddedTeleport: Sendable {
 struct EpisodeService: Service {
     let engine: DiagnosticsEngine
     var seed: UInt64 = 0xE915_0DE5
+    /// The wait before the first episode (nil: like the later ones).
+    var firstDelay: Duration?
 
     func run() async throws {
         let engine = self.engine
         let seed = self.seed
+        let firstDelay = self.firstDelay
         await cancelWhenGracefulShutdown {
             var random = SplitMix64(seed: seed)
+            var first = true
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(150 + random.next(below: 150)))
+                let delay: Duration = first ? (firstDelay ?? .seconds(150 + random.next(below: 150))) : .seconds(150 + random.next(below: 150))
+                first = false
+                try? await Task.sleep(for: delay)
                 guard !Task.isCancelled else { break }
                 let components = engine.configuration.components
                 engine.injectFailure(component: components[random.next(below: components.count)])

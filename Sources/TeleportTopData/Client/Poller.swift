@@ -10,11 +10,17 @@ public final class Poller: Sendable {
     public let store: MetricStore
     private let schedule: Mutex<PollSchedule>
     private let sleeper = Mutex<Task<Void, Never>?>(nil)
+    /// Bounds the polls in flight across a fleet (nil: no bound).
+    public let gate: PollGate?
+    /// The wait before the first poll (a fleet spreads its targets over the interval).
+    public let startDelay: Duration
 
-    public init(client: DiagClient, store: MetricStore, schedule: PollSchedule) {
+    public init(client: DiagClient, store: MetricStore, schedule: PollSchedule, gate: PollGate? = nil, startDelay: Duration = .zero) {
         self.client = client
         self.store = store
         self.schedule = Mutex(schedule)
+        self.gate = gate
+        self.startDelay = startDelay
     }
 
     /// The current schedule.
@@ -41,8 +47,14 @@ public final class Poller: Sendable {
         let origin = clock.now
         var anchor = Duration.zero
         var failures = 0
+        if startDelay > .zero {
+            let sleep = Task<Void, Never> { [startDelay] in _ = try? await Task.sleep(for: startDelay) }
+            sleeper.withLock { $0 = sleep }
+            await withTaskCancellationHandler { await sleep.value } onCancel: { sleep.cancel() }
+            anchor = clock.now - origin
+        }
         while !Task.isCancelled {
-            let (result, readyz) = await client.poll()
+            let (result, readyz) = await gated { await client.poll() }
             let plan = schedule.withLock { $0 }
             let now = clock.now - origin
             let delay: Duration
@@ -71,6 +83,7 @@ public final class Poller: Sendable {
                 outcome = .failure(failure)
             }
             await onUpdate(outcome)
+            guard !Task.isCancelled else { break }
             // Sleep until the next tick, or until the interval changes (which cancels the sleep).
             let sleep = Task<Void, Never> { _ = try? await Task.sleep(for: delay) }
             sleeper.withLock { $0 = sleep }
@@ -80,5 +93,13 @@ public final class Poller: Sendable {
                 sleep.cancel()
             }
         }
+    }
+
+    /// Runs `work` holding a slot of the gate, if there is one.
+    private func gated<T: Sendable>(_ work: () async -> T) async -> T {
+        guard let gate else { return await work() }
+        await gate.enter()
+        defer { gate.leave() }
+        return await work()
     }
 }

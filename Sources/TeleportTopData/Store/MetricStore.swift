@@ -111,15 +111,19 @@ public actor MetricStore {
         return .unknown
     }
 
-    /// An immutable picture of everything the store knows now.
-    public func snapshot() -> MetricsSnapshot {
+    /// An immutable picture of everything the store knows now; with `only`, of those
+    /// families alone (a fleet row needs ten of them, not the thousands of series).
+    public func snapshot(only names: Set<String>? = nil) -> MetricsSnapshot {
         var families: [FamilySnapshot] = []
-        families.reserveCapacity(history.layout.count)
+        families.reserveCapacity(names?.count ?? history.layout.count)
         var histogramsByFamily: [String: [Int]] = [:]
-        for (h, record) in history.histograms.enumerated() { histogramsByFamily[record.familyName, default: []].append(h) }
+        for (h, record) in history.histograms.enumerated() where names?.contains(record.familyName) ?? true {
+            histogramsByFamily[record.familyName, default: []].append(h)
+        }
         var groups: [MetricGroup: [Int]] = [:]
         for layout in history.layout {
             let family = layout.family
+            if let names, !names.contains(family.name) { continue }
             let withSpark = layout.seriesIDs.count <= sparkSeriesLimit
             let isCounterLike = family.type == .counter || family.type == .histogram || family.type == .summary
             let series = layout.seriesIDs.map { id in

@@ -21,6 +21,8 @@ public enum Action: Sendable, Hashable {
     case retryNow
     case toggleHelp
     case captureProfile
+    /// Back to the fleet table.
+    case showFleet
     case quit
     case tick(Date)
     /// A click on a region a view drew (looked up in the screen's hit map).
@@ -45,5 +47,11 @@ public enum Effect: Sendable, Hashable {
     case cancelCaptures
     /// Decode a saved profile and compute its report with these options (answered by `.report`).
     case loadProfile(request: Int, path: String, options: TopOptions)
+    /// Open a fleet instance's dashboard (its snapshots come as scrapes), nil: none.
+    case focusInstance(Int?)
+    /// Refresh a fleet instance now.
+    case retryInstance(Int)
+    /// Fail a heartbeat of an embedded fleet instance.
+    case injectFailureInstance(Int)
     case quit
 }

@@ -18,4 +18,6 @@ public enum KeyContext: String, Sendable, Hashable, CaseIterable {
     case histogram
     /// While typing a `/` filter.
     case filter
+    /// The fleet table.
+    case fleet
 }

@@ -56,6 +56,21 @@ public enum KeyTable {
             KeyBinding([c("r")], "r", .retryNow, "scrape the target now (while it is down: retry now)", .global),
             KeyBinding([c("?")], "?", .toggleHelp, "help", .global, hint: "help"),
             KeyBinding([c("q"), .controlC], "q", .quit, "quit", .global, hint: "quit"),
+            KeyBinding([c("I")], "I", .showFleet, "fleet: back to the instances", .global),
+            KeyBinding([.up, c("k")], "↑/k", .up, "previous instance", .fleet),
+            KeyBinding([.down, c("j")], "↓/j", .down, "next instance", .fleet),
+            KeyBinding([.pageUp], "PgUp", .pageUp, "page up", .fleet),
+            KeyBinding([.pageDown], "PgDn", .pageDown, "page down", .fleet),
+            KeyBinding([.home, c("g")], "g", .top, "first instance", .fleet),
+            KeyBinding([.end, c("G")], "G", .bottom, "last instance", .fleet),
+            KeyBinding([.enter], "Enter", .enter, "open the instance's dashboard (a tab key: that tab of it)", .fleet, hint: "open"),
+            KeyBinding([c("/")], "/", .startFilter, "regex over name, roles, version, state (! inverts)", .fleet, hint: "filter"),
+            KeyBinding([c("f")], "f", .startLabelFilter, "filter: role=auth, version=~16.*, state!=ok", .fleet, hint: "labels"),
+            KeyBinding([c("s")], "s", .cycleSort, "sort after the state: name, CPU, memory, ...", .fleet, hint: "sort"),
+            KeyBinding([c("p")], "p", .captureProfile, "CPU profile of the selected instance", .fleet, hint: "profile"),
+            KeyBinding([c("x")], "x", .injectFailure, "embedded: fail a heartbeat of the selected instance", .fleet, hint: "fail"),
+            KeyBinding([c("r")], "r", .retryNow, "refresh the selected instance now", .fleet, hint: "retry"),
+            KeyBinding([.escape], "Esc", .back, "clear the filters", .fleet),
             KeyBinding([.enter], "Enter", .filterDone, "keep the filter", .filter, hint: "keep"),
             KeyBinding([.escape], "Esc", .filterCancel, "clear the filter", .filter, hint: "clear"),
             KeyBinding([.backspace], "Bksp", .filterBackspace, "delete a character", .filter),
@@ -132,6 +147,7 @@ public enum KeyTable {
         case .waterfall: return [.waterfall, .global]
         case .profiles: return [.profiles, .global]
         case .profileViewer: return [.profileViewer, .global]
+        case .fleet: return [.fleet, .global]
         }
     }
 

@@ -20,6 +20,10 @@ public enum DashboardEvent: Sendable {
     case report(request: Int, ProfileViewerData)
     /// A theme was loaded (nil: no theme of that name).
     case theme(name: String, Theme?)
+    /// A fleet instance's row changed.
+    case fleetRow(FleetRow)
+    /// The fleet source's trouble or warnings (nil: all well).
+    case fleetStatus(String?)
 }
 
 /// What the terminal reports.
@@ -34,11 +38,15 @@ public enum InputEvent: Sendable, Hashable {
 /// One poll: its outcome as the client saw it (a success holds the raw body, its times and
 /// the parsed families) and the store's snapshot after folding it in.
 public struct ScrapeEvent: Sendable {
-    public var outcome: Result<ScrapeResult, ScrapeFailure>
+    /// Nil when a fleet instance's snapshot is handed over as it is opened.
+    public var outcome: Result<ScrapeResult, ScrapeFailure>?
     public var snapshot: MetricsSnapshot
+    /// The fleet instance it belongs to (nil: the one target).
+    public var instance: Int?
 
-    public init(outcome: Result<ScrapeResult, ScrapeFailure>, snapshot: MetricsSnapshot) {
+    public init(outcome: Result<ScrapeResult, ScrapeFailure>?, snapshot: MetricsSnapshot, instance: Int? = nil) {
         self.outcome = outcome
         self.snapshot = snapshot
+        self.instance = instance
     }
 }

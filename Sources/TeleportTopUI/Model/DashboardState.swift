@@ -53,6 +53,10 @@ public struct DashboardState: Sendable {
     public var quit = false
     /// `teleport-top pprof FILE` on a terminal: only the profile viewer, whose Esc quits.
     public var fileViewer = false
+    /// Several instances: the fleet table, and which instance's dashboard is open.
+    public var fleet: FleetState?
+    /// Whether the fleet table is on screen (a fleet with no instance open).
+    public var showsFleet: Bool { fleet != nil && fleet?.open == nil }
 
     public init(snapshot: MetricsSnapshot, isEmbedded: Bool, now: Date) {
         self.snapshot = snapshot

@@ -14,6 +14,7 @@ public enum Reducer {
     /// The key context of the current screen.
     public static func context(_ state: DashboardState) -> KeyContext {
         if state.editingFilter { return .filter }
+        if state.showsFleet { return .fleet }
         if state.histogram != nil { return .histogram }
         switch state.tab {
         case .spans: return state.spansTab.trace != nil ? .waterfall : .spans
@@ -35,6 +36,7 @@ public enum Reducer {
         case .profiles: return ProfilesReducer.self
         case .profileViewer: return ViewerReducer.self
         case .global: return OverviewReducer.self
+        case .fleet: return FleetReducer.self
         }
     }
 
@@ -100,6 +102,7 @@ public enum Reducer {
             return next == current ? [] : [.setInterval(next)]
         case .retryNow:
             state.message = state.latest.lastFailure == nil ? "scraping now" : "retrying now"
+            if let open = state.fleet?.open { return [.retryInstance(open)] }
             return [.retryNow]
         case .cycleTheme:
             guard !state.noColor else {
@@ -113,11 +116,21 @@ public enum Reducer {
                 return []
             }
             state.message = "heartbeat failure injected"
+            if let open = state.fleet?.open { return [.injectFailureInstance(open)] }
             return [.injectFailure]
         case .toggleHelp:
             state.showHelp.toggle()
         case .captureProfile:
             return ProfilesReducer.oneKey(&state)
+        case .showFleet, .click(.fleetTab):
+            guard state.fleet != nil else {
+                state.message = "I shows the fleet: name several targets (--targets FILE, --diag-addr twice, --prometheus URL)"
+                return []
+            }
+            return FleetReducer.close(&state)
+        case .back:
+            // Esc where the screen has nothing to close: back to the fleet.
+            return FleetReducer.close(&state)
         case .quit:
             state.quit = true
             return [.quit]
@@ -145,6 +158,8 @@ public enum Reducer {
         case .tick(let now):
             return reduce(&state, .tick(now))
         case .scrape(let scrape):
+            // A fleet shows the open instance's scrapes only (an older focus's may still arrive).
+            if let fleet = state.fleet, scrape.instance == nil || scrape.instance != fleet.open { return [] }
             receive(&state, scrape.snapshot)
             return state.paused ? [] : HistogramReducer.request(&state)
         case .spansArrived:
@@ -158,6 +173,12 @@ public enum Reducer {
             return ProfilesReducer.receive(&state, event)
         case .report(let request, let data):
             if state.profiles.viewer?.request == request { state.profiles.viewer?.data = data }
+            return []
+        case .fleetRow(let row):
+            FleetReducer.receive(&state, row)
+            return []
+        case .fleetStatus(let status):
+            state.fleet?.status = status
             return []
         case .theme(let name, let theme):
             guard let theme else {
@@ -215,7 +236,7 @@ enum HelpReducer: ScreenReducer {
             state.showHelp = false
             return []
         case .tick, .selectTab, .nextTab, .previousTab, .togglePause, .faster, .slower, .cycleTheme, .injectFailure, .retryNow, .toggleHelp,
-            .captureProfile, .quit, .click(.tab):
+            .captureProfile, .quit, .click(.tab), .showFleet:
             return nil
         default:
             return []

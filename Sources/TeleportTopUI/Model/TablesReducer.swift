@@ -97,6 +97,10 @@ enum FilterReducer: ScreenReducer {
         case .filterInput, .filterBackspace, .filterDone, .filterCancel: break
         default: return nil
         }
+        if state.showsFleet {
+            FleetReducer.filter(&state, action)
+            return []
+        }
         switch state.tab {
         case .profiles: return ViewerReducer.focus(&state, action)
         case .spans:

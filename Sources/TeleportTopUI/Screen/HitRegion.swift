@@ -17,6 +17,10 @@ public enum HitTarget: Sendable, Hashable {
     case profileRow(Int)
     /// Row i of the profile viewer's table (or its goroutine groups).
     case viewerRow(Int)
+    /// Row i of the fleet table.
+    case fleetRow(Int)
+    /// The fleet's entry of the tab bar.
+    case fleetTab
 }
 
 /// A rectangle of the screen and what a click there means.

@@ -26,10 +26,19 @@ public enum DashboardView {
             HintBarView.draw(state, into: &screen, y: height - 1)
             return screen
         }
-        HeaderView.draw(state, into: &screen)
-        TabBarView.draw(state, into: &screen, y: 2)
         let top = 3
         let bottom = height - 1
+        if state.showsFleet {
+            FleetView.draw(state, into: &screen, symbols: symbols)
+            if state.showHelp {
+                for y in top..<bottom { screen.fill(row: y, role: .text) }
+                HelpView.draw(state, into: &screen, top: top, bottom: bottom)
+            }
+            HintBarView.draw(state, into: &screen, y: height - 1)
+            return screen
+        }
+        HeaderView.draw(state, into: &screen)
+        TabBarView.draw(state, into: &screen, y: 2)
         if state.showHelp {
             HelpView.draw(state, into: &screen, top: top, bottom: bottom)
         } else if let histogram = state.histogram {

@@ -5,10 +5,16 @@ import TeleportCore
 public enum TabBarView {
     public static func draw(_ state: DashboardState, into screen: inout Screen, y: Int) {
         var x = 0
+        if state.fleet != nil {
+            // The fleet comes first; the instance's tabs follow (dim while the fleet is shown).
+            x = screen.write(" I Fleet ", x: 0, y: y, role: state.showsFleet ? .selection : .accent)
+            screen.mark(.fleetTab, x: 0, y: y, width: x)
+            x += 1
+        }
         for tab in Tab.ordered {
-            let label = TabBarView.label(tab, width: screen.width)
+            let label = TabBarView.label(tab, width: screen.width - x)
             let start = x
-            x = screen.write(label, x: x, y: y, role: tab == state.tab ? .selection : .accent)
+            x = screen.write(label, x: x, y: y, role: state.showsFleet ? .dim : tab == state.tab ? .selection : .accent)
             screen.mark(.tab(tab), x: start, y: y, width: x - start)
             if x >= screen.width { break }
         }
@@ -30,7 +36,9 @@ public enum HintBarView {
         screen.fill(row: y, role: .dim)
         if let field = state.editing {
             let x = screen.write(field == .labels ? " labels " : " filter /", x: 0, y: y, role: .accent)
-            let end = screen.write(field == .labels ? state.tables.labelFilter : state.tables.filter, x: x, y: y, role: .text)
+            let text = state.showsFleet ? (field == .labels ? state.fleet?.labelFilter : state.fleet?.filter) ?? ""
+                : field == .labels ? state.tables.labelFilter : state.tables.filter
+            let end = screen.write(text, x: x, y: y, role: .text)
             screen.write("▏", x: end, y: y, role: .accent)
             let syntax = field == .labels ? "name=v name!=v name=~re name!~re, comma-separated · " : ""
             screen.writeRight(syntax + "Enter keep · Esc clear ", right: screen.width, y: y, role: .dim)
@@ -40,6 +48,9 @@ public enum HintBarView {
         let reserved = 16  // "? help  q quit " at the right end
         if let message = state.message {
             x = screen.write(message + "  ", x: x, y: y, role: .accent, maxWidth: max(0, screen.width - reserved - 2))
+        } else if let fleet = state.fleet, state.showsFleet {
+            if !fleet.filter.isEmpty { x = screen.write("filter /\(fleet.filter)  ", x: x, y: y, role: .accent) }
+            if !fleet.labelFilter.isEmpty { x = screen.write("labels \(fleet.labelFilter)  ", x: x, y: y, role: .accent) }
         } else {
             if !state.tables.filter.isEmpty { x = screen.write("filter /\(state.tables.filter)  ", x: x, y: y, role: .accent) }
             if !state.tables.labelFilter.isEmpty { x = screen.write("labels \(state.tables.labelFilter)  ", x: x, y: y, role: .accent) }
@@ -48,6 +59,7 @@ public enum HintBarView {
             !(binding.action == .injectFailure && !state.isEmbedded) && !(binding.action == .cycleView && state.tab != .auth && state.tab != .spans)
                 && !(state.fileViewer && binding.context == .global && ![.toggleHelp, .quit].contains(binding.action))
                 && !(state.fileViewer && binding.action == .back)
+                && !(state.showsFleet && (binding.action == .nextTab || binding.action == .previousTab))
         }
         // Help and quit always show, at the right end; the rest fill what is left.
         let pinned = hints.filter { $0.action == .toggleHelp || $0.action == .quit }

@@ -12,11 +12,14 @@ public struct SimulatedTeleport: Service {
     let engine: DiagnosticsEngine
     let tick: Duration
     let seed: UInt64
+    /// The `service_name`s `teleport_services` reports as running (nil: all of them).
+    let services: [String]?
 
-    public init(engine: DiagnosticsEngine, tick: Duration = .milliseconds(250), seed: UInt64 = 0x7e1e_9047_5111_0001) {
+    public init(engine: DiagnosticsEngine, tick: Duration = .milliseconds(250), seed: UInt64 = 0x7e1e_9047_5111_0001, services: [String]? = nil) {
         self.engine = engine
         self.tick = tick
         self.seed = seed
+        self.services = services
     }
 
     /// Registers the families, then moves them every tick by the time that really passed,
@@ -26,8 +29,14 @@ public struct SimulatedTeleport: Service {
         let start = engine.now().timeIntervalSince1970
         let tick = self.tick
         let seed = self.seed
-        await cancelWhenGracefulShutdown {
-            var simulation = TeleportSimulation(registry: registry, startTime: start)
+        var specs = SimulationCatalog.specs()
+        if let services {
+            for i in specs.indices where specs[i].name == "teleport_services" {
+                specs[i].labels = .levels("service_name", services.map { ($0, 1) })
+            }
+        }
+        await cancelWhenGracefulShutdown { [specs] in
+            var simulation = TeleportSimulation(registry: registry, startTime: start, specs: specs)
             var random = SplitMix64(seed: seed)
             let clock = ContinuousClock()
             var last = clock.now

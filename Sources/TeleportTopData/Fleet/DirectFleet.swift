@@ -1,0 +1,121 @@
+import Foundation
+import Synchronization
+import TeleportCore
+
+/// A fleet polled directly: one client, store and poller per target, first polls spread
+/// over the interval (no thundering herd), at most `concurrency` polls in flight, each
+/// target failing alone with its own backoff.
+public final class DirectFleet: FleetSource {
+    /// One target of the fleet.
+    public struct Member: Sendable {
+        public var id: Int
+        public var name: String
+        public var hostName: String?
+        public var client: DiagClient
+        public var store: MetricStore
+        public var poller: Poller
+    }
+
+    /// A target as the fleet is given it.
+    public struct Target: Sendable {
+        public var name: String
+        public var target: DiagTarget
+        public var options: DiagClient.Options
+        public var hostName: String?
+
+        public init(name: String, target: DiagTarget, options: DiagClient.Options, hostName: String? = nil) {
+            self.name = name
+            self.target = target
+            self.options = options
+            self.hostName = hostName
+        }
+    }
+
+    public let members: [Member]
+    /// Seconds the rows' changes and strips cover.
+    public let window: Double
+    private let focused = Mutex<Int?>(nil)
+    private let focusSink = Mutex<(@Sendable (FleetFocusUpdate) -> Void)?>(nil)
+
+    public init(targets: [Target], interval: Duration, history: Duration, concurrency: Int = 16) throws(TargetError) {
+        let gate = PollGate(limit: concurrency)
+        let schedule = PollSchedule(interval: interval)
+        var members: [Member] = []
+        for (id, target) in targets.enumerated() {
+            let client = try DiagClient(target: target.target, options: target.options)
+            let store = MetricStore(target: target.name, interval: schedule.interval, history: history)
+            let offset = schedule.interval * Double(id) / Double(max(1, targets.count))
+            members.append(Member(id: id, name: target.name, hostName: target.hostName, client: client, store: store,
+                poller: Poller(client: client, store: store, schedule: schedule, gate: gate, startDelay: offset)))
+        }
+        self.members = members
+        window = history.seconds
+    }
+
+    public var initialRows: [FleetRow] {
+        members.map { member in
+            var row = FleetRow(id: member.id, name: member.name, source: .direct)
+            row.hostName = member.hostName
+            return row
+        }
+    }
+
+    public func run(onRow: @escaping @Sendable (FleetRow) -> Void, onFocused: @escaping @Sendable (FleetFocusUpdate) -> Void,
+        onStatus: @escaping @Sendable (String?) -> Void) async
+    {
+        focusSink.withLock { $0 = onFocused }
+        await withTaskGroup(of: Void.self) { group in
+            for member in members {
+                group.addTask { [window] in
+                    await member.poller.run { outcome in
+                        let snapshot = await member.store.snapshot(only: FleetRow.families)
+                        onRow(FleetRow(id: member.id, name: member.name, snapshot: snapshot, now: Date(), window: window, hostName: member.hostName))
+                        if self.focused.withLock({ $0 }) == member.id {
+                            onFocused(FleetFocusUpdate(id: member.id, outcome: outcome, snapshot: await member.store.snapshot()))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public func focus(_ id: Int?) async {
+        focused.withLock { $0 = id }
+        guard let id, members.indices.contains(id) else { return }
+        let snapshot = await members[id].store.snapshot()
+        focusSink.withLock { $0 }?(FleetFocusUpdate(id: id, outcome: nil, snapshot: snapshot))
+    }
+
+    public func focusedID() async -> Int? { focused.withLock { $0 } }
+
+    public func retry(_ id: Int) {
+        guard members.indices.contains(id) else { return }
+        members[id].poller.retryNow()
+    }
+
+    public func setInterval(_ interval: Duration) async {
+        for member in members { await member.poller.setInterval(interval) }
+    }
+
+    public func client(for id: Int) -> DiagClient? {
+        members.indices.contains(id) ? members[id].client : nil
+    }
+
+    public func store(for id: Int) async -> MetricStore? {
+        members.indices.contains(id) ? members[id].store : nil
+    }
+
+    public func shutdown() async {
+        for member in members { await member.client.shutdown() }
+    }
+
+    /// Every target's row now (for `snapshot`).
+    public func rows(now: Date = Date()) async -> [FleetRow] {
+        var rows: [FleetRow] = []
+        for member in members {
+            rows.append(FleetRow(id: member.id, name: member.name, snapshot: await member.store.snapshot(only: FleetRow.families),
+                now: now, window: window, hostName: member.hostName))
+        }
+        return rows
+    }
+}

@@ -1,0 +1,244 @@
+import Foundation
+import Synchronization
+import TeleportCore
+
+/// A fleet read from a Prometheus server: instances from the selector's instance label,
+/// scrape health from `/api/v1/targets`, every figure computed server-side over the
+/// dashboard's windows, at most `PrometheusFleetQueries.perRefresh` requests per refresh
+/// whatever the fleet size (vector queries grouped by instance). The open instance's
+/// screens are fed by its raw series (one instant query per refresh) folded into a store
+/// of its own, so rates and quantiles come from the same code as direct polling.
+public final class PrometheusFleet: FleetSource {
+    /// What to read.
+    public struct Options: Sendable {
+        public var selector: PrometheusSelector
+        public var instanceLabel: String
+        public var interval: Duration
+        public var window: Duration
+        /// How long an instance no answer names stays on screen (shown as gone) before it is dropped.
+        public var goneFor: Duration
+
+        public init(selector: PrometheusSelector = .all, instanceLabel: String = "instance", interval: Duration = .seconds(5),
+            window: Duration = .seconds(600), goneFor: Duration = .seconds(300))
+        {
+            self.selector = selector
+            self.instanceLabel = instanceLabel
+            self.interval = interval
+            self.window = window
+            self.goneFor = goneFor
+        }
+    }
+
+    private struct Registry {
+        var ids: [String: Int] = [:]
+        var names: [String] = []
+        var lastSeen: [Int: Date] = [:]
+        var removed: Set<Int> = []
+        var focused: Int?
+        var stores: [Int: MetricStore] = [:]
+        var metadata: PrometheusAnswer.MetadataData = [:]
+        var metadataFetched: Date?
+        var interval: Duration
+    }
+
+    public let client: PrometheusClient
+    public let options: Options
+    private let registry: Mutex<Registry>
+    private let wake = Mutex<Task<Void, Never>?>(nil)
+    private let focusSink = Mutex<(@Sendable (FleetFocusUpdate) -> Void)?>(nil)
+    /// Requests the last refresh made (the budget is `PrometheusFleetQueries.perRefresh`).
+    public var lastRequestCount: Int { requestCount.withLock { $0 } }
+    private let requestCount = Mutex(0)
+
+    public init(client: PrometheusClient, options: Options) {
+        self.client = client
+        self.options = options
+        registry = Mutex(Registry(interval: options.interval))
+    }
+
+    public var initialRows: [FleetRow] { [] }
+
+    /// One refresh: the fleet's rows, the server's warnings, or why it failed.
+    public struct Refresh: Sendable {
+        public var rows: [FleetRow]
+        public var warnings: [String]
+        public var failure: String?
+    }
+
+    /// Runs until cancelled; `onStatus` is told the server's trouble or warnings (nil when fine).
+    public func run(onRow: @escaping @Sendable (FleetRow) -> Void, onFocused: @escaping @Sendable (FleetFocusUpdate) -> Void,
+        onStatus: @escaping @Sendable (String?) -> Void) async
+    {
+        focusSink.withLock { $0 = onFocused }
+        while !Task.isCancelled {
+            let started = ContinuousClock.now
+            let refresh = await refresh()
+            for row in refresh.rows { onRow(row) }
+            if let failure = refresh.failure {
+                onStatus("Prometheus: \(failure)")
+            } else {
+                onStatus(refresh.warnings.isEmpty ? nil : "Prometheus warnings: " + refresh.warnings.joined(separator: "; "))
+            }
+            await refreshFocused()
+            let interval = registry.withLock { $0.interval }
+            let delay = max(.milliseconds(250), interval - (ContinuousClock.now - started))
+            let sleep = Task<Void, Never> { _ = try? await Task.sleep(for: delay) }
+            wake.withLock { $0 = sleep }
+            await withTaskCancellationHandler { await sleep.value } onCancel: { sleep.cancel() }
+        }
+    }
+
+    /// Queries the server once and assembles the rows (also what `snapshot --prometheus` prints).
+    public func refresh(now: Date = Date()) async -> Refresh {
+        let queries = PrometheusFleetQueries(selector: options.selector, instanceLabel: options.instanceLabel, window: options.window.seconds)
+        var answers: [PrometheusFleetQueries.Name: [PrometheusAnswer.Series]] = [:]
+        var warnings: [String] = []
+        var requests = 0
+        var failure: String?
+        await withTaskGroup(of: (PrometheusFleetQueries.Name, Result<(PrometheusAnswer.QueryData, [String]), PrometheusAnswer.Failure>).self) { group in
+            for (name, promql) in queries.instant {
+                group.addTask { [client] in
+                    do throws(PrometheusAnswer.Failure) {
+                        return (name, .success(try await client.query(promql, at: now)))
+                    } catch { return (name, .failure(error)) }
+                }
+            }
+            for (name, promql) in queries.range {
+                group.addTask { [client] in
+                    do throws(PrometheusAnswer.Failure) {
+                        return (name, .success(try await client.queryRange(promql, start: now.addingTimeInterval(-queries.window), end: now,
+                            step: queries.step)))
+                    } catch { return (name, .failure(error)) }
+                }
+            }
+            for await (name, result) in group {
+                requests += 1
+                switch result {
+                case .success(let (data, found)):
+                    answers[name] = data.series
+                    warnings += found
+                case .failure(let error):
+                    if failure == nil { failure = error.description }
+                }
+            }
+        }
+        var targets: [PrometheusAnswer.Target] = []
+        requests += 1
+        do { targets = try await client.targets() } catch {
+            if failure == nil { failure = error.description }
+        }
+        requestCount.withLock { $0 = requests }
+        if failure != nil && answers[.state] == nil {
+            return Refresh(rows: [], warnings: Array(Set(warnings)).sorted(), failure: failure)
+        }
+        let assembled = PrometheusFleetQueries.assemble(answers: answers, targets: targets, instanceLabel: options.instanceLabel,
+            now: now, window: queries.window)
+        let rows = registry.withLock { registry -> [FleetRow] in
+            var rows: [FleetRow] = []
+            for var row in assembled {
+                let id: Int
+                if let known = registry.ids[row.name] { id = known } else {
+                    id = registry.names.count
+                    registry.ids[row.name] = id
+                    registry.names.append(row.name)
+                }
+                row.id = id
+                registry.lastSeen[id] = now
+                registry.removed.remove(id)
+                rows.append(row)
+            }
+            // Instances no answer names: gone for a while, then dropped.
+            let named = Set(rows.map(\.id))
+            for (id, seen) in registry.lastSeen where !named.contains(id) && !registry.removed.contains(id) {
+                var row = FleetRow(id: id, name: registry.names[id], source: .prometheus)
+                row.gone = true
+                row.state = .unreachable
+                row.lastScrape = seen
+                row.scrapeError = "not in Prometheus's answers since \(Self.clock(seen))"
+                if now.timeIntervalSince(seen) > options.goneFor.seconds {
+                    row.removed = true
+                    registry.removed.insert(id)
+                }
+                rows.append(row)
+            }
+            return rows.sorted { $0.id < $1.id }
+        }
+        return Refresh(rows: rows, warnings: Array(Set(warnings)).sorted(), failure: failure)
+    }
+
+    static func clock(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm:ss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date) + " UTC"
+    }
+
+    /// Feeds the open instance's store from its raw series.
+    func refreshFocused() async {
+        guard let (id, name) = registry.withLock({ r in r.focused.map { ($0, r.names[$0]) } }) else { return }
+        let store = registry.withLock { r -> MetricStore in
+            if let store = r.stores[id] { return store }
+            let store = MetricStore(target: "\(name) (via Prometheus)", interval: r.interval, history: options.window)
+            r.stores[id] = store
+            return store
+        }
+        let needsMetadata = registry.withLock { r in r.metadataFetched.map { Date().timeIntervalSince($0) > 300 } ?? true }
+        if needsMetadata, let metadata = try? await client.metadata() {
+            registry.withLock {
+                $0.metadata = metadata
+                $0.metadataFetched = Date()
+            }
+        }
+        let started = Date()
+        let promql = "{" + [options.selector.matchers, PrometheusSelector.equals(options.instanceLabel, name)].filter { !$0.isEmpty }
+            .joined(separator: ",") + "}"
+        let outcome: Result<ScrapeResult, ScrapeFailure>
+        do {
+            let (data, _) = try await client.query(promql, at: started)
+            let metadata = registry.withLock { $0.metadata }
+            let families = PrometheusFleetQueries.families(from: data.series, metadata: metadata, dropping: [options.instanceLabel, "job"])
+            let scrape = ScrapeResult(time: started, duration: .seconds(Date().timeIntervalSince(started)), bytes: 0, families: families,
+                started: started)
+            if families.isEmpty {
+                let failure = ScrapeFailure(time: Date(), error: .other(detail: "Prometheus holds no current series for \(name)"),
+                    retryAt: Date().addingTimeInterval(options.interval.seconds))
+                await store.fail(failure)
+                outcome = .failure(failure)
+            } else {
+                await store.ingest(scrape)
+                outcome = .success(scrape)
+            }
+        } catch {
+            let failure = ScrapeFailure(time: Date(), error: .other(detail: error.description), retryAt: Date().addingTimeInterval(options.interval.seconds))
+            await store.fail(failure)
+            outcome = .failure(failure)
+        }
+        guard registry.withLock({ $0.focused }) == id else { return }
+        focusSink.withLock { $0 }?(FleetFocusUpdate(id: id, outcome: outcome, snapshot: await store.snapshot()))
+    }
+
+    public func focus(_ id: Int?) async {
+        registry.withLock { $0.focused = id }
+        guard id != nil else { return }
+        wake.withLock { $0?.cancel() }  // refresh at once
+    }
+
+    public func focusedID() async -> Int? { registry.withLock { $0.focused } }
+
+    public func retry(_ id: Int) {
+        wake.withLock { $0?.cancel() }
+    }
+
+    public func setInterval(_ interval: Duration) async {
+        registry.withLock { $0.interval = interval }
+        wake.withLock { $0?.cancel() }
+    }
+
+    public func client(for id: Int) -> DiagClient? { nil }
+
+    public func store(for id: Int) async -> MetricStore? {
+        registry.withLock { $0.stores[id] }
+    }
+
+    public func shutdown() async { await client.shutdown() }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TeleportCore
+import TeleportDiagnostics
+import TeleportTopData
+import TeleportTopRuntime
+import TeleportTopUI
+
+/// Runs the dashboard over a fleet: the fleet table first, Enter into an instance's full
+/// dashboard. The fleet source posts rows (and the open instance's snapshots) into the
+/// same event stream as everything else.
+enum FleetDashboardCommand {
+    static func run(target: TargetOptions, fleet: FleetOptions, options: DashboardOptions, profiling: ProfileOptions) async throws {
+        let spanStore = SpanStore(capacity: options.spanCapacity)
+        let setup: FleetSetup
+        do {
+            setup = try await FleetSetup.make(target: target, fleet: fleet, interval: options.interval, history: options.history, headless: false,
+                spans: spanStore)
+        } catch let error as ValidationError { throw fail(error.message) }
+        let source = setup.source
+        let queue = EventQueue()
+        await spanStore.setOnChange { count in queue.post(.spansArrived(count)) }
+        let intakeOptions: SpanIntake.Options
+        do { intakeOptions = try options.intake() } catch {
+            await setup.embedded?.stop()
+            throw fail(String(describing: error))
+        }
+        var logger = Logger(label: "teleport-top")
+        logger.logLevel = .error
+        let intake = SpanIntake(options: intakeOptions, store: spanStore, logger: logger)
+        if setup.embedded != nil { await spanStore.addSource("simulated fleet") }
+        queue.post(.spansArrived(0))
+        let profiler = ProfileRunner(client: nil, directory: profiling.directory, queue: queue)
+        let task = Task {
+            await source.run(
+                onRow: { queue.post(.fleetRow($0)) },
+                onFocused: { update in queue.post(.scrape(ScrapeEvent(outcome: update.outcome, snapshot: update.snapshot, instance: update.id))) },
+                onStatus: { queue.post(.fleetStatus($0)) })
+        }
+        var inject: (@Sendable (Int) -> Void)?
+        if let list = setup.embedded?.instances {
+            inject = { id in
+                guard list.indices.contains(id) else { return }
+                let engine = list[id].engine
+                engine.injectFailure(component: engine.configuration.components[0])
+            }
+        }
+        let runner = EffectRunner(queue: queue, parts: .init(spans: spanStore, profiles: profiler, fleet: source, injectFailureInstance: inject))
+        let schedule = PollSchedule(interval: options.interval)
+        var initial = DashboardState(snapshot: .empty(target: setup.label, interval: schedule.interval), isEmbedded: setup.embedded != nil, now: Date())
+        initial.fleet = FleetState(source: setup.label, rows: source.initialRows)
+        initial.profiles = ProfilesTabState(seconds: profiling.profileSeconds, directory: profiling.profileDir)
+        let loop = DashboardLoop(
+            initial: initial, queue: queue,
+            settings: .init(symbols: options.symbols, themeName: options.theme ?? "default",
+                environment: ProcessInfo.processInfo.environment, logPath: options.logFile, bell: options.bell),
+            effects: { runner.run($0) },
+            makeTerminal: { Terminal(theme: $0, logPath: options.logFile) })
+        let outcome = await loop.runOnOwnThread()
+        task.cancel()
+        await runner.finish()
+        await intake.stop()
+        await source.shutdown()
+        await setup.embedded?.stop()
+        if case .failure(let error) = outcome { throw fail(String(describing: error)) }
+    }
+}

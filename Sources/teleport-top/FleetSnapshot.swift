@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import TeleportCore
+import TeleportTopData
+import TeleportTopUI
+
+/// `snapshot` of a fleet: every target polled twice an interval apart (or one refresh of a
+/// Prometheus server), printed as the fleet table or as JSON. Exits 1 when no instance answered.
+enum FleetSnapshot {
+    static func run(target: TargetOptions, fleet: FleetOptions, interval: Duration, json: Bool) async throws {
+        let setup: FleetSetup
+        do {
+            setup = try await FleetSetup.make(target: target, fleet: fleet, interval: interval, history: .seconds(600), headless: true)
+        } catch let error as ValidationError { throw fail(error.message) }
+        var rows: [FleetRow] = []
+        var trouble: String?
+        if let prometheus = setup.source as? PrometheusFleet {
+            let refresh = await prometheus.refresh()
+            rows = refresh.rows
+            trouble = refresh.failure
+            if !refresh.warnings.isEmpty { FileHandleOutput.standardError("teleport-top: Prometheus warnings: \(refresh.warnings.joined(separator: "; "))\n") }
+        } else if let direct = setup.source as? DirectFleet {
+            // Two rounds an interval apart: counters get rates, histograms windowed quantiles.
+            for round in 0..<2 {
+                if round > 0 { try await Task.sleep(for: interval) }
+                await withTaskGroup(of: Void.self) { group in
+                    for member in direct.members {
+                        group.addTask {
+                            let (result, readyz) = await member.client.poll()
+                            switch result {
+                            case .success(let scrape): await member.store.ingest(scrape)
+                            case .failure(let error): await member.store.fail(ScrapeFailure(time: Date(), error: error, retryAt: nil, readyz: readyz))
+                            }
+                        }
+                    }
+                }
+            }
+            rows = await direct.rows()
+        }
+        await setup.source.shutdown()
+        await setup.embedded?.stop()
+        var state = FleetState(source: setup.label, rows: rows)
+        state.sort = .name
+        let ordered = FleetRows.visible(state)
+        let newest = FleetRows.newestVersion(ordered)
+        if json {
+            let document = FleetDocument(source: setup.label, time: Date(), rows: ordered, newestVersion: newest, isOlder: FleetRows.isOlder)
+            let data = try SnapshotDocument.encoder().encode(document)
+            FileHandleOutput.standardOutput(String(decoding: data, as: UTF8.self) + "\n")
+        } else {
+            FileHandleOutput.standardOutput(FleetText.render(ordered, source: setup.label, newest: newest, now: Date()))
+        }
+        if let trouble, rows.isEmpty { throw fail(trouble) }
+        if rows.isEmpty || rows.allSatisfy({ $0.state == .unreachable }) { throw ExitCode.failure }
+    }
+}
+
+/// The fleet table as text: one line per instance.
+enum FleetText {
+    static func render(_ rows: [FleetRow], source: String, newest: String?, now: Date) -> String {
+        var out = "fleet: \(Sanitized.quote(source)) · \(rows.count) instance\(rows.count == 1 ? "" : "s")\n"
+        let header = ["NAME", "STATE", "ROLES", "VERSION", "UPTIME", "CPU", "MEMORY", "GOROUT", "GRPC/S", "ERR%", "BK P99", "HB MISS", "SCRAPE"]
+        var table = [header]
+        for row in rows {
+            let older = row.version.flatMap { v in newest.map { FleetRows.isOlder(v, than: $0) } } ?? false
+            table.append([
+                Sanitized.quote(row.name), row.gone ? "GONE" : row.state.label, row.roles.joined(separator: ","),
+                (row.version ?? "") + (older ? " (behind)" : ""),
+                row.processStart.map { Format.duration(max(0, now.timeIntervalSince($0))) + (row.restartedAt != nil ? " ↻" : "") } ?? "",
+                row.cpu.map { String(format: "%.2f", $0) } ?? "", row.memory.map(Format.bytes) ?? "", row.goroutines.map(Format.number) ?? "",
+                row.grpcRate.map(Format.number) ?? "", row.grpcErrorShare.map { String(format: "%.1f%%", $0 * 100) } ?? "",
+                row.backendP99.map(Format.seconds) ?? "", row.heartbeatsMissed.map(Format.number) ?? "",
+                row.scrapeError.map { Sanitized.quote($0) } ?? row.lastScrape.map { Format.duration(max(0, now.timeIntervalSince($0))) + " ago" } ?? "",
+            ])
+        }
+        let widths = header.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
+        for line in table {
+            out += line.enumerated().map { i, cell in i == line.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
+        }
+        return out
+    }
+}
