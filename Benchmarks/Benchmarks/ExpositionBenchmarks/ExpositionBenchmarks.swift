@@ -35,6 +35,7 @@ let benchmarks: @Sendable () -> Void = {
 
     storeBenchmarks()
     renderBenchmarks()
+    fleetBenchmarks()
     profileBenchmarks()
     spanIngestBenchmarks()
 

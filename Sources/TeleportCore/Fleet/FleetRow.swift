@@ -130,6 +130,9 @@ public struct FleetRow: Sendable, Hashable, Codable {
         }
     }
 
+    /// Nothing answered yet: neither a scrape nor an error.
+    public var isWaiting: Bool { lastScrape == nil && scrapeError == nil && !gone && state == .unknown }
+
     /// Severity for sorting: degraded, unreachable, recovering, starting, ok, then the rest.
     public var severity: Int {
         if gone { return 6 }

@@ -103,7 +103,7 @@ public enum FleetView {
             screen.writeRight(" PAUSED ", right: right, y: 0, role: .selection)
             right -= 9
         }
-        let counts = Dictionary(grouping: fleet.rows.values.filter { !$0.gone }, by: \.state).mapValues(\.count)
+        let counts = Dictionary(grouping: fleet.rows.values.filter { !$0.gone && !$0.isWaiting }, by: \.state).mapValues(\.count)
         for observed in [ObservedState.degraded, .unreachable, .recovering, .starting, .ok, .unknown] {
             guard let count = counts[observed], count > 0 else { continue }
             let text = " \(count) \(observed.label) "
@@ -156,8 +156,8 @@ public enum FleetView {
                     if older && !selected { role = .stateRecovering }
                 }
             case .state:
-                let label = row.gone ? "GONE" : row.state.label
-                put(label, column, x: x, y: y, role: row.gone ? .dim : row.state.role, into: &screen)
+                let label = row.gone ? "GONE" : row.isWaiting ? "waiting" : row.state.label
+                put(label, column, x: x, y: y, role: row.gone || row.isWaiting ? .dim : row.state.role, into: &screen)
                 x += column.width + 1
                 let since = row.stateSince.map { Format.duration(max(0, now.timeIntervalSince($0))) } ?? ""
                 x = put2(since, width: forWidth, x: x, y: y, role: figure, into: &screen)

@@ -11,8 +11,9 @@ public enum TabBarView {
             screen.mark(.fleetTab, x: 0, y: y, width: x)
             x += 1
         }
+        let room = screen.width - x
         for tab in Tab.ordered {
-            let label = TabBarView.label(tab, width: screen.width - x)
+            let label = TabBarView.label(tab, width: room)
             let start = x
             x = screen.write(label, x: x, y: y, role: state.showsFleet ? .dim : tab == state.tab ? .selection : .accent)
             screen.mark(.tab(tab), x: start, y: y, width: x - start)
