@@ -103,7 +103,8 @@ struct FleetSetup {
                 if entry.caCert != nil || entry.cert != nil {
                     options.tls = ClientTLS(caCertPath: entry.caCert, certPath: entry.cert, keyPath: entry.key)
                 }
-                targets.append(DirectFleet.Target(name: entry.name, target: try entry.metricsTarget(), options: options, hostName: entry.hostName))
+                targets.append(DirectFleet.Target(name: entry.name, target: try entry.metricsTarget(), options: options, hostName: entry.hostName,
+                    socketPath: entry.socketPath))
             } catch { throw ValidationError(error.description) }
         }
         let source: DirectFleet

@@ -120,7 +120,8 @@ struct Serve: AsyncParsableCommand {
         if let fileConfig, fileConfig.logSeverity != nil {
             do { _ = try fileConfig.logLevel() } catch { throw ValidationError(String(describing: error)) }
         }
-        let logger = Logger.diagnostics("serve", control: levelControl)
+        let logStream = LogBroadcast()
+        let logger = Logger.diagnostics("serve", control: levelControl, stream: logStream)
 
         let listen: ListenAddress
         do {
@@ -168,7 +169,7 @@ struct Serve: AsyncParsableCommand {
             configuration: EngineConfiguration(
                 components: componentList, heartbeatPeriod: heartbeat, retryPeriod: retry,
                 checkPeriod: checkPeriod, faultSchedule: schedule, debug: debug),
-            logLevel: levelControl, tracer: tracing.tracer)
+            logLevel: levelControl, tracer: tracing.tracer, logStream: logStream)
 
         let socketPath = DebugSocketPath.socketPath(dataDir: effectiveDataDir)
         do { try DebugSocketPath.prepare(socketPath: socketPath) } catch {
@@ -176,7 +177,7 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode.failure
         }
 
-        let serverLogger = Logger.diagnostics("http", control: levelControl)
+        let serverLogger = Logger.diagnostics("http", control: levelControl, stream: logStream)
         let listener = DiagServer(engine: engine, address: listen, exposure: .diagListener(debug: debug), logger: serverLogger) { bound in
             logger.info("diag listener started", metadata: ["addr": "\(bound)", "debug": "\(debug)"])
         }

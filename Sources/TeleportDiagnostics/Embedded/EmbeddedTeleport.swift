@@ -37,9 +37,11 @@ public final class EmbeddedTeleport: Sendable {
         spans: (any SpanSink)? = nil,
         spanDelay: Duration = .milliseconds(500),
         requestInterval: Duration = .milliseconds(500),
-        identity: Identity = Identity()
+        identity: Identity = Identity(),
+        socketPath: String? = nil
     ) async throws -> EmbeddedTeleport {
-        let logger = Logger.diagnostics("embedded", control: logLevel, sink: logSink)
+        let logStream = LogBroadcast()
+        let logger = Logger.diagnostics("embedded", control: logLevel, sink: logSink, stream: logStream)
         let tracing = spans.map { sink in
             EngineTracing.recording(
                 sinks: [sink], sampler: TraceSampler(ratio: 1),
@@ -47,7 +49,8 @@ public final class EmbeddedTeleport: Sendable {
                     hostUUID: identity.hostUUID ?? UUID().uuidString.lowercased()),
                 batch: SpanBatchProcessor.Settings(delay: spanDelay), logger: logger)
         }
-        let engine = DiagnosticsEngine(configuration: configuration, logLevel: logLevel, logSink: logSink, tracer: tracing?.tracer ?? NoOpTracer())
+        let engine = DiagnosticsEngine(configuration: configuration, logLevel: logLevel, logSink: logSink, tracer: tracing?.tracer ?? NoOpTracer(),
+            logStream: logStream)
         let (bound, continuation) = AsyncStream<ListenAddress>.makeStream()
         let server = DiagServer(engine: engine, address: address, exposure: .diagListener(debug: true), logger: logger) { address in
             continuation.yield(address)
@@ -56,6 +59,11 @@ public final class EmbeddedTeleport: Sendable {
         // The span processor comes first so it stops last and exports the others' last spans.
         var services: [any Service] = tracing.map { [$0.service] } ?? []
         services += [HeartbeatService(engine: engine), SimulatedTeleport(engine: engine, seed: identity.seed, services: identity.services), server]
+        if let socketPath {
+            // The debug service too (log level, log stream, profiles), as Teleport serves it.
+            try DebugSocketPath.prepare(socketPath: socketPath)
+            services.append(DiagServer(engine: engine, address: .unix(path: socketPath), exposure: .debugSocket, logger: logger) { _ in })
+        }
         if tracing != nil { services.append(SimulatedRequests(engine: engine, interval: requestInterval)) }
         if episodes { services.append(EpisodeService(engine: engine, seed: identity.seed ^ 0xE915_0DE5, firstDelay: identity.firstEpisode)) }
         let group = ServiceGroup(services: services, logger: logger)
@@ -67,7 +75,7 @@ public final class EmbeddedTeleport: Sendable {
             throw TargetError("the embedded diag listener did not start")
         }
         logger.info("embedded simulation listening", metadata: ["addr": "\(listening)"])
-        return EmbeddedTeleport(engine: engine, group: group, task: task, address: listening)
+        return EmbeddedTeleport(engine: engine, group: group, task: task, address: listening, socketPath: socketPath)
     }
 
     /// Who the simulated process is: its workload's seed, the services it reports, the host
@@ -90,12 +98,16 @@ public final class EmbeddedTeleport: Sendable {
         }
     }
 
-    private init(engine: DiagnosticsEngine, group: ServiceGroup, task: Task<Void, any Error>, address: ListenAddress) {
+    private init(engine: DiagnosticsEngine, group: ServiceGroup, task: Task<Void, any Error>, address: ListenAddress, socketPath: String?) {
         self.engine = engine
         self.group = group
         self.task = task
         self.address = address
+        self.socketPath = socketPath
     }
+
+    /// Its debug socket, when it serves one.
+    public let socketPath: String?
 
     /// The target to poll it as.
     public var target: DiagTarget {
@@ -109,6 +121,7 @@ public final class EmbeddedTeleport: Sendable {
     public func stop() async {
         await group.triggerGracefulShutdown()
         _ = await task.result
+        if let socketPath { unlink(socketPath) }
     }
 }
 

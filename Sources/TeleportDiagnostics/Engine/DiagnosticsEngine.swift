@@ -12,6 +12,8 @@ public final class DiagnosticsEngine: Sendable {
     public let configuration: EngineConfiguration
     public let registry: MetricRegistry
     public let logLevel: LogLevelControl
+    /// What `/log-stream` readers receive: every line the engine's loggers write.
+    public let logStream: LogBroadcast
     public let logger: Logger
     public let pid: Int32
     /// The wall clock; tests inject their own.
@@ -33,12 +35,14 @@ public final class DiagnosticsEngine: Sendable {
         logLevel: LogLevelControl = LogLevelControl(),
         logSink: LogSink = .standardError,
         now: @escaping @Sendable () -> Date = { Date() },
-        tracer: any Tracer = NoOpTracer()
+        tracer: any Tracer = NoOpTracer(),
+        logStream: LogBroadcast = LogBroadcast()
     ) {
         self.tracer = tracer
         self.configuration = configuration
         self.logLevel = logLevel
-        self.logger = Logger.diagnostics("engine", control: logLevel, sink: logSink)
+        self.logStream = logStream
+        self.logger = Logger.diagnostics("engine", control: logLevel, sink: logSink, stream: logStream)
         self.now = now
         self.pid = getpid()
         let registry = MetricRegistry()

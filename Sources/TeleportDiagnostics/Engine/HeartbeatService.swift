@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ServiceLifecycle
 import Tracing
 import TeleportCore
@@ -31,8 +32,17 @@ public struct HeartbeatService: Service {
                 "component": .string(transition.component ?? "process"), "from": .string(transition.from.name), "to": .string(transition.to.name),
             ]))
         }
+        var metadata: Logger.Metadata = ["component": "\(component)"]
+        if let context = span.context.recordedSpanContext {
+            metadata["trace_id"] = "\(context.traceID)"
+            metadata["span_id"] = "\(context.spanID)"
+        }
         if result == .failed {
             span.setStatus(Tracing.SpanStatus(code: .error, message: "heartbeat of \(component) failed: auth server unreachable (simulated)"))
+            metadata["error"] = "auth server unreachable (simulated)"
+            engine.logger.warning("Heartbeat failed.", metadata: metadata)
+        } else {
+            engine.logger.debug("Heartbeat sent.", metadata: metadata)
         }
         span.end()
     }

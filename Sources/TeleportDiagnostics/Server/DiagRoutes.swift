@@ -34,8 +34,42 @@ public enum DiagRoutes {
                 let body = (try? await request.collectBody(upTo: 1 << 16)).map { String(buffer: $0) }
                 return setLogLevel(engine: engine, body: body)
             }
+            router.get("/log-stream") { request, _ in
+                logStream(engine: engine, level: request.uri.queryParameters["level"].map { String($0) })
+            }
         }
         return router
+    }
+
+    /// `GET /log-stream?level=L`: NDJSON, chunked, for as long as the reader stays; 400 for
+    /// an unknown level, 503 past `LogBroadcast.maxSubscribers` readers.
+    static func logStream(engine: DiagnosticsEngine, level levelText: String?) -> Response {
+        var minimum = 0
+        if let levelText, !levelText.isEmpty {
+            guard LogLine.levels.contains(levelText.uppercased()) else {
+                return text(.badRequest, "Invalid log level \"\(Sanitized.quote(String(levelText.prefix(32))))\": use TRACE, DEBUG, INFO, WARN or ERROR.")
+            }
+            minimum = LogLine.rank(of: levelText)
+        }
+        guard let subscription = engine.logStream.subscribe(minimumRank: minimum) else {
+            return text(.serviceUnavailable, "Too many log stream readers (at most \(LogBroadcast.maxSubscribers)).")
+        }
+        let body = ResponseBody { writer in
+            defer { subscription.close() }
+            while let lines = await subscription.next() {
+                var buffer = ByteBuffer()
+                for line in lines {
+                    buffer.writeString(line)
+                    buffer.writeInteger(UInt8(ascii: "\n"))
+                }
+                try await writer.write(buffer)
+            }
+            try await writer.finish(nil)
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/x-ndjson"
+        headers[.cacheControl] = "no-cache"
+        return Response(status: .ok, headers: headers, body: body)
     }
 
     /// `PUT /log-level`, with Teleport's answers.

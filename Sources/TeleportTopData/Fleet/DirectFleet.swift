@@ -14,6 +14,9 @@ public final class DirectFleet: FleetSource {
         public var client: DiagClient
         public var store: MetricStore
         public var poller: Poller
+        /// The debug socket's client when the socket is known and metrics come from the diag
+        /// address (profiles need no `--debug` there).
+        public var socketClient: DiagClient?
     }
 
     /// A target as the fleet is given it.
@@ -22,12 +25,15 @@ public final class DirectFleet: FleetSource {
         public var target: DiagTarget
         public var options: DiagClient.Options
         public var hostName: String?
+        /// The debug socket, when known.
+        public var socketPath: String?
 
-        public init(name: String, target: DiagTarget, options: DiagClient.Options, hostName: String? = nil) {
+        public init(name: String, target: DiagTarget, options: DiagClient.Options, hostName: String? = nil, socketPath: String? = nil) {
             self.name = name
             self.target = target
             self.options = options
             self.hostName = hostName
+            self.socketPath = socketPath
         }
     }
 
@@ -44,9 +50,13 @@ public final class DirectFleet: FleetSource {
         for (id, target) in targets.enumerated() {
             let client = try DiagClient(target: target.target, options: target.options)
             let store = MetricStore(target: target.name, interval: schedule.interval, history: history)
-            let offset = schedule.interval * Double(id) / Double(max(1, targets.count))
+            let offset = schedule.interval / max(1, targets.count) * id
+            var socketClient: DiagClient?
+            if let path = target.socketPath, target.target != .socket(path: path) {
+                socketClient = try DiagClient(target: .socket(path: path), options: target.options)
+            }
             members.append(Member(id: id, name: target.name, hostName: target.hostName, client: client, store: store,
-                poller: Poller(client: client, store: store, schedule: schedule, gate: gate, startDelay: offset)))
+                poller: Poller(client: client, store: store, schedule: schedule, gate: gate, startDelay: offset), socketClient: socketClient))
         }
         self.members = members
         window = history.seconds
@@ -98,7 +108,7 @@ public final class DirectFleet: FleetSource {
     }
 
     public func client(for id: Int) -> DiagClient? {
-        members.indices.contains(id) ? members[id].client : nil
+        members.indices.contains(id) ? members[id].socketClient ?? members[id].client : nil
     }
 
     public func store(for id: Int) async -> MetricStore? {
@@ -106,7 +116,10 @@ public final class DirectFleet: FleetSource {
     }
 
     public func shutdown() async {
-        for member in members { await member.client.shutdown() }
+        for member in members {
+            await member.client.shutdown()
+            await member.socketClient?.shutdown()
+        }
     }
 
     /// Every target's row now (for `snapshot`).

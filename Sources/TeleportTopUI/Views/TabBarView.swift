@@ -61,6 +61,7 @@ public enum HintBarView {
                 && !(state.fileViewer && binding.context == .global && ![.toggleHelp, .quit].contains(binding.action))
                 && !(state.fileViewer && binding.action == .back)
                 && !(state.showsFleet && (binding.action == .nextTab || binding.action == .previousTab))
+                && !(binding.action == .showFleet && (state.fleet == nil || state.showsFleet))
         }
         // Help and quit always show, at the right end; the rest fill what is left.
         let pinned = hints.filter { $0.action == .toggleHelp || $0.action == .quit }

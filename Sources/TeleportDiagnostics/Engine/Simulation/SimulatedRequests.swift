@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ServiceLifecycle
 import Tracing
 import TeleportCore
@@ -72,7 +73,33 @@ public struct SimulatedRequests: Service {
             span.setStatus(Tracing.SpanStatus(code: .error, message: error))
         }
         span.end(at: DefaultTracerClock.Timestamp(nanosecondsSinceEpoch: end))
+        log(step, engine: engine, span: span.context.recordedSpanContext, root: context.recordedSpanContext == nil, nanos: end - start)
         return count
+    }
+
+    /// Logs a step as Teleport's components log such work: the request at INFO, its legs at
+    /// DEBUG, every span at TRACE, failures at WARN (backend timeouts at ERROR), each line
+    /// carrying the span's trace_id and span_id.
+    static func log(_ step: Step, engine: DiagnosticsEngine, span: RecordedSpanContext?, root: Bool, nanos: UInt64) {
+        var metadata: Logger.Metadata = ["component": "\(step.attributes["teleport.component"] ?? "proxy")"]
+        if let span {
+            metadata["trace_id"] = "\(span.traceID)"
+            metadata["span_id"] = "\(span.spanID)"
+        }
+        for key in ["teleport.user", "target.host", "backend.key", "rpc.method", "kube.cluster", "db.system"] {
+            if let value = step.attributes[key] { metadata[key.split(separator: ".").last.map(String.init) ?? key] = "\(value)" }
+        }
+        metadata["duration"] = "\(Double(nanos) / 1e6)ms"
+        if let error = step.error {
+            metadata["error"] = "\(error)"
+            engine.logger.log(level: error.contains("timeout") ? .error : .warning, "\(step.name) failed", metadata: metadata)
+        } else if root {
+            engine.logger.info("\(step.name) handled", metadata: metadata)
+        } else if step.name.hasPrefix("backend/") || step.name.hasPrefix("proto.") {
+            engine.logger.debug("\(step.name)", metadata: metadata)
+        } else {
+            engine.logger.trace("span \(step.name) ended", metadata: metadata)
+        }
     }
 
     static let users = ["alice", "bob", "carol", "dave"]
