@@ -19,10 +19,17 @@ public final class EffectRunner: Sendable {
         public var fleet: (any FleetSource)?
         /// Fails a heartbeat of an embedded fleet instance.
         public var injectFailureInstance: (@Sendable (Int) -> Void)?
+        /// The target's log stream and log level (through its debug socket).
+        public var logs: LogControl?
+        /// Where `w` writes the Logs screen's lines.
+        public var logDirectory: String?
 
         public init(metrics: MetricStore? = nil, spans: SpanStore? = nil, poller: Poller? = nil, profiles: ProfileRunner? = nil,
-            injectFailure: (@Sendable () -> Void)? = nil, fleet: (any FleetSource)? = nil, injectFailureInstance: (@Sendable (Int) -> Void)? = nil)
+            injectFailure: (@Sendable () -> Void)? = nil, fleet: (any FleetSource)? = nil, injectFailureInstance: (@Sendable (Int) -> Void)? = nil,
+            logs: LogControl? = nil, logDirectory: String? = nil)
         {
+            self.logs = logs
+            self.logDirectory = logDirectory
             self.metrics = metrics
             self.spans = spans
             self.poller = poller
@@ -95,8 +102,33 @@ public final class EffectRunner: Sendable {
             parts.profiles?.cancel()
         case .loadProfile(let request, let path, let options):
             parts.profiles?.load(request: request, path: path, options: options)
+        case .openLogs(let level):
+            parts.logs?.open(level: level)
+        case .setLogLevel(let level, let restoring):
+            guard let logs = parts.logs else { return }
+            await logs.set(level, restoring: restoring)
+        case .keepLogLevel:
+            parts.logs?.keep()
+        case .writeLogs(let lines):
+            queue.post(.notice(Self.write(lines, directory: parts.logDirectory ?? FileManager.default.currentDirectoryPath)))
         case .quit:
             break
         }
+    }
+
+    /// Writes lines as NDJSON to a new 0600 file in `directory`; says where (or why not).
+    static func write(_ lines: [LogLine], directory: String) -> String {
+        let stamp = LogLine.rfc3339(Date()).prefix(19).replacingOccurrences(of: ":", with: "")
+        let path = (directory as NSString).appendingPathComponent("teleport-top-logs-\(stamp).ndjson")
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch { return "cannot create \(directory): \(error.localizedDescription)" }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { return "cannot write \(path): \(String(cString: strerror(errno)))" }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        var text = ""
+        for line in lines { text += line.ndjson() + "\n" }
+        do { try handle.write(contentsOf: Data(text.utf8)) } catch { return "cannot write \(path): \(error.localizedDescription)" }
+        return "wrote \(lines.count) lines to \(path)"
     }
 }

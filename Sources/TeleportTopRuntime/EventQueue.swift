@@ -1,4 +1,6 @@
+import Foundation
 import Synchronization
+import TeleportCore
 import TeleportTopUI
 
 /// The one queue every producer sends its events into and the run loop drains, in arrival
@@ -12,6 +14,9 @@ public final class EventQueue: Sendable {
         var events: [DashboardEvent] = []
         var dropped = 0
     }
+
+    /// The most log lines waiting at once (they arrive as one event).
+    public static let maxPendingLines = 200_000
 
     /// The most data events (scrapes, span notices, capture progress) waiting at once.
     public let dataLimit: Int
@@ -37,6 +42,23 @@ public final class EventQueue: Sendable {
                 // The newest row of an instance supersedes a pending one (bounded by the fleet's size).
                 if let index = queue.events.lastIndex(where: { if case .fleetRow(let pending) = $0 { return pending.id == row.id } else { return false } }) {
                     queue.events.remove(at: index)
+                }
+            case .logLines(let lines):
+                // Pending lines add up into one event; past `maxPendingLines` the oldest give way (counted, and marked).
+                if let index = queue.events.lastIndex(where: { if case .logLines = $0 { return true } else { return false } }),
+                    case .logLines(let earlier) = queue.events[index]
+                {
+                    var merged = earlier + lines
+                    if merged.count > Self.maxPendingLines {
+                        let lost = merged.count - Self.maxPendingLines
+                        merged.removeFirst(lost)
+                        queue.dropped += lost
+                        merged.insert(LogLine(time: Date(), level: "WARN", message: "\(lost) log lines dropped: they came faster than the screen took them",
+                            component: "teleport-top"), at: 0)
+                    }
+                    queue.events.remove(at: index)
+                    queue.events.append(.logLines(merged))
+                    return
                 }
             case .fleetStatus:
                 if let index = queue.events.lastIndex(where: { if case .fleetStatus = $0 { return true } else { return false } }) {

@@ -151,6 +151,26 @@ public final class DiagClient: Sendable {
         }
     }
 
+    /// GETs a path whose answer streams (the log stream): `onStatus` hears the status first;
+    /// on 200 every body chunk goes to `onChunk` until the stream ends (returns) or fails
+    /// (throws). No timeout beyond the connection's; cancel the task to stop.
+    public func stream(_ path: String, onStatus: (Int) -> Bool, onChunk: ([UInt8]) async -> Void) async throws(ScrapeError) {
+        var request = HTTPClientRequest(url: target.url(path))
+        if case .socket = target { request.headers.replaceOrAdd(name: "Host", value: "debug") }
+        request.headers.add(name: "User-Agent", value: "teleport-top/\(TeleportTopVersion.current)")
+        do {
+            let response = try await client.execute(request, timeout: .hours(24 * 365))
+            guard onStatus(Int(response.status.code)) else { return }
+            for try await chunk in response.body {
+                await onChunk(Array(chunk.readableBytesView))
+            }
+        } catch let error as ScrapeError {
+            throw error
+        } catch {
+            throw Self.classify(error, path: path, target: target, timeout: options.timeout)
+        }
+    }
+
     // MARK: The three routes
 
     /// `/healthz`: true on 200, false on another status, nil when the route does not exist.

@@ -23,6 +23,9 @@ public enum Action: Sendable, Hashable {
     case captureProfile
     /// Back to the fleet table.
     case showFleet
+    /// Logs: next minimum level, the component filter, write the lines shown, open the
+    /// line's trace, the level picker, answers to a question.
+    case cycleLevel, startComponentFilter, writeLines, openTrace, levelPicker, answerYes, answerNo
     case quit
     case tick(Date)
     /// A click on a region a view drew (looked up in the screen's hit map).
@@ -47,6 +50,14 @@ public enum Effect: Sendable, Hashable {
     case cancelCaptures
     /// Decode a saved profile and compute its report with these options (answered by `.report`).
     case loadProfile(request: Int, path: String, options: TopOptions)
+    /// Open the log stream (at most one per target), or reopen it at another minimum level.
+    case openLogs(level: String?)
+    /// Set the process's log level (answered by `.logLevel`); `restoring`: teleport-top puts back what it changed.
+    case setLogLevel(String, restoring: Bool)
+    /// Keep the changed level at exit (the user said no to restoring it).
+    case keepLogLevel
+    /// Write these lines to a new file (0600) in the profile directory; answered by `.notice`.
+    case writeLogs([LogLine])
     /// Open a fleet instance's dashboard (its snapshots come as scrapes), nil: none.
     case focusInstance(Int?)
     /// Refresh a fleet instance now.

@@ -20,4 +20,8 @@ public enum KeyContext: String, Sendable, Hashable, CaseIterable {
     case filter
     /// The fleet table.
     case fleet
+    /// The Logs screen.
+    case logs
+    /// A yes/no question (restore the log level, confirm a level).
+    case question
 }

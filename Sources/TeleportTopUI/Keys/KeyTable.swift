@@ -71,6 +71,27 @@ public enum KeyTable {
             KeyBinding([c("x")], "x", .injectFailure, "embedded: fail a heartbeat of the selected instance", .fleet, hint: "fail"),
             KeyBinding([c("r")], "r", .retryNow, "refresh the selected instance now", .fleet, hint: "retry"),
             KeyBinding([.escape], "Esc", .back, "clear the filters", .fleet),
+            KeyBinding([c("V")], "V", .levelPicker, "the process's log level (through the debug socket)", .global),
+            KeyBinding([.up, c("k")], "↑/k", .up, "older line (stops following)", .logs),
+            KeyBinding([.down, c("j")], "↓/j", .down, "newer line", .logs),
+            KeyBinding([.pageUp], "PgUp", .pageUp, "page up (stops following)", .logs),
+            KeyBinding([.pageDown], "PgDn", .pageDown, "page down", .logs),
+            KeyBinding([.home, c("g")], "g", .top, "oldest line", .logs),
+            KeyBinding([.end, c("G")], "G", .bottom, "newest line, following", .logs),
+            KeyBinding([c("F")], "F", .toggleFollow, "follow the newest line again", .logs, hint: "follow"),
+            KeyBinding([c("m")], "m", .cycleLevel, "minimum level: TRACE, DEBUG, INFO, WARN, ERROR", .logs, hint: "level"),
+            KeyBinding([c("c")], "c", .startComponentFilter, "only lines of a component", .logs, hint: "component"),
+            KeyBinding([c("/")], "/", .startFilter, "regex over message and attributes (! inverts)", .logs, hint: "filter"),
+            KeyBinding([.enter], "Enter", .enter, "the line's attributes", .logs, hint: "detail"),
+            KeyBinding([c("t")], "t", .openTrace, "open the line's trace in the waterfall", .logs, hint: "trace"),
+            KeyBinding([c("w")], "w", .writeLines, "write the lines shown to a file", .logs, hint: "write"),
+            KeyBinding([.escape], "Esc", .back, "close the detail / clear the filters", .logs),
+            KeyBinding([c("y")], "y", .answerYes, "yes", .question, hint: "yes"),
+            KeyBinding([c("n"), .controlC], "n", .answerNo, "no", .question, hint: "no"),
+            KeyBinding([.up, c("k")], "↑/k", .up, "previous level", .question),
+            KeyBinding([.down, c("j")], "↓/j", .down, "next level", .question),
+            KeyBinding([.enter], "Enter", .enter, "choose", .question, hint: "choose"),
+            KeyBinding([.escape], "Esc", .back, "cancel", .question, hint: "cancel"),
             KeyBinding([.enter], "Enter", .filterDone, "keep the filter", .filter, hint: "keep"),
             KeyBinding([.escape], "Esc", .filterCancel, "clear the filter", .filter, hint: "clear"),
             KeyBinding([.backspace], "Bksp", .filterBackspace, "delete a character", .filter),
@@ -148,6 +169,8 @@ public enum KeyTable {
         case .profiles: return [.profiles, .global]
         case .profileViewer: return [.profileViewer, .global]
         case .fleet: return [.fleet, .global]
+        case .logs: return [.logs, .global]
+        case .question: return [.question]
         }
     }
 

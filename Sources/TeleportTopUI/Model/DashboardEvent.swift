@@ -20,6 +20,14 @@ public enum DashboardEvent: Sendable {
     case report(request: Int, ProfileViewerData)
     /// A theme was loaded (nil: no theme of that name).
     case theme(name: String, Theme?)
+    /// Log lines arrived (from the log stream or a tailed file).
+    case logLines([LogLine])
+    /// The log source's status changed.
+    case logStatus(LogSourceStatus)
+    /// The process's log level (read, or set: `answer` is Teleport's reply).
+    case logLevel(level: String?, answer: String?)
+    /// A short notice for the status line (an effect's outcome).
+    case notice(String)
     /// A fleet instance's row changed.
     case fleetRow(FleetRow)
     /// The fleet source's trouble or warnings (nil: all well).

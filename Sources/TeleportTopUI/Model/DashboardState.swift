@@ -53,6 +53,8 @@ public struct DashboardState: Sendable {
     public var quit = false
     /// `teleport-top pprof FILE` on a terminal: only the profile viewer, whose Esc quits.
     public var fileViewer = false
+    /// The Logs screen and the process's log level.
+    public var logs = LogsState()
     /// Several instances: the fleet table, and which instance's dashboard is open.
     public var fleet: FleetState?
     /// Whether the fleet table is on screen (a fleet with no instance open).

@@ -4,4 +4,6 @@ import TeleportCore
 public enum FilterField: Sendable, Hashable {
     case regex
     case labels
+    /// The Logs screen's component filter.
+    case component
 }

@@ -14,12 +14,14 @@ public enum Reducer {
     /// The key context of the current screen.
     public static func context(_ state: DashboardState) -> KeyContext {
         if state.editingFilter { return .filter }
+        if state.logs.askRestore || state.logs.confirm != nil || state.logs.picker != nil { return .question }
         if state.showsFleet { return .fleet }
         if state.histogram != nil { return .histogram }
         switch state.tab {
         case .spans: return state.spansTab.trace != nil ? .waterfall : .spans
         case .profiles: return state.profiles.viewer != nil ? .profileViewer : .profiles
         case .overview: return .global
+        case .logs: return .logs
         default: return .table
         }
     }
@@ -37,6 +39,8 @@ public enum Reducer {
         case .profileViewer: return ViewerReducer.self
         case .global: return OverviewReducer.self
         case .fleet: return FleetReducer.self
+        case .logs: return LogsReducer.self
+        case .question: return QuestionReducer.self
         }
     }
 
@@ -51,6 +55,7 @@ public enum Reducer {
             effects += HistogramReducer.request(&state)
         }
         if state.spansTab.query != query || state.spansTab.trace != trace { effects += SpansReducer.request(&state) }
+        effects += LogsReducer.opened(&state)
         return effects
     }
 
@@ -131,7 +136,27 @@ public enum Reducer {
         case .back:
             // Esc where the screen has nothing to close: back to the fleet.
             return FleetReducer.close(&state)
+        case .levelPicker:
+            guard state.logs.hasSocket else {
+                state.message = "the log level is set through the debug socket: name it with --debug-socket or -c"
+                return []
+            }
+            state.logs.picker = LogLine.levels.firstIndex(of: state.logs.level ?? "INFO") ?? 2
         case .quit:
+            // A log level teleport-top raised is easy to forget on a production host.
+            if let original = state.logs.changedFrom, state.logs.level != original {
+                switch state.logs.restorePolicy {
+                case "yes":
+                    state.quit = true
+                    return [.setLogLevel(original, restoring: true), .quit]
+                case "no":
+                    state.quit = true
+                    return [.keepLogLevel, .quit]
+                default:
+                    state.logs.askRestore = true
+                    return []
+                }
+            }
             state.quit = true
             return [.quit]
         default:
@@ -174,6 +199,20 @@ public enum Reducer {
         case .report(let request, let data):
             if state.profiles.viewer?.request == request { state.profiles.viewer?.data = data }
             return []
+        case .logLines(let lines):
+            LogsReducer.receive(&state, lines)
+            return []
+        case .logStatus(let status):
+            state.logs.status = status
+            return []
+        case .logLevel(let level, let answer):
+            if let level { state.logs.level = level }
+            if state.logs.changedFrom == state.logs.level { state.logs.changedFrom = nil }
+            if let answer { state.message = answer }
+            return []
+        case .notice(let text):
+            state.message = text
+            return []
         case .fleetRow(let row):
             FleetReducer.receive(&state, row)
             return []
@@ -195,6 +234,9 @@ public enum Reducer {
     /// A new snapshot arrived: shown at once unless paused.
     public static func receive(_ state: inout DashboardState, _ snapshot: MetricsSnapshot) {
         state.latest = snapshot
+        if let services = snapshot.family("teleport_services") {
+            state.logs.runsAuth = services.series.contains { $0.value == 1 && $0.key.labels[label: "service_name"] == "auth_service" }
+        }
         if !state.paused { state.snapshot = snapshot }
     }
 
@@ -236,7 +278,7 @@ enum HelpReducer: ScreenReducer {
             state.showHelp = false
             return []
         case .tick, .selectTab, .nextTab, .previousTab, .togglePause, .faster, .slower, .cycleTheme, .injectFailure, .retryNow, .toggleHelp,
-            .captureProfile, .quit, .click(.tab), .showFleet:
+            .captureProfile, .quit, .click(.tab), .showFleet, .levelPicker:
             return nil
         default:
             return []

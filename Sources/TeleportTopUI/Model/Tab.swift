@@ -5,9 +5,11 @@ import TeleportCore
 public enum Tab: Int, Sendable, Hashable, CaseIterable {
     case overview = 1, auth, proxy, ssh, kubernetes, database, runtime, spans, profiles
     case raw = 0
+    /// The Logs screen, on `L`.
+    case logs = 10
 
     /// Tabs in the order Tab cycles through them.
-    public static let ordered: [Tab] = [.overview, .auth, .proxy, .ssh, .kubernetes, .database, .runtime, .spans, .profiles, .raw]
+    public static let ordered: [Tab] = [.overview, .auth, .proxy, .ssh, .kubernetes, .database, .runtime, .spans, .profiles, .raw, .logs]
 
     public var title: String {
         switch self {
@@ -21,6 +23,7 @@ public enum Tab: Int, Sendable, Hashable, CaseIterable {
         case .spans: return "Spans"
         case .profiles: return "Profiles"
         case .raw: return "Raw"
+        case .logs: return "Logs"
         }
     }
 
@@ -36,7 +39,7 @@ public enum Tab: Int, Sendable, Hashable, CaseIterable {
     }
 
     /// The key that selects the tab.
-    public var key: Character { Character(String(rawValue)) }
+    public var key: Character { self == .logs ? "L" : Character(String(rawValue)) }
 
     /// The metric group a section tab shows.
     public var group: MetricGroup? {

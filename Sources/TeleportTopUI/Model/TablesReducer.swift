@@ -101,6 +101,10 @@ enum FilterReducer: ScreenReducer {
             FleetReducer.filter(&state, action)
             return []
         }
+        if state.tab == .logs {
+            LogsReducer.filter(&state, action)
+            return []
+        }
         switch state.tab {
         case .profiles: return ViewerReducer.focus(&state, action)
         case .spans:

@@ -34,6 +34,7 @@ public enum DashboardView {
                 for y in top..<bottom { screen.fill(row: y, role: .text) }
                 HelpView.draw(state, into: &screen, top: top, bottom: bottom)
             }
+            QuestionView.draw(state, into: &screen)
             HintBarView.draw(state, into: &screen, y: height - 1)
             return screen
         }
@@ -49,9 +50,11 @@ public enum DashboardView {
             case .spans: SpansTabView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
             case .profiles: ProfilesTabView.draw(state, into: &screen, top: top, bottom: bottom)
             case .auth: AuthTabView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
+            case .logs: LogsView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
             default: TableView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
             }
         }
+        QuestionView.draw(state, into: &screen)
         HintBarView.draw(state, into: &screen, y: height - 1)
         return screen
     }

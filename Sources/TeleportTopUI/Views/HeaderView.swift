@@ -29,6 +29,7 @@ public enum HeaderView {
         }
         if let start = snapshot.processStart { facts.append("up \(Format.duration(dataTime.timeIntervalSince(start)))") }
         if let pid = snapshot.pid { facts.append("pid \(pid)") }
+        if let level = state.logs.level { facts.append("log \(level)" + (state.logs.changedFrom != nil ? "*" : "")) }
         var right = facts.joined(separator: "  ") + " "
         if let status = snapshot.readyz?.status, snapshot.state != .unreachable {
             // The readyz text gets what the facts leave; the facts give way first when narrow.

@@ -36,8 +36,9 @@ public enum HintBarView {
     public static func draw(_ state: DashboardState, into screen: inout Screen, y: Int) {
         screen.fill(row: y, role: .dim)
         if let field = state.editing {
-            let x = screen.write(field == .labels ? " labels " : " filter /", x: 0, y: y, role: .accent)
+            let x = screen.write(field == .labels ? " labels " : field == .component ? " component " : " filter /", x: 0, y: y, role: .accent)
             let text = state.showsFleet ? (field == .labels ? state.fleet?.labelFilter : state.fleet?.filter) ?? ""
+                : state.tab == .logs ? (field == .component ? state.logs.componentText : state.logs.patternText)
                 : field == .labels ? state.tables.labelFilter : state.tables.filter
             let end = screen.write(text, x: x, y: y, role: .text)
             screen.write("▏", x: end, y: y, role: .accent)

@@ -48,6 +48,15 @@ struct DashboardOptions: ParsableArguments {
     @Flag(help: "Ring the terminal's bell when the target turns degraded or unreachable.")
     var bell = false
 
+    @Flag(help: "Open the log stream at start (else when the Logs screen, L, is first shown).")
+    var logs = false
+
+    @Option(name: .customLong("log-lines"), help: "Log lines kept for the Logs screen (also bounded at 64 MiB).")
+    var logLines: Int = 50_000
+
+    @Option(name: .customLong("restore-log-level"), help: "After teleport-top changed the log level, on q: yes, no or ask.")
+    var restoreLogLevel: String = "ask"
+
     /// The span sources these options ask for.
     func intake() throws -> SpanIntake.Options {
         func address(_ text: String, _ flag: String) throws -> ListenAddress? {
@@ -61,6 +70,8 @@ struct DashboardOptions: ParsableArguments {
         guard (otlpTLSCert == nil) == (otlpTLSKey == nil) else { throw ValidationError("--otlp-tls-cert and --otlp-tls-key go together") }
         guard otlpClientCA == nil || otlpTLSCert != nil else { throw ValidationError("--otlp-client-ca needs --otlp-tls-cert and --otlp-tls-key") }
         guard spanCapacity > 0 else { throw ValidationError("--span-capacity must be at least 1") }
+        guard logLines > 0 else { throw ValidationError("--log-lines must be at least 1") }
+        guard ["yes", "no", "ask"].contains(restoreLogLevel) else { throw ValidationError("--restore-log-level is yes, no or ask") }
         let tls = otlpTLSCert.map { ReceiverTLS(certPath: $0, keyPath: otlpTLSKey!, clientCAPath: otlpClientCA) }
         return SpanIntake.Options(grpc: try address(otlpGRPC, "--otlp-grpc"), http: try address(otlpHTTP, "--otlp-http"), tls: tls,
             traceDirectories: traceDirs)
@@ -85,11 +96,21 @@ enum DashboardCommand {
         case .target(let t): diagTarget = t
         case .embedded:
             let sink = LogSink(handle: FileHandle(forWritingAtPath: "/dev/null") ?? .standardError)
-            do { embedded = try await EmbeddedTeleport.start(address: try target.embeddedAddress(), logSink: sink, spans: spanStore) } catch {
+            // Its debug service too, so the Logs screen and the log level work on the simulation.
+            let socket = DebugSocketPath.defaultDataDir() + "/embedded-\(getpid()).sock"
+            do {
+                embedded = try await EmbeddedTeleport.start(address: try target.embeddedAddress(), logLevel: LogLevelControl(.info), logSink: sink,
+                    spans: spanStore, socketPath: socket)
+            } catch {
                 throw fail("cannot start the embedded engine: \(error)")
             }
             diagTarget = embedded!.target
         }
+        // The debug socket, when known: it serves the log stream and the log level.
+        var socketPath: String?
+        if case .socket(let path) = diagTarget { socketPath = path }
+        socketPath = socketPath ?? target.debugSocket ?? embedded?.socketPath
+        if socketPath == nil, let config = target.config, let parsed = try? TeleportConfig(contentsOf: config) { socketPath = parsed.debugSocketPath }
         let client: DiagClient
         do { client = try DiagClient(target: diagTarget, options: target.clientOptions) } catch {
             throw fail(error.description)
@@ -116,10 +137,23 @@ enum DashboardCommand {
         }
         var injectFailure: (@Sendable () -> Void)?
         if let engine = embedded?.engine { injectFailure = { engine.injectFailure(component: "proxy") } }
+        var logControl: LogControl?
+        if let socketPath, let socketClient = try? DiagClient(target: .socket(path: socketPath), options: .init(timeout: .seconds(10))) {
+            logControl = LogControl(client: socketClient, queue: queue)
+        }
         let runner = EffectRunner(queue: queue, parts: .init(metrics: store, spans: spanStore, poller: poller, profiles: profiler,
-            injectFailure: injectFailure))
+            injectFailure: injectFailure, logs: logControl, logDirectory: profiling.profileDir))
         var initial = DashboardState(snapshot: .empty(target: label, interval: schedule.interval), isEmbedded: embedded != nil, now: Date())
         initial.profiles = ProfilesTabState(seconds: profiling.profileSeconds, directory: profiling.profileDir)
+        initial.logs = LogsState(maxLines: options.logLines, hasSocket: logControl != nil)
+        initial.logs.restorePolicy = options.restoreLogLevel
+        if let logControl {
+            Task { await logControl.readLevel() }
+            if options.logs {
+                initial.logs.opened = true
+                logControl.open(level: nil)
+            }
+        }
         let loop = DashboardLoop(
             initial: initial, queue: queue,
             settings: .init(symbols: options.symbols, themeName: options.theme ?? "default",
@@ -129,6 +163,10 @@ enum DashboardCommand {
         let outcome = await loop.runOnOwnThread()
         pollTask.cancel()
         await runner.finish()
+        logControl?.stop()
+        if let command = logControl?.restoreCommand {
+            FileHandleOutput.standardError("teleport-top: the log level teleport-top changed is still in force; restore it with: \(command)\n")
+        }
         await intake.stop()
         await client.shutdown()
         await embedded?.stop()

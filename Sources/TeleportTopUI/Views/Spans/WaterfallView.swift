@@ -64,14 +64,17 @@ public enum WaterfallView {
             y += 1
         }
         screen.rule(y: treeBottom)
-        SpanDetailView.draw(nodes[selected].span, traceStart: trace.startNanos, into: &screen, top: treeBottom + 1, bottom: bottom)
+        let span = nodes[selected].span
+        let logs = state.logs.buffer.matching(LogFilter(), limit: state.logs.buffer.count).lazy
+            .compactMap { state.logs.buffer[sequence: $0] }.filter { $0.spanID == span.spanID.description }.prefix(5)
+        SpanDetailView.draw(span, traceStart: trace.startNanos, into: &screen, top: treeBottom + 1, bottom: bottom, logs: Array(logs.reversed()))
     }
 }
 
 /// The selected span in full: name, service, kind, timing, status and message, IDs,
 /// attributes, events (offsets from the trace start) and resource attributes.
 public enum SpanDetailView {
-    public static func draw(_ span: SpanRecord, traceStart: UInt64, into screen: inout Screen, top: Int, bottom: Int) {
+    public static func draw(_ span: SpanRecord, traceStart: UInt64, into screen: inout Screen, top: Int, bottom: Int, logs: [LogLine] = []) {
         var lines: [(String, StyleRole)] = []
         let status = span.isError ? "error" + (span.statusMessage.isEmpty ? "" : ": \(span.statusMessage)") : span.status == .ok ? "ok" : "unset"
         lines.append(("\(span.name)  service \(span.service)  kind \(span.kind.name)  \(Format.seconds(span.duration)) at +\(Format.seconds(Double(span.startNanos &- traceStart) / 1e9))", .accent))
@@ -86,6 +89,11 @@ public enum SpanDetailView {
         }
         let forwarded = span.resource.attributes.first { $0.key == "teleport.forwarded.for" } ?? span.attributes.first { $0.key == "teleport.forwarded.for" }
         if let forwarded { lines.append(("forwarded for \(forwarded.value)", .accent)) }
+        // The span's own log lines (matched by span_id), the newest last.
+        for line in logs {
+            lines.append(("log \(line.time.map(LogsView.clock) ?? "") \(line.level ?? "") \(line.message)" + (line.attributes.isEmpty ? "" : "  " + line.attributes.map { "\($0.key)=\($0.value)" }.joined(separator: " ")),
+                LogsView.role(line)))
+        }
         lines.append(("resource  " + span.resource.attributes.map { "\($0.key)=\($0.value)" }.joined(separator: "  "), .dim))
         var y = top
         for (text, role) in lines where y < bottom {
