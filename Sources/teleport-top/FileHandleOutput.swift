@@ -9,4 +9,18 @@ enum FileHandleOutput {
     static func standardError(_ text: String) {
         FileHandle.standardError.write(Data(text.utf8))
     }
+
+    /// Writes to standard output for a stream that runs until stopped (`logs`): a reader
+    /// that went away (`| head`, a broken pipe) ends the program quietly with status 0.
+    static func streamOutput(_ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Foundation.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                exit(errno == EPIPE ? 0 : 1)
+            }
+            bytes = bytes.dropFirst(written)
+        }
+    }
 }

@@ -194,6 +194,7 @@ struct Serve: AsyncParsableCommand {
                     .init(service: SimulatedTeleport(engine: engine)),
                     .init(service: listener),
                     .init(service: socket),
+                    .init(service: LogStreamCloser(stream: logStream)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

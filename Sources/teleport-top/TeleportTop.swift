@@ -17,7 +17,7 @@ struct TeleportTop: AsyncParsableCommand {
             anywhere. `teleport-top dashboard --help` lists the dashboard's options and keys.
             """,
         version: TeleportTopVersion.current,
-        subcommands: [Dashboard.self, Serve.self, Snapshot.self, LogLevelCommand.self, ProfileCommand.self, PprofCommand.self,
+        subcommands: [Dashboard.self, Serve.self, Snapshot.self, LogsCommand.self, LogLevelCommand.self, ProfileCommand.self, PprofCommand.self,
             SyntheticProfileCommand.self,
         ],
         defaultSubcommand: Dashboard.self

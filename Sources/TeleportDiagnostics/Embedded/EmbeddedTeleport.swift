@@ -64,7 +64,7 @@ public final class EmbeddedTeleport: Sendable {
             try DebugSocketPath.prepare(socketPath: socketPath)
             services.append(DiagServer(engine: engine, address: .unix(path: socketPath), exposure: .debugSocket, logger: logger) { _ in })
         }
-        if tracing != nil { services.append(SimulatedRequests(engine: engine, interval: requestInterval)) }
+        services.append(SimulatedRequests(engine: engine, interval: requestInterval))  // traced when tracing is on; logged always
         if episodes { services.append(EpisodeService(engine: engine, seed: identity.seed ^ 0xE915_0DE5, firstDelay: identity.firstEpisode)) }
         let group = ServiceGroup(services: services, logger: logger)
         let task = Task { try await group.run() }
@@ -119,6 +119,7 @@ public final class EmbeddedTeleport: Sendable {
 
     /// Stops the simulation and its listener.
     public func stop() async {
+        engine.logStream.close()
         await group.triggerGracefulShutdown()
         _ = await task.result
         if let socketPath { unlink(socketPath) }

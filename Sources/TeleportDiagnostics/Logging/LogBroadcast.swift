@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 import Synchronization
 import TeleportCore
 
@@ -54,7 +55,7 @@ public final class LogBroadcast: Sendable {
     public func subscribe(minimumRank minimum: Int) -> LogSubscription? {
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let id = state.withLock { state -> Int? in
-            guard state.subscribers.count < Self.maxSubscribers else { return nil }
+            guard state.next >= 0, state.subscribers.count < Self.maxSubscribers else { return nil }
             state.next += 1
             state.subscribers[state.next] = Subscriber(minimum: minimum, wake: continuation)
             return state.next
@@ -80,6 +81,17 @@ public final class LogBroadcast: Sendable {
             state.subscribers[id] = subscriber
             return out
         }
+    }
+
+    /// Ends every reader's stream (the process is stopping: a streaming answer must not hold
+    /// the server's graceful shutdown open); no reader is taken afterwards.
+    public func close() {
+        let wakes = state.withLock { state -> [AsyncStream<Void>.Continuation] in
+            defer { state.subscribers.removeAll() }
+            state.next = Int.min / 2
+            return state.subscribers.values.map(\.wake)
+        }
+        for wake in wakes { wake.finish() }
     }
 
     func unsubscribe(_ id: Int) {
@@ -113,4 +125,16 @@ public final class LogSubscription: Sendable {
     public func close() { broadcast.unsubscribe(id) }
 
     deinit { broadcast.unsubscribe(id) }
+}
+
+/// Closes the log stream's readers when the service group shuts down gracefully.
+public struct LogStreamCloser: Service {
+    let stream: LogBroadcast
+
+    public init(stream: LogBroadcast) { self.stream = stream }
+
+    public func run() async throws {
+        try? await gracefulShutdown()
+        stream.close()
+    }
 }

@@ -57,6 +57,9 @@ struct DashboardOptions: ParsableArguments {
     @Option(name: .customLong("restore-log-level"), help: "After teleport-top changed the log level, on q: yes, no or ask.")
     var restoreLogLevel: String = "ask"
 
+    @Option(name: .customLong("tail-log"), help: "Show this Teleport log file (JSON or text lines, followed across rotation) on the Logs screen instead of the log stream.")
+    var tailLog: String?
+
     /// The span sources these options ask for.
     func intake() throws -> SpanIntake.Options {
         func address(_ text: String, _ flag: String) throws -> ListenAddress? {
@@ -145,14 +148,19 @@ enum DashboardCommand {
             injectFailure: injectFailure, logs: logControl, logDirectory: profiling.profileDir))
         var initial = DashboardState(snapshot: .empty(target: label, interval: schedule.interval), isEmbedded: embedded != nil, now: Date())
         initial.profiles = ProfilesTabState(seconds: profiling.profileSeconds, directory: profiling.profileDir)
-        initial.logs = LogsState(maxLines: options.logLines, hasSocket: logControl != nil)
+        initial.logs = LogsState(maxLines: options.logLines, hasSocket: logControl != nil || options.tailLog != nil)
         initial.logs.restorePolicy = options.restoreLogLevel
-        if let logControl {
-            Task { await logControl.readLevel() }
-            if options.logs {
-                initial.logs.opened = true
-                logControl.open(level: nil)
+        if let logControl { Task { await logControl.readLevel() } }
+        var tailTask: Task<Void, Never>?
+        if let path = options.tailLog {
+            // A log file instead of the stream: read from the start, so the stream is never opened.
+            initial.logs.opened = true
+            tailTask = Task {
+                await LogFileTail(path: path).run(onLines: { queue.post(.logLines($0)) }, onStatus: { queue.post(.logStatus($0)) })
             }
+        } else if options.logs, let logControl {
+            initial.logs.opened = true
+            logControl.open(level: nil)
         }
         let loop = DashboardLoop(
             initial: initial, queue: queue,
@@ -164,6 +172,7 @@ enum DashboardCommand {
         pollTask.cancel()
         await runner.finish()
         logControl?.stop()
+        tailTask?.cancel()
         if let command = logControl?.restoreCommand {
             FileHandleOutput.standardError("teleport-top: the log level teleport-top changed is still in force; restore it with: \(command)\n")
         }

@@ -53,10 +53,12 @@ public struct SimulatedRequests: Service {
     static func emit(_ root: Step, engine: DiagnosticsEngine, endNanos: UInt64, random seed: UInt64 = 1) -> Int {
         var random = SplitMix64(seed: seed ^ endNanos)
         let duration = UInt64(1_000_000 + random.next(below: 40_000_000))
-        return emit(root, engine: engine, context: .topLevel, start: endNanos - duration, end: endNanos, random: &random)
+        return emit(root, engine: engine, context: .topLevel, start: endNanos - duration, end: endNanos, random: &random, depth: 0)
     }
 
-    static func emit(_ step: Step, engine: DiagnosticsEngine, context: InstrumentationContext, start: UInt64, end: UInt64, random: inout SplitMix64) -> Int {
+    static func emit(_ step: Step, engine: DiagnosticsEngine, context: InstrumentationContext, start: UInt64, end: UInt64, random: inout SplitMix64,
+        depth: Int) -> Int
+    {
         let span = engine.startSpan(step.name, context: context, kind: step.kind, at: start)
         for (key, value) in step.attributes.sorted(by: { $0.key < $1.key }) { span.attributes[key] = value }
         var count = 1
@@ -66,14 +68,14 @@ public struct SimulatedRequests: Service {
         let share = step.children.isEmpty ? 0 : (total * 8 / 10) / UInt64(step.children.count)
         for child in step.children {
             let childEnd = cursor + max(1, share * UInt64(50 + random.next(below: 50)) / 100)
-            count += emit(child, engine: engine, context: span.context, start: cursor, end: min(childEnd, end), random: &random)
+            count += emit(child, engine: engine, context: span.context, start: cursor, end: min(childEnd, end), random: &random, depth: depth + 1)
             cursor = childEnd
         }
         if let error = step.error {
             span.setStatus(Tracing.SpanStatus(code: .error, message: error))
         }
         span.end(at: DefaultTracerClock.Timestamp(nanosecondsSinceEpoch: end))
-        log(step, engine: engine, span: span.context.recordedSpanContext, root: context.recordedSpanContext == nil, nanos: end - start)
+        log(step, engine: engine, span: span.context.recordedSpanContext, root: depth == 0, nanos: end - start)
         return count
     }
 
