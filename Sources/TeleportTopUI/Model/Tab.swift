@@ -38,6 +38,18 @@ public enum Tab: Int, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// The shortest title, for 80 columns.
+    public var tinyTitle: String {
+        switch self {
+        case .overview: return "Ovw"
+        case .proxy: return "Prx"
+        case .runtime: return "Run"
+        case .spans: return "Span"
+        case .profiles: return "Prof"
+        default: return shortTitle
+        }
+    }
+
     /// The key that selects the tab.
     public var key: Character { self == .logs ? "L" : Character(String(rawValue)) }
 

@@ -27,7 +27,8 @@ extension TabBarView {
     static func label(_ tab: Tab, width: Int) -> String {
         if Tab.ordered.map({ " \($0.key) \($0.title) " }).joined().count <= width { return " \(tab.key) \(tab.title) " }
         if Tab.ordered.map({ " \($0.key) \($0.shortTitle) " }).joined().count <= width { return " \(tab.key) \(tab.shortTitle) " }
-        return "\(tab.key) \(tab.shortTitle) "
+        if Tab.ordered.map({ "\($0.key) \($0.shortTitle) " }).joined().count <= width { return "\(tab.key) \(tab.shortTitle) " }
+        return "\(tab.key) \(tab.tinyTitle) "
     }
 }
 
