@@ -21,6 +21,7 @@
 //	                         /metrics answers that status (0: normally again)
 //	                         while /readyz keeps answering
 //	     /debug/pprof/...    net/http/pprof, only with -debug (404 otherwise)
+//	GET  /log-stream?level=L NDJSON log lines, only with -log-stream D (see logstream.go)
 //
 // Flags:
 //
@@ -201,6 +202,7 @@ func main() {
 	tlsCert := flag.String("tls-cert", "", "serve TCP over TLS with this certificate (PEM)")
 	tlsKey := flag.String("tls-key", "", "the key of -tls-cert (PEM)")
 	clientCA := flag.String("client-ca", "", "with -tls-cert: require client certificates signed by this CA (mutual TLS)")
+	logStream := flag.Duration("log-stream", 0, "serve /log-stream with a line this often (0: 404, as older Teleport)")
 	flag.Parse()
 
 	logger := log.New(os.Stderr, "", 0)
@@ -341,6 +343,9 @@ func main() {
 		mux.HandleFunc("/debug/pprof/profile", whileProfiling(pprof.Profile))
 		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 		mux.HandleFunc("/debug/pprof/trace", whileProfiling(pprof.Trace))
+	}
+	if *logStream > 0 {
+		registerLogStream(mux, *logStream)
 	}
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		logger.Printf("%s %s", r.Method, r.URL.RequestURI())

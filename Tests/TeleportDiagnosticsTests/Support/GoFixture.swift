@@ -12,10 +12,11 @@ enum GoFixture {
 
     private static func build() -> Result<URL, FixtureError> {
         let fm = FileManager.default
-        let sourceFile = source.appendingPathComponent("main.go")
+        // The newest of the fixture's Go files.
+        let sourceDate = ((try? fm.contentsOfDirectory(atPath: source.path)) ?? []).filter { $0.hasSuffix(".go") }
+            .compactMap { (try? fm.attributesOfItem(atPath: source.appendingPathComponent($0).path))?[.modificationDate] as? Date }.max()
         if let binaryDate = (try? fm.attributesOfItem(atPath: binary.path))?[.modificationDate] as? Date,
-            let sourceDate = (try? fm.attributesOfItem(atPath: sourceFile.path))?[.modificationDate] as? Date,
-            binaryDate > sourceDate
+            let sourceDate, binaryDate > sourceDate
         {
             return .success(binary)
         }
