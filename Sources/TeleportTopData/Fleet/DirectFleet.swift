@@ -43,7 +43,9 @@ public final class DirectFleet: FleetSource {
     private let focused = Mutex<Int?>(nil)
     private let focusSink = Mutex<(@Sendable (FleetFocusUpdate) -> Void)?>(nil)
 
-    public init(targets: [Target], interval: Duration, history: Duration, concurrency: Int = 16) throws(TargetError) {
+    /// Each target's store keeps only the families of its row until its dashboard is opened
+    /// (`retainAll`: everything, always).
+    public init(targets: [Target], interval: Duration, history: Duration, concurrency: Int = 16, retainAll: Bool = false) throws(TargetError) {
         let gate = PollGate(limit: concurrency)
         let schedule = PollSchedule(interval: interval)
         var members: [Member] = []
@@ -60,6 +62,15 @@ public final class DirectFleet: FleetSource {
         }
         self.members = members
         window = history.seconds
+        self.retainAll = retainAll
+    }
+
+    private let retainAll: Bool
+
+    /// Sets every store's retention (called once before `run`).
+    func prepareStores() async {
+        guard !retainAll else { return }
+        for member in members { await member.store.retain(FleetRow.families) }
     }
 
     public var initialRows: [FleetRow] {
@@ -74,6 +85,7 @@ public final class DirectFleet: FleetSource {
         onStatus: @escaping @Sendable (String?) -> Void) async
     {
         focusSink.withLock { $0 = onFocused }
+        await prepareStores()
         await withTaskGroup(of: Void.self) { group in
             for member in members {
                 group.addTask { [window] in
@@ -90,7 +102,19 @@ public final class DirectFleet: FleetSource {
     }
 
     public func focus(_ id: Int?) async {
-        focused.withLock { $0 = id }
+        let previous = focused.withLock { current -> Int? in
+            defer { current = id }
+            return current
+        }
+        // The open instance keeps everything from now on (its other families' history starts
+        // now); the one closed goes back to its row's families.
+        if !retainAll, let previous, previous != id, members.indices.contains(previous) {
+            await members[previous].store.retain(FleetRow.families)
+        }
+        if !retainAll, let id, members.indices.contains(id) {
+            await members[id].store.retain(nil)
+            members[id].poller.retryNow()
+        }
         guard let id, members.indices.contains(id) else { return }
         let snapshot = await members[id].store.snapshot()
         focusSink.withLock { $0 }?(FleetFocusUpdate(id: id, outcome: nil, snapshot: snapshot))

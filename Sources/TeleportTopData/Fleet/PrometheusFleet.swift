@@ -91,36 +91,31 @@ public final class PrometheusFleet: FleetSource {
     /// Queries the server once and assembles the rows (also what `snapshot --prometheus` prints).
     public func refresh(now: Date = Date()) async -> Refresh {
         let queries = PrometheusFleetQueries(selector: options.selector, instanceLabel: options.instanceLabel, window: options.window.seconds)
-        var answers: [PrometheusFleetQueries.Name: [PrometheusAnswer.Series]] = [:]
-        var warnings: [String] = []
-        var requests = 0
-        var failure: String?
-        await withTaskGroup(of: (PrometheusFleetQueries.Name, Result<(PrometheusAnswer.QueryData, [String]), PrometheusAnswer.Failure>).self) { group in
+        // Every query at once; each child answers with plain values (no error crosses tasks).
+        let client = self.client
+        let outcomes = await withTaskGroup(of: QueryOutcome.self, returning: [QueryOutcome].self) { group in
             for (name, promql) in queries.instant {
-                group.addTask { [client] in
-                    do throws(PrometheusAnswer.Failure) {
-                        return (name, .success(try await client.query(promql, at: now)))
-                    } catch { return (name, .failure(error)) }
-                }
+                group.addTask { await Self.outcome(name) { try await client.query(promql, at: now) } }
             }
             for (name, promql) in queries.range {
-                group.addTask { [client] in
-                    do throws(PrometheusAnswer.Failure) {
-                        return (name, .success(try await client.queryRange(promql, start: now.addingTimeInterval(-queries.window), end: now,
-                            step: queries.step)))
-                    } catch { return (name, .failure(error)) }
+                group.addTask {
+                    await Self.outcome(name) {
+                        try await client.queryRange(promql, start: now.addingTimeInterval(-queries.window), end: now, step: queries.step)
+                    }
                 }
             }
-            for await (name, result) in group {
-                requests += 1
-                switch result {
-                case .success(let (data, found)):
-                    answers[name] = data.series
-                    warnings += found
-                case .failure(let error):
-                    if failure == nil { failure = error.description }
-                }
-            }
+            var all: [QueryOutcome] = []
+            for await outcome in group { all.append(outcome) }
+            return all
+        }
+        var answers: [PrometheusFleetQueries.Name: [PrometheusAnswer.Series]] = [:]
+        var warnings: [String] = []
+        var requests = outcomes.count
+        var failure: String?
+        for outcome in outcomes {
+            if let series = outcome.series { answers[outcome.name] = series }
+            warnings += outcome.warnings
+            if failure == nil { failure = outcome.failure }
         }
         var targets: [PrometheusAnswer.Target] = []
         requests += 1
@@ -164,6 +159,25 @@ public final class PrometheusFleet: FleetSource {
             return rows.sorted { $0.id < $1.id }
         }
         return Refresh(rows: rows, warnings: Array(Set(warnings)).sorted(), failure: failure)
+    }
+
+    /// One query's answer, as plain values.
+    struct QueryOutcome: Sendable {
+        var name: PrometheusFleetQueries.Name
+        var series: [PrometheusAnswer.Series]?
+        var warnings: [String]
+        var failure: String?
+    }
+
+    static func outcome(_ name: PrometheusFleetQueries.Name,
+        _ query: () async throws -> (data: PrometheusAnswer.QueryData, warnings: [String])) async -> QueryOutcome
+    {
+        do {
+            let (data, warnings) = try await query()
+            return QueryOutcome(name: name, series: data.series, warnings: warnings, failure: nil)
+        } catch {
+            return QueryOutcome(name: name, series: nil, warnings: [], failure: String(describing: error))
+        }
     }
 
     static func clock(_ date: Date) -> String {
