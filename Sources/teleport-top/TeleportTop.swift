@@ -34,7 +34,8 @@ struct Dashboard: AsyncParsableCommand {
             With no target it runs the diagnostics engine in-process as a simulated Teleport, labelled as \
             such. Keys: 1-9 and 0 tabs, Tab/Shift-Tab, arrows or hjkl, Enter, Esc, / regex filter, f label \
             filter, s sort, v views (tabs 2 and 8), Space pause, +/- interval, T theme, p CPU profile, \
-            x inject a failure (simulation), r retry now, ? help, q quit. It receives spans on the OTLP ports. \
+            x inject a failure (simulation), r retry now, L logs (the debug socket's /log-stream), V log level, \
+            I fleet, ? help, q quit. It receives spans on the OTLP ports. \
             With several targets (--targets FILE, --diag-addr twice, --prometheus URL, --embedded --instances N) \
             the fleet table comes first: Enter opens an instance's dashboard, I or Esc returns.
             """

@@ -36,6 +36,7 @@ let benchmarks: @Sendable () -> Void = {
     storeBenchmarks()
     renderBenchmarks()
     fleetBenchmarks()
+    logBenchmarks()
     profileBenchmarks()
     spanIngestBenchmarks()
 

@@ -82,7 +82,7 @@ public final class EmbeddedFleet: Sendable {
 
     /// Starts `count` instances on `host` (free ports); stops those started if one fails.
     public static func start(count: Int, seed: UInt64 = 1, host: String = "127.0.0.1", logSink: LogSink = .standardError,
-        spans: (any SpanSink)? = nil, requestInterval: Duration = .seconds(2)) async throws -> EmbeddedFleet
+        spans: (any SpanSink)? = nil, requestInterval: Duration = .seconds(5)) async throws -> EmbeddedFleet
     {
         let members = plan(count: count, seed: seed)
         var instances: [EmbeddedTeleport] = []
@@ -93,7 +93,7 @@ public final class EmbeddedFleet: Sendable {
                 configuration.components = member.components
                 configuration.buildInfo = simulated
                 let identity = EmbeddedTeleport.Identity(seed: member.seed, services: member.services, hostName: member.name,
-                    hostUUID: String(format: "%016llx-sim", member.seed), firstEpisode: member.firstEpisode)
+                    hostUUID: String(format: "%016llx-sim", member.seed), firstEpisode: member.firstEpisode, tick: .seconds(1))
                 instances.append(try await EmbeddedTeleport.start(address: .tcp(host: host, port: 0), configuration: configuration,
                     logSink: logSink, spans: spans, requestInterval: requestInterval, identity: identity))
             }

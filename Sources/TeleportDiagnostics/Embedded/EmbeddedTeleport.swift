@@ -58,7 +58,7 @@ public final class EmbeddedTeleport: Sendable {
         }
         // The span processor comes first so it stops last and exports the others' last spans.
         var services: [any Service] = tracing.map { [$0.service] } ?? []
-        services += [HeartbeatService(engine: engine), SimulatedTeleport(engine: engine, seed: identity.seed, services: identity.services), server]
+        services += [HeartbeatService(engine: engine), SimulatedTeleport(engine: engine, tick: identity.tick, seed: identity.seed, services: identity.services), server]
         if let socketPath {
             // The debug service too (log level, log stream, profiles), as Teleport serves it.
             try DebugSocketPath.prepare(socketPath: socketPath)
@@ -86,10 +86,13 @@ public final class EmbeddedTeleport: Sendable {
         public var hostName: String?
         public var hostUUID: String?
         public var firstEpisode: Duration?
+        /// How often the simulated workload moves (a fleet moves many, less often).
+        public var tick: Duration = .milliseconds(250)
 
         public init(seed: UInt64 = 0x7e1e_9047_5111_0001, services: [String]? = nil, hostName: String? = nil, hostUUID: String? = nil,
-            firstEpisode: Duration? = nil)
+            firstEpisode: Duration? = nil, tick: Duration = .milliseconds(250))
         {
+            self.tick = tick
             self.seed = seed
             self.services = services
             self.hostName = hostName

@@ -14,7 +14,7 @@ struct FleetTmuxTests {
     func fleet(width: Int, height: Int) async throws {
         let session = try DashboardTmuxTests.Session(width: width, height: height)
         let plan = EmbeddedFleet.plan(count: 8, seed: 1)
-        let sttyFile = try session.typeWithStty("\(binary) --embedded --instances 8 --interval 500ms --otlp-grpc off --otlp-http off --log-file /tmp/tt-fleet.log")
+        let sttyFile = try session.typeWithStty("\(binary) --embedded --instances 8 --interval 1s --otlp-grpc off --otlp-http off --log-file /tmp/tt-fleet.log")
         var screen = try await session.wait(for: "versions v\(EmbeddedFleet.newest)", timeout: .seconds(60))
         #expect(screen.contains("I Fleet") && screen.contains("8 instances"))
         for member in plan { _ = try await session.wait(for: member.name) }

@@ -22,8 +22,8 @@ struct LogStreamTests {
         return serve
     }
 
-    func stream(_ socket: String, _ query: String = "", seconds: Int = 3) throws -> (status: String, lines: [String]) {
-        let result = try runWithDeadline(curl, ["-sN", "-D", "-", "--max-time", "\(seconds)", "--unix-socket", socket, "http://debug/log-stream\(query)"],
+    func stream(_ socket: String, _ query: String = "", seconds: Int = 3) async throws -> (status: String, lines: [String]) {
+        let result = try await runWithDeadlineOffPool(curl, ["-sN", "-D", "-", "--max-time", "\(seconds)", "--unix-socket", socket, "http://debug/log-stream\(query)"],
             timeout: .seconds(60))
         let parts = result.stdout.components(separatedBy: "\r\n\r\n")
         return (parts.first ?? "", parts.dropFirst().joined(separator: "\r\n\r\n").split(separator: "\n").map(String.init))
@@ -34,9 +34,9 @@ struct LogStreamTests {
         let dir = Paths.temporaryDirectory("logstream")
         let serve = try await startServe(dir)
         let socket = dir.appendingPathComponent("debug.sock").path
-        _ = try runWithDeadline(curl, ["-s", "-XPUT", "--unix-socket", socket, "http://debug/log-level", "-d", "DEBUG"])
+        _ = try await runWithDeadlineOffPool(curl, ["-s", "-XPUT", "--unix-socket", socket, "http://debug/log-level", "-d", "DEBUG"])
 
-        let (headers, lines) = try stream(socket)
+        let (headers, lines) = try await stream(socket)
         #expect(headers.hasPrefix("HTTP/1.1 200"))
         #expect(headers.lowercased().contains("content-type: application/x-ndjson"))
         #expect(lines.count >= 5, "\(lines)")
@@ -60,10 +60,10 @@ struct LogStreamTests {
         #expect(!traced.isEmpty)
 
         // ?level=warn: nothing below WARN; an unknown level is 400.
-        let (_, warnings) = try stream(socket, "?level=warn", seconds: 4)
+        let (_, warnings) = try await stream(socket, "?level=warn", seconds: 4)
         #expect(!warnings.isEmpty)
         #expect(warnings.allSatisfy { $0.contains(#""level":"WARN""#) || $0.contains(#""level":"ERROR""#) })
-        let bad = try runWithDeadline(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--unix-socket", socket, "http://debug/log-stream?level=loud"])
+        let bad = try await runWithDeadlineOffPool(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--unix-socket", socket, "http://debug/log-stream?level=loud"])
         #expect(bad.stdout == "400")
 
         // Eight readers at once; the ninth is told 503; a closed reader frees its slot. (A reader
@@ -79,12 +79,12 @@ struct LogStreamTests {
                 try await Task.sleep(for: .milliseconds(500))
             }
         }
-        let refused = try runWithDeadline(curl, ["-s", "-w", "\n%{http_code}", "--max-time", "5", "--unix-socket", socket, "http://debug/log-stream"])
+        let refused = try await runWithDeadlineOffPool(curl, ["-s", "-w", "\n%{http_code}", "--max-time", "5", "--unix-socket", socket, "http://debug/log-stream"])
         #expect(refused.stdout.hasSuffix("503") && refused.stdout.contains("Too many log stream readers"), "\(refused.stdout)")
         _ = await readers.removeLast().stop(signal: SIGKILL)
         var freed = false
         for _ in 0..<50 where !freed {
-            let again = try runWithDeadline(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "1", "--unix-socket", socket, "http://debug/log-stream"])
+            let again = try await runWithDeadlineOffPool(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "1", "--unix-socket", socket, "http://debug/log-stream"])
             freed = again.stdout == "200"
             if !freed { try await Task.sleep(for: .milliseconds(200)) }
         }
@@ -93,7 +93,7 @@ struct LogStreamTests {
 
         // A reader that never reads: at TRACE the engine logs every span, its buffer fills and
         // loses lines; heartbeats go on and /readyz answers throughout.
-        _ = try runWithDeadline(curl, ["-s", "-XPUT", "--unix-socket", socket, "http://debug/log-level", "-d", "TRACE"])
+        _ = try await runWithDeadlineOffPool(curl, ["-s", "-XPUT", "--unix-socket", socket, "http://debug/log-level", "-d", "TRACE"])
         let stalled = socketConnection(socket)
         defer { close(stalled) }
         let request = "GET /log-stream HTTP/1.1\r\nHost: debug\r\n\r\n"
@@ -102,7 +102,7 @@ struct LogStreamTests {
         let started = ContinuousClock.now
         var answered = 0
         while ContinuousClock.now - started < .seconds(10) {
-            let readyz = try runWithDeadline(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", "--unix-socket", socket, "http://debug/readyz"])
+            let readyz = try await runWithDeadlineOffPool(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", "--unix-socket", socket, "http://debug/readyz"])
             if ["200", "400", "503"].contains(readyz.stdout) { answered += 1 }
             try await Task.sleep(for: .seconds(1))
         }
@@ -125,18 +125,18 @@ struct LogStreamTests {
         let dir = Paths.temporaryDirectory("logscmd")
         let serve = try await startServe(dir)
         let socket = dir.appendingPathComponent("debug.sock").path
-        let text = try runWithDeadline(binary, ["logs", "--debug-socket", socket, "--for", "3s", "--level", "warn"], timeout: .seconds(60))
+        let text = try await runWithDeadlineOffPool(binary, ["logs", "--debug-socket", socket, "--for", "3s", "--level", "warn"], timeout: .seconds(60))
         #expect(text.status == 0, "\(text.stderr)")
         let lines = text.stdout.split(separator: "\n")
         #expect(!lines.isEmpty && lines.allSatisfy { $0.contains(" WARN ") || $0.contains(" ERROR ") }, "\(text.stdout)")
-        let json = try runWithDeadline(binary, ["logs", "--debug-socket", socket, "--for", "3s", "--json", "--grep", "Heartbeat"], timeout: .seconds(60))
+        let json = try await runWithDeadlineOffPool(binary, ["logs", "--debug-socket", socket, "--for", "3s", "--json", "--grep", "Heartbeat"], timeout: .seconds(60))
         let objects = json.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         #expect(!objects.isEmpty && objects.count == json.stdout.split(separator: "\n").count)
         #expect(objects.allSatisfy { ($0["message"] as? String)?.contains("Heartbeat") == true })
         _ = await serve.stop()
         // The Go fixture's socket has no /log-stream (an older Teleport): one clear line.
         let go = try await GoFixture.start(["-unix", dir.appendingPathComponent("go.sock").path])
-        let old = try runWithDeadline(binary, ["logs", "--debug-socket", try #require(go.socketPath), "--for", "5s"], timeout: .seconds(60))
+        let old = try await runWithDeadlineOffPool(binary, ["logs", "--debug-socket", try #require(go.socketPath), "--for", "5s"], timeout: .seconds(60))
         #expect(old.status == 1 && old.stderr.contains("no /log-stream"), "\(old.stderr)")
         await go.stop()
     }

@@ -124,7 +124,7 @@ struct PrometheusFleetTests {
         }
 
         // The CLI's view: the same fleet, one object per instance.
-        let cli = try runWithDeadline(binary, ["snapshot", "--json", "--prometheus", prometheus.url, "--selector", #"{job="teleport"}"#], timeout: .seconds(60))
+        let cli = try await runWithDeadlineOffPool(binary, ["snapshot", "--json", "--prometheus", prometheus.url, "--selector", #"{job="teleport"}"#], timeout: .seconds(60))
         #expect(cli.status == 0, "\(cli.stderr)")
         let document = try SnapshotDocument.decoder().decode(FleetDocument.self, from: Data(cli.stdout.utf8))
         #expect(Set(document.instances.map(\.name)) == Set(addresses))
@@ -134,7 +134,7 @@ struct PrometheusFleetTests {
         await prometheus.stop()
         let gone = await source.refresh()
         #expect(gone.failure?.contains("connection refused") == true, "\(gone.failure ?? "")")
-        let cliDown = try runWithDeadline(binary, ["snapshot", "--prometheus", prometheus.url], timeout: .seconds(60))
+        let cliDown = try await runWithDeadlineOffPool(binary, ["snapshot", "--prometheus", prometheus.url], timeout: .seconds(60))
         #expect(cliDown.status == 1 && cliDown.stderr.contains("connection refused"), "\(cliDown.stderr)")
 
         await direct.shutdown()
@@ -160,7 +160,7 @@ struct PrometheusFleetTests {
             "\(refresh.failure ?? "")")
         await client.shutdown()
         await server.stop()
-        let bad = try runWithDeadline(binary, ["snapshot", "--prometheus", "http://127.0.0.1:9", "--selector", "job=teleport"], timeout: .seconds(30))
+        let bad = try await runWithDeadlineOffPool(binary, ["snapshot", "--prometheus", "http://127.0.0.1:9", "--selector", "job=teleport"], timeout: .seconds(30))
         #expect(bad.status != 0 && bad.stderr.contains("--selector"), "\(bad.stderr)")
     }
 }

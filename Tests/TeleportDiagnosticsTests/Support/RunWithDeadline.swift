@@ -55,3 +55,17 @@ func runWithDeadline(
     let data = outData.withLock { $0 }
     return (process.terminationStatus, String(decoding: data, as: UTF8.self), String(decoding: errData.withLock { $0 }, as: UTF8.self), data)
 }
+
+/// `runWithDeadline` on a thread outside Swift concurrency's pool, awaited without blocking
+/// it: the pool's threads (two on a 2-core machine) stay free for the in-process servers
+/// other tests run meanwhile.
+@discardableResult
+func runWithDeadlineOffPool(
+    _ executable: String, _ arguments: [String], timeout: Duration = .seconds(120), environment: [String: String]? = nil
+) async throws -> (status: Int32, stdout: String, stderr: String, data: Data) {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            continuation.resume(with: Result { try runWithDeadline(executable, arguments, timeout: timeout, environment: environment) })
+        }
+    }
+}
