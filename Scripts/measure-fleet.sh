@@ -4,7 +4,7 @@
 #     dashboard's CPU (share of one core, from /proc/PID/stat over SECONDS) and resident memory;
 #   - Debian's Prometheus scraping the same 200 every 5 s: one `snapshot --prometheus` timed
 #     (median of 5), and the dashboard's CPU reading the fleet from it at a 5 s refresh.
-# Usage: Scripts/measure-fleet.sh [SECONDS]   (default 60)
+# Usage: Scripts/measure-fleet.sh [SECONDS] [direct]   (default 60; `direct`: skip the Prometheus part)
 # Needs: tmux, prometheus, curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +39,7 @@ dashboard() { # label, args...
 }
 
 dashboard "dashboard, 200 direct targets at 5s" --targets "$work/fleet.yaml"
+[ "${2:-}" = direct ] && exit 0
 
 port=$(freeport)
 {

@@ -34,6 +34,9 @@ public final class DashboardLoop: @unchecked Sendable {
 
     /// The shortest time between two frames (about 30 per second).
     static let frame: TimeInterval = 1.0 / 30
+    /// A frame that only data changed (no key, no resize) waits at least this long after the
+    /// last: a fleet of 200 sends 40 rows a second, and the screen needs 4 frames, not 30.
+    static let dataFrame: TimeInterval = 0.25
 
     public let queue: EventQueue
     let settings: Settings
@@ -78,22 +81,26 @@ public final class DashboardLoop: @unchecked Sendable {
         defer { terminal.restore() }
         var applied = theme
         var dirty = true
+        var inputDirty = true
         var lastTick = clock()
         var lastPaint = Date.distantPast
         while !state.quit {
             // Until the first snapshot, look often: it is the frame a person waits for.
-            var timeout = state.latest.lastScrape == nil && state.latest.lastFailure == nil ? Self.firstWait : Self.wait
+            var timeout = Self.waitingForFirstAnswer(state) ? Self.firstWait : Self.wait
             if dirty {
-                // At most one frame per `frame`: a held key or a burst of events waits for the next.
+                // At most one frame per `frame` (per `dataFrame` when only data changed): a held key
+                // or a burst of events waits for the next.
                 let since = Date().timeIntervalSince(lastPaint)
-                if since >= Self.frame {
+                let spacing = inputDirty ? Self.frame : Self.dataFrame
+                if since >= spacing {
                     let frame = DashboardView.render(state, width: terminal.width, height: terminal.height, symbols: settings.symbols)
                     terminal.paint(frame)
                     screen = frame
                     dirty = false
+                    inputDirty = false
                     lastPaint = Date()
                 } else {
-                    timeout = min(timeout, max(1, Int32(((Self.frame - since) * 1000).rounded(.up))))
+                    timeout = min(timeout, max(1, Int32(((spacing - since) * 1000).rounded(.up))))
                 }
             }
             if !queue.isEmpty { timeout = 0 }
@@ -107,7 +114,10 @@ public final class DashboardLoop: @unchecked Sendable {
             for event in queue.drain() {
                 let produced = Reducer.fold(&state, event, screen: screen)
                 if !produced.isEmpty { effects(produced) }
-                dirty = dirty || Self.changesScreen(event, state)
+                let changes = Self.changesScreen(event, state)
+                dirty = dirty || changes
+                if changes, case .input = event { inputDirty = true }
+                if changes, case .theme = event { inputDirty = true }
             }
             if settings.bell, state.latest.state != before, [.degraded, .unreachable].contains(state.latest.state) { terminal.bell() }
             state.droppedEvents = queue.dropped
@@ -117,6 +127,12 @@ public final class DashboardLoop: @unchecked Sendable {
                 dirty = true
             }
         }
+    }
+
+    /// Until the first answer the loop looks often: it is the frame a person waits for.
+    static func waitingForFirstAnswer(_ state: DashboardState) -> Bool {
+        if let fleet = state.fleet { return !fleet.answered }
+        return state.latest.lastScrape == nil && state.latest.lastFailure == nil
     }
 
     /// Whether an event can change what is on screen.

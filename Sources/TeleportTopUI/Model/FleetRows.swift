@@ -23,15 +23,44 @@ public enum FleetRows {
             if ka != kb {
                 switch (ka, kb) {
                 case (.number(let x), .number(let y)): return x > y
-                case (.text(let x), .text(let y)): return x.localizedStandardCompare(y) == .orderedAscending
+                case (.text(let x), .text(let y)): return naturalLess(x, y)
                 case (.number, .missing), (.text, .missing): return true
                 case (.missing, _): return false
                 default: break
                 }
             }
-            if a.name != b.name { return a.name.localizedStandardCompare(b.name) == .orderedAscending }
+            if a.name != b.name { return naturalLess(a.name, b.name) }
             return a.id < b.id
         }
+    }
+
+    /// `node-2` before `node-10`: runs of digits compare as numbers, the rest case-insensitively
+    /// (what Finder's order gives, without ICU: 1000 rows sort in a frame).
+    public static func naturalLess(_ a: String, _ b: String) -> Bool {
+        var i = a.utf8.makeIterator()
+        var j = b.utf8.makeIterator()
+        var x = i.next()
+        var y = j.next()
+        while let cx = x, let cy = y {
+            let dx = cx >= 48 && cx <= 57
+            let dy = cy >= 48 && cy <= 57
+            if dx && dy {
+                var nx = 0, ny = 0
+                var px: UInt8? = cx, py: UInt8? = cy
+                while let d = px, d >= 48 && d <= 57 { nx = nx &* 10 &+ Int(d - 48); px = i.next() }
+                while let d = py, d >= 48 && d <= 57 { ny = ny &* 10 &+ Int(d - 48); py = j.next() }
+                if nx != ny { return nx < ny }
+                x = px
+                y = py
+                continue
+            }
+            let lx = cx >= 65 && cx <= 90 ? cx + 32 : cx
+            let ly = cy >= 65 && cy <= 90 ? cy + 32 : cy
+            if lx != ly { return lx < ly }
+            x = i.next()
+            y = j.next()
+        }
+        return x == nil && y != nil
     }
 
     enum SortKey: Equatable {

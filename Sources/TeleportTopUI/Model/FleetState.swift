@@ -31,8 +31,12 @@ public struct FleetState: Sendable {
         selectedID.flatMap { id in rows.firstIndex { $0.id == id } } ?? 0
     }
 
+    /// Whether any instance answered (or failed) yet.
+    public private(set) var answered = false
+
     /// Takes a row in: a removed row leaves the table.
     public mutating func receive(_ row: FleetRow) {
+        if !row.isWaiting { answered = true }
         if row.removed { rows[row.id] = nil } else { rows[row.id] = row }
     }
 }

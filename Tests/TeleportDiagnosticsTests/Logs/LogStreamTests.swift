@@ -134,7 +134,14 @@ struct LogStreamTests {
         #expect(!objects.isEmpty && objects.count == json.stdout.split(separator: "\n").count)
         #expect(objects.allSatisfy { ($0["message"] as? String)?.contains("Heartbeat") == true })
         _ = await serve.stop()
-        // The Go fixture's socket has no /log-stream (an older Teleport): one clear line.
+        // The Go fixture's NDJSON stream, as Teleport sends it: text sanitized, raw lines kept.
+        let streaming = try await GoFixture.start(["-unix", dir.appendingPathComponent("go-stream.sock").path, "-log-stream", "20ms"])
+        let fromGo = try await runWithDeadlineOffPool(binary, ["logs", "--debug-socket", dir.appendingPathComponent("go-stream.sock").path, "--for", "3s"],
+            timeout: .seconds(60))
+        #expect(fromGo.stdout.contains("fixture line") && fromGo.stdout.contains("not json: plain text line"), "\(fromGo.stdout.prefix(400))")
+        #expect(fromGo.stdout.contains("\\e]0;pwned") && !fromGo.stdout.contains("\u{1B}"))
+        await streaming.stop()
+        // The Go fixture's socket without -log-stream has no /log-stream (an older Teleport): one clear line.
         let go = try await GoFixture.start(["-unix", dir.appendingPathComponent("go.sock").path])
         let old = try await runWithDeadlineOffPool(binary, ["logs", "--debug-socket", try #require(go.socketPath), "--for", "5s"], timeout: .seconds(60))
         #expect(old.status == 1 && old.stderr.contains("no /log-stream"), "\(old.stderr)")
