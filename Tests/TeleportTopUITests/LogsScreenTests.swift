@@ -136,6 +136,17 @@ struct LogsScreenTests {
         keep.logs.changedFrom = "INFO"
         keep.logs.level = "TRACE"
         #expect(Reducer.fold(&keep, .input(.key(.character("q")))) == [.keepLogLevel, .quit])
+        // SIGTERM or SIGHUP: restored without asking (unless --restore-log-level no).
+        var term = Self.state()
+        term.logs.changedFrom = "INFO"
+        term.logs.level = "DEBUG"
+        #expect(Reducer.fold(&term, .input(.terminate)) == [.setLogLevel("INFO", restoring: true), .quit])
+        #expect(term.quit && !term.logs.askRestore)
+        term = Self.state()
+        term.logs.changedFrom = "INFO"
+        term.logs.level = "DEBUG"
+        term.logs.restorePolicy = "no"
+        #expect(Reducer.fold(&term, .input(.terminate)) == [.quit])
         // Restoring brings the level back: nothing left to restore.
         var restored = Self.state()
         restored.logs.changedFrom = "INFO"

@@ -41,6 +41,9 @@ public enum InputEvent: Sendable, Hashable {
     case click(x: Int, y: Int)
     case wheelUp, wheelDown
     case resize
+    /// SIGTERM or SIGHUP: quit now (restoring a log level teleport-top changed, without asking,
+    /// unless `--restore-log-level no`).
+    case terminate
 }
 
 /// One poll: its outcome as the client saw it (a success holds the raw body, its times and

@@ -179,6 +179,12 @@ public enum Reducer {
             case .wheelUp: return reduce(&state, .up)
             case .wheelDown: return reduce(&state, .down)
             case .resize: return []
+            case .terminate:
+                state.quit = true
+                if let original = state.logs.changedFrom, state.logs.level != original, state.logs.restorePolicy != "no" {
+                    return [.setLogLevel(original, restoring: true), .quit]
+                }
+                return [.quit]
             }
         case .tick(let now):
             return reduce(&state, .tick(now))

@@ -117,6 +117,10 @@ final class Terminal: TerminalDevice {
 
     /// Waits up to `milliseconds` for a key, a click or a resize.
     func readInput(timeout milliseconds: Int32) -> InputEvent? {
+        if TerminalGuard.terminationRequested == 1 {
+            TerminalGuard.terminationRequested = 2
+            return .terminate
+        }
         timeout(milliseconds)
         var character: wint_t = 0
         let result = get_wch(&character)

@@ -81,6 +81,20 @@ struct LogsTmuxTests {
         let words = try await session.sttyWords(sttyFile)
         #expect(words.contains("icanon"))
         #expect(try run(curl, ["-s", "--unix-socket", socket, "http://debug/log-level"]).stdout == "INFO")
+        // SIGTERM (or a dropped ssh session's SIGHUP) after a change: restored without asking.
+        let again = try session.typeWithStty("\(binary) --diag-addr \(addr) --debug-socket \(socket) --otlp-grpc off --otlp-http off --log-file /tmp/tt-logs3.log")
+        _ = try await session.wait(for: "log INFO")
+        try session.send("V")
+        _ = try await session.wait(for: "▸ INFO")
+        try session.send("Down")
+        try session.send("Enter")
+        _ = try await session.wait(for: "log WARN*")
+        #expect(try run(curl, ["-s", "--unix-socket", socket, "http://debug/log-level"]).stdout == "WARN")
+        let pid = try #require(DashboardTmuxTests.pid(withArgument: "/tmp/tt-logs3.log"))
+        kill(pid, SIGTERM)
+        let afterTerm = try await session.sttyWords(again)
+        #expect(afterTerm.contains("icanon"))
+        #expect(try run(curl, ["-s", "--unix-socket", socket, "http://debug/log-level"]).stdout == "INFO")
         _ = await serve.stop()
     }
 }
