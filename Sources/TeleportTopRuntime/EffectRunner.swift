@@ -23,11 +23,14 @@ public final class EffectRunner: Sendable {
         public var logs: LogControl?
         /// Where `w` writes the Logs screen's lines.
         public var logDirectory: String?
+        /// A fleet's logs: the open instance's stream and level.
+        public var fleetLogs: FleetLogs?
 
         public init(metrics: MetricStore? = nil, spans: SpanStore? = nil, poller: Poller? = nil, profiles: ProfileRunner? = nil,
             injectFailure: (@Sendable () -> Void)? = nil, fleet: (any FleetSource)? = nil, injectFailureInstance: (@Sendable (Int) -> Void)? = nil,
-            logs: LogControl? = nil, logDirectory: String? = nil)
+            logs: LogControl? = nil, logDirectory: String? = nil, fleetLogs: FleetLogs? = nil)
         {
+            self.fleetLogs = fleetLogs
             self.logs = logs
             self.logDirectory = logDirectory
             self.metrics = metrics
@@ -77,6 +80,7 @@ public final class EffectRunner: Sendable {
         case .focusInstance(let id):
             guard let fleet = parts.fleet else { return }
             parts.profiles?.setClient(id.flatMap { fleet.client(for: $0) })
+            await parts.fleetLogs?.focus(id.flatMap { fleet.socketClient(for: $0) })
             await fleet.focus(id)
         case .retryInstance(let id):
             parts.fleet?.retry(id)
@@ -103,12 +107,12 @@ public final class EffectRunner: Sendable {
         case .loadProfile(let request, let path, let options):
             parts.profiles?.load(request: request, path: path, options: options)
         case .openLogs(let level):
-            parts.logs?.open(level: level)
+            (parts.logs ?? parts.fleetLogs?.current)?.open(level: level)
         case .setLogLevel(let level, let restoring):
-            guard let logs = parts.logs else { return }
+            guard let logs = parts.logs ?? parts.fleetLogs?.current else { return }
             await logs.set(level, restoring: restoring)
         case .keepLogLevel:
-            parts.logs?.keep()
+            (parts.logs ?? parts.fleetLogs?.current)?.keep()
         case .writeLogs(let lines):
             queue.post(.notice(Self.write(lines, directory: parts.logDirectory ?? FileManager.default.currentDirectoryPath)))
         case .quit:

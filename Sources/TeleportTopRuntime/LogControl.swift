@@ -74,3 +74,26 @@ public final class LogControl: Sendable {
         task.withLock { $0?.cancel() }
     }
 }
+
+/// A fleet's hold on logs: the open instance's `LogControl` (one at a time; opening another
+/// instance closes the previous one's stream).
+public final class FleetLogs: Sendable {
+    let queue: EventQueue
+    private let control = Mutex<LogControl?>(nil)
+
+    public init(queue: EventQueue) { self.queue = queue }
+
+    /// The open instance's control, if its socket is known.
+    public var current: LogControl? { control.withLock { $0 } }
+
+    /// Switches to an instance's socket (nil: none): the previous stream stops; the level is read.
+    public func focus(_ client: DiagClient?) async {
+        let next = client.map { LogControl(client: $0, queue: queue) }
+        let previous = control.withLock { current -> LogControl? in
+            defer { current = next }
+            return current
+        }
+        previous?.stop()
+        if let next { await next.readLevel() }
+    }
+}

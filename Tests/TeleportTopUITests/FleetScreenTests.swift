@@ -139,6 +139,25 @@ struct FleetScreenTests {
         #expect(single.message?.contains("--targets") == true)
     }
 
+    @Test("an opened instance gets a Logs screen of its own: its socket known or not")
+    func logsPerInstance() {
+        var rows = Self.rows()
+        rows[0].hasSocket = true
+        var state = Self.state(rows)
+        state.logs.buffer.append([LogLine(time: nil, level: "INFO", message: "from before")], now: Self.now)
+        _ = Reducer.fold(&state, .input(.key(.end)))
+        _ = Reducer.fold(&state, .input(.key(.up)))
+        #expect(state.fleet?.selectedID == 0)
+        let effects = Reducer.fold(&state, .input(.key(.character("L"))))
+        #expect(effects.contains(.focusInstance(0)) && effects.contains(.openLogs(level: nil)))
+        #expect(state.logs.hasSocket && state.logs.buffer.isEmpty)
+        _ = Reducer.fold(&state, .input(.key(.character("I"))))
+        _ = Reducer.fold(&state, .input(.key(.home)))
+        let other = Reducer.fold(&state, .input(.key(.character("L"))))
+        #expect(!other.contains(.openLogs(level: nil)) && !state.logs.hasSocket)
+        #expect(DashboardView.render(state, width: 160, height: 48).text.contains("--debug-socket"))
+    }
+
     @Test("the span feed narrows to the open instance's host")
     func spans() {
         var rows = Self.rows()

@@ -48,6 +48,8 @@ public struct FleetRow: Sendable, Hashable, Codable {
     public var strip: [ObservedState?] = []
     /// The host name its spans carry (`teleport.host.name`), when known.
     public var hostName: String?
+    /// Its debug socket is known (the Logs screen and the log level work for it).
+    public var hasSocket = false
     /// No source has named the instance lately (a Prometheus instance gone stale).
     public var gone = false
     /// Gone long enough to be dropped from the table.

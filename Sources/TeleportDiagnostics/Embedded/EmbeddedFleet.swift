@@ -94,8 +94,11 @@ public final class EmbeddedFleet: Sendable {
                 configuration.buildInfo = simulated
                 let identity = EmbeddedTeleport.Identity(seed: member.seed, services: member.services, hostName: member.name,
                     hostUUID: String(format: "%016llx-sim", member.seed), firstEpisode: member.firstEpisode, tick: .seconds(1))
+                // Each with its debug service too (its logs and log level), as a Teleport has.
+                let socket = DebugSocketPath.defaultDataDir() + "/fleet-\(getpid())-\(instances.count).sock"
                 instances.append(try await EmbeddedTeleport.start(address: .tcp(host: host, port: 0), configuration: configuration,
-                    logSink: logSink, spans: spans, requestInterval: requestInterval, identity: identity))
+                    logLevel: LogLevelControl(.info), logSink: logSink, spans: spans, requestInterval: requestInterval, identity: identity,
+                    socketPath: socket))
             }
         } catch {
             for instance in instances { await instance.stop() }
@@ -109,7 +112,7 @@ public final class EmbeddedFleet: Sendable {
         zip(members, instances).map { member, instance in
             var addr = ""
             if case .tcp(let host, let port) = instance.address { addr = "\(host):\(port)" }
-            return FleetTargetEntry(name: member.name, diagAddr: addr, hostName: member.name)
+            return FleetTargetEntry(name: member.name, diagAddr: addr, debugSocket: instance.socketPath, hostName: member.name)
         }
     }
 

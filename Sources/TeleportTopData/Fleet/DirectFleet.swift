@@ -77,6 +77,7 @@ public final class DirectFleet: FleetSource {
         members.map { member in
             var row = FleetRow(id: member.id, name: member.name, source: .direct)
             row.hostName = member.hostName
+            row.hasSocket = socketClient(for: member.id) != nil
             return row
         }
     }
@@ -91,7 +92,9 @@ public final class DirectFleet: FleetSource {
                 group.addTask { [window] in
                     await member.poller.run { outcome in
                         let snapshot = await member.store.snapshot(only: FleetRow.families)
-                        onRow(FleetRow(id: member.id, name: member.name, snapshot: snapshot, now: Date(), window: window, hostName: member.hostName))
+                        var row = FleetRow(id: member.id, name: member.name, snapshot: snapshot, now: Date(), window: window, hostName: member.hostName)
+                        row.hasSocket = self.socketClient(for: member.id) != nil
+                        onRow(row)
                         if self.focused.withLock({ $0 }) == member.id {
                             onFocused(FleetFocusUpdate(id: member.id, outcome: outcome, snapshot: await member.store.snapshot()))
                         }
@@ -129,6 +132,13 @@ public final class DirectFleet: FleetSource {
 
     public func setInterval(_ interval: Duration) async {
         for member in members { await member.poller.setInterval(interval) }
+    }
+
+    public func socketClient(for id: Int) -> DiagClient? {
+        guard members.indices.contains(id) else { return nil }
+        if let socket = members[id].socketClient { return socket }
+        if case .socket = members[id].client.target { return members[id].client }
+        return nil
     }
 
     public func client(for id: Int) -> DiagClient? {

@@ -25,6 +25,8 @@ public protocol FleetSource: Sendable {
     func shutdown() async
     /// The focused instance.
     func focusedID() async -> Int?
+    /// The client of an instance's debug socket, if known (its logs and log level).
+    func socketClient(for id: Int) -> DiagClient?
 }
 
 /// The focused instance's picture after a refresh (or at once when focused).

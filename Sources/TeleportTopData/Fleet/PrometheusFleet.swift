@@ -250,6 +250,8 @@ public final class PrometheusFleet: FleetSource {
 
     public func client(for id: Int) -> DiagClient? { nil }
 
+    public func socketClient(for id: Int) -> DiagClient? { nil }
+
     public func store(for id: Int) async -> MetricStore? {
         registry.withLock { $0.stores[id] }
     }

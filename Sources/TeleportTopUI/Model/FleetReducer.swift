@@ -78,6 +78,10 @@ enum FleetReducer: ScreenReducer {
         state.tables.expanded = []
         state.snapshot = .empty(target: row.name, interval: state.latest.interval)
         state.latest = state.snapshot
+        // The instance's own logs: a fresh screen, opened when shown (if its socket is known).
+        let previous = state.logs
+        state.logs = LogsState(maxLines: previous.buffer.maxLines, maxBytes: previous.buffer.maxBytes, hasSocket: row.hasSocket)
+        state.logs.restorePolicy = previous.restorePolicy
         narrowSpans(&state, to: row.hostName)
         return [.focusInstance(row.id)]
     }

@@ -18,6 +18,8 @@ public struct LogBuffer: Sendable {
     /// Lines received per second by level rank (0 TRACE ... 4 ERROR), the newest last.
     public private(set) var perSecond: [[Int]] = []
     private var lastSecond: Int?
+    /// Lines that were neither JSON nor Teleport's text form (kept raw).
+    public private(set) var rawLines = 0
     /// Component names seen, for the `c` filter's help.
     public private(set) var components: Set<String> = []
 
@@ -51,6 +53,7 @@ public struct LogBuffer: Sendable {
             storage.append(line)
             bytes += line.approximateBytes
             perSecond[perSecond.count - 1][min(4, max(0, line.rank))] += 1
+            if line.isRaw { rawLines += 1 }
             if let component = line.component, components.count < 500 { components.insert(component) }
         }
         while count > maxLines || (bytes > maxBytes && count > 1) {

@@ -61,6 +61,7 @@ public enum LogsView {
         }
         x = screen.write("  \(logs.buffer.count) lines", x: x, y: y, role: .dim)
         if logs.buffer.evicted > 0 { x = screen.write(" (\(logs.buffer.evicted) older dropped)", x: x, y: y, role: .dim) }
+        if logs.buffer.rawLines > 0 { x = screen.write(" · \(logs.buffer.rawLines) not JSON", x: x, y: y, role: .dim) }
         x = screen.write("  ≥\(LogLine.levels[logs.filter.minimumRank])", x: x, y: y, role: .accent)
         if !logs.componentText.isEmpty { x = screen.write("  component \(logs.componentText)", x: x, y: y, role: .accent) }
         if !logs.patternText.isEmpty {

@@ -46,11 +46,15 @@ enum FleetDashboardCommand {
                 engine.injectFailure(component: engine.configuration.components[0])
             }
         }
-        let runner = EffectRunner(queue: queue, parts: .init(spans: spanStore, profiles: profiler, fleet: source, injectFailureInstance: inject))
+        let fleetLogs = FleetLogs(queue: queue)
+        let runner = EffectRunner(queue: queue, parts: .init(spans: spanStore, profiles: profiler, fleet: source, injectFailureInstance: inject,
+            logDirectory: profiling.profileDir, fleetLogs: fleetLogs))
         let schedule = PollSchedule(interval: options.interval)
         var initial = DashboardState(snapshot: .empty(target: setup.label, interval: schedule.interval), isEmbedded: setup.embedded != nil, now: Date())
         initial.fleet = FleetState(source: setup.label, rows: source.initialRows)
         initial.profiles = ProfilesTabState(seconds: profiling.profileSeconds, directory: profiling.profileDir)
+        initial.logs = LogsState(maxLines: options.logLines, hasSocket: false)
+        initial.logs.restorePolicy = options.restoreLogLevel
         let loop = DashboardLoop(
             initial: initial, queue: queue,
             settings: .init(symbols: options.symbols, themeName: options.theme ?? "default",
@@ -60,6 +64,10 @@ enum FleetDashboardCommand {
         let outcome = await loop.runOnOwnThread()
         task.cancel()
         await runner.finish()
+        fleetLogs.current?.stop()
+        if let command = fleetLogs.current?.restoreCommand {
+            FileHandleOutput.standardError("teleport-top: the log level teleport-top changed is still in force; restore it with: \(command)\n")
+        }
         await intake.stop()
         await source.shutdown()
         await setup.embedded?.stop()
