@@ -15,9 +15,9 @@ struct ProfileCommandTests {
     let tar = Prerequisites.which("tar") ?? "/bin/tar"
 
     /// The tarball's entries as `tar -tzvf` lists them: (mode, name).
-    func listing(_ bytes: Data) throws -> [(mode: String, name: String)] {
+    func listing(_ bytes: Data) async throws -> [(mode: String, name: String)] {
         let path = try temporaryFile([UInt8](bytes), name: "profiles.tar.gz")
-        let result = try runWithDeadline(tar, ["-tzvf", path], timeout: .seconds(30))
+        let result = try await runWithDeadlineOffPool(tar, ["-tzvf", path], timeout: .seconds(30))
         #expect(result.status == 0, "\(result.stderr)")
         return result.stdout.split(separator: "\n").map { line in
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -25,10 +25,10 @@ struct ProfileCommandTests {
         }
     }
 
-    func extract(_ bytes: Data) throws -> URL {
+    func extract(_ bytes: Data) async throws -> URL {
         let path = try temporaryFile([UInt8](bytes), name: "profiles.tar.gz")
         let out = Paths.temporaryDirectory("untar")
-        let result = try runWithDeadline(tar, ["-xzf", path, "-C", out.path], timeout: .seconds(30))
+        let result = try await runWithDeadlineOffPool(tar, ["-xzf", path, "-C", out.path], timeout: .seconds(30))
         #expect(result.status == 0, "\(result.stderr)")
         return out
     }
@@ -36,14 +36,14 @@ struct ProfileCommandTests {
     @Test("The tarball: entries <name>.pprof in the order asked, mode 0600, each decodes; -s reaches the server as ?seconds=")
     func tarball() async throws {
         let fixture = try await GoFixture.start(["-debug"])
-        let result = try runWithDeadline(binary, ["profile", "--diag-addr", fixture.baseURL, "mutex,goroutine,heap,heap,profile,cmdline", "-s", "1"],
+        let result = try await runWithDeadlineOffPool(binary, ["profile", "--diag-addr", fixture.baseURL, "mutex,goroutine,heap,heap,profile,cmdline", "-s", "1"],
             timeout: .seconds(90))
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.isEmpty)
-        let entries = try listing(result.data)
+        let entries = try await listing(result.data)
         #expect(entries.map(\.name) == ["mutex.pprof", "goroutine.pprof", "heap.pprof", "profile.pprof", "cmdline.pprof"])
         #expect(entries.allSatisfy { $0.mode == "-rw-------" }, "\(entries)")
-        let folder = try extract(result.data)
+        let folder = try await extract(result.data)
         for name in ["mutex", "goroutine", "heap", "profile"] {
             let profile = try PprofDecoder.decode(contentsOf: folder.appendingPathComponent("\(name).pprof").path)
             #expect(!profile.sampleTypes.isEmpty, "\(name)")
@@ -54,9 +54,10 @@ struct ProfileCommandTests {
         let cmdline = try String(contentsOf: folder.appendingPathComponent("cmdline.pprof"), encoding: .utf8)
         #expect(cmdline.contains("-debug"))
 
-        let seconds = try runWithDeadline(binary, ["profile", "--diag-addr", fixture.baseURL, "heap", "-s", "3"], timeout: .seconds(60))
+        let seconds = try await runWithDeadlineOffPool(binary, ["profile", "--diag-addr", fixture.baseURL, "heap", "-s", "3"], timeout: .seconds(60))
         #expect(seconds.status == 0, "\(seconds.stderr)")
-        #expect(try listing(seconds.data).map(\.name) == ["heap.pprof"])
+        let secondsListing = try await listing(seconds.data)
+        #expect(secondsListing.map(\.name) == ["heap.pprof"])
         let log = fixture.process.stderr
         #expect(log.contains("GET /debug/pprof/heap?seconds=3"), "\(log.suffix(10))")
         #expect(log.contains("GET /debug/pprof/mutex?seconds=1"))
@@ -68,9 +69,10 @@ struct ProfileCommandTests {
     func defaultsOverSocket() async throws {
         let socket = Paths.temporaryDirectory("psock").appendingPathComponent("debug.sock").path
         let fixture = try await GoFixture.start(["-debug", "-listen", "off", "-unix", socket])
-        let result = try runWithDeadline(binary, ["profile", "--debug-socket", socket], timeout: .seconds(90))
+        let result = try await runWithDeadlineOffPool(binary, ["profile", "--debug-socket", socket], timeout: .seconds(90))
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(try listing(result.data).map(\.name) == ["goroutine.pprof", "heap.pprof", "profile.pprof"])
+        let socketListing = try await listing(result.data)
+        #expect(socketListing.map(\.name) == ["goroutine.pprof", "heap.pprof", "profile.pprof"])
         let log = fixture.process.stderr
         #expect(log.contains("GET /debug/pprof/profile?seconds=10"))
         #expect(log.contains("GET /debug/pprof/goroutine"))
@@ -80,30 +82,30 @@ struct ProfileCommandTests {
 
     @Test("Unsupported names, pprof off (404), no target, --embedded and a terminal stdout fail with one clear line and no output")
     func failures() async throws {
-        let unsupported = try runWithDeadline(binary, ["profile", "--diag-addr", "127.0.0.1:1", "heap,bogus"])
+        let unsupported = try await runWithDeadlineOffPool(binary, ["profile", "--diag-addr", "127.0.0.1:1", "heap,bogus"])
         #expect(unsupported.status != 0)
         #expect(unsupported.stderr == "teleport-top: \"bogus\" profile not supported\n")
         #expect(unsupported.data.isEmpty)
 
         let fixture = try await GoFixture.start()
-        let off = try runWithDeadline(binary, ["profile", "--diag-addr", fixture.baseURL, "goroutine"])
+        let off = try await runWithDeadlineOffPool(binary, ["profile", "--diag-addr", fixture.baseURL, "goroutine"])
         #expect(off.status != 0)
         #expect(off.stderr == "teleport-top: Unable to collect profile \"goroutine\": 404 page not found (\(ProfileCaptureError.pprofOffMessage))\n")
         #expect(off.data.isEmpty)
         await fixture.stop()
 
         if !FileManager.default.fileExists(atPath: "/etc/teleport.yaml") {
-            let none = try runWithDeadline(binary, ["profile"], environment: ["PATH": "/usr/bin:/bin", "HOME": "/tmp"])
+            let none = try await runWithDeadlineOffPool(binary, ["profile"], environment: ["PATH": "/usr/bin:/bin", "HOME": "/tmp"])
             #expect(none.status != 0)
             #expect(none.stderr == "teleport-top: \(SourceResolver.noTargetMessage)\n")
         }
         // There is no --embedded here: profiles come from a real process only.
-        let embedded = try runWithDeadline(binary, ["profile", "--embedded"])
+        let embedded = try await runWithDeadlineOffPool(binary, ["profile", "--embedded"])
         #expect(embedded.status != 0)
         #expect(embedded.stderr.contains("Unknown option '--embedded'"), "\(embedded.stderr)")
 
         if let script = Prerequisites.which("script") {
-            let tty = try runWithDeadline(script, ["-qec", "\(binary) profile --diag-addr 127.0.0.1:1 heap", "/dev/null"])
+            let tty = try await runWithDeadlineOffPool(script, ["-qec", "\(binary) profile --diag-addr 127.0.0.1:1 heap", "/dev/null"])
             #expect(tty.stdout.contains("refusing to write a gzip-compressed tar to a terminal"), "\(tty.stdout)")
         }
     }
@@ -120,13 +122,13 @@ struct ProfileCommandTests {
             (heap.path, ["--top", "20", "--sample-index", "alloc_space"], ["-nodecount=20", "-sample_index=alloc_space"]),
         ]
         for (file, ours, theirs) in cases {
-            let result = try runWithDeadline(binary, ["pprof", file] + ours, timeout: .seconds(60))
+            let result = try await runWithDeadlineOffPool(binary, ["pprof", file] + ours, timeout: .seconds(60))
             #expect(result.status == 0, "\(result.stderr)")
             let expected = try GoPprof.top(theirs, file)
             #expect(firstDifference(result.stdout, expected) == nil, "\(ours): \(firstDifference(result.stdout, expected) ?? "")")
         }
         let goroutines = try await ProfilingFixture.capture(.goroutine)
-        let grouped = try runWithDeadline(binary, ["pprof", goroutines.path, "--goroutines"])
+        let grouped = try await runWithDeadlineOffPool(binary, ["pprof", goroutines.path, "--goroutines"])
         #expect(grouped.status == 0)
         #expect(grouped.stdout.contains("\n5 goroutines\n"))
         #expect(grouped.stdout.contains("main.parkedOnChannel"))
@@ -136,7 +138,7 @@ struct ProfileCommandTests {
     func pprofHostileAndBad() async throws {
         let hostile = SyntheticProfile(seed: 9, functions: 20, samples: 200, nameDecoration: "\u{1B}[2J\u{1B}]0;owned\u{07}\u{202E}x")
         let path = try temporaryFile(hostile.encoded(), name: "hostile.pb.gz")
-        let result = try runWithDeadline(binary, ["pprof", path, "--top", "5"])
+        let result = try await runWithDeadlineOffPool(binary, ["pprof", path, "--top", "5"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(!result.data.contains(0x1B))
         #expect(!result.data.contains(0x07))
@@ -152,13 +154,13 @@ struct ProfileCommandTests {
             (empty, "not a pprof profile: the body is empty (0 bytes)"), (truncated, "the gzip stream is truncated or corrupt"),
             ("/nonexistent/x.pb.gz", "cannot read"),
         ] {
-            let bad = try runWithDeadline(binary, ["pprof", file])
+            let bad = try await runWithDeadlineOffPool(binary, ["pprof", file])
             #expect(bad.status == 1, "\(file)")
             #expect(bad.stderr.hasPrefix("teleport-top: \(file): ") && bad.stderr.contains(message), "\(bad.stderr)")
             #expect(bad.stderr.split(separator: "\n").count == 1)
             #expect(bad.stdout.isEmpty)
         }
-        let badIndex = try runWithDeadline(binary, ["pprof", path, "--sample-index", "nope"])
+        let badIndex = try await runWithDeadlineOffPool(binary, ["pprof", path, "--sample-index", "nope"])
         #expect(badIndex.stderr == "teleport-top: sample_index \"nope\" must be one of: [samples cpu]\n")
     }
 }

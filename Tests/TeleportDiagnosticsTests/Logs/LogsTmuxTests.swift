@@ -52,6 +52,34 @@ struct LogsTmuxTests {
         try session.send("q")
     }
 
+    @Test("serve traced to a trace directory the dashboard tails: t on a log line opens its trace in the waterfall")
+    func traceFromLine() async throws {
+        let dir = Paths.temporaryDirectory("logstrace")
+        let traces = dir.appendingPathComponent("traces").path
+        let serve = try ChildProcess(binary, ["serve", "--diag-addr", "127.0.0.1:0", "--data-dir", dir.path, "--request-interval", "300ms",
+            "--tracing-exporter-url", "file://\(traces)", "--tracing-sampling-rate-per-million", "1000000", "--tracing-batch-delay", "200ms"])
+        let line = try await serve.waitForLine(inStderr: true) { $0.contains("diag listener started") }
+        let addr = String(try #require(line.split(separator: " ").first { $0.hasPrefix("addr=") }).dropFirst(5))
+        let socket = dir.appendingPathComponent("debug.sock").path
+        let session = try DashboardTmuxTests.Session(width: 160, height: 48)
+        try session.type("\(binary) --diag-addr \(addr) --debug-socket \(socket) --trace-dir \(traces) --otlp-grpc off --otlp-http off --log-file /tmp/tt-logs4.log")
+        _ = try await session.wait(for: "L Logs")
+        try session.send("L")
+        // Only the requests (each logged with its trace), then the one before the newest, held.
+        try session.send("/")
+        try session.send("-l", "handled")
+        try session.send("Enter")
+        _ = try await session.wait(for: " handled  ⧉")
+        try await Task.sleep(for: .seconds(2))  // its spans reach the trace directory meanwhile
+        try session.send("Up")
+        _ = try await session.wait(for: "held (F follows)")
+        try session.send("t")
+        let screen = try await session.wait(for: "scope teleport-top", timeout: .seconds(60))
+        #expect(screen.contains("trace "), "\(screen)")
+        try session.send("q")
+        _ = await serve.stop()
+    }
+
     @Test("serve: the picker sets DEBUG (confirmed: it runs auth), the header shows it, q asks and restores INFO")
     func levelRoundTrip() async throws {
         let dir = Paths.temporaryDirectory("logslevel")

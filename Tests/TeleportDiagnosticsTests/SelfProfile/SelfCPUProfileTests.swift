@@ -74,13 +74,13 @@ struct SelfCPUProfileTests {
         let server = try await RunningServer.start(engine: engine, address: .unix(path: socket), exposure: .debugSocket)
         let curl = try #require(Prerequisites.which("curl"))
         let profile = directory.appendingPathComponent("p.pb.gz").path
-        let status = try run(curl, ["-s", "-o", profile, "-w", "%{http_code}", "--unix-socket", socket, "http://debug/debug/pprof/profile?seconds=1"])
+        let status = try await runOffPool(curl, ["-s", "-o", profile, "-w", "%{http_code}", "--unix-socket", socket, "http://debug/debug/pprof/profile?seconds=1"])
         #expect(status.stdout == "200")
         #expect(FileManager.default.contents(atPath: profile)?.starts(with: [0x1f, 0x8b]) == true)
-        let cmdline = try run(curl, ["-s", "--unix-socket", socket, "http://debug/debug/pprof/cmdline"]).stdout
+        let cmdline = try await runOffPool(curl, ["-s", "--unix-socket", socket, "http://debug/debug/pprof/cmdline"]).stdout
         #expect(cmdline == CommandLine.arguments.joined(separator: "\u{0}"))
         for name in ["heap", "allocs", "goroutine", "block", "mutex", "threadcreate", "trace"] {
-            let answer = try run(curl, ["-s", "-w", "\n%{http_code}", "--unix-socket", socket, "http://debug/debug/pprof/\(name)"]).stdout
+            let answer = try await runOffPool(curl, ["-s", "-w", "\n%{http_code}", "--unix-socket", socket, "http://debug/debug/pprof/\(name)"]).stdout
             #expect(answer.hasSuffix("\n501"), "\(name): \(answer)")
             #expect(answer.hasPrefix("\(name) profile: "), "\(answer)")
         }
