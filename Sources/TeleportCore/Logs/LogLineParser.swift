@@ -27,8 +27,10 @@ public enum LogLineParser {
 
     public static func parse(_ text: String) -> LogLine { parse(Array(text.utf8)[...]) }
 
-    /// A JSON object line; nil when it is not one.
+    /// A JSON object line; nil when it is not one. Flat objects (what log lines are) are read
+    /// by `FlatJSON`; anything else by Foundation.
     static func json(_ bytes: ArraySlice<UInt8>) -> LogLine? {
+        if let pairs = FlatJSON.parse(bytes) { return line(pairs) }
         guard let object = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) as? [String: Any] else { return nil }
         func string(_ key: String) -> String? {
             guard let value = object[key] else { return nil }
@@ -46,6 +48,25 @@ public enum LogLineParser {
         return LogLine(time: timeText.flatMap(parseTime), level: (string("level") ?? string("severity")).map { $0.uppercased() },
             message: message, caller: string("caller"), component: string("component"), traceID: traceID?.lowercased(),
             spanID: string("span_id"), attributes: attributes)
+    }
+
+    /// The line of a flat object's pairs (attributes sorted by key, as the other path does).
+    static func line(_ pairs: [(key: String, value: String)]) -> LogLine {
+        var fields: [String: String] = [:]
+        var attributes: [(key: String, value: String)] = []
+        for (key, value) in pairs {
+            if known.contains(key) { if fields[key] == nil { fields[key] = value } } else { attributes.append((key, value)) }
+        }
+        attributes.sort { $0.key < $1.key }
+        var traceID = fields["trace_id"]
+        if let id = traceID, !(id.count == 32 && id.allSatisfy(\.isHexDigit)) {
+            attributes.append(("trace_id", id))
+            traceID = nil
+        }
+        let timeText = fields["timestamp"] ?? fields["time"] ?? fields["ts"]
+        return LogLine(time: timeText.flatMap(parseTime), level: (fields["level"] ?? fields["severity"]).map { $0.uppercased() },
+            message: fields["message"] ?? fields["msg"] ?? "", caller: fields["caller"], component: fields["component"],
+            traceID: traceID?.lowercased(), spanID: fields["span_id"], attributes: attributes)
     }
 
     static func text(_ value: Any) -> String {
@@ -104,10 +125,43 @@ public enum LogLineParser {
             component: component, traceID: traceID, spanID: spanID, attributes: attributes)
     }
 
-    /// RFC 3339 with up to nanoseconds.
+    /// RFC 3339 with up to nanoseconds (UTC `Z` read without a formatter: one per line is slow).
     public static func parseTime(_ text: String) -> Date? {
-        guard text.count >= 19, text.count <= 40 else { return nil }
+        guard text.utf8.count >= 19, text.utf8.count <= 40 else { return nil }
+        if let fast = utc(Array(text.utf8)) { return fast }
         return PrometheusAnswer.parseTime(text)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.fraction]Z`.
+    static func utc(_ b: [UInt8]) -> Date? {
+        func digits(_ at: Int, _ count: Int) -> Int? {
+            var value = 0
+            for k in at..<(at + count) {
+                guard k < b.count, b[k] >= 0x30, b[k] <= 0x39 else { return nil }
+                value = value * 10 + Int(b[k] - 0x30)
+            }
+            return value
+        }
+        guard b.count >= 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54 || b[10] == 0x20, b[13] == 0x3A, b[16] == 0x3A, b.last == 0x5A,
+            let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2), let hour = digits(11, 2), let minute = digits(14, 2),
+            let second = digits(17, 2), (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        var fraction = 0.0
+        if b.count > 20 {
+            guard b[19] == 0x2E, b.count - 21 >= 1, b.count - 21 <= 9, let value = digits(20, b.count - 21) else { return nil }
+            fraction = Double(value) / pow(10, Double(b.count - 21))
+        } else if b.count != 20 {
+            return nil
+        }
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month - 1)
+        parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(hour)
+        parts.tm_min = Int32(minute)
+        parts.tm_sec = Int32(second)
+        let seconds = timegm(&parts)
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 }
 

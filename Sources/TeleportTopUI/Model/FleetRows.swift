@@ -17,9 +17,12 @@ public enum FleetRows {
             if let labels, !labels.isEmpty, !Self.labelSets(of: row).contains(where: labels.matches) { return false }
             return true
         }
-        return kept.sorted { a, b in
-            if a.severity != b.severity { return a.severity < b.severity }
-            let (ka, kb) = (key(a, fleet.sort), key(b, fleet.sort))
+        // Keys computed once per row, not once per comparison.
+        let keyed = kept.map { (row: $0, severity: $0.severity, key: key($0, fleet.sort)) }
+        return keyed.sorted { x, y in
+            let (a, b) = (x.row, y.row)
+            if x.severity != y.severity { return x.severity < y.severity }
+            let (ka, kb) = (x.key, y.key)
             if ka != kb {
                 switch (ka, kb) {
                 case (.number(let x), .number(let y)): return x > y
@@ -31,7 +34,7 @@ public enum FleetRows {
             }
             if a.name != b.name { return naturalLess(a.name, b.name) }
             return a.id < b.id
-        }
+        }.map(\.row)
     }
 
     /// `node-2` before `node-10`: runs of digits compare as numbers, the rest case-insensitively
@@ -104,13 +107,25 @@ public enum FleetRows {
 
     /// The newest version in the fleet (versions compared numerically, part by part).
     public static func newestVersion(_ rows: some Sequence<FleetRow>) -> String? {
-        rows.compactMap(\.version).max { isOlder($0, than: $1) }
+        Set(rows.compactMap(\.version)).max { isOlder($0, than: $1) }
     }
 
     /// Whether version `a` is older than `b` (`16.5.11` < `17.4.3` < `17.4.8`).
     public static func isOlder(_ a: String, than b: String) -> Bool {
+        if a == b { return false }
         func parts(_ v: String) -> [Int] {
-            v.trimmingCharacters(in: CharacterSet(charactersIn: "v")).split(whereSeparator: { !$0.isNumber }).map { Int($0) ?? 0 }
+            var out: [Int] = []
+            var current: Int?
+            for byte in v.utf8 {
+                if byte >= 0x30 && byte <= 0x39 {
+                    current = (current ?? 0) &* 10 &+ Int(byte - 0x30)
+                } else if let value = current {
+                    out.append(value)
+                    current = nil
+                }
+            }
+            if let current { out.append(current) }
+            return out
         }
         let (pa, pb) = (parts(a), parts(b))
         for i in 0..<max(pa.count, pb.count) {

@@ -64,6 +64,23 @@ struct LogLineTests {
         #expect(lines[1].message == "next" && big.cut == 1)
     }
 
+    @Test("the fast flat-object reader agrees with Foundation's: escapes, surrogate pairs, numbers; nested objects fall back")
+    func flat() throws {
+        let text = #"{"a":"x\"y\\z\/\b\f\n\r\t\u00e9\ud83d\ude00","n":-1.5e3,"t":true,"f":false,"z":null,"e":""}"#
+        let pairs = try #require(FlatJSON.parse(Array(text.utf8)[...]))
+        #expect(pairs.map(\.key) == ["a", "n", "t", "f", "z", "e"])
+        #expect(pairs[0].value == "x\"y\\z/\u{08}\u{0C}\n\r\té😀")
+        #expect(pairs.dropFirst().map(\.value) == ["-1.5e3", "true", "false", "null", ""])
+        for bad in [#"{"a":}"#, #"{"a":"x"#, #"{"a" "x"}"#, #"{"a":"\q"}"#, #"{"a":"x"} tail"#, #"{"a":1,}"#, #"{"a":tru}"#] {
+            #expect(FlatJSON.parse(Array(bad.utf8)[...]) == nil, "\(bad)")
+        }
+        #expect(FlatJSON.parse(Array(#"{"a":{"b":1}}"#.utf8)[...]) == nil)
+        let nested = LogLineParser.parse(#"{"level":"INFO","message":"m","obj":{"b":1},"list":[1,2]}"#)
+        #expect(!nested.isRaw && nested.attributes.map(\.key) == ["list", "obj"] && nested.attributes[1].value == #"{"b":1}"#)
+        #expect(LogLineParser.parseTime("2026-12-02T05:32:40Z") == Date(timeIntervalSince1970: 1_796_189_560))
+        #expect(LogLineParser.parseTime("2026-13-02T05:32:40Z") == nil)
+    }
+
     @Test("written as the stream writes it and read back: the same line")
     func roundTrip() {
         let line = LogLine(time: Date(timeIntervalSince1970: 1_796_189_560.5), level: "DEBUG", message: "quote \" backslash \\ newline \n tab \t esc \u{1B}",
