@@ -32,13 +32,13 @@ func runWithDeadline(
     let errData = Mutex(Data())
     let group = DispatchGroup()
     group.enter()
-    DispatchQueue.global().async {
+    Thread.detachNewThread {  // not a global queue: its threads are the concurrency pool's (2 here)
         let data = out.fileHandleForReading.readDataToEndOfFile()
         outData.withLock { $0 = data }
         group.leave()
     }
     group.enter()
-    DispatchQueue.global().async {
+    Thread.detachNewThread {  // not a global queue: its threads are the concurrency pool's (2 here)
         let data = err.fileHandleForReading.readDataToEndOfFile()
         errData.withLock { $0 = data }
         group.leave()
