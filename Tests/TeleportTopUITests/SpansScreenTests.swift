@@ -175,6 +175,28 @@ struct SpansScreenTests {
         #expect(!DashboardView.render(state, width: 80, height: 24).text.contains("loading trace"))
     }
 
+    @Test("Paused after a filter was typed: the filter's answer is shown; new spans then stay out")
+    func filterThenPause() async throws {
+        let store = await SpanFixtures.store(count: 6)
+        var state = await state(await store.snapshot(now: SpanFixtures.now))
+        var effects: [Effect] = []
+        _ = Reducer.reduce(&state, .startFilter)
+        for c in "GetUser" { effects += Reducer.reduce(&state, .filterInput(c)) }
+        _ = Reducer.reduce(&state, .filterDone)
+        // Paused before the store answered: the answer is the user's own filter, shown anyway.
+        _ = Reducer.reduce(&state, .togglePause)
+        #expect(state.paused)
+        await SpanFixtures.run(Array(effects.suffix(1)), &state, store)
+        #expect(!state.spans.feed.isEmpty)
+        #expect(state.spans.feed.allSatisfy { $0.name.contains("GetUser") }, "\(state.spans.feed.map(\.name))")
+        let frozen = state.spans.feed.map(\.spanID)
+        // New spans arriving while paused: their refresh is not the user's, the feed stays.
+        await store.add(SpanFixtures.spans(count: 10).suffix(4))
+        let refresh = Reducer.fold(&state, .spansArrived(4))
+        await SpanFixtures.run(refresh, &state, store)
+        #expect(state.spans.feed.map(\.spanID) == frozen)
+    }
+
     @Test("Follow: the newest span stays selected until the user moves; filters by key; Esc clears")
     func followAndFilters() async throws {
         let store = await SpanFixtures.store(count: 4)

@@ -106,6 +106,9 @@ public struct RequestIDs: Sendable, Hashable {
     public var spans: Int?
     public var spansAnswered = true
     public var spansStale = false
+    /// The newest span query was sent because the user changed the query (a filter, the order):
+    /// its answer is shown even while paused (a pause freezes new spans, not the user's own filter).
+    public var spansAskedByUser = false
 
     public init() {}
 

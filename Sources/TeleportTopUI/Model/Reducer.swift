@@ -54,7 +54,7 @@ public enum Reducer {
             state.heatmap = nil
             effects += HistogramReducer.request(&state)
         }
-        if state.spansTab.query != query || state.spansTab.trace != trace { effects += SpansReducer.request(&state) }
+        if state.spansTab.query != query || state.spansTab.trace != trace { effects += SpansReducer.request(&state, byUser: state.spansTab.query != query) }
         effects += LogsReducer.opened(&state)
         return effects
     }

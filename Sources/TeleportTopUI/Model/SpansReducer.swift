@@ -134,11 +134,12 @@ enum SpansReducer: ScreenReducer {
     // MARK: Span queries
 
     /// Asks the span store for the tab's query and open trace now.
-    static func request(_ state: inout DashboardState) -> [Effect] {
+    static func request(_ state: inout DashboardState, byUser: Bool = false) -> [Effect] {
         let id = state.requests.next()
         state.requests.spans = id
         state.requests.spansAnswered = false
         state.requests.spansStale = false
+        state.requests.spansAskedByUser = byUser
         return [.querySpans(request: id, state.spansTab.query, trace: state.spansTab.trace)]
     }
 
@@ -152,18 +153,19 @@ enum SpansReducer: ScreenReducer {
         return request(&state)
     }
 
-    /// The span store answered: shown at once unless paused (an answer to an older query is dropped).
+    /// The span store answered: shown at once unless paused, and while paused when the user
+    /// changed the query (an answer to an older query is dropped).
     static func answer(_ state: inout DashboardState, request: Int, _ snapshot: SpanSnapshot) -> [Effect] {
         guard request == state.requests.spans else { return [] }
         state.requests.spansAnswered = true
-        receive(&state, snapshot)
+        receive(&state, snapshot, evenPaused: state.requests.spansAskedByUser)
         return state.requests.spansStale ? self.request(&state) : []
     }
 
     /// A new span picture: shown unless paused; a following feed selects the newest.
-    static func receive(_ state: inout DashboardState, _ snapshot: SpanSnapshot) {
+    static func receive(_ state: inout DashboardState, _ snapshot: SpanSnapshot, evenPaused: Bool = false) {
         state.latestSpans = snapshot
-        guard !state.paused else {
+        guard !state.paused || evenPaused else {
             // A trace opened while paused is shown when it arrives, and as its late spans
             // arrive; the feed stays frozen.
             if let wanted = state.spansTab.trace, snapshot.trace?.traceID == wanted {
