@@ -88,8 +88,12 @@ let package = Package(
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                "CZlib",
             ]
         ),
+        // zlib with a preset dictionary (a recording compresses each scrape against the one
+        // before it; CompressNIO does not expose deflateSetDictionary).
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // protoc output for Protos/ (pprof's profile.proto, OTLP trace and collector),
         // committed; Scripts/generate-protos.sh regenerates it.
         .target(

@@ -25,11 +25,18 @@ public final class EffectRunner: Sendable {
         public var logDirectory: String?
         /// A fleet's logs: the open instance's stream and level.
         public var fleetLogs: FleetLogs?
+        /// A replay's driver (its keys' effects go there).
+        public var replay: ReplayDriver?
+        /// The recording, when there is one: pace changes and injected failures become notes.
+        public var recorder: Recorder?
+        /// The time span queries are answered at (a replay's cursor).
+        public var clock: @Sendable () -> Date = { Date() }
 
         public init(metrics: MetricStore? = nil, spans: SpanStore? = nil, poller: Poller? = nil, profiles: ProfileRunner? = nil,
             injectFailure: (@Sendable () -> Void)? = nil, fleet: (any FleetSource)? = nil, injectFailureInstance: (@Sendable (Int) -> Void)? = nil,
-            logs: LogControl? = nil, logDirectory: String? = nil, fleetLogs: FleetLogs? = nil)
+            logs: LogControl? = nil, logDirectory: String? = nil, fleetLogs: FleetLogs? = nil, recorder: Recorder? = nil)
         {
+            self.recorder = recorder
             self.fleetLogs = fleetLogs
             self.logs = logs
             self.logDirectory = logDirectory
@@ -75,6 +82,7 @@ public final class EffectRunner: Sendable {
     static func execute(_ effect: Effect, queue: EventQueue, parts: Parts) async {
         switch effect {
         case .setInterval(let interval):
+            parts.recorder?.note(RecordedNote(kind: "interval", text: "polling every \(DurationText.format(interval))"))
             await parts.poller?.setInterval(interval)
             await parts.fleet?.setInterval(interval)
         case .focusInstance(let id):
@@ -87,6 +95,7 @@ public final class EffectRunner: Sendable {
         case .injectFailureInstance(let id):
             parts.injectFailureInstance?(id)
         case .injectFailure:
+            parts.recorder?.note(RecordedNote(kind: "inject", text: "heartbeat failure injected"))
             parts.injectFailure?()
         case .retryNow:
             parts.poller?.retryNow()
@@ -99,7 +108,7 @@ public final class EffectRunner: Sendable {
             queue.post(.heatmap(request: request, heatmap))
         case .querySpans(let request, let query, let trace):
             guard let spans = parts.spans else { return }
-            queue.post(.spans(request: request, await spans.snapshot(query: query, trace: trace)))
+            queue.post(.spans(request: request, await spans.snapshot(query: query, trace: trace, now: parts.clock())))
         case .captureProfiles(let requests):
             parts.profiles?.capture(requests)
         case .cancelCaptures:
@@ -115,6 +124,8 @@ public final class EffectRunner: Sendable {
             (parts.logs ?? parts.fleetLogs?.current)?.keep()
         case .writeLogs(let lines):
             queue.post(.notice(Self.write(lines, directory: parts.logDirectory ?? FileManager.default.currentDirectoryPath)))
+        case .replay(let command):
+            await parts.replay?.handle(command)
         case .quit:
             break
         }

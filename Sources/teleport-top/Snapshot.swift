@@ -3,6 +3,7 @@ import Foundation
 import TeleportDiagnostics
 import TeleportCore
 import TeleportTopData
+import TeleportTopUI
 
 /// `teleport-top snapshot`: scrape twice, an interval apart, and print what the dashboard
 /// would show, as text or JSON.
@@ -27,7 +28,18 @@ struct Snapshot: AsyncParsableCommand {
     @Option(help: "Time between the two scrapes (at least 250ms).", transform: TargetOptions.duration)
     var interval: Duration = .seconds(2)
 
+    @Option(help: "Read a recording (`record`, `--record`) instead of a target.")
+    var from: String?
+
+    @Option(help: "With --from: the time (05:32 = UTC on the recording's last day, -5m from its end, or ISO 8601); default its end.")
+    var at: String?
+
     func run() async throws {
+        if let from {
+            try await Self.fromRecording(from, at: at, json: json)
+            return
+        }
+        guard at == nil else { throw fail("--at goes with --from RECORDING") }
         if fleet.isFleet(target) {
             try await FleetSnapshot.run(target: target, fleet: fleet, interval: interval, json: json)
             return
@@ -76,5 +88,34 @@ struct Snapshot: AsyncParsableCommand {
             FileHandleOutput.standardOutput(SnapshotText.render(snapshot, now: Date()))
         }
         await embedded?.stop()
+    }
+
+    /// The snapshot as the recording's store stood at `at`: the same parser and store as live.
+    static func fromRecording(_ path: String, at: String?, json: Bool) async throws {
+        let playback: RecordingPlayback
+        do { playback = try RecordingPlayback(path: path) } catch { throw fail("\(path): \(error)") }
+        guard let end = playback.end else { throw fail("\(path): the recording has no frames") }
+        var time = end
+        if let at {
+            guard let parsed = ReplayJump.time(at, end: end) else { throw fail("--at: cannot read \"\(at)\" as a time: 05:32, -5m or 2026-12-02T05:32:40Z") }
+            time = parsed
+        }
+        guard let first = playback.start, time >= first else { throw fail("--at: the recording starts at \(Format.utc(playback.start ?? end))") }
+        let header = playback.header
+        let store: MetricStore
+        do {
+            (store, _) = try await playback.store(at: time, target: ReplayCommand.label(header), history: .seconds(header.historySeconds))
+        } catch { throw fail("\(path): \(error)") }
+        if playback.reader.skipped > 0 {
+            FileHandleOutput.standardError("teleport-top: \(path): \(playback.reader.skipped) corrupt frames skipped\n")
+        }
+        let snapshot = await store.snapshot()
+        guard snapshot.scrapeCount > 0 || snapshot.lastFailure != nil else { throw fail("no scrape at or before \(Format.utc(time))") }
+        if json {
+            let data = try SnapshotDocument.encoder().encode(SnapshotDocument(snapshot, source: "recording"))
+            FileHandleOutput.standardOutput(String(decoding: data, as: UTF8.self) + "\n")
+        } else {
+            FileHandleOutput.standardOutput(SnapshotText.render(snapshot, now: time))
+        }
     }
 }

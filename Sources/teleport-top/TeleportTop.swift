@@ -17,7 +17,7 @@ struct TeleportTop: AsyncParsableCommand {
             anywhere. `teleport-top dashboard --help` lists the dashboard's options and keys.
             """,
         version: TeleportTopVersion.current,
-        subcommands: [Dashboard.self, Serve.self, Snapshot.self, LogsCommand.self, LogLevelCommand.self, ProfileCommand.self, PprofCommand.self,
+        subcommands: [Dashboard.self, Serve.self, Snapshot.self, RecordCommand.self, ReplayCommand.self, LogsCommand.self, LogLevelCommand.self, ProfileCommand.self, PprofCommand.self,
             SyntheticProfileCommand.self,
         ],
         defaultSubcommand: Dashboard.self
@@ -48,6 +48,7 @@ struct Dashboard: AsyncParsableCommand {
 
     func run() async throws {
         if fleet.isFleet(target) {
+            guard dashboard.record == nil else { throw fail("--record records one target; recording a fleet is not built yet") }
             guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
                 throw fail("the dashboard needs a terminal; for text or JSON use `teleport-top snapshot`")
             }

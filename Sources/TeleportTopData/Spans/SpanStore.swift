@@ -13,6 +13,8 @@ public actor SpanStore {
     /// The operation table's window, seconds.
     public var window: Double = 60
     private var onChange: (@Sendable (Int) -> Void)?
+    /// Sees every batch added (a recording taps here).
+    private var onAdd: (@Sendable ([SpanRecord]) -> Void)?
 
     public init(capacity: Int = 20_000, onChange: (@Sendable (Int) -> Void)? = nil) {
         ring = SpanRing(capacity: capacity)
@@ -24,7 +26,20 @@ public actor SpanStore {
         self.onChange = onChange
     }
 
+    /// Sets who sees every batch added.
+    public func setOnAdd(_ onAdd: (@Sendable ([SpanRecord]) -> Void)?) {
+        self.onAdd = onAdd
+    }
+
+    /// Forgets every span (a replay seeking back starts again).
+    public func removeAll() {
+        ring = SpanRing(capacity: ring.capacity)
+        services = []
+        onChange?(0)
+    }
+
     public func add(_ spans: [SpanRecord]) {
+        onAdd?(spans)
         ring.append(contentsOf: spans)
         for span in spans { services.insert(span.service) }
         onChange?(spans.count)

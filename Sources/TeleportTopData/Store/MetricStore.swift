@@ -6,7 +6,7 @@ import TeleportCore
 public actor MetricStore {
     public let target: String
     public private(set) var interval: Duration
-    public let historySeconds: Double
+    public nonisolated let historySeconds: Double
     private var history: MetricHistory
     private var timeline = StateTimeline()
     private var lastScrape: ScrapeInfo?
@@ -51,6 +51,19 @@ public actor MetricStore {
 
     public func retain(_ families: Set<String>?) {
         retained = families
+    }
+
+    /// Forgets every scrape (a replay seeking back folds the recording in again from there).
+    public func reset(interval: Duration) {
+        self.interval = interval
+        history = MetricHistory(seconds: historySeconds, interval: interval)
+        timeline = StateTimeline()
+        lastScrape = nil
+        lastFailure = nil
+        readyz = nil
+        observed = .unknown
+        build = nil
+        processStart = nil
     }
 
     /// Folds a successful scrape in.

@@ -26,6 +26,8 @@ public enum Action: Sendable, Hashable {
     /// Logs: next minimum level, the component filter, write the lines shown, open the
     /// line's trace, the level picker, answers to a question.
     case cycleLevel, startComponentFilter, writeLines, openTrace, levelPicker, answerYes, answerNo
+    /// A replay key, and `:` (type a time to jump to).
+    case replay(ReplayCommand), startJump
     case quit
     case tick(Date)
     /// A click on a region a view drew (looked up in the screen's hit map).
@@ -64,5 +66,7 @@ public enum Effect: Sendable, Hashable {
     case retryInstance(Int)
     /// Fail a heartbeat of an embedded fleet instance.
     case injectFailureInstance(Int)
+    /// Move a replay's time cursor, play, pause, change its speed (answered by `.replay`).
+    case replay(ReplayCommand)
     case quit
 }

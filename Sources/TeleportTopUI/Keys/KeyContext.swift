@@ -24,4 +24,6 @@ public enum KeyContext: String, Sendable, Hashable, CaseIterable {
     case logs
     /// A yes/no question (restore the log level, confirm a level).
     case question
+    /// A replay: its keys come before every screen's.
+    case replay
 }

@@ -131,6 +131,18 @@ public enum KeyTable {
             KeyBinding([c("/")], "/", .startFilter, "focus: keep samples through a matching frame", .profileViewer, hint: "focus"),
             KeyBinding([c("g")], "g", .toggleGroups, "goroutine profile: grouped stacks or top", .profileViewer),
             KeyBinding([.escape], "Esc", .back, "back to the captures", .profileViewer, hint: "back"),
+            KeyBinding([c(" ")], "Space", .replay(.playPause), "replay: play or pause", .replay, hint: "play"),
+            KeyBinding([c(",")], ",", .replay(.step(-1)), "replay: one scrape back", .replay),
+            KeyBinding([c(".")], ".", .replay(.step(1)), "replay: one scrape forward", .replay, hint: "step"),
+            KeyBinding([c("[")], "[", .replay(.minutes(-1)), "replay: a minute back", .replay),
+            KeyBinding([c("]")], "]", .replay(.minutes(1)), "replay: a minute forward", .replay, hint: "minute"),
+            KeyBinding([c("{")], "{", .replay(.toStart), "replay: the start", .replay),
+            KeyBinding([c("}")], "}", .replay(.toEnd), "replay: the end (following a file still written)", .replay, hint: "end"),
+            KeyBinding([c("n")], "n", .replay(.change(1)), "replay: next state change or restart", .replay, hint: "change"),
+            KeyBinding([c("N")], "N", .replay(.change(-1)), "replay: previous state change or restart", .replay),
+            KeyBinding([c(":")], ":", .startJump, "replay: jump to a time (05:32 UTC, -5m, ISO 8601)", .replay, hint: "jump"),
+            KeyBinding([c("<")], "<", .replay(.speed(-1)), "replay: slower (×1 to ×60)", .replay),
+            KeyBinding([c(">")], ">", .replay(.speed(1)), "replay: faster", .replay, hint: "speed"),
         ]
         return table
     }()
@@ -171,6 +183,7 @@ public enum KeyTable {
         case .fleet: return [.fleet, .global]
         case .logs: return [.logs, .global]
         case .question: return [.question]
+        case .replay: return [.replay]
         }
     }
 

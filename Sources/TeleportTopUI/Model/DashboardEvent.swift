@@ -32,6 +32,8 @@ public enum DashboardEvent: Sendable {
     case fleetRow(FleetRow)
     /// The fleet source's trouble or warnings (nil: all well).
     case fleetStatus(String?)
+    /// Where a replay stands (after every move of its cursor).
+    case replay(ReplayStatus)
 }
 
 /// What the terminal reports.

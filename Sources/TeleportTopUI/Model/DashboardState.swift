@@ -33,6 +33,9 @@ public struct DashboardState: Sendable {
     public var profiles = ProfilesTabState()
     /// The filter being typed in the hint bar, if any.
     public var editing: FilterField?
+    /// A replay's status (nil: live), and the `:` time being typed.
+    public var replay: ReplayStatus?
+    public var replayJump = ""
     public var editingFilter: Bool { editing != nil }
     /// Table rows of the last computation (see `TableRows`).
     public let rowsMemo = RowsMemo()

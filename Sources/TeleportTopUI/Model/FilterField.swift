@@ -6,4 +6,6 @@ public enum FilterField: Sendable, Hashable {
     case labels
     /// The Logs screen's component filter.
     case component
+    /// A replay's `:` time.
+    case replayTime
 }

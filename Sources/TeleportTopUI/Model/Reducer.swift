@@ -37,7 +37,7 @@ public enum Reducer {
         case .waterfall: return WaterfallReducer.self
         case .profiles: return ProfilesReducer.self
         case .profileViewer: return ViewerReducer.self
-        case .global: return OverviewReducer.self
+        case .global, .replay: return OverviewReducer.self
         case .fleet: return FleetReducer.self
         case .logs: return LogsReducer.self
         case .question: return QuestionReducer.self
@@ -136,6 +136,8 @@ public enum Reducer {
         case .back:
             // Esc where the screen has nothing to close: back to the fleet.
             return FleetReducer.close(&state)
+        case .replay, .startJump:
+            return ReplayReducer.reduce(&state, action)
         case .levelPicker:
             guard state.logs.hasSocket else {
                 state.message = "the log level is set through the debug socket: name it with --debug-socket or -c"
@@ -171,7 +173,12 @@ public enum Reducer {
         case .input(let input):
             switch input {
             case .key(let key):
-                guard let action = KeyTable.action(for: key, in: context(state)) else { return [] }
+                // A replay's keys come first, except while typing or answering a question.
+                let current = context(state)
+                if state.replay != nil, current != .filter, current != .question, !state.showHelp, let action = ReplayReducer.action(for: key) {
+                    return reduce(&state, action)
+                }
+                guard let action = KeyTable.action(for: key, in: current) else { return [] }
                 return reduce(&state, action)
             case .click(let x, let y):
                 guard let target = screen?.target(atX: x, y: y) else { return [] }
@@ -225,6 +232,8 @@ public enum Reducer {
         case .fleetStatus(let status):
             state.fleet?.status = status
             return []
+        case .replay(let status):
+            return ReplayReducer.receive(&state, status)
         case .theme(let name, let theme):
             guard let theme else {
                 state.message = "no theme \(name)"

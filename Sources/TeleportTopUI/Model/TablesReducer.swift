@@ -97,6 +97,7 @@ enum FilterReducer: ScreenReducer {
         case .filterInput, .filterBackspace, .filterDone, .filterCancel: break
         default: return nil
         }
+        if state.editing == .replayTime { return ReplayReducer.jump(&state, action) }
         if state.showsFleet {
             FleetReducer.filter(&state, action)
             return []

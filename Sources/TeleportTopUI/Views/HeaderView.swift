@@ -84,6 +84,11 @@ public enum HeaderView {
             screen.write(" waiting for the first scrape…", x: 0, y: 1, role: .dim)
         }
         var right1 = screen.width
+        if let replay = state.replay {
+            let text = " \(replay.label) "
+            screen.writeRight(text, right: right1, y: 1, role: .selection)
+            right1 -= text.count + 1
+        }
         if state.paused {
             screen.writeRight(" PAUSED ", right: right1, y: 1, role: .selection)
             right1 -= 9

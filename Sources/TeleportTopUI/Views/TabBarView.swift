@@ -36,6 +36,13 @@ extension TabBarView {
 public enum HintBarView {
     public static func draw(_ state: DashboardState, into screen: inout Screen, y: Int) {
         screen.fill(row: y, role: .dim)
+        if state.editing == .replayTime {
+            let x = screen.write(" jump to ", x: 0, y: y, role: .accent)
+            let end = screen.write(state.replayJump, x: x, y: y, role: .text)
+            screen.write("▏", x: end, y: y, role: .accent)
+            screen.writeRight("05:32 (UTC, the last day) · -5m (from the end) · 2026-12-02T05:32:40Z · Enter go · Esc cancel ", right: screen.width, y: y, role: .dim)
+            return
+        }
         if let field = state.editing {
             let x = screen.write(field == .labels ? " labels " : field == .component ? " component " : " filter /", x: 0, y: y, role: .accent)
             let text = state.showsFleet ? (field == .labels ? state.fleet?.labelFilter : state.fleet?.filter) ?? ""
@@ -58,7 +65,9 @@ public enum HintBarView {
             if !state.tables.filter.isEmpty { x = screen.write("filter /\(state.tables.filter)  ", x: x, y: y, role: .accent) }
             if !state.tables.labelFilter.isEmpty { x = screen.write("labels \(state.tables.labelFilter)  ", x: x, y: y, role: .accent) }
         }
-        let hints = KeyTable.hints(for: Reducer.context(state)).filter { binding in
+        let replayHints = state.replay == nil ? [] : KeyTable.hints(for: .replay)
+        let hints = replayHints + KeyTable.hints(for: Reducer.context(state)).filter { binding in
+            !(state.replay != nil && replayHints.contains { $0.label == binding.label }) &&
             !(binding.action == .injectFailure && !state.isEmbedded) && !(binding.action == .cycleView && state.tab != .auth && state.tab != .spans)
                 && !(state.fileViewer && binding.context == .global && ![.toggleHelp, .quit].contains(binding.action))
                 && !(state.fileViewer && binding.action == .back)

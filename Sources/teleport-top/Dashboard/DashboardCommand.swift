@@ -57,6 +57,11 @@ struct DashboardOptions: ParsableArguments {
     @Option(name: .customLong("restore-log-level"), help: "After teleport-top changed the log level, on q: yes, no or ask.")
     var restoreLogLevel: String = "ask"
 
+    @Option(help: "Record what the dashboard sees (scrapes, log lines, spans) into this directory, for `replay`.")
+    var record: String?
+
+    @OptionGroup(title: "Recording") var recording: RecordingLimitOptions
+
     @Option(name: .customLong("tail-log"), help: "Show this Teleport log file (JSON or text lines, followed across rotation) on the Logs screen instead of the log stream.")
     var tailLog: String?
 
@@ -123,8 +128,19 @@ enum DashboardCommand {
         let store = MetricStore(target: label, interval: schedule.interval, history: options.history)
         let poller = Poller(client: client, store: store, schedule: schedule)
         // The one stream: every producer posts into it, the loop folds it in order.
-        let queue = EventQueue()
+        let tap = RecordingTap()
+        let queue = EventQueue(tap: { tap.see($0) })
         await spanStore.setOnChange { count in queue.post(.spansArrived(count)) }
+        if let path = options.record {
+            var sources = ["target \(label)"]
+            if let socketPath { sources.append("logs \(socketPath)") }
+            if embedded != nil { sources.append("spans embedded engine") }
+            let recorder = try options.recording.recorder(path: path, sources: sources, interval: schedule.interval, history: options.history) { notice in
+                queue.post(.notice(notice))
+            }
+            tap.attach(recorder)
+            await spanStore.setOnAdd { recorder.spans($0) }
+        }
         let profiler = ProfileRunner(client: client, directory: profiling.directory, queue: queue)
         let intakeOptions: SpanIntake.Options
         do { intakeOptions = try options.intake() } catch { throw fail(String(describing: error)) }
@@ -145,7 +161,7 @@ enum DashboardCommand {
             logControl = LogControl(client: socketClient, queue: queue)
         }
         let runner = EffectRunner(queue: queue, parts: .init(metrics: store, spans: spanStore, poller: poller, profiles: profiler,
-            injectFailure: injectFailure, logs: logControl, logDirectory: profiling.profileDir))
+            injectFailure: injectFailure, logs: logControl, logDirectory: profiling.profileDir, recorder: tap.current))
         var initial = DashboardState(snapshot: .empty(target: label, interval: schedule.interval), isEmbedded: embedded != nil, now: Date())
         initial.profiles = ProfilesTabState(seconds: profiling.profileSeconds, directory: profiling.profileDir)
         initial.logs = LogsState(maxLines: options.logLines, hasSocket: logControl != nil || options.tailLog != nil)
@@ -179,6 +195,7 @@ enum DashboardCommand {
         await intake.stop()
         await client.shutdown()
         await embedded?.stop()
+        tap.current?.close()
         if case .failure(let error) = outcome { throw fail(String(describing: error)) }
     }
 }

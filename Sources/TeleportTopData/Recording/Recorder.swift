@@ -1,0 +1,116 @@
+import Foundation
+import Synchronization
+import TeleportCore
+import TeleportOTLP
+
+/// Turns what the dashboard's sources produce into frames and appends them: scrape outcomes
+/// (the body compressed against the previous body of the same target; every
+/// `keyframeEvery`-th, and the first of each segment, alone), span batches, log lines and notes.
+/// Safe to call from any thread; each call writes its frame before returning.
+public final class Recorder: Sendable {
+    public let writer: RecordingWriter
+    /// A scrape compressed alone this often (seeking decompresses from one).
+    public static let keyframeEvery = 64
+
+    private struct Chain {
+        var segment: Int
+        var body: [UInt8]
+        var count: Int
+    }
+
+    private let chains = Mutex<[String: Chain]>([:])
+
+    public init(writer: RecordingWriter) {
+        self.writer = writer
+    }
+
+    /// A scrape's outcome, as the poller handed it over; `target` names a fleet's instance.
+    public func scrape(_ outcome: Result<ScrapeResult, ScrapeFailure>, target: String = "", interval: Duration) {
+        var record = ScrapeRecord(target: target, durationSeconds: 0, wireBytes: 0, intervalSeconds: interval.seconds)
+        let time: Date
+        var body: [UInt8] = []
+        var state: ObservedState
+        var pid: Int?
+        switch outcome {
+        case .success(let scrape):
+            time = scrape.time
+            record.started = scrape.started
+            record.durationSeconds = scrape.duration.seconds
+            record.wireBytes = scrape.bytes
+            record.contentType = scrape.contentType
+            record.healthy = scrape.healthy
+            record.readyz = scrape.readyz
+            body = scrape.body
+            state = MetricStore.state(readyz: scrape.readyz, families: scrape.families)
+            pid = scrape.readyz?.pid
+        case .failure(let failure):
+            time = failure.time
+            record.failure = .init(failure.error)
+            record.retryAt = failure.retryAt
+            record.readyz = failure.readyz
+            state = failure.readyz?.state.map(ObservedState.init) ?? .unreachable
+            pid = failure.readyz?.pid
+        }
+        let meta = Array((try? ScrapeRecord.encoder.encode(record)) ?? Data())
+        var flags = ScrapeRecord.stateCode(state) << 4
+        if case .failure = outcome { flags |= ScrapeRecord.failed }
+        chains.withLock { chains in
+            let segment = writer.prepare()
+            var compressed: [UInt8] = []
+            if case .success = outcome {
+                if let chain = chains[target], chain.segment == segment, chain.count % Self.keyframeEvery != 0 {
+                    compressed = DeltaBody.encode(body, previous: chain.body)
+                    flags |= ScrapeRecord.compressedAgainstPrevious
+                } else {
+                    compressed = Zlib.compress(body)
+                }
+            }
+            var payload: [UInt8] = []
+            payload.appendLittleEndian(UInt32(meta.count))
+            payload += meta
+            payload += compressed
+            let frame = RecordedFrame(kind: FrameKind.scrape.rawValue, flags: flags, aux: UInt32(truncatingIfNeeded: pid ?? 0), time: time,
+                payload: payload)
+            switch writer.append(frame) {
+            case .written:
+                if case .success = outcome {
+                    chains[target] = Chain(segment: segment, body: body, count: (chains[target].map { $0.segment == segment ? $0.count : 0 } ?? 0) + 1)
+                }
+            case .dropped:
+                chains[target] = nil  // the next one stands alone
+            }
+        }
+    }
+
+    /// A batch of spans as they arrived (any source), as one OTLP request.
+    public func spans(_ records: [SpanRecord], at time: Date = Date()) {
+        guard !records.isEmpty, let request = try? OTLPSpans.encodeRequest(records) else { return }
+        writer.append(RecordedFrame(kind: FrameKind.spans.rawValue, aux: UInt32(clamping: records.count), time: time, payload: Zlib.compress(request)))
+    }
+
+    /// Log lines as the Logs screen got them, as NDJSON.
+    public func logs(_ lines: [LogLine], at time: Date = Date()) {
+        guard !lines.isEmpty else { return }
+        let text = lines.map { $0.ndjson() }.joined(separator: "\n")
+        writer.append(RecordedFrame(kind: FrameKind.logs.rawValue, aux: UInt32(clamping: lines.count), time: time, payload: Zlib.compress(Array(text.utf8))))
+    }
+
+    /// A dashboard event worth replaying.
+    public func note(_ note: RecordedNote, at time: Date = Date()) {
+        guard let json = try? ScrapeRecord.encoder.encode(note) else { return }
+        writer.append(RecordedFrame(kind: FrameKind.note.rawValue, time: time, payload: Array(json)))
+    }
+
+    public func close() { writer.close() }
+}
+
+/// A note frame: a pace change, an injected failure, something the recorder says.
+public struct RecordedNote: Codable, Sendable, Hashable {
+    public var kind: String
+    public var text: String
+
+    public init(kind: String, text: String) {
+        self.kind = kind
+        self.text = text
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import TeleportCore
+import TeleportOTLP
+
+/// A recording read back: its time span, its scrapes decoded (each body inflated against
+/// the one before, from the nearest one that stands alone) and folded into a store as the
+/// live dashboard folded them, and its spans, log lines and notes up to any time.
+public final class RecordingPlayback: @unchecked Sendable {
+    public let reader: RecordingReader
+    /// The scrape frames of the one target, in order.
+    public private(set) var scrapes: [Int] = []
+    /// Frames scanned into `scrapes` so far.
+    private var indexed = 0
+    /// The last body inflated (its scrape's position), to go on from without starting over.
+    private var lastBody: (position: Int, body: [UInt8])?
+    /// The largest body a scrape frame may inflate to.
+    public var bodyLimit = 64 << 20
+
+    public init(reader: RecordingReader) {
+        self.reader = reader
+        index()
+    }
+
+    public convenience init(path: String) throws(RecordingError) {
+        self.init(reader: try RecordingReader(path: path))
+    }
+
+    private func index() {
+        let frames = reader.frames
+        while indexed < frames.count {
+            if frames[indexed].kind == FrameKind.scrape.rawValue { scrapes.append(indexed) }
+            indexed += 1
+        }
+    }
+
+    /// Reads what was appended since (a recording still being written); whether there was any.
+    @discardableResult
+    public func refresh() -> Bool {
+        guard (try? reader.refresh()) == true else { return false }
+        index()
+        return true
+    }
+
+    public var header: RecordingFormat.Header { reader.segments[0].header }
+    public var start: Date? { reader.frames.first?.time }
+    public var end: Date? { reader.frames.last?.time }
+
+    /// The position in `scrapes` of the last scrape at or before `time`.
+    public func scrapePosition(atOrBefore time: Date) -> Int? {
+        let ns = Int64((time.timeIntervalSince1970 * 1e9).rounded())
+        var low = 0
+        var high = scrapes.count
+        while low < high {
+            let mid = (low + high) / 2
+            if reader.frames[scrapes[mid]].nanoseconds <= ns { low = mid + 1 } else { high = mid }
+        }
+        return low == 0 ? nil : low - 1
+    }
+
+    /// Times where the state shown changed or the process restarted (a new pid), from the index alone.
+    public func changes() -> [Date] {
+        var out: [Date] = []
+        var previous: FrameRef?
+        for position in scrapes {
+            let ref = reader.frames[position]
+            if let previous, previous.flags >> 4 != ref.flags >> 4 || (previous.aux != 0 && ref.aux != 0 && previous.aux != ref.aux) {
+                out.append(ref.time)
+            }
+            previous = ref
+        }
+        return out
+    }
+
+    /// The scrape at `position` of `scrapes`: its record, time and body.
+    public func scrape(at position: Int) throws(RecordingError) -> (record: ScrapeRecord, time: Date, body: [UInt8]) {
+        let ref = reader.frames[scrapes[position]]
+        let payload = try reader.payload(ref)
+        guard payload.count >= 4 else { throw .io("scrape frame too short") }
+        let metaLength = Int(UInt32(littleEndian: payload, at: 0))
+        guard metaLength <= payload.count - 4 else { throw .io("scrape frame's metadata cut short") }
+        let record: ScrapeRecord
+        do {
+            record = try ScrapeRecord.decoder.decode(ScrapeRecord.self, from: Data(payload[4..<4 + metaLength]))
+        } catch {
+            throw .io("scrape frame's metadata unreadable")
+        }
+        let compressed = Array(payload[(4 + metaLength)...])
+        if ref.flags & ScrapeRecord.failed != 0 { return (record, ref.time, []) }
+        var dictionary: [UInt8]?
+        if ref.flags & ScrapeRecord.compressedAgainstPrevious != 0 {
+            if let lastBody, lastBody.position == position - 1 {
+                dictionary = lastBody.body
+            } else {
+                // Back to the scrape that stands alone, then forward.
+                var first = position - 1
+                while first > 0, reader.frames[scrapes[first]].flags & ScrapeRecord.compressedAgainstPrevious != 0 { first -= 1 }
+                guard first >= 0 else { throw .io("a scrape's previous body is missing") }
+                for p in first..<position { _ = try scrape(at: p) }
+                dictionary = lastBody?.position == position - 1 ? lastBody?.body : nil
+                guard dictionary != nil else { throw .io("a scrape's previous body is missing") }
+            }
+        }
+        do {
+            let body = try dictionary.map { (previous) throws(Zlib.Failure) in try DeltaBody.decode(compressed, previous: previous, limit: bodyLimit) }
+                ?? Zlib.decompress(compressed, limit: bodyLimit)
+            lastBody = (position, body)
+            return (record, ref.time, body)
+        } catch {
+            throw .io("scrape body: \(error)")
+        }
+    }
+
+    /// The outcome of the scrape at `position`, parsed as live.
+    public func outcome(at position: Int) throws(RecordingError) -> (Result<ScrapeResult, ScrapeFailure>, interval: Duration) {
+        let (record, time, body) = try scrape(at: position)
+        return (record.outcome(time: time, body: body), .seconds(record.intervalSeconds))
+    }
+
+    /// Folds the scrapes of positions `range` into `store`, as the poller did; returns the last outcome.
+    @discardableResult
+    public func fold(_ range: Range<Int>, into store: MetricStore) async throws(RecordingError) -> Result<ScrapeResult, ScrapeFailure>? {
+        var last: Result<ScrapeResult, ScrapeFailure>?
+        for position in range {
+            let (outcome, interval) = try outcome(at: position)
+            if await store.interval != interval { await store.setInterval(interval) }
+            switch outcome {
+            case .success(let scrape): await store.ingest(scrape)
+            case .failure(let failure): await store.fail(failure)
+            }
+            last = outcome
+        }
+        return last
+    }
+
+    /// A fresh store as the live one stood right after the last scrape at or before `time`
+    /// (the scrapes of the history before it folded in); and that scrape's outcome.
+    public func store(at time: Date, target: String, history: Duration) async throws(RecordingError)
+        -> (MetricStore, Result<ScrapeResult, ScrapeFailure>?)
+    {
+        let store = MetricStore(target: target, interval: .seconds(header.intervalSeconds), history: history)
+        let last = try await rebuild(store, at: time)
+        return (store, last)
+    }
+
+    /// Resets `store` and folds in the scrapes of the history before `time`.
+    @discardableResult
+    public func rebuild(_ store: MetricStore, at time: Date) async throws(RecordingError) -> Result<ScrapeResult, ScrapeFailure>? {
+        await store.reset(interval: .seconds(header.intervalSeconds))
+        guard let end = scrapePosition(atOrBefore: time) else { return nil }
+        // The history the live store held then: the scrapes of `historySeconds` before that last one.
+        let last = reader.frames[scrapes[end]].time
+        let from = scrapePosition(atOrBefore: last.addingTimeInterval(-store.historySeconds)).map { $0 + 1 } ?? 0
+        return try await fold(from..<(end + 1), into: store)
+    }
+
+    /// The frames of `kind` whose time is in `range`, in order.
+    public func frames(_ kind: FrameKind, in range: ClosedRange<Date>) -> [FrameRef] {
+        let low = Int64((range.lowerBound.timeIntervalSince1970 * 1e9).rounded())
+        let high = Int64((range.upperBound.timeIntervalSince1970 * 1e9).rounded())
+        return reader.frames.filter { $0.kind == kind.rawValue && $0.nanoseconds >= low && $0.nanoseconds <= high }
+    }
+
+    /// The spans of a spans frame.
+    public func spans(_ ref: FrameRef) throws(RecordingError) -> [SpanRecord] {
+        let payload = try reader.payload(ref)
+        do {
+            let bytes = try Zlib.decompress(payload, limit: RecordingFormat.maxPayload)
+            return try OTLPSpans.decode(protobuf: bytes).spans
+        } catch {
+            throw .io("span frame: \(error)")
+        }
+    }
+
+    /// The log lines of a logs frame.
+    public func logLines(_ ref: FrameRef) throws(RecordingError) -> [LogLine] {
+        let payload = try reader.payload(ref)
+        do {
+            let bytes = try Zlib.decompress(payload, limit: RecordingFormat.maxPayload)
+            return bytes.split(separator: UInt8(ascii: "\n")).map { LogLineParser.parse($0) }
+        } catch {
+            throw .io("log frame: \(error)")
+        }
+    }
+
+    /// The note of a note frame.
+    public func note(_ ref: FrameRef) throws(RecordingError) -> RecordedNote {
+        do {
+            return try ScrapeRecord.decoder.decode(RecordedNote.self, from: Data(try reader.payload(ref)))
+        } catch let error as RecordingError {
+            throw error
+        } catch {
+            throw .io("note frame unreadable")
+        }
+    }
+}

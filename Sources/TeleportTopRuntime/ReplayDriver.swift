@@ -1,0 +1,212 @@
+import Foundation
+import Synchronization
+import TeleportCore
+import TeleportTopData
+import TeleportTopUI
+
+/// Plays a recording into the one event stream as the live sources would: scrapes folded
+/// into the metric store (the same parser and store as live), spans into the span store, log
+/// lines and notes as events, and the time cursor as the dashboard's clock. Seeking back (or
+/// far forward) starts the stores over from the history before the new time.
+public actor ReplayDriver {
+    public let playback: RecordingPlayback
+    let store: MetricStore
+    let spans: SpanStore
+    let queue: EventQueue
+    let maxLogLines: Int
+    private let clockTime: Mutex<Date>
+    private var cursor: Date
+    private var speed = 1
+    private var playing = false
+    private var following = false
+    /// The next frame (of the reader's) to apply, and the next scrape position.
+    private var nextFrame = 0
+    private var nextScrape = 0
+    private var changes: [Date] = []
+    private var ticker: Task<Void, Never>?
+    /// The speeds `<` and `>` step through.
+    public static let speeds = [1, 2, 5, 10, 30, 60]
+    /// How often a playing replay moves its cursor.
+    static let step: Duration = .milliseconds(100)
+
+    public init(playback: RecordingPlayback, store: MetricStore, spans: SpanStore, queue: EventQueue, maxLogLines: Int = 50_000) {
+        self.playback = playback
+        self.store = store
+        self.spans = spans
+        self.queue = queue
+        self.maxLogLines = maxLogLines
+        let start = playback.start ?? Date()
+        cursor = start
+        clockTime = Mutex(start)
+        changes = playback.changes()
+    }
+
+    /// The replay's clock (the dashboard loop's and the span queries' `now`).
+    public nonisolated var now: Date { clockTime.withLock { $0 } }
+
+    /// Opens at `time` (default: the first scrape), playing at `speed` when `play`.
+    public func start(at time: Date?, speed: Int, play: Bool) async {
+        self.speed = Self.speeds.contains(speed) ? speed : 1
+        playing = play
+        let first = playback.scrapes.first.map { playback.reader.frames[$0].time } ?? playback.start ?? Date()
+        await rebuild(at: min(max(time ?? first, playback.start ?? first), playback.end ?? first))
+        ticker = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: Self.step)
+                await self?.tick()
+            }
+        }
+    }
+
+    public func stop() {
+        ticker?.cancel()
+    }
+
+    /// Carries out a replay key.
+    public func handle(_ command: ReplayCommand) async {
+        let start = playback.start ?? cursor
+        let end = playback.end ?? cursor
+        following = false
+        switch command {
+        case .playPause:
+            if !playing, cursor >= end { await seek(to: start) }  // at the end, play again from the start
+            playing.toggle()
+            report()
+        case .step(let delta):
+            playing = false
+            // The scrape just before (or after) the cursor, the one at it left out.
+            let times = playback.scrapes.map { playback.reader.frames[$0].time }
+            let found = delta < 0 ? times.last { $0 < cursor.addingTimeInterval(-0.0005) } : times.first { $0 > cursor.addingTimeInterval(0.0005) }
+            guard let found else { return report() }
+            await seek(to: found)
+        case .minutes(let delta):
+            await seek(to: cursor.addingTimeInterval(Double(delta) * 60))
+        case .toStart:
+            await seek(to: start)
+        case .toEnd:
+            playback.refresh()
+            changes = playback.changes()
+            await seek(to: playback.end ?? end)
+            following = true
+            playing = true
+            report()
+        case .change(let delta):
+            let found = delta > 0 ? changes.first { $0 > cursor.addingTimeInterval(0.0005) } : changes.last { $0 < cursor.addingTimeInterval(-0.0005) }
+            guard let found else {
+                queue.post(.notice(delta > 0 ? "no state change or restart after this" : "no state change or restart before this"))
+                return report()
+            }
+            await seek(to: found)
+        case .speed(let delta):
+            let index = Self.speeds.firstIndex(of: speed) ?? 0
+            speed = Self.speeds[max(0, min(Self.speeds.count - 1, index + delta))]
+            report()
+        case .jump(let text):
+            guard let time = ReplayJump.time(text, end: end) else {
+                queue.post(.notice("cannot read \(Sanitized.quote(text)) as a time: 05:32, -5m or 2026-12-02T05:32:40Z"))
+                return report()
+            }
+            await seek(to: time)
+        }
+    }
+
+    /// Moves a playing cursor on; at the end, follows a file still being written or stops.
+    func tick() async {
+        guard playing else { return }
+        var target = cursor.addingTimeInterval(Self.step.seconds * Double(speed))
+        if let end = playback.end, target >= end {
+            if playback.refresh() { changes = playback.changes() }
+            let end = playback.end ?? end
+            if target >= end {
+                target = end
+                if !following { playing = false }
+            }
+        }
+        await forward(to: target)
+        report()
+    }
+
+    /// Moves the cursor to `time` (within the recording).
+    func seek(to time: Date) async {
+        let clamped = min(max(time, playback.start ?? time), playback.end ?? time)
+        if clamped >= cursor, clamped.timeIntervalSince(cursor) <= store.historySeconds {
+            await forward(to: clamped)
+            report()
+        } else {
+            await rebuild(at: clamped)
+        }
+    }
+
+    /// Applies the frames after the cursor up to `time`.
+    func forward(to time: Date) async {
+        let frames = playback.reader.frames
+        let limit = Int64((time.timeIntervalSince1970 * 1e9).rounded())
+        var scraped: Result<ScrapeResult, ScrapeFailure>?
+        var lines: [LogLine] = []
+        while nextFrame < frames.count, frames[nextFrame].nanoseconds <= limit {
+            let ref = frames[nextFrame]
+            switch FrameKind(rawValue: ref.kind) {
+            case .scrape:
+                while nextScrape < playback.scrapes.count, playback.scrapes[nextScrape] < nextFrame { nextScrape += 1 }
+                if nextScrape < playback.scrapes.count, playback.scrapes[nextScrape] == nextFrame {
+                    if let outcome = try? await playback.fold(nextScrape..<(nextScrape + 1), into: store) { scraped = outcome }
+                    nextScrape += 1
+                }
+            case .spans:
+                if let batch = try? playback.spans(ref) { await spans.add(batch) }
+            case .logs:
+                if let batch = try? playback.logLines(ref) { lines += batch }
+            case .note:
+                if let note = try? playback.note(ref) { queue.post(.notice("recorded: \(note.text)")) }
+            case .profile, nil:
+                break  // not shown in replay yet, or a kind this version does not know
+            }
+            nextFrame += 1
+        }
+        cursor = time
+        clockTime.withLock { $0 = time }
+        if !lines.isEmpty { queue.post(.logLines(lines)) }
+        if let scraped { queue.post(.scrape(ScrapeEvent(outcome: scraped, snapshot: await store.snapshot()))) }
+    }
+
+    /// Starts the stores over at `time`: the scrapes and spans of the history before it, the
+    /// log lines before it (the newest `maxLogLines`).
+    func rebuild(at time: Date) async {
+        let last = try? await playback.rebuild(store, at: time)
+        await spans.removeAll()
+        let history = store.historySeconds
+        let frames = playback.reader.frames
+        let limit = Int64((time.timeIntervalSince1970 * 1e9).rounded())
+        let from = Int64((time.addingTimeInterval(-history).timeIntervalSince1970 * 1e9).rounded())
+        var logFrames: [FrameRef] = []
+        var lineCount = 0
+        var index = frames.count - 1
+        while index >= 0 {
+            let ref = frames[index]
+            if ref.nanoseconds <= limit {
+                if ref.kind == FrameKind.logs.rawValue, lineCount < maxLogLines {
+                    logFrames.append(ref)
+                    lineCount += Int(ref.aux)
+                }
+                if ref.kind == FrameKind.spans.rawValue, ref.nanoseconds >= from, let batch = try? playback.spans(ref) { await spans.add(batch) }
+                if ref.nanoseconds < from && lineCount >= maxLogLines { break }
+            }
+            index -= 1
+        }
+        nextFrame = frames.firstIndex { $0.nanoseconds > limit } ?? frames.count
+        nextScrape = playback.scrapes.firstIndex { $0 >= nextFrame } ?? playback.scrapes.count
+        cursor = time
+        clockTime.withLock { $0 = time }
+        report(reset: true)
+        let lines = logFrames.reversed().flatMap { (try? playback.logLines($0)) ?? [] }
+        if !lines.isEmpty { queue.post(.logLines(Array(lines.suffix(maxLogLines)))) }
+        queue.post(.scrape(ScrapeEvent(outcome: last ?? nil, snapshot: await store.snapshot())))
+    }
+
+    func report(reset: Bool = false) {
+        let start = playback.start ?? cursor
+        queue.post(.replay(ReplayStatus(start: start, end: playback.end ?? cursor, cursor: cursor, speed: speed, playing: playing,
+            following: following, skippedFrames: playback.reader.skipped, reset: reset)))
+        queue.post(.tick(cursor))
+    }
+}

@@ -1,0 +1,126 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TeleportCore
+import TeleportDiagnostics
+import TeleportTopData
+
+/// `teleport-top record DIR`: the flight recorder, headless: the target's scrapes, its log
+/// stream (when its debug socket is known) and spans (only with --otlp-grpc/--otlp-http),
+/// until SIGINT or SIGTERM.
+struct RecordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Record a target's scrapes, log stream and (with --otlp-*) spans to a directory, headless, for `replay`.",
+        discussion: """
+            Runs until SIGINT or SIGTERM; meant to run as a service beside Teleport. The recording is a \
+            directory of segment files (docs/recording.md), 0600, bounded by --max-size and --max-age. \
+            Never records the simulation unless --embedded is given. Spans are received only when \
+            --otlp-grpc or --otlp-http is given, so a recorder never takes the ports of a running dashboard.
+            """
+    )
+
+    @Argument(help: "The recording directory (created when missing; a new segment is started in an existing one).")
+    var path: String
+
+    @OptionGroup var target: TargetOptions
+    @OptionGroup(title: "Recording") var recording: RecordingLimitOptions
+
+    @Option(help: "Time between scrapes (250ms to 60s).", transform: TargetOptions.duration)
+    var interval: Duration = .seconds(2)
+
+    @Option(help: "History the replay keeps for windows (recorded in the header).", transform: TargetOptions.duration)
+    var history: Duration = .seconds(600)
+
+    @Flag(name: .customLong("no-logs"), help: "Do not record the debug socket's log stream.")
+    var noLogs = false
+
+    @Option(name: .customLong("otlp-grpc"), help: "Receive and record spans over OTLP/gRPC on this address.")
+    var otlpGRPC: String?
+
+    @Option(name: .customLong("otlp-http"), help: "Receive and record spans over OTLP/HTTP on this address.")
+    var otlpHTTP: String?
+
+    @Option(name: .customLong("for"), help: "Stop after this long (default: until a signal).", transform: TargetOptions.duration)
+    var duration: Duration?
+
+    func run() async throws {
+        let source: SourceResolver.Source
+        do { source = try SourceResolver.resolve(target.request, headless: true) } catch { throw fail(error.description) }
+        var embedded: EmbeddedTeleport?
+        let spanStore = SpanStore(capacity: 1000)
+        let diagTarget: DiagTarget
+        switch source {
+        case .target(let t): diagTarget = t
+        case .embedded:
+            let socket = DebugSocketPath.defaultDataDir() + "/record-\(getpid()).sock"
+            do {
+                embedded = try await EmbeddedTeleport.start(address: try target.embeddedAddress(), logLevel: LogLevelControl(.info),
+                    logSink: LogSink(handle: .nullDevice), spans: spanStore, socketPath: socket)
+            } catch { throw fail("cannot start the embedded engine: \(error)") }
+            diagTarget = embedded!.target
+        }
+        var socketPath: String?
+        if case .socket(let path) = diagTarget { socketPath = path }
+        socketPath = socketPath ?? target.debugSocket ?? embedded?.socketPath
+        if socketPath == nil, let config = target.config, let parsed = try? TeleportConfig(contentsOf: config) { socketPath = parsed.debugSocketPath }
+        if noLogs { socketPath = nil }
+        let client: DiagClient
+        do { client = try DiagClient(target: diagTarget, options: target.clientOptions) } catch { throw fail(error.description) }
+        let label = embedded == nil ? diagTarget.description : "embedded \(diagTarget.description)"
+        var sources = ["target \(label)"]
+        if let socketPath { sources.append("logs \(socketPath)") }
+        let intakeOptions = SpanIntake.Options(grpc: try otlpGRPC.map { try Self.listen($0, "--otlp-grpc") },
+            http: try otlpHTTP.map { try Self.listen($0, "--otlp-http") }, tls: nil, traceDirectories: [])
+        if let grpc = intakeOptions.grpc { sources.append("spans OTLP gRPC \(grpc)") }
+        if let http = intakeOptions.http { sources.append("spans OTLP HTTP \(http)") }
+        if embedded != nil { sources.append("spans embedded engine") }
+        let recorder = try recording.recorder(path: path, sources: sources, interval: interval, history: history) { notice in
+            FileHandleOutput.standardError("teleport-top record: \(notice)\n")
+        }
+        await spanStore.setOnAdd { recorder.spans($0) }
+        var logger = Logger(label: "teleport-top")
+        logger.logLevel = .error
+        let intake = SpanIntake(options: intakeOptions, store: spanStore, logger: logger)
+        let store = MetricStore(target: label, interval: interval, history: history)
+        let poller = Poller(client: client, store: store, schedule: PollSchedule(interval: interval))
+        FileHandleOutput.standardError("teleport-top record: recording \(label) every \(DurationText.format(interval)) to \(path)"
+            + (socketPath.map { " with the log stream of \($0)" } ?? "") + "\n")
+        let work = Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    await poller.run { outcome in recorder.scrape(outcome, interval: poller.currentSchedule.interval) }
+                }
+                if let socketPath, let socketClient = try? DiagClient(target: .socket(path: socketPath), options: .init(timeout: .seconds(10))) {
+                    group.addTask {
+                        await LogStreamClient(client: socketClient).run(level: nil, onLines: { recorder.logs($0) }) { status in
+                            if case .unsupported = status { FileHandleOutput.standardError("teleport-top record: \(socketPath) has no /log-stream; logs are not recorded\n") }
+                        }
+                        await socketClient.shutdown()
+                    }
+                }
+            }
+        }
+        let signals = SignalWait([SIGINT, SIGTERM])
+        let interrupted = Task {
+            await signals.wait()
+            work.cancel()
+        }
+        let stop = Task {
+            guard let duration else { return }
+            try? await Task.sleep(for: duration)
+            work.cancel()
+        }
+        await work.value
+        stop.cancel()
+        interrupted.cancel()
+        await intake.stop()
+        await client.shutdown()
+        await embedded?.stop()
+        recorder.close()
+    }
+
+    static func listen(_ text: String, _ flag: String) throws -> ListenAddress {
+        do { return try ListenAddress(parsing: text) } catch { throw fail("\(flag): \(error)") }
+    }
+}

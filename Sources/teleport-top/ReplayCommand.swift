@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import TeleportCore
+import TeleportTopData
+import TeleportTopRuntime
+import TeleportTopUI
+
+/// `teleport-top replay PATH`: the dashboard over a recording, with a time cursor.
+struct ReplayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "The dashboard over a recording (`record`, `--record`): every tab as it was, with a time cursor.",
+        discussion: """
+            Keys (they come before the screen's): Space play/pause, , and . one scrape back/forward, [ and ] a minute, \
+            { and } start and end (} follows a recording still being written), n and N the next/previous state \
+            change or restart, : jump to a time (05:32 = that time UTC on the recording's last day, -5m from the \
+            end, or 2026-12-02T05:32:40Z), < and > speed (×1 to ×60). Every other key is the dashboard's.
+            """
+    )
+
+    @Argument(help: "The recording: its directory, or one segment file.")
+    var path: String
+
+    @Option(help: "Start at this time (as the : key reads it); default the first scrape.")
+    var at: String?
+
+    @Option(help: "Speed: 1, 2, 5, 10, 30 or 60.")
+    var speed: Int = 1
+
+    @Flag(help: "Start playing (default: paused at the start).")
+    var play = false
+
+    @Option(help: "Colour theme: default, light, high-contrast, monochrome, or a theme file's path.")
+    var theme: String?
+
+    @Option(help: "Chart glyphs: block, braille or ascii.")
+    var symbols: Symbols = .block
+
+    @Option(name: .customLong("log-file"), help: "Where logs go while the dashboard owns the terminal.")
+    var logFile: String = "/tmp/teleport-top-\(getuid()).log"
+
+    func run() async throws {
+        guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
+            throw fail("replay needs a terminal; for text or JSON use `teleport-top snapshot --from \(path) --at TIME`")
+        }
+        guard ReplayDriver.speeds.contains(speed) else { throw fail("--speed is one of 1, 2, 5, 10, 30, 60") }
+        let playback: RecordingPlayback
+        do { playback = try RecordingPlayback(path: path) } catch { throw fail("\(path): \(error)") }
+        guard let end = playback.end else { throw fail("\(path): the recording has no frames yet") }
+        var start: Date?
+        if let at {
+            guard let time = ReplayJump.time(at, end: end) else { throw fail("--at: cannot read \"\(at)\" as a time: 05:32, -5m or 2026-12-02T05:32:40Z") }
+            start = time
+        }
+        let header = playback.header
+        let label = Self.label(header)
+        let interval = Duration.seconds(header.intervalSeconds)
+        let store = MetricStore(target: label, interval: interval, history: .seconds(header.historySeconds))
+        let spans = SpanStore(capacity: 20_000)
+        let queue = EventQueue()
+        await spans.setOnChange { count in queue.post(.spansArrived(count)) }
+        for source in header.sources where source.hasPrefix("spans ") { await spans.addSource("recorded " + source.dropFirst(6)) }
+        let driver = ReplayDriver(playback: playback, store: store, spans: spans, queue: queue)
+        var parts = EffectRunner.Parts(metrics: store, spans: spans)
+        parts.replay = driver
+        parts.clock = { driver.now }
+        let runner = EffectRunner(queue: queue, parts: parts)
+        var initial = DashboardState(snapshot: .empty(target: label, interval: interval), isEmbedded: label.hasPrefix("embedded"), now: driver.now)
+        initial.logs = LogsState(hasSocket: header.sources.contains { $0.hasPrefix("logs ") })
+        initial.logs.opened = true
+        initial.logs.status = .streaming(source: "the recording")
+        if playback.reader.skipped > 0 {
+            initial.message = "\(playback.reader.skipped) corrupt frames skipped"
+        }
+        await driver.start(at: start, speed: speed, play: play)
+        let loop = DashboardLoop(
+            initial: initial, queue: queue,
+            settings: .init(symbols: symbols, themeName: theme ?? "default", environment: ProcessInfo.processInfo.environment, logPath: logFile),
+            effects: { runner.run($0) }, clock: { driver.now },
+            makeTerminal: { Terminal(theme: $0, logPath: logFile) })
+        let outcome = await loop.runOnOwnThread()
+        await driver.stop()
+        await runner.finish()
+        if case .failure(let error) = outcome { throw fail(String(describing: error)) }
+    }
+
+    /// The header's target, e.g. `127.0.0.1:3000 (recorded)`.
+    static func label(_ header: RecordingFormat.Header) -> String {
+        let target = header.sources.first { $0.hasPrefix("target ") }.map { String($0.dropFirst(7)) } ?? "recording"
+        return target + " (recorded)"
+    }
+}
