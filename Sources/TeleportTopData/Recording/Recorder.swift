@@ -51,6 +51,7 @@ public final class Recorder: Sendable {
             state = failure.readyz?.state.map(ObservedState.init) ?? .unreachable
             pid = failure.readyz?.pid
         }
+        record.time = time
         let meta = Array((try? ScrapeRecord.encoder.encode(record)) ?? Data())
         var flags = ScrapeRecord.stateCode(state) << 4
         if case .failure = outcome { flags |= ScrapeRecord.failed }

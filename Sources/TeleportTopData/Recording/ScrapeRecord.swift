@@ -6,6 +6,9 @@ import TeleportCore
 public struct ScrapeRecord: Codable, Sendable, Hashable {
     /// The fleet instance (empty: the one target).
     public var target: String
+    /// The scrape's time exactly (the frame's nanoseconds round it); dates here are encoded
+    /// as Swift encodes them (seconds since 2001 as a double), so a replay's rates are the live ones to the bit.
+    public var time: Date?
     public var started: Date?
     public var durationSeconds: Double
     public var wireBytes: Int
@@ -78,18 +81,19 @@ public struct ScrapeRecord: Codable, Sendable, Hashable {
 
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .secondsSince1970
+        encoder.dateEncodingStrategy = .deferredToDate
         encoder.outputFormatting = .sortedKeys
         return encoder
     }()
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
+        decoder.dateDecodingStrategy = .deferredToDate
         return decoder
     }()
 
     /// A scrape's outcome back as the poller handed it over, the body parsed by the same parser.
-    public func outcome(time: Date, body: [UInt8], limits: ExpositionLimits = .init()) -> Result<ScrapeResult, ScrapeFailure> {
+    public func outcome(time frameTime: Date, body: [UInt8], limits: ExpositionLimits = .init()) -> Result<ScrapeResult, ScrapeFailure> {
+        let time = self.time ?? frameTime
         if let failure {
             return .failure(ScrapeFailure(time: time, error: failure.error, retryAt: retryAt, readyz: readyz))
         }

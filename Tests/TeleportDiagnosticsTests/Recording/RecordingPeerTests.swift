@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+@testable import TeleportCore
+@testable import TeleportTopData
+
+/// Recording and replay against the Go client_golang fixture, and the headless recorder as a
+/// process (`record`, `kill -9`, `snapshot --from`).
+@Suite("Record and replay with real peers", .serialized, .enabled(if: Prerequisites.required(Prerequisites.go)))
+struct RecordingPeerTests {
+    /// A snapshot as JSON (the document `snapshot --json` prints), at the scrape's own time.
+    static func document(_ snapshot: MetricsSnapshot) throws -> String {
+        let at = snapshot.lastScrape?.time ?? snapshot.lastFailure?.time ?? Date(timeIntervalSince1970: 0)
+        return String(decoding: try SnapshotDocument.encoder().encode(SnapshotDocument(snapshot, source: "x", now: at)), as: UTF8.self)
+    }
+
+    @Test("The Go fixture through degraded, recovering, ok for 30 s: the replayed snapshots at five scrapes equal the live ones exactly")
+    func replayEqualsLive() async throws {
+        let fixture = try await GoFixture.start()
+        let dir = Paths.temporaryDirectory("rec-peer").appendingPathComponent("rec").path
+        let writer = try RecordingWriter(directory: dir, header: { RecordingFileTests.header($0) })
+        let recorder = Recorder(writer: writer)
+        let client = try DiagClient(target: .http(baseURL: fixture.baseURL))
+        let store = MetricStore(target: "fixture", interval: .seconds(1))
+        let poller = Poller(client: client, store: store, schedule: PollSchedule(interval: .seconds(1)))
+        let live = LiveSnapshots()
+        let polling = Task {
+            await poller.run { outcome in
+                recorder.scrape(outcome, interval: .seconds(1))
+                let snapshot = await store.snapshot()
+                live.add(snapshot, try? Self.document(snapshot))
+            }
+        }
+        let base = fixture.baseURL
+        for (second, state) in [(6, "degraded"), (14, "recovering"), (22, "ok")] {
+            try await Task.sleep(for: .seconds(second) - .seconds(live.elapsed))
+            _ = try await HTTP.request(base + "/fixture/state?value=\(state)", method: .POST)
+        }
+        try await Task.sleep(for: .seconds(30) - .seconds(live.elapsed))
+        polling.cancel()
+        _ = await polling.value
+        recorder.close()
+        await client.shutdown()
+        await fixture.stop()
+
+        let taken = live.all
+        #expect(taken.count >= 20)
+        let states = taken.map(\.snapshot.state)
+        for state in [ObservedState.degraded, .recovering] { #expect(states.contains(state)) }
+        let playback = try RecordingPlayback(path: dir)
+        #expect(playback.scrapes.count == taken.count)
+        // Five times: early, the first degraded, the first recovering, ok again, the last.
+        let picks = [2, states.firstIndex(of: .degraded)!, states.firstIndex(of: .recovering)!, states.lastIndex(of: .ok)! - 2, taken.count - 1]
+        for index in picks {
+            let time = try #require(taken[index].snapshot.lastScrape?.time ?? taken[index].snapshot.lastFailure?.time)
+            let (replayed, _) = try await playback.store(at: time, target: "fixture", history: .seconds(600))
+            let snapshot = await replayed.snapshot()
+            #expect(snapshot.state == taken[index].snapshot.state)
+            #expect(snapshot.timeline == taken[index].snapshot.timeline)
+            // Rates, windowed quantiles, sparklines: the whole document, byte for byte.
+            let replayedDocument = try Self.document(snapshot)
+            #expect(replayedDocument == taken[index].document, "scrape \(index) differs")
+            let rates = snapshot.families.flatMap(\.series).compactMap(\.rate)
+            #expect(index < 2 || rates.contains { $0 > 0 }, "counters have rates")
+        }
+        // The state changes are found from the index alone (n / N).
+        #expect(playback.changes().count >= 3)
+    }
+
+    @Test("A headless recorder killed with -9 leaves a recording that replays; snapshot --from prints it; bad files are one line")
+    func killedRecorder() async throws {
+        let fixture = try await GoFixture.start()
+        let dir = Paths.temporaryDirectory("rec-kill").appendingPathComponent("rec").path
+        let recorder = try ChildProcess(Paths.teleportTopBinary.path, ["record", dir, "--diag-addr", String(fixture.baseURL.dropFirst(7)), "--interval", "250ms"])
+        _ = try await recorder.waitForLine(inStderr: true) { $0.contains("recording") }
+        // Until a few scrapes are in, then -9 at any moment.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if let playback = try? RecordingPlayback(path: dir), playback.scrapes.count >= 8 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        _ = await recorder.stop(signal: SIGKILL)
+        await fixture.stop()
+        let playback = try RecordingPlayback(path: dir)
+        #expect(playback.scrapes.count >= 8)
+        #expect(playback.reader.skipped == 0)
+        let (store, last) = try await playback.store(at: try #require(playback.end), target: "t", history: .seconds(600))
+        #expect(await store.scrapeCount == playback.scrapes.count)
+        guard case .success? = last else { Issue.record("the last scrape did not replay"); return }
+        for path in RecordingReader.segmentPaths(in: dir) {
+            #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)
+        }
+
+        let binary = Paths.teleportTopBinary.path
+        let json = try await runOffPool(binary, ["snapshot", "--from", dir, "--json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect(document?["state"] as? String == "ok")
+        #expect((document?["source"] as? String) == "recording")
+        let text = try await runOffPool(binary, ["snapshot", "--from", dir, "--at=-1s"])
+        #expect(text.status == 0 && text.stdout.contains("OK") && text.stdout.contains("backend_requests"), "\(text.stdout)\(text.stderr)")
+        let early = try await runOffPool(binary, ["snapshot", "--from", dir, "--at", "2001-01-01T00:00:00Z"])
+        #expect(early.status != 0 && early.stderr.contains("the recording starts at"))
+        let foreign = try await runOffPool(binary, ["snapshot", "--from", "/etc/hostname"])
+        #expect(foreign.status != 0 && foreign.stderr == "teleport-top: /etc/hostname: not a teleport-top recording (no TTOPREC magic)\n")
+        let noTerminal = try await runOffPool(binary, ["replay", dir])
+        #expect(noTerminal.status != 0 && noTerminal.stderr.contains("replay needs a terminal"))
+    }
+}
+
+/// The live store's snapshots, one per scrape, and the time since the first.
+final class LiveSnapshots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var taken: [(snapshot: MetricsSnapshot, document: String?)] = []
+    private let started = ContinuousClock.now
+
+    func add(_ snapshot: MetricsSnapshot, _ document: String?) { lock.withLock { taken.append((snapshot, document)) } }
+    var all: [(snapshot: MetricsSnapshot, document: String?)] { lock.withLock { taken } }
+    var elapsed: Double { (ContinuousClock.now - started).seconds }
+}
