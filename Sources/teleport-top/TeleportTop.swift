@@ -18,7 +18,7 @@ struct TeleportTop: AsyncParsableCommand {
             """,
         version: TeleportTopVersion.current,
         subcommands: [Dashboard.self, Serve.self, Snapshot.self, RecordCommand.self, ReplayCommand.self, LogsCommand.self, LogLevelCommand.self, ProfileCommand.self, PprofCommand.self,
-            SyntheticProfileCommand.self,
+            SyntheticProfileCommand.self, RecordingBenchCommand.self,
         ],
         defaultSubcommand: Dashboard.self
     )

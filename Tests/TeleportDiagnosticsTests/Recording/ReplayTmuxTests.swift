@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+
+@testable import TeleportCore
+@testable import TeleportTopData
+
+/// `record` beside the Go fixture (scrapes, its log stream, a span by curl, a fault), then
+/// `replay` under tmux: the time cursor, seeking, speed, pause, every tab at 200x60 and 80x24.
+@Suite("Replay under tmux", .serialized,
+    .enabled(if: Prerequisites.required(Prerequisites.go && Prerequisites.curl && Prerequisites.which("tmux") != nil)))
+struct ReplayTmuxTests {
+    typealias Session = DashboardTmuxTests.Session
+
+    /// Records 8 s of the fixture: ok, degraded from 3 s, ok again from 5 s; a span at 1 s.
+    static func record() async throws -> String {
+        let socketDir = Paths.temporaryDirectory("rec-sock")
+        let socket = socketDir.appendingPathComponent("debug.sock").path
+        let fixture = try await GoFixture.start(["-unix", socket, "-log-stream", "100ms"])
+        let dir = Paths.temporaryDirectory("rec-tmux").appendingPathComponent("rec").path
+        let port = Ports.closed()
+        let recorder = try ChildProcess(Paths.teleportTopBinary.path, ["record", dir, "--diag-addr", String(fixture.baseURL.dropFirst(7)),
+            "--debug-socket", socket, "--interval", "250ms", "--otlp-http", "127.0.0.1:\(port)"])
+        _ = try await recorder.waitForLine(inStderr: true) { $0.contains("recording") }
+        try await Task.sleep(for: .seconds(1))
+        let body = #"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"curl-peer"}}]},"scopeSpans":[{"scope":{"name":"t"},"spans":["#
+            + #"{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"recorded-root","kind":2,"startTimeUnixNano":"1544712660000000000","endTimeUnixNano":"1544712661000000000"}"#
+            + "]}]}]}"
+        let curl = try await runOffPool(try #require(Prerequisites.which("curl")), ["-s", "-o", "/dev/null", "-w", "%{http_code}",
+            "-H", "Content-Type: application/json", "--data-binary", body, "http://127.0.0.1:\(port)/v1/traces"])
+        #expect(curl.stdout == "200")
+        try await Task.sleep(for: .seconds(2))
+        _ = try await HTTP.request(fixture.baseURL + "/fixture/state?value=degraded", method: .POST)
+        try await Task.sleep(for: .seconds(2))
+        _ = try await HTTP.request(fixture.baseURL + "/fixture/state?value=ok", method: .POST)
+        try await Task.sleep(for: .seconds(3))
+        #expect(await recorder.stop(signal: SIGTERM) == 0)
+        await fixture.stop()
+        return dir
+    }
+
+    @Test("Seek, speed, pause and every tab of a recording, at 200x60 and 80x24")
+    func replay() async throws {
+        let dir = try await Self.record()
+        let playback = try RecordingPlayback(path: dir)
+        #expect(playback.changes().count >= 2)
+        #expect(playback.reader.frames.contains { $0.kind == FrameKind.logs.rawValue })
+        #expect(playback.reader.frames.contains { $0.kind == FrameKind.spans.rawValue })
+        let session = try Session(width: 200, height: 60)
+        let binary = Paths.teleportTopBinary.path
+        try session.type("\(binary) replay \(dir) --log-file /tmp/tt-replay.log")
+        var screen = try await session.wait(for: "REPLAY ")
+        #expect(screen.contains("(recorded)"))
+        #expect(screen.contains("×1 ‖"), "paused at the start:\n\(screen)")
+        let start = try #require(Self.cursor(screen))
+        // n: the first state change (degraded), N back to before it... and on to the next.
+        try session.send("n")
+        screen = try await session.wait(for: " DEGRADED ")
+        let degradedAt = try #require(Self.cursor(screen))
+        #expect(degradedAt > start)
+        try session.send("n")
+        screen = try await session.wait(for: " OK ")
+        #expect(screen.contains("degraded → ok") || screen.contains("→ ok"), "\(screen)")
+        try session.send("N")
+        _ = try await session.wait(for: " DEGRADED ")
+        // . and , step one scrape.
+        try session.send(".")
+        try await Task.sleep(for: .milliseconds(300))
+        let stepped = try #require(Self.cursor(try await session.wait(for: "REPLAY ")))
+        #expect(stepped > degradedAt)
+        // { start, : jump, speed, play.
+        try session.send("{")
+        _ = try await session.wait(for: Self.clock(start))
+        try session.send(":")
+        _ = try await session.wait(for: "jump to")
+        _ = try run(session.tmux, ["-L", session.socket, "send-keys", "-l", Self.clock(degradedAt.addingTimeInterval(1))])
+        try session.send("Enter")
+        _ = try await session.wait(for: " DEGRADED ")
+        try session.send(">")
+        try session.send(">")
+        _ = try await session.wait(for: "×5 ‖")
+        try session.send("Space")
+        _ = try await session.wait(for: "×5 ▶")
+        try session.send("<")
+        _ = try await session.wait(for: "×2 ▶")
+        try session.send("Space")
+        _ = try await session.wait(for: "×2 ‖")
+        // Every tab, at both sizes.
+        for (width, height) in [(200, 60), (80, 24)] {
+            try session.resize(width, height)
+            for (key, text) in [("1", "state, last"), ("2", "backend_requests"), ("7", "go_goroutines"), ("8", "recorded-root"), ("9", "capture"),
+                ("0", "every family"), ("L", "lines"), ("3", "REPLAY"), ("4", "REPLAY"), ("5", "REPLAY"), ("6", "REPLAY")]
+            {
+                try session.send(key)
+                screen = try await session.wait(for: text)
+                #expect(screen.contains("REPLAY") || width < 100, "tab \(key) at \(width)x\(height):\n\(screen)")
+                #expect(!screen.contains("\u{1b}"))
+            }
+        }
+        // The Logs screen holds the recorded lines up to the cursor; } goes to the end.
+        try session.resize(200, 60)
+        try session.send("L")
+        try session.send("}")
+        screen = try await session.wait(for: "following")
+        #expect(screen.contains("fixture") || screen.contains("INFO"), "\(screen)")
+        try session.send("q")
+        _ = try await session.wait(for: "shell>")
+    }
+
+    /// The cursor's time in a screen's `REPLAY 2026-12-02 05:32:40 UTC` label.
+    static func cursor(_ screen: String) -> Date? {
+        guard let range = screen.range(of: #"REPLAY \d{4}-\d\d-\d\d \d\d:\d\d:\d\d"#, options: .regularExpression) else { return nil }
+        let text = screen[range].dropFirst(7).replacingOccurrences(of: " ", with: "T") + "Z"
+        return ISO8601DateFormatter().date(from: text)
+    }
+
+    /// `05:32:40` of a time, UTC.
+    static func clock(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "HH:mm:ss"
+        return formatter.string(from: date)
+    }
+}
