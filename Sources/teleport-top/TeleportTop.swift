@@ -37,7 +37,8 @@ struct Dashboard: AsyncParsableCommand {
             x inject a failure (simulation), r retry now, L logs (the debug socket's /log-stream), V log level, \
             I fleet, ? help, q quit. It receives spans on the OTLP ports. \
             With several targets (--targets FILE, --diag-addr twice, --prometheus URL, --embedded --instances N) \
-            the fleet table comes first: Enter opens an instance's dashboard, I or Esc returns.
+            the fleet table comes first: Enter opens an instance's dashboard, I or Esc returns. \
+            --record DIR records what it sees for `teleport-top replay DIR` (docs/recording.md).
             """
     )
 

@@ -5,7 +5,7 @@ import Synchronization
 /// it is made, fsync every `syncEvery`, files 0600. Segments of `segmentSize`, each readable on
 /// its own; the oldest are removed past `maxSize` or `maxAge`. On a full disk it drops frames,
 /// says so once, and resumes when a write succeeds again. The one place files are appended
-/// to rather than written whole through a rename (docs/design.md).
+/// to rather than written whole through a rename (docs/recording.md).
 public final class RecordingWriter: Sendable {
     public struct Limits: Sendable, Hashable {
         public var segmentSize: Int

@@ -10,7 +10,10 @@ public enum HelpView {
         // The ten tab keys read as one line.
         var lines: [(String, String)] = []
         var tabsListed = false
-        for binding in KeyTable.help(for: context) {
+        // A replay's keys first: they come before the screen's (whose same keys are left out).
+        let replay = state.replay == nil ? [] : KeyTable.help(for: .replay)
+        let taken = Set(replay.flatMap(\.keys))
+        for binding in replay + KeyTable.help(for: context).filter({ !$0.keys.allSatisfy(taken.contains) }) {
             if case .selectTab = binding.action {
                 if !tabsListed { lines.append(("1-9, 0", "show that tab")) }
                 tabsListed = true

@@ -40,7 +40,11 @@ public enum HintBarView {
             let x = screen.write(" jump to ", x: 0, y: y, role: .accent)
             let end = screen.write(state.replayJump, x: x, y: y, role: .text)
             screen.write("▏", x: end, y: y, role: .accent)
-            screen.writeRight("05:32 (UTC, the last day) · -5m (from the end) · 2026-12-02T05:32:40Z · Enter go · Esc cancel ", right: screen.width, y: y, role: .dim)
+            // The syntax, as long as it fits after what is typed.
+            let room = screen.width - end - 3
+            let syntax = ["05:32 (UTC, the last day) · -5m (from the end) · 2026-12-02T05:32:40Z · Enter go · Esc cancel ",
+                "05:32 UTC · -5m · ISO 8601 · Enter · Esc ", "Enter · Esc "].first { $0.count <= room }
+            if let syntax { screen.writeRight(syntax, right: screen.width, y: y, role: .dim) }
             return
         }
         if let field = state.editing {
