@@ -66,7 +66,11 @@ public actor ReplayDriver {
     public func handle(_ command: ReplayCommand) async {
         let start = playback.start ?? cursor
         let end = playback.end ?? cursor
-        following = false
+        // A move of the cursor stops following the end (the speed and play/pause do not).
+        switch command {
+        case .playPause, .speed: break
+        default: following = false
+        }
         switch command {
         case .playPause:
             if !playing, cursor >= end { await seek(to: start) }  // at the end, play again from the start

@@ -75,16 +75,8 @@ public final class RecordingPlayback: @unchecked Sendable {
     public func scrape(at position: Int) throws(RecordingError) -> (record: ScrapeRecord, time: Date, body: [UInt8]) {
         let ref = reader.frames[scrapes[position]]
         let payload = try reader.payload(ref)
-        guard payload.count >= 4 else { throw .io("scrape frame too short") }
-        let metaLength = Int(UInt32(littleEndian: payload, at: 0))
-        guard metaLength <= payload.count - 4 else { throw .io("scrape frame's metadata cut short") }
-        let record: ScrapeRecord
-        do {
-            record = try ScrapeRecord.decoder.decode(ScrapeRecord.self, from: Data(payload[4..<4 + metaLength]))
-        } catch {
-            throw .io("scrape frame's metadata unreadable")
-        }
-        let compressed = Array(payload[(4 + metaLength)...])
+        let (record, bodyStart) = try Self.meta(payload)
+        let compressed = Array(payload[bodyStart...])
         if ref.flags & ScrapeRecord.failed != 0 { return (record, ref.time, []) }
         var dictionary: [UInt8]?
         if ref.flags & ScrapeRecord.compressedAgainstPrevious != 0 {
@@ -149,8 +141,48 @@ public final class RecordingPlayback: @unchecked Sendable {
         guard let end = scrapePosition(atOrBefore: time) else { return nil }
         // The history the live store held then: the scrapes of `historySeconds` before that last one.
         let last = reader.frames[scrapes[end]].time
-        let from = scrapePosition(atOrBefore: last.addingTimeInterval(-store.historySeconds)).map { $0 + 1 } ?? 0
+        // (The live history keeps the scrapes at most `historySeconds` older than the newest, that one included.)
+        let from = scrapePosition(atOrBefore: last.addingTimeInterval(-store.historySeconds - 1e-6)).map { $0 + 1 } ?? 0
+        if from > 0 { await restoreTimeline(before: from, into: store) }
         return try await fold(from..<(end + 1), into: store)
+    }
+
+    /// The state changes and restarts of the scrapes before position `from`, from the index
+    /// (flags and pid), each change at its scrape's exact time; a restart between the last of
+    /// them and `from` too (the store cannot see it: it starts with no pid).
+    func restoreTimeline(before from: Int, into store: MetricStore) async {
+        var states: [(ObservedState, Date)] = []
+        var restarts: [Restart] = []
+        var previous: FrameRef?
+        for position in 0...min(from, scrapes.count - 1) {
+            let ref = reader.frames[scrapes[position]]
+            let exact = { (try? self.record(at: position).time) ?? ref.time }
+            if position < from, previous.map({ $0.flags >> 4 != ref.flags >> 4 }) ?? true, let state = ScrapeRecord.state(code: ref.flags >> 4) {
+                states.append((state, exact()))
+            }
+            if let previous, previous.aux != 0, ref.aux != 0, previous.aux != ref.aux {
+                restarts.append(Restart(time: exact(), oldPid: Int(previous.aux), newPid: Int(ref.aux), oldVersion: nil, newVersion: nil))
+            }
+            previous = ref
+        }
+        await store.restoreTimeline(states: states, restarts: restarts)
+    }
+
+    /// The metadata of the scrape at `position` (its body is not inflated).
+    public func record(at position: Int) throws(RecordingError) -> ScrapeRecord {
+        try Self.meta(try reader.payload(reader.frames[scrapes[position]])).record
+    }
+
+    /// A scrape payload's metadata, and where its body starts.
+    static func meta(_ payload: [UInt8]) throws(RecordingError) -> (record: ScrapeRecord, bodyStart: Int) {
+        guard payload.count >= 4 else { throw .io("scrape frame too short") }
+        let metaLength = Int(UInt32(littleEndian: payload, at: 0))
+        guard metaLength <= payload.count - 4 else { throw .io("scrape frame's metadata cut short") }
+        do {
+            return (try ScrapeRecord.decoder.decode(ScrapeRecord.self, from: Data(payload[4..<4 + metaLength])), 4 + metaLength)
+        } catch {
+            throw .io("scrape frame's metadata unreadable")
+        }
     }
 
     /// The frames of `kind` whose time is in `range`, in order.

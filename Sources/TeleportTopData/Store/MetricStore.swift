@@ -66,6 +66,13 @@ public actor MetricStore {
         processStart = nil
     }
 
+    /// Puts back the state timeline of scrapes older than the history (a replay that seeks
+    /// folds only the history's scrapes; the timeline of before comes from the recording's index).
+    public func restoreTimeline(states: [(ObservedState, Date)], restarts: [Restart]) {
+        for (state, time) in states { timeline.observe(state, at: time) }
+        for restart in restarts { timeline.markRestart(restart) }
+    }
+
     /// Folds a successful scrape in.
     public func ingest(_ scrape: ScrapeResult) {
         let kept = retained.map { names in scrape.families.filter { names.contains($0.name) } } ?? scrape.families

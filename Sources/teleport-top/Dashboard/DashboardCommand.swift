@@ -174,7 +174,8 @@ enum DashboardCommand {
             tailTask = Task {
                 await LogFileTail(path: path).run(onLines: { queue.post(.logLines($0)) }, onStatus: { queue.post(.logStatus($0)) })
             }
-        } else if options.logs, let logControl {
+        } else if options.logs || options.record != nil, let logControl {
+            // A recording records the log stream from the start.
             initial.logs.opened = true
             logControl.open(level: nil)
         }

@@ -121,4 +121,27 @@ struct ReplayTmuxTests {
         formatter.dateFormat = "HH:mm:ss"
         return formatter.string(from: date)
     }
+
+    @Test("--record on the embedded dashboard: scrapes, the log stream from the start, its spans, the injected failure as a note")
+    func dashboardRecords() async throws {
+        let dir = Paths.temporaryDirectory("rec-dash").appendingPathComponent("rec").path
+        let session = try Session(width: 160, height: 48)
+        try session.type("\(Paths.teleportTopBinary.path) --otlp-grpc off --otlp-http off --interval 500ms --record \(dir) --log-file /tmp/tt-rec-dash.log")
+        _ = try await session.wait(for: " OK ")
+        try session.send("x")
+        _ = try await session.wait(for: "ok → degraded", timeout: .seconds(30))
+        try session.send("q")
+        _ = try await session.wait(for: "shell>")
+        let playback = try RecordingPlayback(path: dir)
+        #expect(playback.scrapes.count >= 2)
+        #expect(playback.header.sources.first?.hasPrefix("target embedded") == true)
+        let kinds = Set(playback.reader.frames.map(\.kind))
+        #expect(kinds.contains(FrameKind.logs.rawValue), "the log stream is recorded from the start")
+        #expect(kinds.contains(FrameKind.spans.rawValue), "the embedded engine's spans")
+        let notes = try playback.reader.frames.filter { $0.kind == FrameKind.note.rawValue }.map { try playback.note($0) }
+        #expect(notes.contains { $0.kind == "inject" })
+        #expect(playback.changes().count >= 1, "ok → degraded is in the index")
+        let json = try await runOffPool(Paths.teleportTopBinary.path, ["snapshot", "--from", dir, "--json"])
+        #expect(json.status == 0, "\(json.stderr)")
+    }
 }
