@@ -29,6 +29,8 @@ public final class RecordingTap: Sendable {
             recorder.scrape(outcome, interval: scrape.snapshot.interval)
         case .logLines(let lines):
             recorder.logs(lines)
+        case .profile(.saved(_, let path, _)):
+            recorder.profile(path: path)
         default:
             break
         }

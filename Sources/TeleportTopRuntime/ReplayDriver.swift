@@ -14,6 +14,8 @@ public actor ReplayDriver {
     let spans: SpanStore
     let queue: EventQueue
     let maxLogLines: Int
+    /// Where recorded profiles are written for the Profiles tab to open (nil: not shown).
+    let profileDirectory: String?
     private let clockTime: Mutex<Date>
     private var cursor: Date
     private var speed = 1
@@ -29,7 +31,10 @@ public actor ReplayDriver {
     /// How often a playing replay moves its cursor.
     static let step: Duration = .milliseconds(100)
 
-    public init(playback: RecordingPlayback, store: MetricStore, spans: SpanStore, queue: EventQueue, maxLogLines: Int = 50_000) {
+    public init(playback: RecordingPlayback, store: MetricStore, spans: SpanStore, queue: EventQueue, maxLogLines: Int = 50_000,
+        profileDirectory: String? = nil)
+    {
+        self.profileDirectory = profileDirectory
         self.playback = playback
         self.store = store
         self.spans = spans
@@ -162,8 +167,10 @@ public actor ReplayDriver {
                 if let batch = try? playback.logLines(ref) { lines += batch }
             case .note:
                 if let note = try? playback.note(ref) { queue.post(.notice("recorded: \(note.text)")) }
-            case .profile, nil:
-                break  // not shown in replay yet, or a kind this version does not know
+            case .profile:
+                replayProfile(ref)
+            case nil:
+                break  // a kind this version does not know
             }
             nextFrame += 1
         }
@@ -202,9 +209,21 @@ public actor ReplayDriver {
         cursor = time
         clockTime.withLock { $0 = time }
         report(reset: true)
+        for ref in frames.prefix(nextFrame) where ref.kind == FrameKind.profile.rawValue { replayProfile(ref) }
         let lines = logFrames.reversed().flatMap { (try? playback.logLines($0)) ?? [] }
         if !lines.isEmpty { queue.post(.logLines(Array(lines.suffix(maxLogLines)))) }
         queue.post(.scrape(ScrapeEvent(outcome: last ?? nil, snapshot: await store.snapshot())))
+    }
+
+    /// Writes a recorded profile into the profile directory (once) and shows it as a capture.
+    func replayProfile(_ ref: FrameRef) {
+        guard let profileDirectory, let (name, bytes) = try? playback.profile(ref) else { return }
+        let path = profileDirectory + "/" + name
+        if !FileManager.default.fileExists(atPath: path) {
+            FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
+        }
+        let saved = ProfileDirectory.parse(fileName: name)
+        queue.post(.profile(.replayed(kind: saved?.kind ?? .profile, started: saved?.time ?? ref.time, path: path, bytes: bytes.count)))
     }
 
     func report(reset: Bool = false) {

@@ -60,12 +60,17 @@ struct ReplayCommand: AsyncParsableCommand {
         let queue = EventQueue()
         await spans.setOnChange { count in queue.post(.spansArrived(count)) }
         for source in header.sources where source.hasPrefix("spans ") { await spans.addSource("recorded " + source.dropFirst(6)) }
-        let driver = ReplayDriver(playback: playback, store: store, spans: spans, queue: queue)
-        var parts = EffectRunner.Parts(metrics: store, spans: spans)
+        // Recorded profiles are written here for the Profiles tab's viewer; removed at exit.
+        let profiles = NSTemporaryDirectory() + "teleport-top-replay-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: profiles, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(atPath: profiles) }
+        let driver = ReplayDriver(playback: playback, store: store, spans: spans, queue: queue, profileDirectory: profiles)
+        var parts = EffectRunner.Parts(metrics: store, spans: spans, profiles: ProfileRunner(client: nil, directory: nil, queue: queue))
         parts.replay = driver
         parts.clock = { driver.now }
         let runner = EffectRunner(queue: queue, parts: parts)
         var initial = DashboardState(snapshot: .empty(target: label, interval: interval), isEmbedded: label.hasPrefix("embedded"), now: driver.now)
+        initial.profiles = ProfilesTabState(directory: profiles)
         initial.logs = LogsState(hasSocket: header.sources.contains { $0.hasPrefix("logs ") })
         initial.logs.opened = true
         initial.logs.status = .streaming(source: "the recording")

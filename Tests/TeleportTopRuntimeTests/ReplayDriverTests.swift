@@ -111,4 +111,42 @@ struct ReplayDriverTests {
         #expect(events.contains { if case .logLines = $0 { return true } else { return false } })
         recorder.close()
     }
+
+    @Test("A recorded profile comes back as a saved capture: the same bytes, 0600, in the replay's directory; a hostile name is refused")
+    func profiles() async throws {
+        let dir = NSTemporaryDirectory() + "tt-replay-prof-\(UUID().uuidString)"
+        let recorder = Recorder(writer: try Self.writer(dir))
+        try Self.write(recorder, 0..<3)
+        let source = NSTemporaryDirectory() + "tt-prof-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
+        let file = source + "/127.0.0.1_3000-heap-20260528T202642Z.pb.gz"
+        let bytes = (0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        recorder.profile(path: file, at: Self.t0.addingTimeInterval(2))
+        // A frame whose name would leave the directory.
+        var hostile: [UInt8] = []
+        let name = Array("../../escape.pb.gz".utf8)
+        hostile += withUnsafeBytes(of: UInt32(name.count).littleEndian, Array.init)
+        hostile += name + [1, 2, 3]
+        recorder.writer.append(RecordedFrame(kind: FrameKind.profile.rawValue, time: Self.t0.addingTimeInterval(3), payload: hostile))
+        try Self.write(recorder, 3..<5)
+        recorder.close()
+        let replayed = NSTemporaryDirectory() + "tt-replayed-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: replayed, withIntermediateDirectories: true)
+        let queue = EventQueue(dataLimit: 1000)
+        let driver = ReplayDriver(playback: try RecordingPlayback(path: dir), store: MetricStore(target: "t", interval: .seconds(2)), spans: SpanStore(),
+            queue: queue, profileDirectory: replayed)
+        await driver.start(at: Self.t0.addingTimeInterval(8), speed: 1, play: false)
+        await driver.stop()
+        let captures = queue.drain().compactMap { event -> (ProfileKind, String, Int)? in
+            if case .profile(.replayed(let kind, _, let path, let count)) = event { return (kind, path, count) } else { return nil }
+        }
+        #expect(captures.count == 1)
+        #expect(captures.first?.0 == .heap && captures.first?.2 == 5000)
+        let path = try #require(captures.first?.1)
+        #expect(path == replayed + "/127.0.0.1_3000-heap-20260528T202642Z.pb.gz")
+        #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) == bytes)
+        #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)
+        #expect(!FileManager.default.fileExists(atPath: NSTemporaryDirectory() + "escape.pb.gz"))
+    }
 }

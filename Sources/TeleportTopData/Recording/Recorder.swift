@@ -96,6 +96,24 @@ public final class Recorder: Sendable {
         writer.append(RecordedFrame(kind: FrameKind.logs.rawValue, aux: UInt32(clamping: lines.count), time: time, payload: Zlib.compress(Array(text.utf8))))
     }
 
+    /// The largest profile file recorded (a bigger one is left out, with a note).
+    public static let maxProfileBytes = 256 << 20
+
+    /// A captured profile: its file name and bytes.
+    public func profile(path: String, at time: Date = Date()) {
+        let name = (path as NSString).lastPathComponent
+        guard let data = FileManager.default.contents(atPath: path), data.count <= Self.maxProfileBytes else {
+            note(RecordedNote(kind: "profile", text: "profile \(name) not recorded (unreadable or larger than 256 MiB)"), at: time)
+            return
+        }
+        var payload: [UInt8] = []
+        let nameBytes = Array(name.utf8)
+        payload.appendLittleEndian(UInt32(nameBytes.count))
+        payload += nameBytes
+        payload += data
+        writer.append(RecordedFrame(kind: FrameKind.profile.rawValue, aux: UInt32(clamping: data.count), time: time, payload: payload))
+    }
+
     /// A dashboard event worth replaying.
     public func note(_ note: RecordedNote, at time: Date = Date()) {
         guard let json = try? ScrapeRecord.encoder.encode(note) else { return }

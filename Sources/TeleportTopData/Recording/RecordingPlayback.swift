@@ -214,6 +214,18 @@ public final class RecordingPlayback: @unchecked Sendable {
         }
     }
 
+    /// The file name and bytes of a profile frame.
+    public func profile(_ ref: FrameRef) throws(RecordingError) -> (name: String, bytes: [UInt8]) {
+        let payload = try reader.payload(ref)
+        guard payload.count >= 4 else { throw .io("profile frame too short") }
+        let length = Int(UInt32(littleEndian: payload, at: 0))
+        guard length <= payload.count - 4, length <= 1024 else { throw .io("profile frame's name cut short") }
+        let name = String(decoding: payload[4..<4 + length], as: UTF8.self)
+        // Only a plain file name (it becomes a path in the replay's directory).
+        guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else { throw .io("profile frame's name is not a file name") }
+        return (name, Array(payload[(4 + length)...]))
+    }
+
     /// The note of a note frame.
     public func note(_ ref: FrameRef) throws(RecordingError) -> RecordedNote {
         do {

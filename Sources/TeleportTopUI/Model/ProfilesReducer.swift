@@ -113,6 +113,8 @@ enum ProfilesReducer: ScreenReducer {
             if state.profiles.autoOpen == id { state.profiles.autoOpen = nil }
             state.message = message
         case .cancelled(let id): update(id, .cancelled)
+        case .replayed(let kind, let started, let path, let bytes):
+            state.profiles.addSaved(kind: kind, started: started, path: path, bytes: bytes)
         }
         return []
     }

@@ -35,6 +35,12 @@ public struct ProfilesTabState: Sendable {
         }
     }
 
+    /// Adds a capture that is already saved (a replay's).
+    mutating func addSaved(kind: ProfileKind, started: Date, path: String, bytes: Int) {
+        captures.append(ProfileCaptureEntry(id: nextID, kind: kind, seconds: nil, started: started, status: .saved(path: path, bytes: bytes)))
+        nextID += 1
+    }
+
     public var isCapturing: Bool { captures.contains { if case .running = $0.status { return true } else { return false } } }
 }
 
@@ -107,4 +113,6 @@ public enum ProfileEvent: Sendable {
     case saved(id: Int, path: String, bytes: Int)
     case failed(id: Int, message: String)
     case cancelled(id: Int)
+    /// A capture a replay found in the recording (already saved, at `path`).
+    case replayed(kind: ProfileKind, started: Date, path: String, bytes: Int)
 }

@@ -72,6 +72,10 @@ public enum Reducer {
             default: break
             }
         }
+        if state.replay != nil, [.captureProfile, .injectFailure, .retryNow, .faster, .slower].contains(action) {
+            state.message = "a replay has no target: p, x, r, + and - act on a live one"
+            return []
+        }
         if let effects = screen(state).reduce(&state, action) { return effects }
         return global(&state, action)
     }

@@ -97,6 +97,9 @@ enum ReplayReducer {
         // Seeking back: the log lines start over (the driver sends those before the cursor again).
         state.logs.buffer = LogBuffer(maxLines: state.logs.buffer.maxLines, maxBytes: state.logs.buffer.maxBytes)
         state.logs.selected = nil
+        // And the captures (the driver sends those before the cursor again).
+        state.profiles.captures.removeAll()
+        state.profiles.viewer = nil
         return SpansReducer.request(&state)
     }
 }

@@ -126,10 +126,15 @@ struct ReplayTmuxTests {
     func dashboardRecords() async throws {
         let dir = Paths.temporaryDirectory("rec-dash").appendingPathComponent("rec").path
         let session = try Session(width: 160, height: 48)
-        try session.type("\(Paths.teleportTopBinary.path) --otlp-grpc off --otlp-http off --interval 500ms --record \(dir) --log-file /tmp/tt-rec-dash.log")
+        let profiles = Paths.temporaryDirectory("rec-dash-profiles").path
+        try session.type("\(Paths.teleportTopBinary.path) --otlp-grpc off --otlp-http off --interval 500ms --record \(dir) --log-file /tmp/tt-rec-dash.log"
+            + " --profile-seconds 1 --profile-dir \(profiles)")
         _ = try await session.wait(for: " OK ")
         try session.send("x")
         _ = try await session.wait(for: "ok → degraded", timeout: .seconds(30))
+        try session.send("p")
+        _ = try await session.wait(for: "Showing nodes accounting for", timeout: .seconds(40))
+        try session.send("Escape")
         try session.send("q")
         _ = try await session.wait(for: "shell>")
         let playback = try RecordingPlayback(path: dir)
@@ -141,7 +146,18 @@ struct ReplayTmuxTests {
         let notes = try playback.reader.frames.filter { $0.kind == FrameKind.note.rawValue }.map { try playback.note($0) }
         #expect(notes.contains { $0.kind == "inject" })
         #expect(playback.changes().count >= 1, "ok → degraded is in the index")
+        #expect(kinds.contains(FrameKind.profile.rawValue), "the CPU profile captured with p")
         let json = try await runOffPool(Paths.teleportTopBinary.path, ["snapshot", "--from", dir, "--json"])
         #expect(json.status == 0, "\(json.stderr)")
+        // The replay's Profiles tab has the capture, and its viewer opens it.
+        try session.type("\(Paths.teleportTopBinary.path) replay \(dir) --log-file /tmp/tt-rec-dash.log")
+        _ = try await session.wait(for: "REPLAY ")
+        try session.send("}")
+        try session.send("9")
+        _ = try await session.wait(for: "captures of this session")
+        let tab = try await session.wait(for: ".pb.gz")
+        #expect(tab.contains("teleport-top-replay-") && tab.contains("-profile-"), "\(tab)")
+        try session.send("q")
+        _ = try await session.wait(for: "shell>")
     }
 }
