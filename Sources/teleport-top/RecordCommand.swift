@@ -80,7 +80,9 @@ struct RecordCommand: AsyncParsableCommand {
         }
         await spanStore.setOnAdd { recorder.spans($0) }
         var logger = Logger(label: "teleport-top")
-        logger.logLevel = .error
+        // The receivers report failures to the span store (a header warning); their own shutdown
+        // chatter (a cancelled child channel) must not print over the restored terminal.
+        logger.logLevel = .critical
         let intake = SpanIntake(options: intakeOptions, store: spanStore, logger: logger)
         let store = MetricStore(target: label, interval: interval, history: history)
         let poller = Poller(client: client, store: store, schedule: PollSchedule(interval: interval))

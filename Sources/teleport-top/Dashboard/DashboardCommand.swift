@@ -145,7 +145,9 @@ enum DashboardCommand {
         let intakeOptions: SpanIntake.Options
         do { intakeOptions = try options.intake() } catch { throw fail(String(describing: error)) }
         var logger = Logger(label: "teleport-top")
-        logger.logLevel = .error
+        // The receivers report failures to the span store (a header warning); their own shutdown
+        // chatter (a cancelled child channel) must not print over the restored terminal.
+        logger.logLevel = .critical
         let intake = SpanIntake(options: intakeOptions, store: spanStore, logger: logger)
         if embedded != nil { await spanStore.addSource("embedded engine") }
         queue.post(.spansArrived(0))

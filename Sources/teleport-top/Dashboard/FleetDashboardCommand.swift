@@ -27,7 +27,9 @@ enum FleetDashboardCommand {
             throw fail(String(describing: error))
         }
         var logger = Logger(label: "teleport-top")
-        logger.logLevel = .error
+        // The receivers report failures to the span store (a header warning); their own shutdown
+        // chatter (a cancelled child channel) must not print over the restored terminal.
+        logger.logLevel = .critical
         let intake = SpanIntake(options: intakeOptions, store: spanStore, logger: logger)
         if setup.embedded != nil { await spanStore.addSource("simulated fleet") }
         queue.post(.spansArrived(0))
