@@ -31,12 +31,20 @@ struct RecordingPeerTests {
                 live.add(snapshot, try? Self.document(snapshot))
             }
         }
-        let base = fixture.baseURL
-        for (second, state) in [(6, "degraded"), (14, "recovering"), (22, "ok")] {
-            try await Task.sleep(for: .seconds(second) - .seconds(live.elapsed))
-            _ = try await HTTP.request(base + "/fixture/state?value=\(state)", method: .POST)
+        // Driven by scrapes, not by the clock (a loaded machine scrapes late): 7 ok, then
+        // 7 each degraded, recovering and ok again: about 30 s at 1 s.
+        func scrapes(_ count: Int) async throws {
+            let deadline = ContinuousClock.now + .seconds(120)
+            while live.count < count {
+                guard ContinuousClock.now < deadline else { throw FixtureError("only \(live.count) of \(count) scrapes in 120 s") }
+                try await Task.sleep(for: .milliseconds(50))
+            }
         }
-        try await Task.sleep(for: .seconds(30) - .seconds(live.elapsed))
+        try await scrapes(7)
+        for state in ["degraded", "recovering", "ok"] {
+            _ = try await HTTP.request(fixture.baseURL + "/fixture/state?value=\(state)", method: .POST)
+            try await scrapes(live.count + 7)
+        }
         polling.cancel()
         _ = await polling.value
         recorder.close()
@@ -50,7 +58,8 @@ struct RecordingPeerTests {
         let playback = try RecordingPlayback(path: dir)
         #expect(playback.scrapes.count == taken.count)
         // Five times: early, the first degraded, the first recovering, ok again, the last.
-        let picks = [2, states.firstIndex(of: .degraded)!, states.firstIndex(of: .recovering)!, states.lastIndex(of: .ok)! - 2, taken.count - 1]
+        let picks = [2, try #require(states.firstIndex(of: .degraded)), try #require(states.firstIndex(of: .recovering)),
+            try #require(states.lastIndex(of: .ok)) - 2, taken.count - 1]
         for index in picks {
             let time = try #require(taken[index].snapshot.lastScrape?.time ?? taken[index].snapshot.lastFailure?.time)
             let (replayed, _) = try await playback.store(at: time, target: "fixture", history: .seconds(600))
@@ -112,9 +121,8 @@ struct RecordingPeerTests {
 final class LiveSnapshots: @unchecked Sendable {
     private let lock = NSLock()
     private var taken: [(snapshot: MetricsSnapshot, document: String?)] = []
-    private let started = ContinuousClock.now
 
     func add(_ snapshot: MetricsSnapshot, _ document: String?) { lock.withLock { taken.append((snapshot, document)) } }
     var all: [(snapshot: MetricsSnapshot, document: String?)] { lock.withLock { taken } }
-    var elapsed: Double { (ContinuousClock.now - started).seconds }
+    var count: Int { lock.withLock { taken.count } }
 }

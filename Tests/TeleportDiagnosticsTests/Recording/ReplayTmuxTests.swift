@@ -11,7 +11,7 @@ import Testing
 struct ReplayTmuxTests {
     typealias Session = DashboardTmuxTests.Session
 
-    /// Records 8 s of the fixture: ok, degraded from 3 s, ok again from 5 s; a span at 1 s.
+    /// Records the fixture at 250 ms: ok, degraded for at least 6 scrapes, ok again; a span early on.
     static func record() async throws -> String {
         let socketDir = Paths.temporaryDirectory("rec-sock")
         let socket = socketDir.appendingPathComponent("debug.sock").path
@@ -21,18 +21,30 @@ struct ReplayTmuxTests {
         let recorder = try ChildProcess(Paths.teleportTopBinary.path, ["record", dir, "--diag-addr", String(fixture.baseURL.dropFirst(7)),
             "--debug-socket", socket, "--interval", "250ms", "--otlp-http", "127.0.0.1:\(port)"])
         _ = try await recorder.waitForLine(inStderr: true) { $0.contains("recording") }
-        try await Task.sleep(for: .seconds(1))
+        // Driven by the scrapes in the file, not by the clock (a loaded machine scrapes late).
+        func scrapes(_ count: Int, _ state: ObservedState? = nil) async throws {
+            let deadline = ContinuousClock.now + .seconds(120)
+            while ContinuousClock.now < deadline {
+                if let playback = try? RecordingPlayback(path: dir) {
+                    let states = playback.scrapes.map { ScrapeRecord.state(code: playback.reader.frames[$0].flags >> 4) }
+                    if (state.map { wanted in states.filter { $0 == wanted }.count } ?? states.count) >= count { return }
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            throw FixtureError("the recording did not reach \(count) scrapes\(state.map { " \($0)" } ?? "") in 120 s")
+        }
+        try await scrapes(4)
         let body = #"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"curl-peer"}}]},"scopeSpans":[{"scope":{"name":"t"},"spans":["#
             + #"{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"recorded-root","kind":2,"startTimeUnixNano":"1544712660000000000","endTimeUnixNano":"1544712661000000000"}"#
             + "]}]}]}"
         let curl = try await runOffPool(try #require(Prerequisites.which("curl")), ["-s", "-o", "/dev/null", "-w", "%{http_code}",
             "-H", "Content-Type: application/json", "--data-binary", body, "http://127.0.0.1:\(port)/v1/traces"])
         #expect(curl.stdout == "200")
-        try await Task.sleep(for: .seconds(2))
+        try await scrapes(10)
         _ = try await HTTP.request(fixture.baseURL + "/fixture/state?value=degraded", method: .POST)
-        try await Task.sleep(for: .seconds(2))
+        try await scrapes(6, .degraded)
         _ = try await HTTP.request(fixture.baseURL + "/fixture/state?value=ok", method: .POST)
-        try await Task.sleep(for: .seconds(3))
+        try await scrapes(26)
         #expect(await recorder.stop(signal: SIGTERM) == 0)
         await fixture.stop()
         return dir
@@ -58,14 +70,18 @@ struct ReplayTmuxTests {
         let degradedAt = try #require(Self.cursor(screen))
         #expect(degradedAt > start)
         try session.send("n")
-        screen = try await session.wait(for: " OK ")
-        #expect(screen.contains("degraded → ok") || screen.contains("→ ok"), "\(screen)")
+        screen = try await session.wait(for: "degraded → ok")
+        #expect(screen.contains(" OK "), "\(screen)")
         try session.send("N")
         _ = try await session.wait(for: " DEGRADED ")
-        // . and , step one scrape.
-        try session.send(".")
-        try await Task.sleep(for: .milliseconds(300))
-        let stepped = try #require(Self.cursor(try await session.wait(for: "REPLAY ")))
+        // . steps one scrape (250 ms): five of them pass the second the label shows.
+        for _ in 0..<5 { try session.send(".") }
+        let deadline = ContinuousClock.now + .seconds(30)
+        var stepped = degradedAt
+        while ContinuousClock.now < deadline, stepped <= degradedAt {
+            stepped = Self.cursor(try session.capture()) ?? degradedAt
+            try await Task.sleep(for: .milliseconds(100))
+        }
         #expect(stepped > degradedAt)
         // { start, : jump, speed, play.
         try session.send("{")
