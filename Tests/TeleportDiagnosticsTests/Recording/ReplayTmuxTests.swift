@@ -94,12 +94,14 @@ struct ReplayTmuxTests {
         try session.send(">")
         try session.send(">")
         _ = try await session.wait(for: "×5 ‖")
-        try session.send("Space")
-        _ = try await session.wait(for: "×5 ▶")
         try session.send("<")
-        _ = try await session.wait(for: "×2 ▶")
-        try session.send("Space")
         _ = try await session.wait(for: "×2 ‖")
+        // Played from the start at ×2, the cursor moves, and stops at the end.
+        try session.send("{")
+        _ = try await session.wait(for: Self.clock(start))
+        try session.send("Space")
+        let end = try #require(playback.end)
+        screen = try await session.wait(for: "REPLAY \(Self.day(end)) \(Self.clock(end)) UTC ×2 ‖", timeout: .seconds(60))
         // Every tab, at both sizes.
         for (width, height) in [(200, 60), (80, 24)] {
             try session.resize(width, height)
@@ -127,6 +129,11 @@ struct ReplayTmuxTests {
         guard let range = screen.range(of: #"REPLAY \d{4}-\d\d-\d\d \d\d:\d\d:\d\d"#, options: .regularExpression) else { return nil }
         let text = screen[range].dropFirst(7).replacingOccurrences(of: " ", with: "T") + "Z"
         return ISO8601DateFormatter().date(from: text)
+    }
+
+    /// `2026-12-02` of a time, UTC.
+    static func day(_ date: Date) -> String {
+        String(ISO8601DateFormatter().string(from: date).prefix(10))
     }
 
     /// `05:32:40` of a time, UTC.
