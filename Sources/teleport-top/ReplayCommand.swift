@@ -21,7 +21,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @Argument(help: "The recording: its directory, or one segment file.")
     var path: String
 
-    @Option(help: "Start at this time (as the : key reads it); default the first scrape.")
+    @Option(help: "Start at this time (as the : key reads it; write --at=-5m for a time before the end); default the first scrape.")
     var at: String?
 
     @Option(help: "Speed: 1, 2, 5, 10, 30 or 60.")
@@ -30,14 +30,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(help: "Start playing (default: paused at the start).")
     var play = false
 
-    @Option(help: "Colour theme: default, light, high-contrast, monochrome, or a theme file's path.")
-    var theme: String?
-
-    @Option(help: "Chart glyphs: block, braille or ascii.")
-    var symbols: Symbols = .block
-
-    @Option(name: .customLong("log-file"), help: "Where logs go while the dashboard owns the terminal.")
-    var logFile: String = "/tmp/teleport-top-\(getuid()).log"
+    @OptionGroup var display: DisplayOptions
 
     func run() async throws {
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
@@ -80,9 +73,9 @@ struct ReplayCommand: AsyncParsableCommand {
         await driver.start(at: start, speed: speed, play: play)
         let loop = DashboardLoop(
             initial: initial, queue: queue,
-            settings: .init(symbols: symbols, themeName: theme ?? "default", environment: ProcessInfo.processInfo.environment, logPath: logFile),
+            settings: display.settings(),
             effects: { runner.run($0) }, clock: { driver.now },
-            makeTerminal: { Terminal(theme: $0, logPath: logFile) })
+            makeTerminal: { Terminal(theme: $0, logPath: display.logFile) })
         let outcome = await loop.runOnOwnThread()
         await driver.stop()
         await runner.finish()

@@ -31,7 +31,7 @@ struct Snapshot: AsyncParsableCommand {
     @Option(help: "Read a recording (`record`, `--record`) instead of a target.")
     var from: String?
 
-    @Option(help: "With --from: the time (05:32 = UTC on the recording's last day, -5m from its end, or ISO 8601); default its end.")
+    @Option(help: "With --from: the time (05:32 = UTC on the recording's last day, --at=-5m from its end, or ISO 8601); default its end.")
     var at: String?
 
     func run() async throws {

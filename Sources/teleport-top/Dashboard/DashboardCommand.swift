@@ -15,14 +15,7 @@ struct DashboardOptions: ParsableArguments {
     @Option(help: "History kept for timelines, sparklines and windows.", transform: TargetOptions.duration)
     var history: Duration = .seconds(600)
 
-    @Option(help: "Colour theme: default, light, high-contrast, monochrome, or a theme file's path. NO_COLOR forces monochrome.")
-    var theme: String?
-
-    @Option(help: "Chart glyphs: block, braille or ascii.")
-    var symbols: Symbols = .block
-
-    @Option(name: .customLong("log-file"), help: "Where logs go while the dashboard owns the terminal.")
-    var logFile: String = "/tmp/teleport-top-\(getuid()).log"
+    @OptionGroup var display: DisplayOptions
 
     @Option(name: .customLong("otlp-grpc"), help: "OTLP/gRPC span receiver address, or off.")
     var otlpGRPC: String = "127.0.0.1:4317"
@@ -183,10 +176,9 @@ enum DashboardCommand {
         }
         let loop = DashboardLoop(
             initial: initial, queue: queue,
-            settings: .init(symbols: options.symbols, themeName: options.theme ?? "default",
-                environment: ProcessInfo.processInfo.environment, logPath: options.logFile, bell: options.bell),
+            settings: options.display.settings(bell: options.bell),
             effects: { runner.run($0) },
-            makeTerminal: { Terminal(theme: $0, logPath: options.logFile) })
+            makeTerminal: { Terminal(theme: $0, logPath: options.display.logFile) })
         let outcome = await loop.runOnOwnThread()
         pollTask.cancel()
         await runner.finish()

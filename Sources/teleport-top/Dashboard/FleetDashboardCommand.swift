@@ -59,10 +59,9 @@ enum FleetDashboardCommand {
         initial.logs.restorePolicy = options.restoreLogLevel
         let loop = DashboardLoop(
             initial: initial, queue: queue,
-            settings: .init(symbols: options.symbols, themeName: options.theme ?? "default",
-                environment: ProcessInfo.processInfo.environment, logPath: options.logFile, bell: options.bell),
+            settings: options.display.settings(bell: options.bell),
             effects: { runner.run($0) },
-            makeTerminal: { Terminal(theme: $0, logPath: options.logFile) })
+            makeTerminal: { Terminal(theme: $0, logPath: options.display.logFile) })
         let outcome = await loop.runOnOwnThread()
         task.cancel()
         await runner.finish()

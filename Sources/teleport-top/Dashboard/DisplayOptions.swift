@@ -1,0 +1,21 @@
+import ArgumentParser
+import Foundation
+import TeleportTopRuntime
+import TeleportTopUI
+
+/// How the screen is drawn and where logs go meanwhile (the dashboard and `replay`).
+struct DisplayOptions: ParsableArguments {
+    @Option(help: "Colour theme: default, light, high-contrast, monochrome, or a theme file's path. NO_COLOR forces monochrome.")
+    var theme: String?
+
+    @Option(help: "Chart glyphs: block, braille or ascii.")
+    var symbols: Symbols = .block
+
+    @Option(name: .customLong("log-file"), help: "Where logs go while the dashboard owns the terminal.")
+    var logFile: String = "/tmp/teleport-top-\(getuid()).log"
+
+    func settings(bell: Bool = false) -> DashboardLoop.Settings {
+        DashboardLoop.Settings(symbols: symbols, themeName: theme ?? "default", environment: ProcessInfo.processInfo.environment, logPath: logFile,
+            bell: bell)
+    }
+}
