@@ -7,10 +7,31 @@ import TeleportTopUI
 /// Plays a recording into the one event stream as the live sources would: scrapes folded
 /// into the metric store (the same parser and store as live), spans into the span store, log
 /// lines and notes as events, and the time cursor as the dashboard's clock. Seeking back (or
-/// far forward) starts the stores over from the history before the new time.
+/// far forward) starts the stores over from the history before the new time. A fleet's
+/// recording has a store per instance; their rows go to the fleet screen and the open
+/// instance's snapshots to its dashboard.
 public actor ReplayDriver {
+    /// One target's scrapes and its store (a fleet has one per instance, ids in order).
+    public struct Member: Sendable {
+        public var id: Int
+        public var name: String
+        public var playback: RecordingPlayback
+        public var store: MetricStore
+
+        public init(id: Int, name: String, playback: RecordingPlayback, store: MetricStore) {
+            self.id = id
+            self.name = name
+            self.playback = playback
+            self.store = store
+        }
+    }
+
+    /// The first member's playback (the reader is shared).
     public let playback: RecordingPlayback
-    let store: MetricStore
+    public let members: [Member]
+    /// Whether the recording is of a fleet (rows and an open instance) or of one target.
+    public let isFleet: Bool
+    private var focused: Int?
     let spans: SpanStore
     let queue: EventQueue
     let maxLogLines: Int
@@ -23,7 +44,8 @@ public actor ReplayDriver {
     private var following = false
     /// The next frame (of the reader's) to apply, and the next scrape position.
     private var nextFrame = 0
-    private var nextScrape = 0
+    /// Per member, the position of its next scrape.
+    private var nextScrape: [Int]
     private var changes: [Date] = []
     private var ticker: Task<Void, Never>?
     /// The speeds `<` and `>` step through.
@@ -34,17 +56,57 @@ public actor ReplayDriver {
     public init(playback: RecordingPlayback, store: MetricStore, spans: SpanStore, queue: EventQueue, maxLogLines: Int = 50_000,
         profileDirectory: String? = nil)
     {
+        self.init(members: [Member(id: 0, name: "", playback: playback, store: store)], fleet: false, spans: spans, queue: queue,
+            maxLogLines: maxLogLines, profileDirectory: profileDirectory)
+    }
+
+    /// A fleet's replay: one member per instance (sharing one reader).
+    public init(members: [Member], fleet: Bool = true, spans: SpanStore, queue: EventQueue, maxLogLines: Int = 50_000, profileDirectory: String? = nil) {
+        precondition(!members.isEmpty)
+        let playback = members[0].playback
+        self.members = members
+        self.isFleet = fleet
+        self.nextScrape = Array(repeating: 0, count: members.count)
         self.profileDirectory = profileDirectory
         self.playback = playback
-        self.store = store
         self.spans = spans
         self.queue = queue
         self.maxLogLines = maxLogLines
         let start = playback.start ?? Date()
         cursor = start
         clockTime = Mutex(start)
-        changes = playback.changes()
+        changes = Self.changes(members)
     }
+
+    /// State changes and restarts of every member, in time order.
+    static func changes(_ members: [Member]) -> [Date] {
+        members.flatMap { $0.playback.changes() }.sorted()
+    }
+
+    /// Every member's scrape times, in order.
+    func scrapeTimes() -> [Date] {
+        members.flatMap { member in member.playback.scrapes.map { playback.reader.frames[$0].time } }.sorted()
+    }
+
+    /// Reads what was appended (a recording still being written); whether there was any.
+    func refresh() -> Bool {
+        var grew = false
+        for member in members where member.playback.refresh() { grew = true }
+        if grew { changes = Self.changes(members) }
+        return grew
+    }
+
+    /// The history every member's store keeps.
+    var historySeconds: Double { members[0].store.historySeconds }
+
+    /// Opens an instance's dashboard (nil: back to the fleet): its snapshot at once.
+    public func focus(_ id: Int?) async {
+        focused = id
+        guard let id, members.indices.contains(id) else { return }
+        queue.post(.scrape(ScrapeEvent(outcome: nil, snapshot: await members[id].store.snapshot(), instance: id)))
+    }
+
+    public func focusedID() -> Int? { focused }
 
     /// The replay's clock (the dashboard loop's and the span queries' `now`).
     public nonisolated var now: Date { clockTime.withLock { $0 } }
@@ -53,7 +115,7 @@ public actor ReplayDriver {
     public func start(at time: Date?, speed: Int, play: Bool) async {
         self.speed = Self.speeds.contains(speed) ? speed : 1
         playing = play
-        let first = playback.scrapes.first.map { playback.reader.frames[$0].time } ?? playback.start ?? Date()
+        let first = scrapeTimes().first ?? playback.start ?? Date()
         await rebuild(at: min(max(time ?? first, playback.start ?? first), playback.end ?? first))
         ticker = Task { [weak self] in
             while !Task.isCancelled {
@@ -84,7 +146,7 @@ public actor ReplayDriver {
         case .step(let delta):
             playing = false
             // The scrape just before (or after) the cursor, the one at it left out.
-            let times = playback.scrapes.map { playback.reader.frames[$0].time }
+            let times = scrapeTimes()
             let found = delta < 0 ? times.last { $0 < cursor.addingTimeInterval(-0.0005) } : times.first { $0 > cursor.addingTimeInterval(0.0005) }
             guard let found else { return report() }
             await seek(to: found)
@@ -93,8 +155,7 @@ public actor ReplayDriver {
         case .toStart:
             await seek(to: start)
         case .toEnd:
-            playback.refresh()
-            changes = playback.changes()
+            _ = refresh()
             await seek(to: playback.end ?? end)
             following = true
             playing = true
@@ -124,7 +185,7 @@ public actor ReplayDriver {
         guard playing else { return }
         var target = cursor.addingTimeInterval(Self.step.seconds * Double(speed))
         if let end = playback.end, target >= end {
-            if playback.refresh() { changes = playback.changes() }
+            _ = refresh()
             let end = playback.end ?? end
             if target >= end {
                 target = end
@@ -138,7 +199,7 @@ public actor ReplayDriver {
     /// Moves the cursor to `time` (within the recording).
     func seek(to time: Date) async {
         let clamped = min(max(time, playback.start ?? time), playback.end ?? time)
-        if clamped >= cursor, clamped.timeIntervalSince(cursor) <= store.historySeconds {
+        if clamped >= cursor, clamped.timeIntervalSince(cursor) <= historySeconds {
             await forward(to: clamped)
             report()
         } else {
@@ -150,16 +211,21 @@ public actor ReplayDriver {
     func forward(to time: Date) async {
         let frames = playback.reader.frames
         let limit = Int64((time.timeIntervalSince1970 * 1e9).rounded())
-        var scraped: Result<ScrapeResult, ScrapeFailure>?
+        var scraped: [Int: Result<ScrapeResult, ScrapeFailure>] = [:]
         var lines: [LogLine] = []
         while nextFrame < frames.count, frames[nextFrame].nanoseconds <= limit {
             let ref = frames[nextFrame]
             switch FrameKind(rawValue: ref.kind) {
             case .scrape:
-                while nextScrape < playback.scrapes.count, playback.scrapes[nextScrape] < nextFrame { nextScrape += 1 }
-                if nextScrape < playback.scrapes.count, playback.scrapes[nextScrape] == nextFrame {
-                    if let outcome = try? await playback.fold(nextScrape..<(nextScrape + 1), into: store) { scraped = outcome }
-                    nextScrape += 1
+                for member in members {
+                    let scrapes = member.playback.scrapes
+                    var next = nextScrape[member.id]
+                    while next < scrapes.count, scrapes[next] < nextFrame { next += 1 }
+                    if next < scrapes.count, scrapes[next] == nextFrame {
+                        if let outcome = try? await member.playback.fold(next..<(next + 1), into: member.store) { scraped[member.id] = outcome }
+                        next += 1
+                    }
+                    nextScrape[member.id] = next
                 }
             case .spans:
                 if let batch = try? playback.spans(ref) { await spans.add(batch) }
@@ -177,15 +243,31 @@ public actor ReplayDriver {
         cursor = time
         clockTime.withLock { $0 = time }
         if !lines.isEmpty { queue.post(.logLines(lines)) }
-        if let scraped { queue.post(.scrape(ScrapeEvent(outcome: scraped, snapshot: await store.snapshot()))) }
+        await post(scraped)
+    }
+
+    /// Hands the stores' pictures over: the one target's snapshot, or a fleet's rows and its
+    /// open instance's snapshot.
+    func post(_ outcomes: [Int: Result<ScrapeResult, ScrapeFailure>?]) async {
+        for (id, outcome) in outcomes.sorted(by: { $0.key < $1.key }) {
+            let member = members[id]
+            guard isFleet else {
+                queue.post(.scrape(ScrapeEvent(outcome: outcome, snapshot: await member.store.snapshot())))
+                continue
+            }
+            let rowSnapshot = await member.store.snapshot(only: FleetRow.families)
+            queue.post(.fleetRow(FleetRow(id: id, name: member.name, snapshot: rowSnapshot, now: cursor, window: historySeconds)))
+            if focused == id { queue.post(.scrape(ScrapeEvent(outcome: outcome, snapshot: await member.store.snapshot(), instance: id))) }
+        }
     }
 
     /// Starts the stores over at `time`: the scrapes and spans of the history before it, the
     /// log lines before it (the newest `maxLogLines`).
     func rebuild(at time: Date) async {
-        let last = try? await playback.rebuild(store, at: time)
+        var outcomes: [Int: Result<ScrapeResult, ScrapeFailure>?] = [:]
+        for member in members { outcomes[member.id] = (try? await member.playback.rebuild(member.store, at: time)) ?? nil }
         await spans.removeAll()
-        let history = store.historySeconds
+        let history = historySeconds
         let frames = playback.reader.frames
         let limit = Int64((time.timeIntervalSince1970 * 1e9).rounded())
         let from = Int64((time.addingTimeInterval(-history).timeIntervalSince1970 * 1e9).rounded())
@@ -205,14 +287,14 @@ public actor ReplayDriver {
             index -= 1
         }
         nextFrame = frames.firstIndex { $0.nanoseconds > limit } ?? frames.count
-        nextScrape = playback.scrapes.firstIndex { $0 >= nextFrame } ?? playback.scrapes.count
+        nextScrape = members.map { member in member.playback.scrapes.firstIndex { $0 >= nextFrame } ?? member.playback.scrapes.count }
         cursor = time
         clockTime.withLock { $0 = time }
         report(reset: true)
         for ref in frames.prefix(nextFrame) where ref.kind == FrameKind.profile.rawValue { replayProfile(ref) }
         let lines = logFrames.reversed().flatMap { (try? playback.logLines($0)) ?? [] }
         if !lines.isEmpty { queue.post(.logLines(Array(lines.suffix(maxLogLines)))) }
-        queue.post(.scrape(ScrapeEvent(outcome: last ?? nil, snapshot: await store.snapshot())))
+        await post(outcomes)
     }
 
     /// Writes a recorded profile into the profile directory (once) and shows it as a capture.

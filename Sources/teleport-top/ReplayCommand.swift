@@ -57,13 +57,28 @@ struct ReplayCommand: AsyncParsableCommand {
         let profiles = NSTemporaryDirectory() + "teleport-top-replay-\(getpid())"
         try? FileManager.default.createDirectory(atPath: profiles, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(atPath: profiles) }
-        let driver = ReplayDriver(playback: playback, store: store, spans: spans, queue: queue, profileDirectory: profiles)
-        var parts = EffectRunner.Parts(metrics: store, spans: spans, profiles: ProfileRunner(client: nil, directory: nil, queue: queue))
+        // A fleet's recording: a playback and a store per instance, the fleet screen first.
+        let instances = playback.instances
+        let driver: ReplayDriver
+        var fleet: ReplayFleet?
+        if instances.isEmpty {
+            driver = ReplayDriver(playback: playback, store: store, spans: spans, queue: queue, profileDirectory: profiles)
+        } else {
+            let members = instances.enumerated().map { id, name in
+                ReplayDriver.Member(id: id, name: name, playback: RecordingPlayback(reader: playback.reader, target: name),
+                    store: MetricStore(target: name + " (recorded)", interval: interval, history: .seconds(header.historySeconds)))
+            }
+            driver = ReplayDriver(members: members, spans: spans, queue: queue, profileDirectory: profiles)
+            fleet = ReplayFleet(driver: driver)
+        }
+        var parts = EffectRunner.Parts(metrics: fleet == nil ? store : nil, spans: spans, profiles: ProfileRunner(client: nil, directory: nil, queue: queue),
+            fleet: fleet)
         parts.replay = driver
         parts.clock = { driver.now }
         let runner = EffectRunner(queue: queue, parts: parts)
         var initial = DashboardState(snapshot: .empty(target: label, interval: interval), isEmbedded: label.hasPrefix("embedded"), now: driver.now)
         initial.profiles = ProfilesTabState(directory: profiles)
+        if let fleet { initial.fleet = FleetState(source: label, rows: fleet.initialRows) }
         initial.logs = LogsState(hasSocket: header.sources.contains { $0.hasPrefix("logs ") })
         initial.logs.opened = true
         initial.logs.status = .streaming(source: "the recording")
@@ -84,7 +99,8 @@ struct ReplayCommand: AsyncParsableCommand {
 
     /// The header's target, e.g. `127.0.0.1:3000 (recorded)`.
     static func label(_ header: RecordingFormat.Header) -> String {
-        let target = header.sources.first { $0.hasPrefix("target ") }.map { String($0.dropFirst(7)) } ?? "recording"
+        let target = header.sources.first { $0.hasPrefix("target ") }.map { String($0.dropFirst(7)) }
+            ?? header.sources.first { $0.hasPrefix("fleet ") }.map { String($0.dropFirst(6)) } ?? "recording"
         return target + " (recorded)"
     }
 }

@@ -49,7 +49,6 @@ struct Dashboard: AsyncParsableCommand {
 
     func run() async throws {
         if fleet.isFleet(target) {
-            guard dashboard.record == nil else { throw fail("--record records one target; recording a fleet is not built yet") }
             guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
                 throw fail("the dashboard needs a terminal; for text or JSON use `teleport-top snapshot`")
             }

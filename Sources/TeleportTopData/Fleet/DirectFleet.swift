@@ -41,6 +41,13 @@ public final class DirectFleet: FleetSource {
     /// Seconds the rows' changes and strips cover.
     public let window: Double
     private let focused = Mutex<Int?>(nil)
+    /// Sees every member's scrape outcome with its name and interval (a recording taps here).
+    private let scrapeTap = Mutex<(@Sendable (String, Result<ScrapeResult, ScrapeFailure>, Duration) -> Void)?>(nil)
+
+    /// Sets who sees every scrape outcome (called before `run`).
+    public func setOnScrape(_ tap: (@Sendable (String, Result<ScrapeResult, ScrapeFailure>, Duration) -> Void)?) {
+        scrapeTap.withLock { $0 = tap }
+    }
     private let focusSink = Mutex<(@Sendable (FleetFocusUpdate) -> Void)?>(nil)
 
     /// Each target's store keeps only the families of its row until its dashboard is opened
@@ -91,6 +98,7 @@ public final class DirectFleet: FleetSource {
             for member in members {
                 group.addTask { [window] in
                     await member.poller.run { outcome in
+                        self.scrapeTap.withLock { $0 }?(member.name, outcome, member.poller.currentSchedule.interval)
                         let snapshot = await member.store.snapshot(only: FleetRow.families)
                         var row = FleetRow(id: member.id, name: member.name, snapshot: snapshot, now: Date(), window: window, hostName: member.hostName)
                         row.hasSocket = self.socketClient(for: member.id) != nil

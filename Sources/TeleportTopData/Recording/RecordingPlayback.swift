@@ -7,7 +7,9 @@ import TeleportOTLP
 /// live dashboard folded them, and its spans, log lines and notes up to any time.
 public final class RecordingPlayback: @unchecked Sendable {
     public let reader: RecordingReader
-    /// The scrape frames of the one target, in order.
+    /// The fleet instance whose scrapes these are (nil: every scrape, a one-target recording).
+    public let target: String?
+    /// The scrape frames of the target, in order.
     public private(set) var scrapes: [Int] = []
     /// Frames scanned into `scrapes` so far.
     private var indexed = 0
@@ -16,8 +18,11 @@ public final class RecordingPlayback: @unchecked Sendable {
     /// The largest body a scrape frame may inflate to.
     public var bodyLimit = 64 << 20
 
-    public init(reader: RecordingReader) {
+    /// The playback of `target`'s scrapes (nil: all, a one-target recording); fleet
+    /// instances share one reader.
+    public init(reader: RecordingReader, target: String? = nil) {
         self.reader = reader
+        self.target = target
         index()
     }
 
@@ -28,7 +33,11 @@ public final class RecordingPlayback: @unchecked Sendable {
     private func index() {
         let frames = reader.frames
         while indexed < frames.count {
-            if frames[indexed].kind == FrameKind.scrape.rawValue { scrapes.append(indexed) }
+            if frames[indexed].kind == FrameKind.scrape.rawValue,
+                target == nil || (try? Self.meta(reader.payload(frames[indexed])).record.target) == target
+            {
+                scrapes.append(indexed)
+            }
             indexed += 1
         }
     }
@@ -36,12 +45,18 @@ public final class RecordingPlayback: @unchecked Sendable {
     /// Reads what was appended since (a recording still being written); whether there was any.
     @discardableResult
     public func refresh() -> Bool {
-        guard (try? reader.refresh()) == true else { return false }
+        _ = try? reader.refresh()
+        let before = indexed
         index()
-        return true
+        return indexed > before
     }
 
     public var header: RecordingFormat.Header { reader.segments[0].header }
+
+    /// The fleet's instances, in order, when the recording is of a fleet (`instance NAME` sources).
+    public var instances: [String] {
+        header.sources.filter { $0.hasPrefix("instance ") }.map { String($0.dropFirst(9)) }
+    }
     public var start: Date? { reader.frames.first?.time }
     public var end: Date? { reader.frames.last?.time }
 

@@ -133,6 +133,7 @@ public enum FleetView {
             parts.append("versions " + ordered.map { "v\($0.key)×\($0.value)" }.joined(separator: " "))
         }
         screen.write(" " + parts.joined(separator: " · "), x: 0, y: 1, role: .dim)
+        if let replay = state.replay { screen.writeRight(" \(replay.label) ", right: screen.width, y: 1, role: .selection) }
     }
 
     static func drawRow(_ row: FleetRow, columns: [Column], stripWidth: Int, newest: String?, now: Date, selected: Bool, y: Int,

@@ -19,8 +19,23 @@ enum FleetDashboardCommand {
                 spans: spanStore)
         } catch let error as ValidationError { throw fail(error.message) }
         let source = setup.source
-        let queue = EventQueue()
+        let tap = RecordingTap()
+        let queue = EventQueue(tap: { tap.see($0) })
         await spanStore.setOnChange { count in queue.post(.spansArrived(count)) }
+        if let path = options.record {
+            // A fleet polled directly: each instance's scrapes, named; the open instance's logs; the spans.
+            guard let direct = source as? DirectFleet else {
+                await setup.embedded?.stop()
+                throw fail("--record records a fleet polled directly; recording a fleet read from Prometheus is not built yet")
+            }
+            let sources = ["fleet \(setup.label)"] + direct.members.map { "instance \($0.name)" }
+            let recorder = try options.recording.recorder(path: path, sources: sources, interval: options.interval, history: options.history) { notice in
+                queue.post(.notice(notice))
+            }
+            tap.attach(recorder)
+            direct.setOnScrape { name, outcome, interval in recorder.scrape(outcome, target: name, interval: interval) }
+            await spanStore.setOnAdd { recorder.spans($0) }
+        }
         let intakeOptions: SpanIntake.Options
         do { intakeOptions = try options.intake() } catch {
             await setup.embedded?.stop()
@@ -50,7 +65,7 @@ enum FleetDashboardCommand {
         }
         let fleetLogs = FleetLogs(queue: queue)
         let runner = EffectRunner(queue: queue, parts: .init(spans: spanStore, profiles: profiler, fleet: source, injectFailureInstance: inject,
-            logDirectory: profiling.profileDir, fleetLogs: fleetLogs))
+            logDirectory: profiling.profileDir, fleetLogs: fleetLogs, recorder: tap.current))
         let schedule = PollSchedule(interval: options.interval)
         var initial = DashboardState(snapshot: .empty(target: setup.label, interval: schedule.interval), isEmbedded: setup.embedded != nil, now: Date())
         initial.fleet = FleetState(source: setup.label, rows: source.initialRows)
@@ -72,6 +87,7 @@ enum FleetDashboardCommand {
         await intake.stop()
         await source.shutdown()
         await setup.embedded?.stop()
+        tap.current?.close()
         if case .failure(let error) = outcome { throw fail(String(describing: error)) }
     }
 }

@@ -183,4 +183,47 @@ struct ReplayTmuxTests {
         try session.send("q")
         _ = try await session.wait(for: "shell>")
     }
+
+    @Test("A fleet: --record on the embedded fleet, then replay shows the fleet screen at the cursor, an instance opens and I returns")
+    func fleet() async throws {
+        let dir = Paths.temporaryDirectory("rec-fleet").appendingPathComponent("rec").path
+        let session = try Session(width: 160, height: 48)
+        let binary = Paths.teleportTopBinary.path
+        try session.type("\(binary) --embedded --instances 3 --interval 500ms --otlp-grpc off --otlp-http off --record \(dir) --log-file /tmp/tt-rec-fleet.log")
+        _ = try await session.wait(for: "3 instances")
+        // Until every instance has a few scrapes in the file.
+        let deadline = ContinuousClock.now + .seconds(60)
+        var counts: [Int] = []
+        while ContinuousClock.now < deadline {
+            if let reader = try? RecordingReader(path: dir), let names = Optional(RecordingPlayback(reader: reader).instances), names.count == 3 {
+                counts = names.map { RecordingPlayback(reader: reader, target: $0).scrapes.count }
+                if counts.allSatisfy({ $0 >= 4 }) { break }
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        try session.send("q")
+        _ = try await session.wait(for: "shell>")
+        let reader = try RecordingReader(path: dir)
+        let names = RecordingPlayback(reader: reader).instances
+        #expect(names.count == 3, "\(names)")
+        for name in names {
+            // Each instance's bodies inflate against its own previous body.
+            let playback = RecordingPlayback(reader: reader, target: name)
+            #expect(playback.scrapes.count >= 4, "\(name)")
+            for position in playback.scrapes.indices { _ = try playback.scrape(at: position) }
+        }
+        try session.type("\(binary) replay \(dir) --log-file /tmp/tt-rec-fleet.log")
+        var screen = try await session.wait(for: "REPLAY ")
+        #expect(screen.contains("3 instances"))
+        try session.send("}")
+        screen = try await session.wait(for: " OK ")
+        for name in names { #expect(screen.contains(name), "\(name):\n\(screen)") }
+        try session.send("Enter")
+        screen = try await session.wait(for: "(recorded)  OK")
+        #expect(screen.contains("scraped") && screen.contains("REPLAY"))
+        try session.send("I")
+        _ = try await session.wait(for: "3 instances")
+        try session.send("q")
+        _ = try await session.wait(for: "shell>")
+    }
 }

@@ -1,0 +1,35 @@
+import Foundation
+import TeleportCore
+import TeleportTopData
+
+/// A fleet read back from a recording, as a `FleetSource`: its rows and the open instance's
+/// snapshots come from the replay driver (at its cursor), not from polling. No instance can
+/// be reached: no captures, no logs of its own, no retries.
+public final class ReplayFleet: FleetSource {
+    public let driver: ReplayDriver
+
+    public init(driver: ReplayDriver) {
+        self.driver = driver
+    }
+
+    public var initialRows: [FleetRow] {
+        driver.members.map { FleetRow(id: $0.id, name: $0.name, source: .direct) }
+    }
+
+    /// The driver posts the rows itself: nothing to run.
+    public func run(onRow: @escaping @Sendable (FleetRow) -> Void, onFocused: @escaping @Sendable (FleetFocusUpdate) -> Void,
+        onStatus: @escaping @Sendable (String?) -> Void) async {}
+
+    public func focus(_ id: Int?) async { await driver.focus(id) }
+    public func retry(_ id: Int) {}
+    public func setInterval(_ interval: Duration) async {}
+    public func client(for id: Int) -> DiagClient? { nil }
+    public func socketClient(for id: Int) -> DiagClient? { nil }
+
+    public func store(for id: Int) async -> MetricStore? {
+        driver.members.indices.contains(id) ? driver.members[id].store : nil
+    }
+
+    public func shutdown() async {}
+    public func focusedID() async -> Int? { await driver.focusedID() }
+}
