@@ -34,7 +34,7 @@ public final class RecordingPlayback: @unchecked Sendable {
         let frames = reader.frames
         while indexed < frames.count {
             if frames[indexed].kind == FrameKind.scrape.rawValue,
-                target == nil || (try? Self.meta(reader.payload(frames[indexed])).record.target) == target
+                target == nil || reader.scrapeTarget(at: indexed) == target
             {
                 scrapes.append(indexed)
             }

@@ -164,8 +164,24 @@ public final class RecordingReader: @unchecked Sendable {
         return nil
     }
 
-    /// A frame's payload.
-    public func payload(_ ref: FrameRef) throws(RecordingError) -> [UInt8] {
+    /// The fleet instance each scrape frame names (by frame index), read once per frame.
+    private var scrapeTargets: [Int: String] = [:]
+
+    /// The instance a scrape frame names (empty: the one target), from its metadata alone.
+    public func scrapeTarget(at index: Int) -> String? {
+        if let known = scrapeTargets[index] { return known }
+        let ref = frames[index]
+        guard ref.kind == FrameKind.scrape.rawValue, ref.length >= 4, let head = try? payload(ref, prefix: 4) else { return nil }
+        let length = Int(UInt32(littleEndian: head, at: 0))
+        guard length <= ref.length - 4, let meta = try? payload(ref, prefix: 4 + length),
+            let record = try? ScrapeRecord.decoder.decode(ScrapeRecord.self, from: Data(meta[4...]))
+        else { return nil }
+        scrapeTargets[index] = record.target
+        return record.target
+    }
+
+    /// A frame's payload (its first `prefix` bytes when given).
+    public func payload(_ ref: FrameRef, prefix: Int? = nil) throws(RecordingError) -> [UInt8] {
         let handle: FileHandle
         if let open = handles[ref.segment] {
             handle = open
@@ -178,8 +194,9 @@ public final class RecordingReader: @unchecked Sendable {
         }
         do {
             try handle.seek(toOffset: UInt64(ref.offset))
-            let data = try handle.read(upToCount: ref.length) ?? Data()
-            guard data.count == ref.length else { throw RecordingError.io("\(segments[ref.segment].path): cut short (removed?)") }
+            let wanted = min(ref.length, prefix ?? ref.length)
+            let data = try handle.read(upToCount: wanted) ?? Data()
+            guard data.count == wanted else { throw RecordingError.io("\(segments[ref.segment].path): cut short (removed?)") }
             return [UInt8](data)
         } catch let error as RecordingError {
             throw error
