@@ -138,13 +138,29 @@ func run(
         String(decoding: errData.withLock { $0 }, as: UTF8.self))
 }
 
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later; Swift's Glibc module
+/// does not declare it); else each descriptor open now is closed by name.
+private func closeFrom(_ actions: inout posix_spawn_file_actions_t, _ lowest: Int32) {
+    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+        _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, lowest)
+        return
+    }
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [] {
+        if let fd = Int32(name), fd >= lowest { posix_spawn_file_actions_addclose(&actions, fd) }
+    }
+}
+
 /// Runs a command with /dev/null as its standard streams and waits for it with waitpid (for
-/// commands that leave a daemon behind holding inherited descriptors, like `tmux new-session -d`).
+/// commands that leave a daemon behind, like `tmux new-session -d`), every other descriptor closed.
 func spawnAndWait(_ executable: String, _ arguments: [String]) -> Int32 {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     for fd: Int32 in [0, 1, 2] { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0) }
+    // Nothing else: a pipe another test thread has open at this moment would otherwise be held
+    // by the daemon for ever, and the reader of that pipe would never see its end (a hung test).
+    closeFrom(&actions, 3)
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
