@@ -42,12 +42,22 @@ public actor ReplayDriver {
     private var speed = 1
     private var playing = false
     private var following = false
-    /// The next frame (of the reader's) to apply, and the next scrape position.
+    /// The reader's frames in time order (a frame can be written after one of a later time: a
+    /// scrape's time is when its answer came, its frame is written once it is parsed), and
+    /// the position in it of the next frame to apply.
+    private var order: [Int] = []
     private var nextFrame = 0
-    /// Per member, the position of its next scrape.
-    private var nextScrape: [Int]
+    /// Each scrape frame's member and position in that member's scrapes.
+    private var owners: [Int: (member: Int, position: Int)] = [:]
     private var changes: [Date] = []
     private var ticker: Task<Void, Never>?
+    /// Told of every move of the cursor (`true`: a seek that started the stores over); a
+    /// fleet read from Prometheus refreshes there.
+    private var onMove: (@Sendable (Date, Bool) async -> Void)?
+
+    public func setOnMove(_ onMove: (@Sendable (Date, Bool) async -> Void)?) {
+        self.onMove = onMove
+    }
     /// The speeds `<` and `>` step through.
     public static let speeds = [1, 2, 5, 10, 30, 60]
     /// How often a playing replay moves its cursor.
@@ -66,7 +76,6 @@ public actor ReplayDriver {
         let playback = members[0].playback
         self.members = members
         self.isFleet = fleet
-        self.nextScrape = Array(repeating: 0, count: members.count)
         self.profileDirectory = profileDirectory
         self.playback = playback
         self.spans = spans
@@ -76,6 +85,20 @@ public actor ReplayDriver {
         cursor = start
         clockTime = Mutex(start)
         changes = Self.changes(members)
+        let (order, owners) = Self.index(members)
+        self.order = order
+        self.owners = owners
+    }
+
+    /// The frames in time order, and each scrape frame's member and position.
+    static func index(_ members: [Member]) -> ([Int], [Int: (member: Int, position: Int)]) {
+        let frames = members[0].playback.reader.frames
+        let order = frames.indices.sorted { (frames[$0].nanoseconds, $0) < (frames[$1].nanoseconds, $1) }
+        var owners: [Int: (member: Int, position: Int)] = [:]
+        for member in members {
+            for (position, index) in member.playback.scrapes.enumerated() { owners[index] = (member.id, position) }
+        }
+        return (order, owners)
     }
 
     /// State changes and restarts of every member, in time order.
@@ -92,7 +115,13 @@ public actor ReplayDriver {
     func refresh() -> Bool {
         var grew = false
         for member in members where member.playback.refresh() { grew = true }
-        if grew { changes = Self.changes(members) }
+        if grew {
+            changes = Self.changes(members)
+            (order, owners) = Self.index(members)
+            let frames = playback.reader.frames
+            let ns = Int64((cursor.timeIntervalSince1970 * 1e9).rounded())
+            nextFrame = order.firstIndex { frames[$0].nanoseconds > ns } ?? order.count
+        }
         return grew
     }
 
@@ -213,19 +242,14 @@ public actor ReplayDriver {
         let limit = Int64((time.timeIntervalSince1970 * 1e9).rounded())
         var scraped: [Int: Result<ScrapeResult, ScrapeFailure>] = [:]
         var lines: [LogLine] = []
-        while nextFrame < frames.count, frames[nextFrame].nanoseconds <= limit {
-            let ref = frames[nextFrame]
+        while nextFrame < order.count, frames[order[nextFrame]].nanoseconds <= limit {
+            let ref = frames[order[nextFrame]]
             switch FrameKind(rawValue: ref.kind) {
             case .scrape:
-                for member in members {
-                    let scrapes = member.playback.scrapes
-                    var next = nextScrape[member.id]
-                    while next < scrapes.count, scrapes[next] < nextFrame { next += 1 }
-                    if next < scrapes.count, scrapes[next] == nextFrame {
-                        if let outcome = try? await member.playback.fold(next..<(next + 1), into: member.store) { scraped[member.id] = outcome }
-                        next += 1
-                    }
-                    nextScrape[member.id] = next
+                if let (id, position) = owners[order[nextFrame]],
+                    let outcome = try? await members[id].playback.fold(position..<(position + 1), into: members[id].store)
+                {
+                    scraped[id] = outcome
                 }
             case .spans:
                 if let batch = try? playback.spans(ref) { await spans.add(batch) }
@@ -235,6 +259,8 @@ public actor ReplayDriver {
                 if let note = try? playback.note(ref) { queue.post(.notice("recorded: \(note.text)")) }
             case .profile:
                 replayProfile(ref)
+            case .prometheus:
+                break  // read by a Prometheus fleet's replay (`onMove`)
             case nil:
                 break  // a kind this version does not know
             }
@@ -244,6 +270,7 @@ public actor ReplayDriver {
         clockTime.withLock { $0 = time }
         if !lines.isEmpty { queue.post(.logLines(lines)) }
         await post(scraped)
+        await onMove?(time, false)
     }
 
     /// Hands the stores' pictures over: the one target's snapshot, or a fleet's rows and its
@@ -273,9 +300,9 @@ public actor ReplayDriver {
         let from = Int64((time.addingTimeInterval(-history).timeIntervalSince1970 * 1e9).rounded())
         var logFrames: [FrameRef] = []
         var lineCount = 0
-        var index = frames.count - 1
+        var index = order.count - 1
         while index >= 0 {
-            let ref = frames[index]
+            let ref = frames[order[index]]
             if ref.nanoseconds <= limit {
                 if ref.kind == FrameKind.logs.rawValue, lineCount < maxLogLines {
                     logFrames.append(ref)
@@ -286,15 +313,15 @@ public actor ReplayDriver {
             }
             index -= 1
         }
-        nextFrame = frames.firstIndex { $0.nanoseconds > limit } ?? frames.count
-        nextScrape = members.map { member in member.playback.scrapes.firstIndex { $0 >= nextFrame } ?? member.playback.scrapes.count }
+        nextFrame = order.firstIndex { frames[$0].nanoseconds > limit } ?? order.count
         cursor = time
         clockTime.withLock { $0 = time }
         report(reset: true)
-        for ref in frames.prefix(nextFrame) where ref.kind == FrameKind.profile.rawValue { replayProfile(ref) }
+        for index in order.prefix(nextFrame) where frames[index].kind == FrameKind.profile.rawValue { replayProfile(frames[index]) }
         let lines = logFrames.reversed().flatMap { (try? playback.logLines($0)) ?? [] }
         if !lines.isEmpty { queue.post(.logLines(Array(lines.suffix(maxLogLines)))) }
         await post(outcomes)
+        await onMove?(time, true)
     }
 
     /// Writes a recorded profile into the profile directory (once) and shows it as a capture.

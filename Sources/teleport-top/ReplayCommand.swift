@@ -61,7 +61,18 @@ struct ReplayCommand: AsyncParsableCommand {
         let instances = playback.instances
         let driver: ReplayDriver
         var fleet: ReplayFleet?
-        if instances.isEmpty {
+        var prometheus: PrometheusReplay?
+        if let selectorText = Self.source(header, "prometheus-selector ") {
+            // A fleet read from Prometheus: the same fleet code over the recorded answers.
+            let selector: PrometheusSelector
+            do { selector = try PrometheusSelector(parsing: selectorText) } catch { throw fail("\(path): the recorded selector: \(error)") }
+            driver = ReplayDriver(playback: playback, store: store, spans: spans, queue: queue, profileDirectory: profiles)
+            let options = PrometheusFleet.Options(selector: selector, instanceLabel: Self.source(header, "prometheus-instance-label ") ?? "instance",
+                interval: interval, window: .seconds(header.historySeconds))
+            let replay = PrometheusReplay(reader: playback.reader, options: options, queue: queue, now: { driver.now })
+            await driver.setOnMove { cursor, reset in await replay.move(to: cursor, reset: reset) }
+            prometheus = replay
+        } else if instances.isEmpty {
             driver = ReplayDriver(playback: playback, store: store, spans: spans, queue: queue, profileDirectory: profiles)
         } else {
             let members = instances.enumerated().map { id, name in
@@ -71,14 +82,15 @@ struct ReplayCommand: AsyncParsableCommand {
             driver = ReplayDriver(members: members, spans: spans, queue: queue, profileDirectory: profiles)
             fleet = ReplayFleet(driver: driver)
         }
-        var parts = EffectRunner.Parts(metrics: fleet == nil ? store : nil, spans: spans, profiles: ProfileRunner(client: nil, directory: nil, queue: queue),
-            fleet: fleet)
+        let fleetSource: (any FleetSource)? = fleet ?? prometheus
+        var parts = EffectRunner.Parts(metrics: fleetSource == nil ? store : nil, spans: spans,
+            profiles: ProfileRunner(client: nil, directory: nil, queue: queue), fleet: fleetSource)
         parts.replay = driver
         parts.clock = { driver.now }
         let runner = EffectRunner(queue: queue, parts: parts)
         var initial = DashboardState(snapshot: .empty(target: label, interval: interval), isEmbedded: label.hasPrefix("embedded"), now: driver.now)
         initial.profiles = ProfilesTabState(directory: profiles)
-        if let fleet { initial.fleet = FleetState(source: label, rows: fleet.initialRows) }
+        if let fleetSource { initial.fleet = FleetState(source: label, rows: fleetSource.initialRows) }
         initial.logs = LogsState(hasSocket: header.sources.contains { $0.hasPrefix("logs ") })
         initial.logs.opened = true
         initial.logs.status = .streaming(source: "the recording")
@@ -95,6 +107,11 @@ struct ReplayCommand: AsyncParsableCommand {
         await driver.stop()
         await runner.finish()
         if case .failure(let error) = outcome { throw fail(String(describing: error)) }
+    }
+
+    /// The value of a header source `PREFIX value`.
+    static func source(_ header: RecordingFormat.Header, _ prefix: String) -> String? {
+        header.sources.first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
     }
 
     /// The header's target, e.g. `127.0.0.1:3000 (recorded)`.

@@ -149,4 +149,24 @@ struct ReplayDriverTests {
         #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)
         #expect(!FileManager.default.fileExists(atPath: NSTemporaryDirectory() + "escape.pb.gz"))
     }
+
+    @Test("A scrape written after a frame of a later time (a log line that came while it was parsed) is applied at its own time")
+    func outOfOrderFrames() async throws {
+        let dir = NSTemporaryDirectory() + "tt-replay-order-\(UUID().uuidString)"
+        let recorder = Recorder(writer: try Self.writer(dir))
+        try Self.write(recorder, 0..<1)
+        recorder.logs([LogLine(time: Self.t0.addingTimeInterval(2.5), level: "INFO", message: "while scrape 1 was parsed")], at: Self.t0.addingTimeInterval(2.5))
+        try Self.write(recorder, 1..<3)
+        recorder.close()
+        let store = MetricStore(target: "t", interval: .seconds(2), history: .seconds(120))
+        let driver = ReplayDriver(playback: try RecordingPlayback(path: dir), store: store, spans: SpanStore(), queue: EventQueue(dataLimit: 1000))
+        await driver.start(at: nil, speed: 1, play: false)
+        await driver.stop()
+        #expect(await store.scrapeCount == 1)
+        await driver.handle(.step(1))
+        #expect(driver.now == Self.t0.addingTimeInterval(2))
+        #expect(await store.scrapeCount == 2, "the scrape at 2 s is applied though a frame of 2.5 s precedes it in the file")
+        await driver.handle(.step(1))
+        #expect(await store.scrapeCount == 3)
+    }
 }

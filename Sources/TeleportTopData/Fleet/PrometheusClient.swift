@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Synchronization
 import NIOCore
 import NIOHTTP1
 import TeleportCore
@@ -7,7 +8,15 @@ import TeleportCore
 /// A client of Prometheus's HTTP API (or of anything that speaks it): instant and range
 /// queries, scrape targets, metadata; bearer token or basic auth; TLS. Each call throws a
 /// `PrometheusAnswer.Failure` whose text is what the header shows.
-public final class PrometheusClient: Sendable {
+public final class PrometheusClient: PrometheusAPI {
+    /// Sees every answer as received (a recording taps here).
+    private let answerTap = Mutex<(@Sendable (PrometheusExchange) -> Void)?>(nil)
+
+    /// Sets who sees every answer.
+    public func setOnAnswer(_ tap: (@Sendable (PrometheusExchange) -> Void)?) {
+        answerTap.withLock { $0 = tap }
+    }
+
     /// How to reach the server.
     public struct Options: Sendable {
         public var baseURL: String
@@ -124,6 +133,9 @@ public final class PrometheusClient: Sendable {
         } catch {
             let scrape = DiagClient.classify(error, path: path, target: .http(baseURL: base), timeout: options.timeout)
             throw PrometheusAnswer.Failure("Prometheus \(base): \(scrape)")
+        }
+        if let tap = answerTap.withLock({ $0 }) {
+            tap(PrometheusExchange(path: path, query: form?.first { $0.0 == "query" }?.1 ?? "", status: status, time: Date(), body: body))
         }
         if status == 401 || status == 403 { throw PrometheusAnswer.Failure("Prometheus \(base): HTTP \(status) (check the credentials)") }
         return try PrometheusAnswer.decode(T.self, body: body, status: status)

@@ -41,7 +41,7 @@ public final class PrometheusFleet: FleetSource {
         var interval: Duration
     }
 
-    public let client: PrometheusClient
+    public let client: any PrometheusAPI
     public let options: Options
     private let registry: Mutex<Registry>
     private let wake = Mutex<Task<Void, Never>?>(nil)
@@ -50,7 +50,7 @@ public final class PrometheusFleet: FleetSource {
     public var lastRequestCount: Int { requestCount.withLock { $0 } }
     private let requestCount = Mutex(0)
 
-    public init(client: PrometheusClient, options: Options) {
+    public init(client: any PrometheusAPI, options: Options) {
         self.client = client
         self.options = options
         registry = Mutex(Registry(interval: options.interval))
@@ -187,8 +187,8 @@ public final class PrometheusFleet: FleetSource {
         return formatter.string(from: date) + " UTC"
     }
 
-    /// Feeds the open instance's store from its raw series.
-    func refreshFocused() async {
+    /// Feeds the open instance's store from its raw series (at `now`: a replay's cursor).
+    public func refreshFocused(now: Date = Date()) async {
         guard let (id, name) = registry.withLock({ r in r.focused.map { ($0, r.names[$0]) } }) else { return }
         let store = registry.withLock { r -> MetricStore in
             if let store = r.stores[id] { return store }
@@ -196,14 +196,15 @@ public final class PrometheusFleet: FleetSource {
             r.stores[id] = store
             return store
         }
-        let needsMetadata = registry.withLock { r in r.metadataFetched.map { Date().timeIntervalSince($0) > 300 } ?? true }
+        let needsMetadata = registry.withLock { r in r.metadataFetched.map { now.timeIntervalSince($0) > 300 || now < $0 } ?? true }
         if needsMetadata, let metadata = try? await client.metadata() {
             registry.withLock {
                 $0.metadata = metadata
-                $0.metadataFetched = Date()
+                $0.metadataFetched = now
             }
         }
-        let started = Date()
+        let started = now
+        let clockStart = Date()
         let promql = "{" + [options.selector.matchers, PrometheusSelector.equals(options.instanceLabel, name)].filter { !$0.isEmpty }
             .joined(separator: ",") + "}"
         let outcome: Result<ScrapeResult, ScrapeFailure>
@@ -211,11 +212,11 @@ public final class PrometheusFleet: FleetSource {
             let (data, _) = try await client.query(promql, at: started)
             let metadata = registry.withLock { $0.metadata }
             let families = PrometheusFleetQueries.families(from: data.series, metadata: metadata, dropping: [options.instanceLabel, "job"])
-            let scrape = ScrapeResult(time: started, duration: .seconds(Date().timeIntervalSince(started)), bytes: 0, families: families,
+            let scrape = ScrapeResult(time: started, duration: .seconds(Date().timeIntervalSince(clockStart)), bytes: 0, families: families,
                 started: started)
             if families.isEmpty {
-                let failure = ScrapeFailure(time: Date(), error: .other(detail: "Prometheus holds no current series for \(name)"),
-                    retryAt: Date().addingTimeInterval(options.interval.seconds))
+                let failure = ScrapeFailure(time: now, error: .other(detail: "Prometheus holds no current series for \(name)"),
+                    retryAt: now.addingTimeInterval(options.interval.seconds))
                 await store.fail(failure)
                 outcome = .failure(failure)
             } else {
@@ -223,7 +224,7 @@ public final class PrometheusFleet: FleetSource {
                 outcome = .success(scrape)
             }
         } catch {
-            let failure = ScrapeFailure(time: Date(), error: .other(detail: error.description), retryAt: Date().addingTimeInterval(options.interval.seconds))
+            let failure = ScrapeFailure(time: now, error: .other(detail: error.description), retryAt: now.addingTimeInterval(options.interval.seconds))
             await store.fail(failure)
             outcome = .failure(failure)
         }
@@ -238,6 +239,11 @@ public final class PrometheusFleet: FleetSource {
     }
 
     public func focusedID() async -> Int? { registry.withLock { $0.focused } }
+
+    /// Sets who is handed the open instance's snapshots (`run` sets it; a replay calls this).
+    public func setFocusSink(_ sink: (@Sendable (FleetFocusUpdate) -> Void)?) {
+        focusSink.withLock { $0 = sink }
+    }
 
     public func retry(_ id: Int) {
         wake.withLock { $0?.cancel() }

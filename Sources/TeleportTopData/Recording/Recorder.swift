@@ -114,6 +114,16 @@ public final class Recorder: Sendable {
         writer.append(RecordedFrame(kind: FrameKind.profile.rawValue, aux: UInt32(clamping: data.count), time: time, payload: payload))
     }
 
+    /// A Prometheus server's answer, as received.
+    public func prometheus(_ exchange: PrometheusExchange) {
+        guard let meta = try? ScrapeRecord.encoder.encode(exchange) else { return }
+        var payload: [UInt8] = []
+        payload.appendLittleEndian(UInt32(meta.count))
+        payload += Array(meta)
+        payload += Zlib.compress(exchange.body)
+        writer.append(RecordedFrame(kind: FrameKind.prometheus.rawValue, time: exchange.time, payload: payload))
+    }
+
     /// A dashboard event worth replaying.
     public func note(_ note: RecordedNote, at time: Date = Date()) {
         guard let json = try? ScrapeRecord.encoder.encode(note) else { return }

@@ -166,6 +166,8 @@ public enum FrameKind: UInt8, Sendable, CaseIterable {
     case logs = 3
     /// A captured profile: metadata and the file.
     case profile = 4
+    /// A Prometheus server's answer (a fleet read from Prometheus): the request and the body, zlib.
+    case prometheus = 5
     /// A dashboard event worth replaying: a pace change, an injected failure, a recorder notice.
     case note = 6
 }

@@ -190,13 +190,18 @@ public final class RecordingPlayback: @unchecked Sendable {
 
     /// A scrape payload's metadata, and where its body starts.
     static func meta(_ payload: [UInt8]) throws(RecordingError) -> (record: ScrapeRecord, bodyStart: Int) {
-        guard payload.count >= 4 else { throw .io("scrape frame too short") }
+        try metaJSON(payload, as: ScrapeRecord.self)
+    }
+
+    /// A `[length u32][JSON][body]` payload's JSON, and where its body starts.
+    static func metaJSON<T: Decodable>(_ payload: [UInt8], as type: T.Type) throws(RecordingError) -> (record: T, bodyStart: Int) {
+        guard payload.count >= 4 else { throw .io("frame too short") }
         let metaLength = Int(UInt32(littleEndian: payload, at: 0))
-        guard metaLength <= payload.count - 4 else { throw .io("scrape frame's metadata cut short") }
+        guard metaLength <= payload.count - 4 else { throw .io("frame's metadata cut short") }
         do {
-            return (try ScrapeRecord.decoder.decode(ScrapeRecord.self, from: Data(payload[4..<4 + metaLength])), 4 + metaLength)
+            return (try ScrapeRecord.decoder.decode(T.self, from: Data(payload[4..<4 + metaLength])), 4 + metaLength)
         } catch {
-            throw .io("scrape frame's metadata unreadable")
+            throw .io("frame's metadata unreadable")
         }
     }
 

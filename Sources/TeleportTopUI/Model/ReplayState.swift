@@ -100,6 +100,8 @@ enum ReplayReducer {
         // And the captures (the driver sends those before the cursor again).
         state.profiles.captures.removeAll()
         state.profiles.viewer = nil
+        // And the fleet's rows (a Prometheus fleet's instances may differ at the new time).
+        state.fleet?.rows = [:]
         return SpansReducer.request(&state)
     }
 }

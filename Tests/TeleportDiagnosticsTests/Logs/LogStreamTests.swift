@@ -101,12 +101,15 @@ struct LogStreamTests {
         let watcher = try ChildProcess(curl, ["-sN", "--max-time", "12", "--unix-socket", socket, "http://debug/log-stream?level=warn"])
         let started = ContinuousClock.now
         var answered = 0
+        var asked = 0
         while ContinuousClock.now - started < .seconds(10) {
+            asked += 1
             let readyz = try await runWithDeadlineOffPool(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", "--unix-socket", socket, "http://debug/readyz"])
             if ["200", "400", "503"].contains(readyz.stdout) { answered += 1 }
             try await Task.sleep(for: .seconds(1))
         }
-        #expect(answered >= 8, "readyz answered \(answered) times in 10 s")
+        // Every ask answered (how many fit in 10 s depends on the machine's load, not on the engine).
+        #expect(answered == asked && asked >= 3, "readyz answered \(answered) of \(asked) times in 10 s")
         _ = await watcher.stop()
         let heartbeats = watcher.stdout.filter { $0.contains("Heartbeat failed.") }
         #expect(heartbeats.count >= 3, "\(watcher.stdout.count) lines")

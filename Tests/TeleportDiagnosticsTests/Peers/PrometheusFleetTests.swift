@@ -91,6 +91,34 @@ struct PrometheusFleetTests {
             if !agreed { try await Task.sleep(for: .milliseconds(700)) }
         }
         #expect(agreed, "\(last)")
+
+        // Recorded: a refresh's answers written as frames, then the same fleet code over the
+        // recording's answers gives the same rows (the replay of a fleet read from Prometheus).
+        let recordingPath = Paths.temporaryDirectory("rec-prometheus").appendingPathComponent("rec").path
+        let recorder = Recorder(writer: try RecordingWriter(directory: recordingPath, header: { RecordingFileTests.header($0) }))
+        client.setOnAnswer { recorder.prometheus($0) }
+        let at = Date()
+        let live = await source.refresh(now: at)
+        client.setOnAnswer(nil)
+        recorder.close()
+        let recorded = RecordedPrometheus(reader: try RecordingReader(path: recordingPath), now: { at.addingTimeInterval(5) })
+        #expect(recorded.refreshed(after: nil, upTo: at.addingTimeInterval(5)))
+        #expect(!recorded.refreshed(after: at.addingTimeInterval(5), upTo: at.addingTimeInterval(60)))
+        let replayed = await PrometheusFleet(client: recorded, options: source.options).refresh(now: at)
+        func byName(_ rows: [FleetRow]) -> [String: FleetRow] {
+            Dictionary(uniqueKeysWithValues: rows.map { row in
+                var row = row
+                row.id = 0
+                return (row.name, row)
+            })
+        }
+        #expect(replayed.failure == nil, "\(replayed.failure ?? "")")
+        #expect(!live.rows.isEmpty && byName(replayed.rows) == byName(live.rows))
+        // Before anything was recorded: a clear failure, no rows.
+        let early = await PrometheusFleet(client: RecordedPrometheus(reader: try RecordingReader(path: recordingPath), now: { at.addingTimeInterval(-60) }),
+            options: source.options).refresh(now: at)
+        #expect(early.rows.isEmpty && early.failure?.contains("no answer") == true, "\(early.failure ?? "")")
+
         let goRow = try #require(await direct.rows().first { $0.name == goAddr })
         #expect(goRow.version == "15.4.2" && goRow.goroutines != nil)
 

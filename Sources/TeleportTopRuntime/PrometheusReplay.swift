@@ -1,0 +1,81 @@
+import Foundation
+import TeleportCore
+import TeleportTopData
+import TeleportTopUI
+
+/// A fleet read from Prometheus, replayed: the same `PrometheusFleet` as live, asking a
+/// recording's answers (`RecordedPrometheus`) instead of a server. Each time the cursor passes
+/// a recorded refresh, the fleet refreshes at the cursor and its rows (and the open instance's
+/// snapshot) go into the event stream; a seek back starts the fleet over.
+public final class PrometheusReplay: FleetSource, @unchecked Sendable {
+    let recorded: RecordedPrometheus
+    let options: PrometheusFleet.Options
+    let queue: EventQueue
+    let clock: @Sendable () -> Date
+    private let lock = NSLock()
+    private var fleet: PrometheusFleet
+    private var lastRefresh: Date?
+    private var focused: Int?
+
+    public init(reader: RecordingReader, options: PrometheusFleet.Options, queue: EventQueue, now: @escaping @Sendable () -> Date) {
+        recorded = RecordedPrometheus(reader: reader, now: now)
+        self.options = options
+        self.queue = queue
+        clock = now
+        fleet = PrometheusFleet(client: recorded, options: options)
+        fleet.setFocusSink(Self.sink(queue))
+    }
+
+    static func sink(_ queue: EventQueue) -> @Sendable (FleetFocusUpdate) -> Void {
+        { update in queue.post(.scrape(ScrapeEvent(outcome: update.outcome, snapshot: update.snapshot, instance: update.id))) }
+    }
+
+    var current: PrometheusFleet { lock.withLock { fleet } }
+
+    /// The cursor moved to `cursor` (`reset`: by a seek that started the stores over).
+    public func move(to cursor: Date, reset: Bool) async {
+        recorded.index()
+        if reset {
+            let fresh = PrometheusFleet(client: recorded, options: options)
+            fresh.setFocusSink(Self.sink(queue))
+            let open = lock.withLock { () -> Int? in
+                self.fleet = fresh
+                self.lastRefresh = nil
+                return focused
+            }
+            if let open { await fresh.focus(open) }
+        }
+        let due = lock.withLock { reset || recorded.refreshed(after: lastRefresh, upTo: cursor) }
+        guard due else { return }
+        lock.withLock { lastRefresh = cursor }
+        let fleet = current
+        let refresh = await fleet.refresh(now: cursor)
+        for row in refresh.rows { queue.post(.fleetRow(row)) }
+        if let failure = refresh.failure {
+            queue.post(.fleetStatus("Prometheus (recorded): \(failure)"))
+        } else {
+            queue.post(.fleetStatus(refresh.warnings.isEmpty ? nil : "Prometheus warnings: " + refresh.warnings.joined(separator: "; ")))
+        }
+        await fleet.refreshFocused(now: cursor)
+    }
+
+    public var initialRows: [FleetRow] { [] }
+
+    public func run(onRow: @escaping @Sendable (FleetRow) -> Void, onFocused: @escaping @Sendable (FleetFocusUpdate) -> Void,
+        onStatus: @escaping @Sendable (String?) -> Void) async {}
+
+    public func focus(_ id: Int?) async {
+        lock.withLock { focused = id }
+        let fleet = current
+        await fleet.focus(id)
+        if id != nil { await fleet.refreshFocused(now: clock()) }
+    }
+
+    public func retry(_ id: Int) {}
+    public func setInterval(_ interval: Duration) async {}
+    public func client(for id: Int) -> DiagClient? { nil }
+    public func socketClient(for id: Int) -> DiagClient? { nil }
+    public func store(for id: Int) async -> MetricStore? { await current.store(for: id) }
+    public func shutdown() async {}
+    public func focusedID() async -> Int? { lock.withLock { focused } }
+}
