@@ -16,6 +16,7 @@ public final class PrometheusReplay: FleetSource, @unchecked Sendable {
     private var fleet: PrometheusFleet
     private var lastRefresh: Date?
     private var focused: Int?
+    private var warned = false
 
     public init(reader: RecordingReader, options: PrometheusFleet.Options, queue: EventQueue, now: @escaping @Sendable () -> Date) {
         recorded = RecordedPrometheus(reader: reader, now: now)
@@ -56,19 +57,40 @@ public final class PrometheusReplay: FleetSource, @unchecked Sendable {
         } else {
             queue.post(.fleetStatus(refresh.warnings.isEmpty ? nil : "Prometheus warnings: " + refresh.warnings.joined(separator: "; ")))
         }
+        await refreshFocused(fleet, at: cursor)
+    }
+
+    /// Feeds the open instance's dashboard from its recorded raw series, when they were
+    /// recorded (it was open while recording); else says so once, rather than showing the
+    /// instance down.
+    func refreshFocused(_ fleet: PrometheusFleet, at cursor: Date) async {
+        guard let name = fleet.focusedName else { return }
+        guard recorded.hasQuery(fleet.rawSeriesQuery(name), at: cursor) else {
+            if lock.withLock({ () -> Bool in defer { warned = true }; return !warned }) {
+                queue.post(.notice("\(name)'s own series were not recorded by this time: an instance's dashboard is recorded while it is open"))
+            }
+            return
+        }
+        lock.withLock { warned = false }
         await fleet.refreshFocused(now: cursor)
     }
 
     public var initialRows: [FleetRow] { [] }
 
+    /// When the first refresh was recorded (where a replay starts).
+    public var firstRefresh: Date? { recorded.firstRefresh }
+
     public func run(onRow: @escaping @Sendable (FleetRow) -> Void, onFocused: @escaping @Sendable (FleetFocusUpdate) -> Void,
         onStatus: @escaping @Sendable (String?) -> Void) async {}
 
     public func focus(_ id: Int?) async {
-        lock.withLock { focused = id }
+        lock.withLock {
+            focused = id
+            warned = false
+        }
         let fleet = current
         await fleet.focus(id)
-        if id != nil { await fleet.refreshFocused(now: clock()) }
+        if id != nil { await refreshFocused(fleet, at: clock()) }
     }
 
     public func retry(_ id: Int) {}

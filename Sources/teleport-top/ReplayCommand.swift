@@ -72,6 +72,7 @@ struct ReplayCommand: AsyncParsableCommand {
             let replay = PrometheusReplay(reader: playback.reader, options: options, queue: queue, now: { driver.now })
             await driver.setOnMove { cursor, reset in await replay.move(to: cursor, reset: reset) }
             prometheus = replay
+            start = start ?? replay.firstRefresh
         } else if instances.isEmpty {
             driver = ReplayDriver(playback: playback, store: store, spans: spans, queue: queue, profileDirectory: profiles)
         } else {

@@ -205,8 +205,7 @@ public final class PrometheusFleet: FleetSource {
         }
         let started = now
         let clockStart = Date()
-        let promql = "{" + [options.selector.matchers, PrometheusSelector.equals(options.instanceLabel, name)].filter { !$0.isEmpty }
-            .joined(separator: ",") + "}"
+        let promql = rawSeriesQuery(name)
         let outcome: Result<ScrapeResult, ScrapeFailure>
         do {
             let (data, _) = try await client.query(promql, at: started)
@@ -239,6 +238,14 @@ public final class PrometheusFleet: FleetSource {
     }
 
     public func focusedID() async -> Int? { registry.withLock { $0.focused } }
+
+    /// The PromQL of an instance's raw series (what its open dashboard is fed from).
+    public func rawSeriesQuery(_ name: String) -> String {
+        "{" + [options.selector.matchers, PrometheusSelector.equals(options.instanceLabel, name)].filter { !$0.isEmpty }.joined(separator: ",") + "}"
+    }
+
+    /// The open instance's name.
+    public var focusedName: String? { registry.withLock { r in r.focused.flatMap { r.names.indices.contains($0) ? r.names[$0] : nil } } }
 
     /// Sets who is handed the open instance's snapshots (`run` sets it; a replay calls this).
     public func setFocusSink(_ sink: (@Sendable (FleetFocusUpdate) -> Void)?) {

@@ -45,6 +45,17 @@ public final class RecordedPrometheus: PrometheusAPI, @unchecked Sendable {
 
     static let targetsPath = "/api/v1/targets?state=active"
 
+    /// Whether an instant query of `promql` was recorded at or before `time`.
+    public func hasQuery(_ promql: String, at time: Date) -> Bool {
+        let ns = Int64((time.timeIntervalSince1970 * 1e9).rounded())
+        return lock.withLock { answers[Self.key("/api/v1/query", promql)]?.contains { $0.nanoseconds <= ns } ?? false }
+    }
+
+    /// When the first refresh was recorded (its `targets` answer comes last).
+    public var firstRefresh: Date? {
+        lock.withLock { answers[Self.key(Self.targetsPath, "")]?.first?.time }
+    }
+
     /// A frame's exchange (its body inflated when `bodyToo`).
     static func exchange(_ payload: [UInt8], bodyToo: Bool) throws -> PrometheusExchange {
         let (record, bodyStart) = try RecordingPlayback.metaJSON(payload, as: PrometheusExchange.self)

@@ -34,6 +34,8 @@ public final class RecordingReader: @unchecked Sendable {
     /// Bytes at the end of the last segment that are not (yet) a whole frame.
     public private(set) var tornBytes = 0
     private var handles: [Int: FileHandle] = [:]
+    /// Guards `handles` and `scrapeTargets` (payloads are read from several tasks at once).
+    private let lock = NSLock()
     private let isDirectory: Bool
 
     /// Opens `path` and scans it; throws a one-line error for what is not a readable recording.
@@ -169,40 +171,39 @@ public final class RecordingReader: @unchecked Sendable {
 
     /// The instance a scrape frame names (empty: the one target), from its metadata alone.
     public func scrapeTarget(at index: Int) -> String? {
-        if let known = scrapeTargets[index] { return known }
+        if let known = lock.withLock({ scrapeTargets[index] }) { return known }
         let ref = frames[index]
         guard ref.kind == FrameKind.scrape.rawValue, ref.length >= 4, let head = try? payload(ref, prefix: 4) else { return nil }
         let length = Int(UInt32(littleEndian: head, at: 0))
         guard length <= ref.length - 4, let meta = try? payload(ref, prefix: 4 + length),
             let record = try? ScrapeRecord.decoder.decode(ScrapeRecord.self, from: Data(meta[4...]))
         else { return nil }
-        scrapeTargets[index] = record.target
+        lock.withLock { scrapeTargets[index] = record.target }
         return record.target
     }
 
-    /// A frame's payload (its first `prefix` bytes when given).
+    /// A frame's payload (its first `prefix` bytes when given). Safe from several tasks at
+    /// once (a Prometheus fleet's replay asks its queries in parallel): `pread` at the frame's
+    /// offset, no shared file position.
     public func payload(_ ref: FrameRef, prefix: Int? = nil) throws(RecordingError) -> [UInt8] {
-        let handle: FileHandle
-        if let open = handles[ref.segment] {
-            handle = open
-        } else {
-            guard let opened = FileHandle(forReadingAtPath: segments[ref.segment].path) else {
-                throw .io("\(segments[ref.segment].path): cannot be read")
-            }
+        let path = segments[ref.segment].path
+        let fd: Int32? = lock.withLock {
+            if let open = handles[ref.segment] { return open.fileDescriptor }
+            guard let opened = FileHandle(forReadingAtPath: path) else { return nil }
             handles[ref.segment] = opened
-            handle = opened
+            return opened.fileDescriptor
         }
-        do {
-            try handle.seek(toOffset: UInt64(ref.offset))
-            let wanted = min(ref.length, prefix ?? ref.length)
-            let data = try handle.read(upToCount: wanted) ?? Data()
-            guard data.count == wanted else { throw RecordingError.io("\(segments[ref.segment].path): cut short (removed?)") }
-            return [UInt8](data)
-        } catch let error as RecordingError {
-            throw error
-        } catch {
-            throw .io("\(segments[ref.segment].path): \(error)")
+        guard let fd else { throw .io("\(path): cannot be read") }
+        let wanted = min(ref.length, prefix ?? ref.length)
+        var bytes = [UInt8](repeating: 0, count: wanted)
+        var done = 0
+        while done < wanted {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, wanted - done, off_t(ref.offset + done)) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { throw .io("\(path): cut short (removed?)") }
+            done += n
         }
+        return bytes
     }
 
     /// The frame a reference points at.

@@ -205,13 +205,17 @@ extension TracingPeers {
                     await Task.yield()
                 }
             }
-            // Whatever was sampled has been exported by now (shutdown flushes); wait for the file to settle.
+            // Whatever was sampled has been exported by now (shutdown flushes); wait for the
+            // receiver's file to settle: the same count for a whole second, every root's child in
+            // (a loaded machine writes it in bursts).
             var spans = receiver.spans()
-            let deadline = ContinuousClock.now + .seconds(10)
-            while ContinuousClock.now < deadline {
+            var steady = 0
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline, steady < 5 {
                 try await Task.sleep(for: .milliseconds(200))
                 let again = receiver.spans()
-                if again.count == spans.count { break }
+                let complete = again.filter { $0.name == "root" }.count == again.filter { $0.name == "child" }.count
+                steady = again.count == spans.count && complete ? steady + 1 : 0
                 spans = again
             }
             let roots = spans.filter { $0.name == "root" }
