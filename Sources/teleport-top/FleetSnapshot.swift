@@ -39,19 +39,24 @@ enum FleetSnapshot {
         }
         await setup.source.shutdown()
         await setup.embedded?.stop()
-        var state = FleetState(source: setup.label, rows: rows)
+        try print(rows, source: setup.label, at: Date(), json: json)
+        if let trouble, rows.isEmpty { throw fail(trouble) }
+        if rows.isEmpty || rows.allSatisfy({ $0.state == .unreachable }) { throw ExitCode.failure }
+    }
+
+    /// Prints a fleet's rows as the table or as JSON (docs/fleet.md).
+    static func print(_ rows: [FleetRow], source: String, at time: Date, json: Bool) throws {
+        var state = FleetState(source: source, rows: rows)
         state.sort = .name
         let ordered = FleetRows.visible(state)
         let newest = FleetRows.newestVersion(ordered)
         if json {
-            let document = FleetDocument(source: setup.label, time: Date(), rows: ordered, newestVersion: newest, isOlder: FleetRows.isOlder)
+            let document = FleetDocument(source: source, time: time, rows: ordered, newestVersion: newest, isOlder: FleetRows.isOlder)
             let data = try SnapshotDocument.encoder().encode(document)
             FileHandleOutput.standardOutput(String(decoding: data, as: UTF8.self) + "\n")
         } else {
-            FileHandleOutput.standardOutput(FleetText.render(ordered, source: setup.label, newest: newest, now: Date()))
+            FileHandleOutput.standardOutput(FleetText.render(ordered, source: source, newest: newest, now: time))
         }
-        if let trouble, rows.isEmpty { throw fail(trouble) }
-        if rows.isEmpty || rows.allSatisfy({ $0.state == .unreachable }) { throw ExitCode.failure }
     }
 }
 

@@ -24,6 +24,7 @@ struct RecordCommand: AsyncParsableCommand {
     var path: String
 
     @OptionGroup var target: TargetOptions
+    @OptionGroup(title: "Fleet") var fleet: FleetOptions
     @OptionGroup(title: "Recording") var recording: RecordingLimitOptions
 
     @Option(help: "Time between scrapes (250ms to 60s).", transform: TargetOptions.duration)
@@ -45,6 +46,10 @@ struct RecordCommand: AsyncParsableCommand {
     var duration: Duration?
 
     func run() async throws {
+        if fleet.isFleet(target) {
+            try await recordFleet()
+            return
+        }
         let source: SourceResolver.Source
         do { source = try SourceResolver.resolve(target.request, headless: true) } catch { throw fail(error.description) }
         var embedded: EmbeddedTeleport?
@@ -124,5 +129,48 @@ struct RecordCommand: AsyncParsableCommand {
 
     static func listen(_ text: String, _ flag: String) throws -> ListenAddress {
         do { return try ListenAddress(parsing: text) } catch { throw fail("\(flag): \(error)") }
+    }
+
+    /// A fleet, headless: each instance's scrapes (polled directly) or the server's answers
+    /// (read from Prometheus), until a signal or `--for`.
+    func recordFleet() async throws {
+        let spanStore = SpanStore(capacity: 1000)
+        let setup: FleetSetup
+        do {
+            setup = try await FleetSetup.make(target: target, fleet: fleet, interval: interval, history: history, headless: true, spans: spanStore)
+        } catch let error as ValidationError { throw fail(error.message) }
+        let recorder: Recorder
+        do {
+            recorder = try recording.fleetRecorder(path: path, source: setup.source, label: setup.label, interval: interval, history: history) { notice in
+                FileHandleOutput.standardError("teleport-top record: \(notice)\n")
+            }
+        } catch {
+            await setup.embedded?.stop()
+            throw error
+        }
+        await spanStore.setOnAdd { recorder.spans($0) }
+        FileHandleOutput.standardError("teleport-top record: recording the fleet \(setup.label) every \(DurationText.format(interval)) to \(path)\n")
+        let source = setup.source
+        let work = Task {
+            await source.run(onRow: { _ in }, onFocused: { _ in }, onStatus: { status in
+                if let status { FileHandleOutput.standardError("teleport-top record: \(status)\n") }
+            })
+        }
+        let signals = SignalWait([SIGINT, SIGTERM])
+        let interrupted = Task {
+            await signals.wait()
+            work.cancel()
+        }
+        let stop = Task {
+            guard let duration else { return }
+            try? await Task.sleep(for: duration)
+            work.cancel()
+        }
+        await work.value
+        stop.cancel()
+        interrupted.cancel()
+        await source.shutdown()
+        await setup.embedded?.stop()
+        recorder.close()
     }
 }

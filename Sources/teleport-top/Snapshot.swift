@@ -102,6 +102,30 @@ struct Snapshot: AsyncParsableCommand {
         }
         guard let first = playback.start, time >= first else { throw fail("--at: the recording starts at \(Format.utc(playback.start ?? end))") }
         let header = playback.header
+        if let fleetLabel = ReplayCommand.source(header, "fleet ") {
+            // A fleet's recording: its rows at that time, as `snapshot --targets` prints them.
+            var rows: [FleetRow] = []
+            if let selectorText = ReplayCommand.source(header, "prometheus-selector ") {
+                let selector: PrometheusSelector
+                do { selector = try PrometheusSelector(parsing: selectorText) } catch { throw fail("\(path): the recorded selector: \(error)") }
+                let at = time
+                let recorded = RecordedPrometheus(reader: playback.reader, now: { at })
+                let refresh = await PrometheusFleet(client: recorded, options: .init(selector: selector,
+                    instanceLabel: ReplayCommand.source(header, "prometheus-instance-label ") ?? "instance", window: .seconds(header.historySeconds)))
+                    .refresh(now: time)
+                if let failure = refresh.failure, refresh.rows.isEmpty { throw fail("\(path): \(failure)") }
+                rows = refresh.rows
+            } else {
+                for (id, name) in playback.instances.enumerated() {
+                    let instance = RecordingPlayback(reader: playback.reader, target: name)
+                    let (store, _) = try await instance.store(at: time, target: name, history: .seconds(header.historySeconds))
+                    rows.append(FleetRow(id: id, name: name, snapshot: await store.snapshot(only: FleetRow.families), now: time,
+                        window: header.historySeconds))
+                }
+            }
+            try FleetSnapshot.print(rows, source: fleetLabel + " (recorded)", at: time, json: json)
+            return
+        }
         let store: MetricStore
         do {
             (store, _) = try await playback.store(at: time, target: ReplayCommand.label(header), history: .seconds(header.historySeconds))

@@ -23,21 +23,10 @@ enum FleetDashboardCommand {
         let queue = EventQueue(tap: { tap.see($0) })
         await spanStore.setOnChange { count in queue.post(.spansArrived(count)) }
         if let path = options.record {
-            // A fleet polled directly: each instance's scrapes, named. A fleet read from Prometheus:
-            // the server's answers. And the open instance's logs, the spans.
-            var sources = ["fleet \(setup.label)"]
-            let direct = source as? DirectFleet
-            let prometheus = source as? PrometheusFleet
-            if let direct { sources += direct.members.map { "instance \($0.name)" } }
-            if let prometheus {
-                sources += ["prometheus-selector \(prometheus.options.selector)", "prometheus-instance-label \(prometheus.options.instanceLabel)"]
-            }
-            let recorder = try options.recording.recorder(path: path, sources: sources, interval: options.interval, history: options.history) { notice in
-                queue.post(.notice(notice))
-            }
+            // The fleet's scrapes or Prometheus answers; the open instance's logs and the spans through the taps.
+            let recorder = try options.recording.fleetRecorder(path: path, source: source, label: setup.label, interval: options.interval,
+                history: options.history) { notice in queue.post(.notice(notice)) }
             tap.attach(recorder)
-            direct?.setOnScrape { name, outcome, interval in recorder.scrape(outcome, target: name, interval: interval) }
-            (prometheus?.client as? PrometheusClient)?.setOnAnswer { recorder.prometheus($0) }
             await spanStore.setOnAdd { recorder.spans($0) }
         }
         let intakeOptions: SpanIntake.Options

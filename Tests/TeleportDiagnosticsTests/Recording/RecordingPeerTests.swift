@@ -118,6 +118,27 @@ struct RecordingPeerTests {
     }
 }
 
+extension RecordingPeerTests {
+    @Test("record of a fleet, headless (the simulated one, --embedded): snapshot --from prints each instance at the recording's end")
+    func headlessFleet() async throws {
+        let dir = Paths.temporaryDirectory("rec-fleet-headless").appendingPathComponent("rec").path
+        let binary = Paths.teleportTopBinary.path
+        let record = try await runOffPool(binary, ["record", dir, "--embedded", "--instances", "3", "--interval", "500ms", "--for", "5s"])
+        #expect(record.status == 0, "\(record.stderr)")
+        #expect(record.stderr.contains("recording the fleet"))
+        let playback = try RecordingPlayback(path: dir)
+        #expect(playback.instances.count == 3)
+        let text = try await runOffPool(binary, ["snapshot", "--from", dir])
+        #expect(text.status == 0, "\(text.stderr)")
+        for name in playback.instances { #expect(text.stdout.contains(name), "\(name) in \(text.stdout)") }
+        let json = try await runOffPool(binary, ["snapshot", "--from", dir, "--json"])
+        let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let instances = document?["instances"] as? [[String: Any]] ?? []
+        #expect(instances.count == 3, "\(json.stdout.prefix(300))")
+        #expect(instances.allSatisfy { ($0["state"] as? String) == "ok" || ($0["state"] as? String) == "degraded" || ($0["state"] as? String) == "recovering" })
+    }
+}
+
 /// The live store's snapshots, one per scrape, and the time since the first.
 final class LiveSnapshots: @unchecked Sendable {
     private let lock = NSLock()
