@@ -11,7 +11,7 @@ import TeleportTopData
 struct RecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
-        abstract: "Record a target's scrapes, log stream and (with --otlp-*) spans to a directory, headless, for `replay`.",
+        abstract: "Record a target's (or a fleet's) scrapes, log stream and (with --otlp-*) spans to a directory, headless, for `replay`.",
         discussion: """
             Runs until SIGINT or SIGTERM; meant to run as a service beside Teleport. The recording is a \
             directory of segment files (docs/recording.md), 0600, bounded by --max-size and --max-age. \
