@@ -108,19 +108,7 @@ struct RecordCommand: AsyncParsableCommand {
                 }
             }
         }
-        let signals = SignalWait([SIGINT, SIGTERM])
-        let interrupted = Task {
-            await signals.wait()
-            work.cancel()
-        }
-        let stop = Task {
-            guard let duration else { return }
-            try? await Task.sleep(for: duration)
-            work.cancel()
-        }
-        await work.value
-        stop.cancel()
-        interrupted.cancel()
+        await Self.run(work, until: duration)
         await intake.stop()
         await client.shutdown()
         await embedded?.stop()
@@ -156,6 +144,14 @@ struct RecordCommand: AsyncParsableCommand {
                 if let status { FileHandleOutput.standardError("teleport-top record: \(status)\n") }
             })
         }
+        await Self.run(work, until: duration)
+        await source.shutdown()
+        await setup.embedded?.stop()
+        recorder.close()
+    }
+
+    /// Waits for `work`, cancelling it on SIGINT or SIGTERM, or after `duration`.
+    static func run(_ work: Task<Void, Never>, until duration: Duration?) async {
         let signals = SignalWait([SIGINT, SIGTERM])
         let interrupted = Task {
             await signals.wait()
@@ -169,8 +165,5 @@ struct RecordCommand: AsyncParsableCommand {
         await work.value
         stop.cancel()
         interrupted.cancel()
-        await source.shutdown()
-        await setup.embedded?.stop()
-        recorder.close()
     }
 }
