@@ -95,17 +95,19 @@ public final class RecordingPlayback: @unchecked Sendable {
         if ref.flags & ScrapeRecord.failed != 0 { return (record, ref.time, []) }
         var dictionary: [UInt8]?
         if ref.flags & ScrapeRecord.compressedAgainstPrevious != 0 {
-            if let lastBody, lastBody.position == position - 1 {
-                dictionary = lastBody.body
-            } else {
-                // Back to the scrape that stands alone, then forward.
-                var first = position - 1
-                while first > 0, reader.frames[scrapes[first]].flags & ScrapeRecord.compressedAgainstPrevious != 0 { first -= 1 }
-                guard first >= 0 else { throw .io("a scrape's previous body is missing") }
-                for p in first..<position { _ = try scrape(at: p) }
-                dictionary = lastBody?.position == position - 1 ? lastBody?.body : nil
-                guard dictionary != nil else { throw .io("a scrape's previous body is missing") }
+            // Against the previous scrape that has a body (failed scrapes in between have none).
+            let flags = { (p: Int) in self.reader.frames[self.scrapes[p]].flags }
+            var previous = position - 1
+            while previous >= 0, flags(previous) & ScrapeRecord.failed != 0 { previous -= 1 }
+            guard previous >= 0 else { throw .io("a scrape's previous body is missing") }
+            if lastBody?.position != previous {
+                // Back to the body that stands alone, then forward.
+                var first = previous
+                while first > 0, flags(first) & (ScrapeRecord.failed | ScrapeRecord.compressedAgainstPrevious) != 0 { first -= 1 }
+                for p in first...previous where flags(p) & ScrapeRecord.failed == 0 { _ = try scrape(at: p) }
             }
+            guard let lastBody, lastBody.position == previous else { throw .io("a scrape's previous body is missing") }
+            dictionary = lastBody.body
         }
         do {
             let body = try dictionary.map { (previous) throws(Zlib.Failure) in try DeltaBody.decode(compressed, previous: previous, limit: bodyLimit) }

@@ -85,6 +85,34 @@ struct RecordingFileTests {
         }
     }
 
+    @Test("Failed scrapes between two bodies (a target down, then back): the body after them inflates against the one before them")
+    func failuresBetween() async throws {
+        let dir = Paths.temporaryDirectory("rec-failures").path
+        let recorder = Recorder(writer: try Self.writer(dir))
+        var expected: [Int: [UInt8]] = [:]
+        for n in 0..<40 {
+            let time = Self.t0.addingTimeInterval(Double(n) * 2)
+            if (10..<15).contains(n) || n == 30 {
+                recorder.scrape(.failure(ScrapeFailure(time: time, error: .refused(target: "t"), retryAt: nil)), interval: .seconds(2))
+            } else {
+                recorder.scrape(.success(try Self.scrape(n, at: time)), interval: .seconds(2))
+                expected[n] = Self.body(n)
+            }
+        }
+        recorder.close()
+        let playback = try RecordingPlayback(path: dir)
+        // Backwards (each found through its chain) and forwards.
+        for position in (0..<40).reversed() + Array(0..<40) {
+            let scrape = try playback.scrape(at: position)
+            #expect(scrape.body == (expected[position] ?? []), "scrape \(position)")
+        }
+        // Folded as a replay does: down for five scrapes, then ok again, all in the timeline.
+        let (store, _) = try await playback.store(at: Self.t0.addingTimeInterval(78), target: "t", history: .seconds(600))
+        #expect(await store.scrapeCount == 34)
+        let states = await store.snapshot().timeline.transitions.map(\.to)
+        #expect(states.filter { $0 == .unreachable }.count == 2, "\(states)")
+    }
+
     @Test("A recording cut at every byte inside its last three frames opens and replays up to the last whole frame")
     func tornTail() async throws {
         let dir = Paths.temporaryDirectory("rec-torn").path
