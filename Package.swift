@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "TeleportTopRuntime", targets: ["TeleportTopRuntime"]),
         .library(name: "TeleportTopTestSupport", targets: ["TeleportTopTestSupport"]),
         .library(name: "OTLPProto", targets: ["OTLPProto"]),
+        .library(name: "TeleportTopFuzzing", targets: ["TeleportTopFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -123,6 +124,12 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // Every reader of untrusted bytes with its invariants, one check per fuzz target:
+        // the Fuzz/ package's libFuzzer binary and the corpus-replay unit tests share it.
+        .target(
+            name: "TeleportTopFuzzing",
+            dependencies: ["TeleportCore", "TeleportOTLP", "TeleportTopData", "TeleportTopUI", "TeleportTopTestSupport"]
+        ),
         // The SIGPROF sampler of the engine's own CPU profile (a signal handler has to be C).
         .target(name: "CSampler"),
         // ncursesw, wide-character build; used only by the executable's terminal layer.
@@ -153,6 +160,7 @@ let package = Package(
                 "TeleportDiagnostics",
                 "TeleportTopData",
                 "TeleportTopTestSupport",
+                "TeleportTopFuzzing",
                 "OTLPProto",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

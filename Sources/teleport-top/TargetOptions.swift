@@ -39,6 +39,15 @@ struct TargetOptions: ParsableArguments {
         transform: TargetOptions.byteCount)
     var maxPayload: Int = 64 << 20
 
+    @Option(name: .customLong("max-series"), help: "The most series one /metrics body may hold (past it the scrape is a clear error).",
+        transform: TargetOptions.positive)
+    var maxSeries: Int = ExpositionLimits.defaultMaxSeries
+
+    static func positive(_ text: String) throws -> Int {
+        guard let value = Int(text), value > 0 else { throw ValidationError("\"\(text)\" is not a positive whole number") }
+        return value
+    }
+
     static func byteCount(_ text: String) throws -> Int {
         guard let bytes = Int(byteCount: text) else { throw ValidationError("\"\(text)\" is not a size (examples: 64MiB, 512KiB, 1048576)") }
         return bytes
@@ -46,7 +55,7 @@ struct TargetOptions: ParsableArguments {
 
     /// The client's options: timeout, payload limit (of the body and of the parser), TLS.
     var clientOptions: DiagClient.Options {
-        DiagClient.Options(timeout: timeout, maxBodyBytes: maxPayload, parserLimits: ExpositionLimits(maxPayloadBytes: maxPayload), tls: tls)
+        DiagClient.Options(timeout: timeout, maxBodyBytes: maxPayload, parserLimits: ExpositionLimits(maxPayloadBytes: maxPayload, maxSeries: maxSeries), tls: tls)
     }
 
     static func duration(_ text: String) throws -> Duration {

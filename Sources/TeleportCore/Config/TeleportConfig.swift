@@ -36,11 +36,16 @@ public struct TeleportConfig: Sendable, Hashable {
     public init(yaml text: String, path: String = "teleport.yaml") throws(ConfigError) {
         let root: Any?
         do {
+            // Yams's constructor traps on a key that is not a scalar (`? [a]: b`): such a
+            // document is refused from its node tree before anything is constructed.
+            if let node = try Yams.compose(yaml: text) { try Self.checkKeys(node, path: path) }
             root = try Yams.load(yaml: text)
+        } catch let error as ConfigError {
+            throw error
         } catch let error as YamlError {
-            throw ConfigError(path: path, reason: "not valid YAML: \(error)")
+            throw ConfigError(path: path, reason: "not valid YAML: \(TargetsFile.oneLine(error))")
         } catch {
-            throw ConfigError(path: path, reason: "not valid YAML: \(error)")
+            throw ConfigError(path: path, reason: "not valid YAML: \(Sanitized.quote(String(describing: error)))")
         }
         guard let root else {
             self.init()
@@ -67,6 +72,27 @@ public struct TeleportConfig: Sendable, Hashable {
             config.tracing = try Self.tracing(tracing, path: path)
         }
         self = config
+    }
+
+    /// Every mapping key in the tree is a scalar (walked without recursion: nesting is the
+    /// input's to choose).
+    static func checkKeys(_ root: Node, path: String) throws(ConfigError) {
+        var stack = [root]
+        while let node = stack.popLast() {
+            switch node {
+            case .mapping(let mapping):
+                for (key, value) in mapping {
+                    guard case .scalar = key else {
+                        throw ConfigError(path: path, reason: "line \(key.mark?.line ?? 0): a key must be a plain word")
+                    }
+                    stack.append(value)
+                }
+            case .sequence(let sequence):
+                stack.append(contentsOf: sequence)
+            default:
+                break
+            }
+        }
     }
 
     /// `tracing_service`: enabled, exporter_url, sampling_rate_per_million, ca_certs, and

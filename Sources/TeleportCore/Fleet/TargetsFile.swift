@@ -88,6 +88,11 @@ public enum TargetsFile {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
+    /// One line for a YAML syntax error: `line N: why` (Yams's own text spans lines).
+    public static func oneLine(_ error: YamlError) -> String {
+        line(of: error).map { "line \($0): \(reason(of: error))" } ?? reason(of: error)
+    }
+
     static func line(of error: YamlError) -> Int? {
         switch error {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line

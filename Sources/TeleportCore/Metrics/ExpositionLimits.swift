@@ -6,10 +6,17 @@ public struct ExpositionLimits: Sendable, Hashable {
     public var maxLineBytes: Int
     /// The largest payload accepted, in bytes (default 64 MiB).
     public var maxPayloadBytes: Int
+    /// The most samples (series) accepted in one payload (default 500,000: a 64 MiB body of
+    /// Teleport's lines, about 130 bytes each). Past it the payload is refused with an error
+    /// naming `--max-series`, before the store takes any of it.
+    public var maxSeries: Int
 
-    public init(maxLineBytes: Int = 1 << 20, maxPayloadBytes: Int = 64 << 20) {
+    public static let defaultMaxSeries = 500_000
+
+    public init(maxLineBytes: Int = 1 << 20, maxPayloadBytes: Int = 64 << 20, maxSeries: Int = ExpositionLimits.defaultMaxSeries) {
         self.maxLineBytes = maxLineBytes
         self.maxPayloadBytes = maxPayloadBytes
+        self.maxSeries = maxSeries
     }
 
     public static let `default` = ExpositionLimits()

@@ -23,6 +23,10 @@ extension ParseState {
         case .other:
             break
         }
+        sampleCount += 1
+        if sampleCount > limits.maxSeries {
+            throw fail("more than \(limits.maxSeries) series in one payload (raise --max-series to read it)")
+        }
         families[index].samples.append(sample)
     }
 

@@ -68,6 +68,8 @@ struct ParseState {
     var helped: Set<Int> = []
     var current: Int?
     var lineNumber = 0
+    /// Samples taken so far (bounded by `limits.maxSeries`).
+    var sampleCount = 0
 
     // Interning: the previous sample's name and label names, by their place in the buffer.
     var lastName: (start: Int, count: Int, string: String)?

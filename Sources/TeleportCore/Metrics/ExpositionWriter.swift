@@ -18,25 +18,53 @@ public enum ExpositionWriter {
     }
 
     static func write(_ family: MetricFamily, into out: inout [UInt8]) {
-        if let help = family.help {
-            out.append(contentsOf: "# HELP ".utf8)
-            out.append(contentsOf: family.name.utf8)
-            out.append(UInt8(ascii: " "))
-            for byte in help.utf8 {
-                switch byte {
-                case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
-                case UInt8(ascii: "\n"): out.append(contentsOf: "\\n".utf8)
-                default: out.append(byte)
-                }
-            }
-            out.append(UInt8(ascii: "\n"))
+        // OpenMetrics names a counter's family without `_total` and an info's without
+        // `_info`, and adds `_created` samples: text 0.0.4 names a family as its samples, and
+        // has no created samples, so they become a gauge family of their own.
+        let name = textName(family)
+        let createdName = family.name + "_created"
+        let created = family.type == .gauge || family.type == .untyped || family.type == .unknown ? [] : family.samples.filter { $0.name == createdName }
+        if let help = family.help { writeHelp(name, help, into: &out) }
+        writeType(name, textType(family.type), into: &out)
+        for sample in family.samples where created.isEmpty || sample.name != createdName { write(sample, into: &out) }
+        if !created.isEmpty {
+            writeType(createdName, "gauge", into: &out)
+            for sample in created { write(sample, into: &out) }
         }
-        out.append(contentsOf: "# TYPE ".utf8)
-        out.append(contentsOf: family.name.utf8)
+    }
+
+    /// The family's name in text 0.0.4: as its samples have it.
+    public static func textName(_ family: MetricFamily) -> String {
+        switch family.type {
+        case .counter where !family.name.hasSuffix("_total") && family.samples.contains { $0.name == family.name + "_total" }:
+            return family.name + "_total"
+        case .info where family.samples.contains { $0.name == family.name + "_info" }:
+            return family.name + "_info"
+        default:
+            return family.name
+        }
+    }
+
+    static func writeHelp(_ name: String, _ help: String, into out: inout [UInt8]) {
+        out.append(contentsOf: "# HELP ".utf8)
+        out.append(contentsOf: name.utf8)
         out.append(UInt8(ascii: " "))
-        out.append(contentsOf: textType(family.type).utf8)
+        for byte in help.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
+            case UInt8(ascii: "\n"): out.append(contentsOf: "\\n".utf8)
+            default: out.append(byte)
+            }
+        }
         out.append(UInt8(ascii: "\n"))
-        for sample in family.samples { write(sample, into: &out) }
+    }
+
+    static func writeType(_ name: String, _ type: String, into out: inout [UInt8]) {
+        out.append(contentsOf: "# TYPE ".utf8)
+        out.append(contentsOf: name.utf8)
+        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: type.utf8)
+        out.append(UInt8(ascii: "\n"))
     }
 
     /// Text 0.0.4 knows five types; OpenMetrics-only types are written as their nearest one.

@@ -19,6 +19,8 @@ public struct TraceDirectoryTail: Sendable {
         /// Lines that were not a `ResourceSpans` (with the first reason).
         public var badLines = 0
         public var problem: String?
+
+        public init() {}
     }
 
     struct FileState {
@@ -66,7 +68,7 @@ public struct TraceDirectoryTail: Sendable {
                         state.skipping = false
                     } else {
                         state.pending.append(contentsOf: chunk[start..<newline])
-                        decode(state.pending, into: &pass)
+                        Self.decode(state.pending, into: &pass)
                     }
                     state.pending.removeAll(keepingCapacity: true)
                     start = chunk.index(after: newline)
@@ -84,7 +86,8 @@ public struct TraceDirectoryTail: Sendable {
         }
     }
 
-    func decode(_ line: [UInt8], into pass: inout Pass) {
+    /// Decodes one line of a trace file (a protojson `ResourceSpans`) into `pass`.
+    public static func decode(_ line: [UInt8], into pass: inout Pass) {
         guard line.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\r") }) else { return }
         var options = JSONDecodingOptions()
         options.ignoreUnknownFields = true

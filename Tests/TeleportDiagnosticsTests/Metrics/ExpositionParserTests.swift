@@ -307,6 +307,20 @@ struct ExpositionParserTests {
         }
     }
 
+    @Test("More series than --max-series is refused with the option's name; as many is read")
+    func seriesLimit() throws {
+        let limited = ExpositionParser(limits: ExpositionLimits(maxSeries: 10))
+        let ten = (0..<10).map { "s{i=\"\($0)\"} 1\n" }.joined()
+        #expect(try limited.parse(ten).reduce(0) { $0 + $1.samples.count } == 10)
+        do {
+            _ = try limited.parse(ten + "t 2\n")
+            Issue.record("accepted 11 series with a limit of 10")
+        } catch {
+            #expect(error.line == 11)
+            #expect(error.reason.contains("more than 10 series") && error.reason.contains("--max-series"))
+        }
+    }
+
     @Test("Binary junk is an error with a line number, whatever the bytes")
     func binaryJunk() {
         var random = SplitMix64(seed: 42)
