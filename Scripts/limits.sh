@@ -10,12 +10,14 @@
 #   a pprof of 100 MB                    pprof --top: decoded within its limits, or refused
 #   a 10 GB trace file (sparse)          the dashboard with --trace-dir: the line skipped, counted
 #   a log line of 100 MiB                logs: the line cut at 1 MiB and marked, the next one read
-# Usage: Scripts/limits.sh   (release build; needs python3, curl, tmux)
+# Usage: Scripts/limits.sh   (release build, or TELEPORT_TOP_BIN=path; needs python3, curl, tmux)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scratch=Benchmarks/.build
-swift build -c release --product teleport-top --scratch-path "$scratch" >&2
-bin=$(swift build -c release --product teleport-top --scratch-path "$scratch" --show-bin-path)/teleport-top
+if [ -n "${TELEPORT_TOP_BIN:-}" ]; then bin=$TELEPORT_TOP_BIN; else  # another build, e.g. a debug one
+  swift build -c release --product teleport-top --scratch-path "$scratch" >&2
+  bin=$(swift build -c release --product teleport-top --scratch-path "$scratch" --show-bin-path)/teleport-top
+fi
 work=$(mktemp -d)
 trap 'tmux -L limits kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
 python3 - "$bin" "$work" <<'PY'
@@ -47,7 +49,9 @@ def run(name, args, timeout=300, env=None):
     if p.poll() is None: p.kill()
     reader.join(); code = p.wait()
     out = b"".join(out_parts).decode("utf-8", "replace")
-    said = " | ".join(l.strip() for l in out.splitlines() if l.strip())[:160]
+    lines = [l.strip() for l in out.splitlines() if l.strip()]
+    # Long lines are told by their length and how they end (a cut line's mark is at its end).
+    said = " | ".join(l if len(l) <= 100 else f"[{len(l)} chars ...{l[-40:]}]" for l in lines)[:200]
     rows.append((name, said, code, hwm, time.time() - start))
 
 class Body(http.server.BaseHTTPRequestHandler):
@@ -77,8 +81,9 @@ class Body(http.server.BaseHTTPRequestHandler):
                 self.wfile.write(b"%x\r\n%s\r\n0\r\n\r\n" % (5, b'"} 1\n'))
             elif kind == "5M-series":
                 digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-                names = [a + b for a in digits for b in digits]
-                lines = b"".join(("s%s%s 1\n" % (x, y)).encode() for x in names for y in names[:3858])
+                two = [a + b for a in digits for b in digits]
+                three = [a + b + c for a in digits for b in digits for c in digits][:3858]
+                lines = b"".join(("s%s%s 1\n" % (x, y)).encode() for x in two for y in three)
                 self.send_header("Content-Length", str(len(lines))); self.end_headers(); self.wfile.write(lines)
         except (BrokenPipeError, ConnectionResetError):
             pass
@@ -123,7 +128,7 @@ rows.append((f"OTLP/HTTP export of 1M spans ({len(body) >> 20} MiB)", f"HTTP {an
 
 # pprof: a 100 MB profile (synthetic, gzip-compressed as Go writes them).
 subprocess.run([binary, "synthetic-profile", f"{work}/big.pb.gz", "--compressed-bytes", str(100_000_000)], check=True)
-run(f"pprof of {os.path.getsize(work + '/big.pb.gz') // 1_000_000} MB", ["pprof", f"{work}/big.pb.gz", "--top"], timeout=600)
+run(f"pprof of {os.path.getsize(work + '/big.pb.gz') // 1_000_000} MB", ["pprof", f"{work}/big.pb.gz", "--top", "20"], timeout=600)
 
 # A log line of 100 MiB over a debug socket's /log-stream, then a normal line.
 sock = f"{work}/debug.sock"
@@ -160,8 +165,8 @@ subprocess.run(tmux + ["send-keys", "3"])
 while time.time() - start < 180:
     hwm = max(hwm, peak(pid)); time.sleep(0.5)
     screen = subprocess.run(tmux + ["capture-pane", "-p"], capture_output=True, text=True).stdout
-    if "skipped" in screen or "too long" in screen or "bad line" in screen: break
-said = next((l.strip() for l in screen.splitlines() if "skipped" in l or "too long" in l or "bad line" in l), "(nothing said in 180 s)")
+    if "skipped" in screen: break
+said = next((l.strip() for l in screen.splitlines() if "skipped" in l), "(nothing said in 180 s)")
 alive = subprocess.run(["kill", "-0", str(pid)]).returncode == 0
 rows.append(("trace file of 10 GB (sparse, no newline)", said[:160], "running" if alive else "exited", hwm, time.time() - start))
 subprocess.run(tmux + ["kill-server"])

@@ -134,7 +134,7 @@ final class LineOutput: Sendable {
 
     /// `2026-12-02T05:32:40.123Z WARN [auth] message key=value trace_id=...`, sanitized.
     static func text(_ line: LogLine) -> String {
-        if line.isRaw { return Sanitized.quote(line.message) }
+        if line.isRaw { return Sanitized.quote(line.message) + (line.truncated ? " [cut at 1 MiB]" : "") }
         var out = line.time.map { String(LogLine.rfc3339($0).prefix(23)) + "Z" } ?? "-"
         out += " \(line.level ?? "INFO")"
         if let component = line.component { out += " [\(component)]" }

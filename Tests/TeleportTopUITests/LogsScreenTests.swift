@@ -46,6 +46,19 @@ struct LogsScreenTests {
         #expect(text.contains("--debug-socket") && text.contains("--tail-log"))
     }
 
+    @Test("a line cut at 1 MiB says so at its start when it is raw (a cut JSON line no longer parses), at its end when parsed")
+    func cutLines() {
+        var state = Self.state(3)
+        let raw = LogSplitterFeed.cut(#"{"timestamp":"2026-12-02T05:32:40Z","level":"INFO","message":"yyyy"#)
+        #expect(raw.isRaw && raw.truncated)
+        var parsed = LogLine(time: Self.t0, level: "WARN", message: "short one")
+        parsed.truncated = true
+        _ = Reducer.fold(&state, .logLines([raw, parsed]))
+        let text = DashboardView.render(state, width: 120, height: 30).text
+        #expect(text.contains("raw, cut at 1 MiB: {\"timestamp\""), "\(text)")
+        #expect(text.contains("short one   [cut at 1 MiB]"), "\(text)")
+    }
+
     @Test("following shows the newest; ↑ holds a line while more arrive; F follows again")
     func followAndHold() {
         var state = Self.state()
@@ -171,5 +184,14 @@ struct LogsScreenTests {
         #expect(state.logs.selected == 0)
         _ = Reducer.fold(&state, .logLines(Self.lines(10, from: 50)))
         #expect(state.logs.selected == 10)
+    }
+}
+
+/// A line as the splitter cuts it past `LogLine.maxBytes`.
+enum LogSplitterFeed {
+    static func cut(_ start: String) -> LogLine {
+        var splitter = LogLineSplitter()
+        let bytes = Array(start.utf8) + [UInt8](repeating: UInt8(ascii: "y"), count: LogLine.maxBytes)
+        return splitter.feed(bytes).first ?? LogLine(time: nil, level: nil, message: "")
     }
 }

@@ -204,7 +204,7 @@ public final class DiagClient: Sendable {
     }
 
     /// One scrape: `/metrics` (required) and `/readyz` at the same time; `/healthz` only when
-    /// `/readyz` gave no answer (an older or partial target), since a live process answers
+    /// `/metrics` answered and `/readyz` did not (an older or partial target), since a live process answers
     /// it with 200 whatever its state and it would cost a request per interval for nothing.
     public func scrape() async -> Result<ScrapeResult, ScrapeError> {
         await poll().result
@@ -223,7 +223,10 @@ public final class DiagClient: Sendable {
             metricsResult = .failure(error)
         }
         let readyz = await readyzAnswer ?? nil
-        let healthy: Bool? = readyz == nil ? ((try? await healthz()) ?? nil) : nil
+        // /healthz only for a process whose metrics answered: after a failed /metrics (a
+        // hung process times out on both) it would only hold the failure back a timeout more.
+        var healthy: Bool?
+        if readyz == nil, case .success = metricsResult { healthy = (try? await healthz()) ?? nil }
         let duration = ContinuousClock.now - start
         switch metricsResult {
         case .success(let (families, answer)):

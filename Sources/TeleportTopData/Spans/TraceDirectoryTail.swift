@@ -12,6 +12,10 @@ public struct TraceDirectoryTail: Sendable {
     public let directory: String
     /// A line longer than this is skipped (and counted) rather than buffered without end.
     public static let maxLine = 64 << 20
+    /// A pass reads at most this much of one file: a huge file is read over several passes,
+    /// so what it holds (and a skipped line's warning) shows as it goes and stopping waits
+    /// for one slice, not the whole file.
+    public var maxPassBytes = 256 << 20
 
     /// What one pass found.
     public struct Pass: Sendable {
@@ -60,8 +64,10 @@ public struct TraceDirectoryTail: Sendable {
             if size < state.offset { state = FileState() }  // truncated or replaced: start over
             guard size > state.offset else { return }
             try handle.seek(toOffset: state.offset)
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            var readThisPass = 0
+            while readThisPass < maxPassBytes, let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
                 state.offset += UInt64(chunk.count)
+                readThisPass += chunk.count
                 var start = chunk.startIndex
                 while let newline = chunk[start...].firstIndex(of: UInt8(ascii: "\n")) {
                     if state.skipping {

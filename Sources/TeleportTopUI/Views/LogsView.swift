@@ -90,7 +90,8 @@ public enum LogsView {
     static func draw(_ line: LogLine, into screen: inout Screen, y: Int, width: Int) {
         var x = 1
         if line.isRaw {
-            x = screen.write("raw  ", x: x, y: y, role: .dim)
+            // A cut line is told at its start: its end is off the screen.
+            x = screen.write(line.truncated ? "raw, cut at 1 MiB: " : "raw  ", x: x, y: y, role: line.truncated ? .error : .dim)
             screen.write(line.message, x: x, y: y, role: .text)
             return
         }

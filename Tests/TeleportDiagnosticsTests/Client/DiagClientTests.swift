@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import Synchronization
 import Testing
 
 @testable import TeleportDiagnostics
@@ -98,9 +99,14 @@ struct DiagClientTests {
         let noSocket = await (try client(.socket(path: "/tmp/tt-none-\(getpid())/debug.sock"))).scrape()
         #expect(noSocket.failure?.kind == "refused", "\(noSocket)")
 
+        let healthzAsked = Mutex(0)
         let servers = try await MisbehavingServer.start { router in
             router.get("/hang/metrics") { _, _ -> Response in
                 try await Task.sleep(for: .seconds(30))
+                return Response(status: .ok)
+            }
+            router.get("/hang/healthz") { _, _ -> Response in
+                healthzAsked.withLock { $0 += 1 }
                 return Response(status: .ok)
             }
             router.get("/html/metrics") { _, _ in
@@ -134,6 +140,9 @@ struct DiagClientTests {
         }
         let hang = try await scrape("/hang", timeout: .milliseconds(500))
         #expect(hang?.kind == "timeout", "\(String(describing: hang))")
+        // A hung /metrics is the failure: /healthz is not asked after it (a hung process would
+        // hold the failure back by another timeout).
+        #expect(healthzAsked.withLock { $0 } == 0)
         let html = try await scrape("/html")
         #expect(html?.kind == "not_metrics", "\(String(describing: html))")
         #expect(html?.description.contains("line 1") == true)

@@ -81,4 +81,29 @@ struct TraceDirectoryTailTests {
         var missing = TraceDirectoryTail(directory: directory + "/nope")
         #expect(missing.poll().problem?.contains("cannot be read") == true)
     }
+
+    @Test("A file with a line past 64 MiB (sparse, no newline) is read in slices: the skip is told on the way, the line after it still decodes")
+    func hugeLineInSlices() throws {
+        let directory = Paths.temporaryDirectory("trace-huge").path
+        let path = directory + "/a.trace"
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: UInt64(TraceDirectoryTail.maxLine + (6 << 20)))
+        try handle.seekToEnd()
+        let line = #"{"resource":{},"scopeSpans":[{"spans":[{"traceId":"AAECAwQFBgcICQoLDA0ODw==","spanId":"AAECAwQFBgc=","name":"after","startTimeUnixNano":"1","endTimeUnixNano":"2"}]}]}"#
+        try handle.write(contentsOf: Data(("\n" + line + "\n").utf8))
+        try handle.close()
+        var tail = TraceDirectoryTail(directory: directory)
+        tail.maxPassBytes = 16 << 20
+        var passes: [TraceDirectoryTail.Pass] = []
+        while passes.count < 20 {
+            let pass = tail.poll()
+            passes.append(pass)
+            if !pass.decoded.spans.isEmpty { break }
+        }
+        #expect(passes.count == 5, "70 MiB in 16 MiB slices: the fifth reads past the 64 MiB mark to the end")
+        let warned = try #require(passes.firstIndex { $0.problem != nil })
+        #expect(warned == 4 && passes[warned].badLines == 1 && passes[warned].problem!.contains("skipped"))
+        #expect(passes.last?.decoded.spans.map(\.name) == ["after"])
+    }
 }
