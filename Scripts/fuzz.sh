@@ -7,8 +7,10 @@
 # Seeds come from Fuzz/Corpus/TARGET (committed; Scripts/fuzz-seeds.sh regenerates them); what
 # the fuzzer adds goes to Fuzz/work/TARGET/corpus, crashes to Fuzz/work/TARGET/ (not committed:
 # a crash, once fixed, is copied to Fuzz/Crashes/TARGET, which the unit tests replay).
+# FUZZ_MAX_LEN (bytes) and FUZZ_TIMEOUT (seconds, default 2) override libFuzzer's -max_len
+# and -timeout: FUZZ_MAX_LEN=1048576 FUZZ_TIMEOUT=10 looks for inputs of up to 1 MiB that hang.
 # A line per target is appended to Fuzz/work/summary.tsv: target, runs, seconds, corpus files,
-# corpus bytes, crashes.
+# corpus bytes, crashes, max_len.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -eq 2 ] || { sed -n '2,12p' "$0" >&2; exit 2; }
@@ -29,7 +31,8 @@ for target in "${targets[@]}"; do
   # that makes the reader hold over 2 GiB, or ask for 1 GiB at once, is a finding.
   set +e
   TT_FUZZ_TARGET=$target SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$bin" "$work/corpus" "Fuzz/Corpus/$target" \
-    -max_total_time="$2" -timeout=2 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
+    -max_total_time="$2" -timeout="${FUZZ_TIMEOUT:-2}" -rss_limit_mb=2048 -malloc_limit_mb=1024 \
+    ${FUZZ_MAX_LEN:+-max_len=$FUZZ_MAX_LEN -len_control=0} \
     -artifact_prefix="$work/" -print_final_stats=1 > "$log" 2>&1
   code=$?
   set -e
@@ -38,7 +41,7 @@ for target in "${targets[@]}"; do
   files=$(ls "$work/corpus" "Fuzz/Corpus/$target" | grep -vc ':$\|^$' || true)
   bytes=$(cat "$work"/corpus/* "Fuzz/Corpus/$target"/* 2>/dev/null | wc -c)
   crashes=$(( $(ls "$work" | grep -c '^crash-\|^timeout-\|^oom-\|^leak-' || true) - before ))
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "${runs:-?}" "${seconds:-$2}" "$files" "$bytes" "$crashes" | tee -a Fuzz/work/summary.tsv
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "${runs:-?}" "${seconds:-$2}" "$files" "$bytes" "$crashes" "${FUZZ_MAX_LEN:-default}" | tee -a Fuzz/work/summary.tsv
   if [ "$code" -ne 0 ]; then
     status=1
     echo "$target: libFuzzer stopped (exit $code); see $log:" >&2
