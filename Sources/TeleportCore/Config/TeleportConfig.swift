@@ -43,7 +43,7 @@ public struct TeleportConfig: Sendable, Hashable {
         } catch let error as ConfigError {
             throw error
         } catch let error as YamlError {
-            throw ConfigError(path: path, reason: "not valid YAML: \(TargetsFile.oneLine(error))")
+            throw ConfigError(path: path, reason: "not valid YAML: \(YAMLErrorText.oneLine(error))")
         } catch {
             throw ConfigError(path: path, reason: "not valid YAML: \(Sanitized.quote(String(describing: error)))")
         }

@@ -29,7 +29,7 @@ public enum TargetsFile {
         }
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch let error as YamlError {
-            throw fail(Self.line(of: error), "not YAML (\(Self.reason(of: error)))")
+            throw fail(YAMLErrorText.line(of: error), "not YAML (\(YAMLErrorText.reason(of: error)))")
         } catch { throw fail(nil, "not YAML") }
         guard let root else { throw fail(nil, "empty: list the targets, e.g. `- {name: auth-1, diag_addr: 10.0.0.5:3000}`") }
         var list = root
@@ -86,24 +86,5 @@ public enum TargetsFile {
 
     static func quoted(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-    }
-
-    /// One line for a YAML syntax error: `line N: why` (Yams's own text spans lines).
-    public static func oneLine(_ error: YamlError) -> String {
-        line(of: error).map { "line \($0): \(reason(of: error))" } ?? reason(of: error)
-    }
-
-    static func line(of error: YamlError) -> Int? {
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
-        default: return nil
-        }
-    }
-
-    static func reason(of error: YamlError) -> String {
-        switch error {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return Sanitized.quote(problem)
-        default: return "unreadable"
-        }
     }
 }
