@@ -55,6 +55,9 @@ public final class Poller: Sendable {
         }
         while !Task.isCancelled {
             let (result, readyz) = await gated { await client.poll() }
+            // A poll cut short by quitting is no observation of the target (recorded, it
+            // would replay as a failure at the end).
+            guard !Task.isCancelled else { break }
             let plan = schedule.withLock { $0 }
             let now = clock.now - origin
             let delay: Duration

@@ -73,6 +73,8 @@ public final class PrometheusFleet: FleetSource {
         while !Task.isCancelled {
             let started = ContinuousClock.now
             let refresh = await refresh()
+            // A refresh cut short by quitting says nothing about the server.
+            guard !Task.isCancelled else { break }
             for row in refresh.rows { onRow(row) }
             if let failure = refresh.failure {
                 onStatus("Prometheus: \(failure)")
@@ -80,6 +82,7 @@ public final class PrometheusFleet: FleetSource {
                 onStatus(refresh.warnings.isEmpty ? nil : "Prometheus warnings: " + refresh.warnings.joined(separator: "; "))
             }
             await refreshFocused()
+            guard !Task.isCancelled else { break }
             let interval = registry.withLock { $0.interval }
             let delay = max(.milliseconds(250), interval - (ContinuousClock.now - started))
             let sleep = Task<Void, Never> { _ = try? await Task.sleep(for: delay) }
@@ -223,6 +226,7 @@ public final class PrometheusFleet: FleetSource {
                 outcome = .success(scrape)
             }
         } catch {
+            guard !Task.isCancelled else { return }
             let failure = ScrapeFailure(time: now, error: .other(detail: error.description), retryAt: now.addingTimeInterval(options.interval.seconds))
             await store.fail(failure)
             outcome = .failure(failure)

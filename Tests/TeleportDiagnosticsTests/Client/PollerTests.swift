@@ -1,4 +1,6 @@
 import Foundation
+import Hummingbird
+import Synchronization
 import Testing
 
 @testable import TeleportDiagnostics
@@ -65,6 +67,37 @@ struct PollerTests {
         _ = await task.value
         await client.shutdown()
         await second.stop()
+    }
+
+    @Test("A poll cut short by quitting is no observation: no failure in the store, nothing handed on")
+    func cancelledPoll() async throws {
+        let asked = Mutex(0)
+        let released = Mutex(false)
+        let server = try await MisbehavingServer.start { router in
+            router.get("/metrics") { _, _ -> Response in
+                asked.withLock { $0 += 1 }
+                // Hangs until the test is done (at most a minute).
+                for _ in 0..<1200 where !released.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(50)) }
+                return Response(status: .ok)
+            }
+        }
+        let store = MetricStore(target: server.address, interval: .seconds(1))
+        let client = try DiagClient(target: try DiagTarget(diagAddr: server.address), options: .init(timeout: .seconds(60)))
+        let poller = Poller(client: client, store: store, schedule: PollSchedule(interval: .seconds(1)))
+        let handed = Mutex(0)
+        let task = Task { await poller.run { _ in handed.withLock { $0 += 1 } } }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while asked.withLock({ $0 }) == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(asked.withLock { $0 } == 1)
+        task.cancel()
+        await task.value
+        let snapshot = await store.snapshot()
+        #expect(snapshot.lastFailure == nil, "\(String(describing: snapshot.lastFailure))")
+        #expect(snapshot.state != .unreachable)
+        #expect(handed.withLock { $0 } == 0)
+        released.withLock { $0 = true }
+        await client.shutdown()
+        await server.stop()
     }
 
     @Test("Scrapes never overlap and the interval can change while polling")
