@@ -92,6 +92,11 @@ public final class EffectRunner: Sendable {
             await fleet.focus(id)
         case .retryInstance(let id):
             parts.fleet?.retry(id)
+        case .toggleDirect(let id):
+            guard let fleet = parts.fleet else { return }
+            let said = await fleet.toggleDirect(id)
+            if await fleet.focusedID() == id { parts.profiles?.setClient(fleet.client(for: id)) }
+            queue.post(.notice(said))
         case .injectFailureInstance(let id):
             parts.injectFailureInstance?(id)
         case .injectFailure:

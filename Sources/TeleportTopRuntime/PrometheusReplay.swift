@@ -99,5 +99,6 @@ public final class PrometheusReplay: FleetSource, @unchecked Sendable {
     public func socketClient(for id: Int) -> DiagClient? { nil }
     public func store(for id: Int) async -> MetricStore? { await current.store(for: id) }
     public func shutdown() async {}
+    public func toggleDirect(_ id: Int) async -> String { "a replay shows what was recorded: nothing is polled" }
     public func focusedID() async -> Int? { lock.withLock { focused } }
 }

@@ -31,5 +31,6 @@ public final class ReplayFleet: FleetSource {
     }
 
     public func shutdown() async {}
+    public func toggleDirect(_ id: Int) async -> String { "a replay shows what was recorded: nothing is polled" }
     public func focusedID() async -> Int? { await driver.focusedID() }
 }

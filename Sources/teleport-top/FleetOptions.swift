@@ -68,8 +68,12 @@ struct FleetSetup {
                 client = try PrometheusClient(options: .init(baseURL: url, bearerTokenFile: fleet.bearerTokenFile, basicUser: fleet.basicAuthUser,
                     basicPasswordFile: fleet.basicAuthPasswordFile, tls: target.tls, timeout: target.timeout))
             } catch { throw ValidationError(error.description) }
+            // `d` polls an instance at its instance label; its diag listener is plain HTTP
+            // (the TLS options are the server's).
+            var direct = target.clientOptions
+            direct.tls = nil
             let source = PrometheusFleet(client: client, options: .init(selector: selector, instanceLabel: fleet.instanceLabel,
-                interval: interval, window: history))
+                interval: interval, window: history, direct: direct))
             return FleetSetup(source: source, label: "Prometheus \(url) \(selector)", embedded: nil, isPrometheus: true)
         }
         if fleet.selector != nil || fleet.bearerTokenFile != nil || fleet.basicAuthUser != nil {

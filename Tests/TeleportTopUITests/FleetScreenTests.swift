@@ -195,6 +195,31 @@ struct FleetScreenTests {
         #expect(state.tab == .profiles && state.fleet?.open == 1)
     }
 
+    @Test("d on a Prometheus-read fleet asks for the selected instance directly; a row polled directly says so in its scrape column")
+    func direct() {
+        let rows = Self.rows().map { row -> FleetRow in
+            var row = row
+            if row.id != 0 { row.source = .prometheus }
+            return row
+        }
+        var state = Self.state(rows)
+        state.fleet?.source = "Prometheus http://prom:9090 {job=\"teleport\"}"
+        state.fleet?.selectedID = 0
+        #expect(Reducer.fold(&state, .input(.key(.character("d")))) == [.toggleDirect(0)])
+        #expect(state.message == "auth-1: switching…")
+        state.fleet?.selectedID = 3
+        #expect(Reducer.fold(&state, .input(.key(.character("d")))) == [.toggleDirect(3)])
+        #expect(state.message == "asking node-2 directly…")
+        let text = DashboardView.render(state, width: 200, height: 30).text
+        let lines = text.split(separator: "\n")
+        #expect(lines.contains { $0.contains("auth-1") && $0.contains("direct 1s") }, "\(text)")
+        #expect(lines.contains { $0.contains("node-2") && $0.contains("1s ago") && !$0.contains("direct") }, "\(text)")
+        // A fleet polled directly does not mark its rows; an open instance's screens leave d alone.
+        #expect(!DashboardView.render(Self.state(), width: 200, height: 30).text.contains("direct 1s"))
+        _ = Reducer.fold(&state, .input(.key(.enter)))
+        #expect(!Reducer.fold(&state, .input(.key(.character("d")))).contains(.toggleDirect(3)))
+    }
+
     @Test("clicks: a row selects, again opens; the fleet entry of the tab bar comes back")
     func clicks() throws {
         var state = Self.state()

@@ -185,6 +185,34 @@ struct LogsScreenTests {
         _ = Reducer.fold(&state, .logLines(Self.lines(10, from: 50)))
         #expect(state.logs.selected == 10)
     }
+
+    @Test("the ring holds exactly the newest lines in order, in at most maxLines slots, whatever the batches and sizes")
+    func ring() {
+        var generator = SystemRandomNumberGenerator()
+        for (maxLines, maxBytes) in [(7, 1 << 20), (64, 8 << 10), (1000, 1 << 20)] {
+            var buffer = LogBuffer(maxLines: maxLines, maxBytes: maxBytes)
+            var reference: [LogLine] = []
+            var next = 0
+            for _ in 0..<300 {
+                let batch = (0..<Int.random(in: 0...40, using: &generator)).map { _ -> LogLine in
+                    defer { next += 1 }
+                    return LogLine(time: nil, level: "INFO", message: "\(next) " + String(repeating: "z", count: Int.random(in: 0...600, using: &generator)))
+                }
+                buffer.append(batch, now: Self.t0)
+                reference += batch
+                // The same bounds by hand: lines first, then bytes, oldest out.
+                if reference.count > maxLines { reference.removeFirst(reference.count - maxLines) }
+                while reference.count > 1 && reference.reduce(0, { $0 + $1.approximateBytes }) > maxBytes { reference.removeFirst() }
+                #expect(buffer.count == reference.count && buffer.nextSequence == next && buffer.firstSequence == next - reference.count)
+                #expect(buffer.slots <= maxLines)
+                #expect(buffer.all(LogFilter()).map(\.message) == reference.map(\.message))
+                #expect(buffer[sequence: buffer.firstSequence]?.message == reference.first?.message)
+                #expect(buffer[sequence: buffer.firstSequence - 1] == nil && buffer[sequence: next] == nil)
+                let newest = buffer.matching(LogFilter(), limit: 3)
+                #expect(newest == Array((max(buffer.firstSequence, next - 3)..<next).reversed()))
+            }
+        }
+    }
 }
 
 /// A line as the splitter cuts it past `LogLine.maxBytes`.

@@ -132,6 +132,22 @@ public struct FleetRow: Sendable, Hashable, Codable {
         }
     }
 
+    /// A row of an instance switched from Prometheus to direct polling at `switchedAt`: what
+    /// its own short history cannot know yet comes from `earlier` (its last PromQL row): the
+    /// start of an unchanged state, the changes and restart in the window, the strip's older slots.
+    public mutating func continuing(_ earlier: FleetRow, switchedAt: Date, now: Date, window: Double) {
+        let elapsed = max(0, now.timeIntervalSince(switchedAt))
+        guard elapsed < window else { return }
+        if state == earlier.state, let since = earlier.stateSince, since < (stateSince ?? now) { stateSince = since }
+        changes += earlier.changes
+        if restartedAt == nil { restartedAt = earlier.restartedAt }
+        let shift = min(earlier.strip.count, Int(elapsed / (window / Double(max(1, earlier.strip.count)))))
+        let older = Array(earlier.strip.dropFirst(shift)) + Array(repeating: nil, count: shift)
+        if strip.count == older.count {
+            for slot in strip.indices where strip[slot] == nil { strip[slot] = older[slot] }
+        }
+    }
+
     /// Nothing answered yet: neither a scrape nor an error.
     public var isWaiting: Bool { lastScrape == nil && scrapeError == nil && !gone && state == .unknown }
 

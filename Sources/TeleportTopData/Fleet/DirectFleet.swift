@@ -164,6 +164,8 @@ public final class DirectFleet: FleetSource {
         }
     }
 
+    public func toggleDirect(_ id: Int) async -> String { "every instance of this fleet is polled directly" }
+
     /// Every target's row now (for `snapshot`).
     public func rows(now: Date = Date()) async -> [FleetRow] {
         var rows: [FleetRow] = []

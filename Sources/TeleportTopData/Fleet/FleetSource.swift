@@ -27,6 +27,9 @@ public protocol FleetSource: Sendable {
     func focusedID() async -> Int?
     /// The client of an instance's debug socket, if known (its logs and log level).
     func socketClient(for id: Int) -> DiagClient?
+    /// `d`: switches an instance read from Prometheus to direct polling and back; says what
+    /// happened (or why it cannot), in one line.
+    func toggleDirect(_ id: Int) async -> String
 }
 
 /// The focused instance's picture after a refresh (or at once when focused).

@@ -17,15 +17,18 @@ public final class PrometheusFleet: FleetSource {
         public var window: Duration
         /// How long an instance no answer names stays on screen (shown as gone) before it is dropped.
         public var goneFor: Duration
+        /// How an instance switched to direct polling (`d`) is asked.
+        public var direct: DiagClient.Options
 
         public init(selector: PrometheusSelector = .all, instanceLabel: String = "instance", interval: Duration = .seconds(5),
-            window: Duration = .seconds(600), goneFor: Duration = .seconds(300))
+            window: Duration = .seconds(600), goneFor: Duration = .seconds(300), direct: DiagClient.Options = .init())
         {
             self.selector = selector
             self.instanceLabel = instanceLabel
             self.interval = interval
             self.window = window
             self.goneFor = goneFor
+            self.direct = direct
         }
     }
 
@@ -36,6 +39,8 @@ public final class PrometheusFleet: FleetSource {
         var removed: Set<Int> = []
         var focused: Int?
         var stores: [Int: MetricStore] = [:]
+        /// Each instance's last row from PromQL (where a switch to direct polling starts from).
+        var lastRows: [Int: FleetRow] = [:]
         var metadata: PrometheusAnswer.MetadataData = [:]
         var metadataFetched: Date?
         var interval: Duration
@@ -46,6 +51,9 @@ public final class PrometheusFleet: FleetSource {
     private let registry: Mutex<Registry>
     private let wake = Mutex<Task<Void, Never>?>(nil)
     private let focusSink = Mutex<(@Sendable (FleetFocusUpdate) -> Void)?>(nil)
+    private let rowSink = Mutex<(@Sendable (FleetRow) -> Void)?>(nil)
+    /// Instances polled directly instead (`d`).
+    private let directs = DirectOverrides()
     /// Requests the last refresh made (the budget is `PrometheusFleetQueries.perRefresh`).
     public var lastRequestCount: Int { requestCount.withLock { $0 } }
     private let requestCount = Mutex(0)
@@ -70,12 +78,14 @@ public final class PrometheusFleet: FleetSource {
         onStatus: @escaping @Sendable (String?) -> Void) async
     {
         focusSink.withLock { $0 = onFocused }
+        rowSink.withLock { $0 = onRow }
         while !Task.isCancelled {
             let started = ContinuousClock.now
             let refresh = await refresh()
             // A refresh cut short by quitting says nothing about the server.
             guard !Task.isCancelled else { break }
-            for row in refresh.rows { onRow(row) }
+            // An instance polled directly has its rows from its own scrapes.
+            for row in refresh.rows where !directs.contains(row.id) { onRow(row) }
             if let failure = refresh.failure {
                 onStatus("Prometheus: \(failure)")
             } else {
@@ -159,6 +169,7 @@ public final class PrometheusFleet: FleetSource {
                 }
                 rows.append(row)
             }
+            for row in rows { if row.removed { registry.lastRows[row.id] = nil } else { registry.lastRows[row.id] = row } }
             return rows.sorted { $0.id < $1.id }
         }
         return Refresh(rows: rows, warnings: Array(Set(warnings)).sorted(), failure: failure)
@@ -192,7 +203,7 @@ public final class PrometheusFleet: FleetSource {
 
     /// Feeds the open instance's store from its raw series (at `now`: a replay's cursor).
     public func refreshFocused(now: Date = Date()) async {
-        guard let (id, name) = registry.withLock({ r in r.focused.map { ($0, r.names[$0]) } }) else { return }
+        guard let (id, name) = registry.withLock({ r in r.focused.map { ($0, r.names[$0]) } }), !directs.contains(id) else { return }
         let store = registry.withLock { r -> MetricStore in
             if let store = r.stores[id] { return store }
             let store = MetricStore(target: "\(name) (via Prometheus)", interval: r.interval, history: options.window)
@@ -237,7 +248,11 @@ public final class PrometheusFleet: FleetSource {
 
     public func focus(_ id: Int?) async {
         registry.withLock { $0.focused = id }
-        guard id != nil else { return }
+        guard let id else { return }
+        if let member = directs.member(id) {
+            focusSink.withLock { $0 }?(FleetFocusUpdate(id: id, outcome: nil, snapshot: await member.store.snapshot()))
+            return
+        }
         wake.withLock { $0?.cancel() }  // refresh at once
     }
 
@@ -257,21 +272,77 @@ public final class PrometheusFleet: FleetSource {
     }
 
     public func retry(_ id: Int) {
+        if let member = directs.member(id) { member.poller.retryNow() }
         wake.withLock { $0?.cancel() }
     }
 
     public func setInterval(_ interval: Duration) async {
         registry.withLock { $0.interval = interval }
+        for member in directs.all { await member.poller.setInterval(interval) }
         wake.withLock { $0?.cancel() }
     }
 
-    public func client(for id: Int) -> DiagClient? { nil }
+    /// An instance polled directly has a client (profiles); the others none.
+    public func client(for id: Int) -> DiagClient? { directs.member(id)?.client }
 
     public func socketClient(for id: Int) -> DiagClient? { nil }
 
     public func store(for id: Int) async -> MetricStore? {
-        registry.withLock { $0.stores[id] }
+        if let member = directs.member(id) { return member.store }
+        return registry.withLock { $0.stores[id] }
     }
 
-    public func shutdown() async { await client.shutdown() }
+    public func shutdown() async {
+        for member in directs.removeAll() { await DirectOverrides.stop(member) }
+        await client.shutdown()
+    }
+
+    /// Switches an instance to direct polling, or back to PromQL: its instance label must be
+    /// a diag address (`host:port`) that answers from here, else it stays as it was. Says what
+    /// happened, in one line.
+    public func toggleDirect(_ id: Int) async -> String {
+        guard let name = registry.withLock({ r in r.names.indices.contains(id) ? r.names[id] : nil }) else { return "no such instance" }
+        if let member = directs.remove(id) {
+            await DirectOverrides.stop(member)
+            wake.withLock { $0?.cancel() }  // its PromQL row at once
+            return "\(name): read from Prometheus again"
+        }
+        let target: DiagTarget
+        do { target = try DiagTarget(diagAddr: name) } catch {
+            return "\(name) is no diag address (its \(options.instanceLabel) label is not host:port): it stays read from Prometheus"
+        }
+        let client: DiagClient
+        do { client = try DiagClient(target: target, options: options.direct) } catch {
+            return "\(name): \(error.description)"
+        }
+        let (result, _) = await client.poll()
+        let scrape: ScrapeResult
+        switch result {
+        case .success(let answer): scrape = answer
+        case .failure(let error):
+            await client.shutdown()
+            return "\(name) does not answer from here (\(error.description)): it stays read from Prometheus"
+        }
+        let interval = registry.withLock { $0.interval }
+        let store = MetricStore(target: name, interval: interval, history: options.window)
+        await store.ingest(scrape)
+        let poller = Poller(client: client, store: store, schedule: PollSchedule(interval: interval), startDelay: interval)
+        let window = options.window.seconds
+        let earlier = registry.withLock { $0.lastRows[id] }
+        let switchedAt = Date()
+        let publish: @Sendable (Result<ScrapeResult, ScrapeFailure>?) async -> Void = { [weak self] outcome in
+            guard let self else { return }
+            let now = Date()
+            var row = FleetRow(id: id, name: name, snapshot: await store.snapshot(only: FleetRow.families), now: now, window: window)
+            if let earlier { row.continuing(earlier, switchedAt: switchedAt, now: now, window: window) }
+            self.rowSink.withLock { $0 }?(row)
+            if self.registry.withLock({ $0.focused }) == id {
+                self.focusSink.withLock { $0 }?(FleetFocusUpdate(id: id, outcome: outcome, snapshot: await store.snapshot()))
+            }
+        }
+        let task = Task { await poller.run { outcome in await publish(outcome) } }
+        directs.insert(.init(name: name, client: client, store: store, poller: poller, task: task), as: id)
+        await publish(.success(scrape))
+        return "\(name): polled directly every \(DurationText.format(interval)) (d again: back to Prometheus)"
+    }
 }

@@ -23,6 +23,8 @@ public enum Action: Sendable, Hashable {
     case captureProfile
     /// Back to the fleet table.
     case showFleet
+    /// A Prometheus-read instance polled directly, or back to PromQL.
+    case toggleDirect
     /// Logs: next minimum level, the component filter, write the lines shown, open the
     /// line's trace, the level picker, answers to a question.
     case cycleLevel, startComponentFilter, writeLines, openTrace, levelPicker, answerYes, answerNo
@@ -64,6 +66,8 @@ public enum Effect: Sendable, Hashable {
     case focusInstance(Int?)
     /// Refresh a fleet instance now.
     case retryInstance(Int)
+    /// Switch a Prometheus-read instance to direct polling, or back (answered by `.notice`).
+    case toggleDirect(Int)
     /// Fail a heartbeat of an embedded fleet instance.
     case injectFailureInstance(Int)
     /// Move a replay's time cursor, play, pause, change its speed (answered by `.replay`).

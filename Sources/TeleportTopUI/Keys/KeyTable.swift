@@ -70,6 +70,7 @@ public enum KeyTable {
             KeyBinding([c("p")], "p", .captureProfile, "CPU profile of the selected instance", .fleet, hint: "profile"),
             KeyBinding([c("x")], "x", .injectFailure, "embedded: fail a heartbeat of the selected instance", .fleet, hint: "fail"),
             KeyBinding([c("r")], "r", .retryNow, "refresh the selected instance now", .fleet, hint: "retry"),
+            KeyBinding([c("d")], "d", .toggleDirect, "Prometheus fleet: poll the selected instance directly (again: back)", .fleet),
             KeyBinding([.escape], "Esc", .back, "clear the filters", .fleet),
             KeyBinding([c("V")], "V", .levelPicker, "the process's log level (through the debug socket)", .global),
             KeyBinding([.up, c("k")], "↑/k", .up, "older line (stops following)", .logs),

@@ -52,6 +52,10 @@ enum FleetReducer: ScreenReducer {
             guard let selected else { return [] }
             state.message = "refreshing \(selected.name) now"
             return [.retryInstance(selected.id)]
+        case .toggleDirect:
+            guard let selected else { return [] }
+            state.message = selected.source == .direct ? "\(selected.name): switching…" : "asking \(selected.name) directly…"
+            return [.toggleDirect(selected.id)]
         case .injectFailure:
             guard state.isEmbedded, let selected else { return nil }
             state.message = "heartbeat failure injected into \(selected.name)"

@@ -8,8 +8,11 @@ import TeleportCore
 public struct LogBuffer: Sendable {
     public let maxLines: Int
     public let maxBytes: Int
+    /// A ring of at most `maxLines` slots: the oldest line is at `head`, `held` lines follow
+    /// it (wrapping); a slot left by a line evicted for bytes holds an empty line until reused.
     private var storage: [LogLine] = []
-    private var start = 0
+    private var head = 0
+    private var held = 0
     /// The sequence number of the oldest line held.
     public private(set) var firstSequence = 0
     public private(set) var bytes = 0
@@ -28,7 +31,7 @@ public struct LogBuffer: Sendable {
         self.maxBytes = max(1 << 10, maxBytes)
     }
 
-    public var count: Int { storage.count - start }
+    public var count: Int { held }
     public var isEmpty: Bool { count == 0 }
     /// The sequence number the next line gets.
     public var nextSequence: Int { firstSequence + count }
@@ -36,8 +39,29 @@ public struct LogBuffer: Sendable {
     /// The line with sequence number `sequence`, if held.
     public subscript(sequence sequence: Int) -> LogLine? {
         let index = sequence - firstSequence
-        return index >= 0 && index < count ? storage[start + index] : nil
+        return index >= 0 && index < count ? storage[slot(index)] : nil
     }
+
+    /// The storage slot of the line `index` places after the oldest.
+    private func slot(_ index: Int) -> Int {
+        let position = head + index
+        return position < storage.count ? position : position - storage.count
+    }
+
+    /// Drops the oldest line (its slot is reused; its strings are freed now).
+    private mutating func evictOldest() {
+        bytes -= storage[head].approximateBytes
+        storage[head] = Self.vacant
+        head = head + 1 == storage.count ? 0 : head + 1
+        held -= 1
+        firstSequence += 1
+        evicted += 1
+    }
+
+    /// Slots allocated (never more than `maxLines`).
+    var slots: Int { storage.count }
+
+    private static let vacant = LogLine(time: nil, level: nil, message: "")
 
     /// Adds lines received at `now`.
     public mutating func append(_ lines: [LogLine], now: Date) {
@@ -50,21 +74,18 @@ public struct LogBuffer: Sendable {
         if perSecond.count > 60 { perSecond.removeFirst(perSecond.count - 60) }
         lastSecond = max(lastSecond ?? second, second)
         for line in lines {
-            storage.append(line)
+            if held == maxLines { evictOldest() }
+            if head + held == storage.count && storage.count < maxLines {
+                storage.append(line)
+            } else {
+                storage[slot(held)] = line
+            }
+            held += 1
             bytes += line.approximateBytes
             perSecond[perSecond.count - 1][min(4, max(0, line.rank))] += 1
             if line.isRaw { rawLines += 1 }
             if let component = line.component, components.count < 500 { components.insert(component) }
-        }
-        while count > maxLines || (bytes > maxBytes && count > 1) {
-            bytes -= storage[start].approximateBytes
-            start += 1
-            firstSequence += 1
-            evicted += 1
-        }
-        if start > 4096 && start > storage.count / 2 {
-            storage.removeFirst(start)
-            start = 0
+            while bytes > maxBytes && held > 1 { evictOldest() }
         }
     }
 
@@ -74,7 +95,7 @@ public struct LogBuffer: Sendable {
         var found: [Int] = []
         var sequence = min(upTo ?? nextSequence - 1, nextSequence - 1)
         while sequence >= firstSequence && found.count < limit {
-            if filter.passes(storage[start + sequence - firstSequence]) { found.append(sequence) }
+            if filter.passes(storage[slot(sequence - firstSequence)]) { found.append(sequence) }
             sequence -= 1
         }
         return found
@@ -82,7 +103,7 @@ public struct LogBuffer: Sendable {
 
     /// Sequence numbers of every line that passes, oldest first (for writing them out).
     public func all(_ filter: LogFilter) -> [LogLine] {
-        storage[start...].filter(filter.passes)
+        (0..<held).map { storage[slot($0)] }.filter(filter.passes)
     }
 }
 

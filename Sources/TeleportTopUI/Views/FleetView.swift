@@ -80,11 +80,13 @@ public enum FleetView {
         }
         let (selected, first, visible) = TableView.window(rows: rows.count, selected: fleet.selectedIndex(in: rows), lines: bottom - y)
         let newest = FleetRows.newestVersion(fleet.rows.values)
+        // In a fleet read from Prometheus, the instances polled directly (`d`) say so.
+        let markDirect = fleet.rows.values.contains { $0.source == .prometheus }
         for (offset, row) in rows[first..<min(rows.count, first + visible)].enumerated() {
             let isSelected = first + offset == selected
             if isSelected { screen.fill(row: y, role: .selection) }
             drawRow(row, columns: columns, stripWidth: stripWidth, newest: newest, now: state.now, selected: isSelected, y: y,
-                into: &screen, symbols: symbols)
+                into: &screen, symbols: symbols, markDirect: markDirect)
             screen.mark(row: y, .fleetRow(first + offset))
             y += 1
         }
@@ -137,7 +139,7 @@ public enum FleetView {
     }
 
     static func drawRow(_ row: FleetRow, columns: [Column], stripWidth: Int, newest: String?, now: Date, selected: Bool, y: Int,
-        into screen: inout Screen, symbols: Symbols)
+        into screen: inout Screen, symbols: Symbols, markDirect: Bool = false)
     {
         let stale = row.scrapeError != nil || row.gone
         let figure: StyleRole = selected ? .selection : stale ? .dim : .text
@@ -191,7 +193,8 @@ public enum FleetView {
                     text = error
                     if !selected { role = .error }
                 } else if let last = row.lastScrape {
-                    text = Format.duration(max(0, now.timeIntervalSince(last))) + " ago"
+                    let age = Format.duration(max(0, now.timeIntervalSince(last)))
+                    text = markDirect && row.source == .direct ? "direct \(age)" : age + " ago"
                 } else {
                     text = "…"
                 }

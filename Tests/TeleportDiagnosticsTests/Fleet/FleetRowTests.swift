@@ -84,6 +84,37 @@ struct FleetRowTests {
         #expect(failed.severity < row.severity)
     }
 
+    @Test("switched to direct polling: an unchanged state keeps its start, changes add up, the strip's older slots come from the PromQL row")
+    func continuing() {
+        let switched = Date(timeIntervalSince1970: 1_800_000_000)
+        var earlier = FleetRow(id: 1, name: "10.0.0.5:3000", source: .prometheus)
+        earlier.state = .ok
+        earlier.stateSince = switched.addingTimeInterval(-300)
+        earlier.changes = 2
+        earlier.restartedAt = switched.addingTimeInterval(-400)
+        earlier.strip = (0..<FleetRow.stripSlots).map { $0 < 30 ? .degraded : .ok }
+        var row = FleetRow(id: 1, name: "10.0.0.5:3000", source: .direct)
+        row.state = .ok
+        row.stateSince = switched
+        row.strip = (0..<FleetRow.stripSlots).map { $0 >= FleetRow.stripSlots - 2 ? .ok : nil }
+        let now = switched.addingTimeInterval(20)  // two slots of 10 s in a 600 s window of 60
+        var joined = row
+        joined.continuing(earlier, switchedAt: switched, now: now, window: 600)
+        #expect(joined.stateSince == earlier.stateSince && joined.changes == 2 && joined.restartedAt == earlier.restartedAt)
+        #expect(joined.source == .direct)
+        #expect(joined.strip.count == FleetRow.stripSlots && !joined.strip.contains(nil))
+        #expect(joined.strip.prefix(28).allSatisfy { $0 == .degraded } && joined.strip[28] == .ok)
+        // A state that differs from the PromQL one starts at the direct row's own time.
+        var degraded = row
+        degraded.state = .degraded
+        degraded.continuing(earlier, switchedAt: switched, now: now, window: 600)
+        #expect(degraded.stateSince == switched)
+        // After a whole window the direct history covers it alone.
+        var late = row
+        late.continuing(earlier, switchedAt: switched, now: switched.addingTimeInterval(601), window: 600)
+        #expect(late == row)
+    }
+
     @Test("roles drop _service; versions compare part by part")
     func helpers() {
         #expect(FleetRow.roles(["proxy_service", "auth_service", "auth_service", "kubernetes_service", "custom"]) == ["auth", "custom", "kube", "proxy"])

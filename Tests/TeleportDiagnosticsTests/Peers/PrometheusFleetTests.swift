@@ -20,6 +20,7 @@ struct PrometheusFleetTests {
 
     final class Focused: Sendable {
         let updates = Mutex<[FleetFocusUpdate]>([])
+        let rows = Mutex<[FleetRow]>([])
     }
 
     @Test("same instances, states and versions; rates within 10%; the stopped target down with lastError; an open instance fed by its raw series")
@@ -138,7 +139,8 @@ struct PrometheusFleetTests {
         // An instance's full dashboard from its raw series: the same families as a scrape.
         let focused = Focused()
         let run = Task {
-            await source.run(onRow: { _ in }, onFocused: { update in focused.updates.withLock { $0.append(update) } }, onStatus: { _ in })
+            await source.run(onRow: { row in focused.rows.withLock { $0.append(row) } },
+                onFocused: { update in focused.updates.withLock { $0.append(update) } }, onStatus: { _ in })
         }
         let first = try #require(await source.refresh().rows.first { $0.name == goAddr })
         await source.focus(first.id)
@@ -150,6 +152,28 @@ struct PrometheusFleetTests {
         #expect(snapshot.family("backend_read_seconds")?.type == .histogram)
         #expect(snapshot.family("backend_read_seconds")?.histograms.isEmpty == false)
         #expect(snapshot.family("process_cpu_seconds_total")?.series.first?.rate != nil)
+
+        // d: the open instance polled directly. Its rows and its dashboard come from its own
+        // scrapes (bytes on the wire; PromQL's have none), its client takes captures, and
+        // Prometheus's rows of it are no longer handed on; d again: back to PromQL.
+        func promRows(_ id: Int) -> Int { focused.rows.withLock { $0.filter { $0.id == id && $0.source == .prometheus }.count } }
+        let said = await source.toggleDirect(first.id)
+        #expect(said.hasPrefix("\(goAddr): polled directly every"), "\(said)")
+        #expect(source.client(for: first.id) != nil)
+        let promBefore = promRows(first.id)
+        let other = try #require(await source.refresh().rows.first { $0.name == faultyAddr }).id
+        let otherBefore = promRows(other)
+        try await prometheus.waitUntil(timeout: .seconds(60), "direct rows and snapshots of the instance, three refreshes") {
+            focused.rows.withLock { $0.filter { $0.id == first.id && $0.source == .direct && $0.version == "15.4.2" }.count } >= 2
+                && focused.updates.withLock { $0.contains { $0.id == first.id && ((try? $0.outcome?.get())?.bytes ?? 0) > 0 } }
+                && promRows(other) >= otherBefore + 3
+        }
+        #expect(promRows(first.id) == promBefore)
+        #expect(await source.store(for: first.id)?.snapshot().family("go_goroutines") != nil)
+        let back = await source.toggleDirect(first.id)
+        #expect(back == "\(goAddr): read from Prometheus again", "\(back)")
+        #expect(source.client(for: first.id) == nil)
+        try await prometheus.waitUntil(timeout: .seconds(60), "its PromQL rows again") { promRows(first.id) > promBefore }
         run.cancel()
 
         // The stopped one: down in Prometheus with its lastError, unreachable on both sides.
@@ -160,6 +184,9 @@ struct PrometheusFleetTests {
         let down = try #require(await source.refresh().rows.first { $0.name == doomedAddr })
         #expect(down.state == .unreachable)
         #expect(down.scrapeError?.contains("connection refused") == true, "\(down.scrapeError ?? "")")
+        let refused = await source.toggleDirect(down.id)
+        #expect(refused.contains("does not answer from here (connection refused") && refused.hasSuffix("it stays read from Prometheus"), "\(refused)")
+        #expect(source.client(for: down.id) == nil)
         try await prometheus.waitUntil(timeout: .seconds(30), "the stopped target unreachable when polled") {
             await direct.rows().first { $0.name == doomedAddr }?.state == .unreachable
         }
