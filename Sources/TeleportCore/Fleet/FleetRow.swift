@@ -134,11 +134,12 @@ public struct FleetRow: Sendable, Hashable, Codable {
 
     /// A row of an instance switched from Prometheus to direct polling at `switchedAt`: what
     /// its own short history cannot know yet comes from `earlier` (its last PromQL row): the
-    /// start of an unchanged state, the changes and restart in the window, the strip's older slots.
+    /// start of a state unchanged since, the changes and restart in the window, the strip's older slots.
     public mutating func continuing(_ earlier: FleetRow, switchedAt: Date, now: Date, window: Double) {
         let elapsed = max(0, now.timeIntervalSince(switchedAt))
         guard elapsed < window else { return }
-        if state == earlier.state, let since = earlier.stateSince, since < (stateSince ?? now) { stateSince = since }
+        // Only while the state seen since the switch is the one PromQL last showed.
+        if changes == 0, state == earlier.state, let since = earlier.stateSince, since < (stateSince ?? now) { stateSince = since }
         changes += earlier.changes
         if restartedAt == nil { restartedAt = earlier.restartedAt }
         let shift = min(earlier.strip.count, Int(elapsed / (window / Double(max(1, earlier.strip.count)))))

@@ -109,6 +109,12 @@ struct FleetRowTests {
         degraded.state = .degraded
         degraded.continuing(earlier, switchedAt: switched, now: now, window: 600)
         #expect(degraded.stateSince == switched)
+        // Down and back since the switch: the state is the same as PromQL's, but it began anew.
+        var back = row
+        back.changes = 2
+        back.stateSince = switched.addingTimeInterval(15)
+        back.continuing(earlier, switchedAt: switched, now: now, window: 600)
+        #expect(back.stateSince == switched.addingTimeInterval(15) && back.changes == 4)
         // After a whole window the direct history covers it alone.
         var late = row
         late.continuing(earlier, switchedAt: switched, now: switched.addingTimeInterval(601), window: 600)
