@@ -8,7 +8,6 @@ import TeleportCore
 final class DirectOverrides: Sendable {
     /// One instance polled directly.
     struct Member: Sendable {
-        let name: String
         let client: DiagClient
         let store: MetricStore
         let poller: Poller

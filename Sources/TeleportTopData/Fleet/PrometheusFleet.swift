@@ -341,7 +341,7 @@ public final class PrometheusFleet: FleetSource {
             }
         }
         let task = Task { await poller.run { outcome in await publish(outcome) } }
-        directs.insert(.init(name: name, client: client, store: store, poller: poller, task: task), as: id)
+        directs.insert(.init(client: client, store: store, poller: poller, task: task), as: id)
         await publish(.success(scrape))
         return "\(name): polled directly every \(DurationText.format(interval)) (d again: back to Prometheus)"
     }

@@ -62,23 +62,6 @@ struct PrometheusServer {
         return out
     }
 
-    /// An instant query's answer by `instance` (empty when it failed).
-    func vector(_ promql: String, at: Date) async -> [String: Double] {
-        let query = promql.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? promql
-        guard let answer = try? await HTTP.request(url + "/api/v1/query?query=\(query)&time=\(at.timeIntervalSince1970)"),
-            let json = try? JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any],
-            let data = json["data"] as? [String: Any], let result = data["result"] as? [[String: Any]]
-        else { return [:] }
-        var out: [String: Double] = [:]
-        for series in result {
-            guard let metric = series["metric"] as? [String: String], let instance = metric["instance"],
-                let value = series["value"] as? [Any], value.count == 2, let text = value[1] as? String, let number = Double(text)
-            else { continue }
-            out[instance] = number
-        }
-        return out
-    }
-
     func stop() async { _ = await process.stop() }
 }
 
