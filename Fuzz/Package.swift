@@ -9,12 +9,12 @@ import PackageDescription
 let package = Package(
     name: "teleport-top-fuzz",
     dependencies: [
-        .package(name: "teleport-top", path: ".."),
+        .package(name: "teleport-top", path: "..")
     ],
     targets: [
         .executableTarget(
             name: "teleport-top-fuzz",
             dependencies: [.product(name: "TeleportTopFuzzing", package: "teleport-top")]
-        ),
+        )
     ]
 )

@@ -59,12 +59,14 @@ public enum OTLPSpans {
                     let spanBytes = fromJSON ? hexAware(span.spanID, hexLength: 16) : span.spanID
                     guard let traceID = TraceID(bytes: traceBytes) else {
                         decoded.rejected += 1
-                        decoded.reason = decoded.reason ?? "span \"\(Sanitized.quote(span.name))\": trace ID must be 16 bytes, not all zero (got \(traceBytes.count))"
+                        decoded.reason =
+                            decoded.reason ?? "span \"\(Sanitized.quote(span.name))\": trace ID must be 16 bytes, not all zero (got \(traceBytes.count))"
                         continue
                     }
                     guard let spanID = SpanID(bytes: spanBytes) else {
                         decoded.rejected += 1
-                        decoded.reason = decoded.reason ?? "span \"\(Sanitized.quote(span.name))\": span ID must be 8 bytes, not all zero (got \(spanBytes.count))"
+                        decoded.reason =
+                            decoded.reason ?? "span \"\(Sanitized.quote(span.name))\": span ID must be 8 bytes, not all zero (got \(spanBytes.count))"
                         continue
                     }
                     let parentBytes = fromJSON ? hexAware(span.parentSpanID, hexLength: 16) : span.parentSpanID
@@ -74,14 +76,15 @@ public enum OTLPSpans {
                         decoded.reason = decoded.reason ?? "span \"\(Sanitized.quote(span.name))\": parent span ID must be 8 bytes (got \(parentBytes.count))"
                         continue
                     }
-                    decoded.spans.append(SpanRecord(
-                        traceID: traceID, spanID: spanID, parentSpanID: parent, name: span.name,
-                        kind: SpanKind(rawValue: span.kind.rawValue) ?? .unspecified,
-                        startNanos: span.startTimeUnixNano, endNanos: span.endTimeUnixNano,
-                        status: SpanStatus(rawValue: span.status.code.rawValue) ?? .unset, statusMessage: span.status.message,
-                        attributes: span.attributes.map(attribute),
-                        events: span.events.map { SpanEvent(timeNanos: $0.timeUnixNano, name: $0.name, attributes: $0.attributes.map(attribute)) },
-                        resource: resource, scope: scope))
+                    decoded.spans.append(
+                        SpanRecord(
+                            traceID: traceID, spanID: spanID, parentSpanID: parent, name: span.name,
+                            kind: SpanKind(rawValue: span.kind.rawValue) ?? .unspecified,
+                            startNanos: span.startTimeUnixNano, endNanos: span.endTimeUnixNano,
+                            status: SpanStatus(rawValue: span.status.code.rawValue) ?? .unset, statusMessage: span.status.message,
+                            attributes: span.attributes.map(attribute),
+                            events: span.events.map { SpanEvent(timeNanos: $0.timeUnixNano, name: $0.name, attributes: $0.attributes.map(attribute)) },
+                            resource: resource, scope: scope))
                 }
             }
         }

@@ -23,7 +23,9 @@ enum LogChecks {
             if again.isRaw {
                 broken.append("log-lines: our ndjson of a line does not parse: \(written.debugDescription.prefix(500))")
             } else if again.ndjson(nanoseconds: 0) != written {
-                broken.append("log-lines: written and read back, the line differs: \(written.debugDescription.prefix(500)) / \(again.ndjson(nanoseconds: 0).debugDescription.prefix(500))")
+                broken.append(
+                    "log-lines: written and read back, the line differs: \(written.debugDescription.prefix(500)) / \(again.ndjson(nanoseconds: 0).debugDescription.prefix(500))"
+                )
             }
         }
         return broken

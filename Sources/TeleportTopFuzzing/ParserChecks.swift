@@ -23,7 +23,9 @@ enum ParserChecks {
                 let again = try parser.parse(written, format: .text)
                 let rewritten = ExpositionWriter.write(again)
                 if rewritten != written {
-                    broken.append("exposition (\(format)): written back and parsed again, the families differ:\n\(String(decoding: written, as: UTF8.self).prefix(2000))\n---\n\(String(decoding: rewritten, as: UTF8.self).prefix(2000))")
+                    broken.append(
+                        "exposition (\(format)): written back and parsed again, the families differ:\n\(String(decoding: written, as: UTF8.self).prefix(2000))\n---\n\(String(decoding: rewritten, as: UTF8.self).prefix(2000))"
+                    )
                 }
             } catch {
                 broken.append("exposition (\(format)): our writer's output does not parse: \(error)\n\(String(decoding: written, as: UTF8.self).prefix(2000))")

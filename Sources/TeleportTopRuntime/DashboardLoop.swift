@@ -50,9 +50,10 @@ public final class DashboardLoop: @unchecked Sendable {
 
     /// A loop over `initial`, reading events from `queue` and giving effects to `effects` (the
     /// effect runner); `makeTerminal` takes the terminal on the loop's thread.
-    public init(initial: DashboardState, queue: EventQueue, settings: Settings, effects: @escaping @Sendable ([Effect]) -> Void,
-        clock: @escaping @Sendable () -> Date = { Date() }, makeTerminal: @escaping (Theme) -> any TerminalDevice)
-    {
+    public init(
+        initial: DashboardState, queue: EventQueue, settings: Settings, effects: @escaping @Sendable ([Effect]) -> Void,
+        clock: @escaping @Sendable () -> Date = { Date() }, makeTerminal: @escaping (Theme) -> any TerminalDevice
+    ) {
         self.state = initial
         self.queue = queue
         self.settings = settings

@@ -32,10 +32,11 @@ public final class EffectRunner: Sendable {
         /// The time span queries are answered at (a replay's cursor).
         public var clock: @Sendable () -> Date = { Date() }
 
-        public init(metrics: MetricStore? = nil, spans: SpanStore? = nil, poller: Poller? = nil, profiles: ProfileRunner? = nil,
+        public init(
+            metrics: MetricStore? = nil, spans: SpanStore? = nil, poller: Poller? = nil, profiles: ProfileRunner? = nil,
             injectFailure: (@Sendable () -> Void)? = nil, fleet: (any FleetSource)? = nil, injectFailureInstance: (@Sendable (Int) -> Void)? = nil,
-            logs: LogControl? = nil, logDirectory: String? = nil, fleetLogs: FleetLogs? = nil, recorder: Recorder? = nil)
-        {
+            logs: LogControl? = nil, logDirectory: String? = nil, fleetLogs: FleetLogs? = nil, recorder: Recorder? = nil
+        ) {
             self.recorder = recorder
             self.fleetLogs = fleetLogs
             self.logs = logs

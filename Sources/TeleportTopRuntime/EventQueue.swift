@@ -53,8 +53,10 @@ public final class EventQueue: Sendable {
                         let lost = merged.count - Self.maxPendingLines
                         merged.removeFirst(lost)
                         queue.dropped += lost
-                        merged.insert(LogLine(time: Date(), level: "WARN", message: "\(lost) log lines dropped: they came faster than the screen took them",
-                            component: "teleport-top"), at: 0)
+                        merged.insert(
+                            LogLine(
+                                time: Date(), level: "WARN", message: "\(lost) log lines dropped: they came faster than the screen took them",
+                                component: "teleport-top"), at: 0)
                     }
                     queue.events.remove(at: index)
                     queue.events.append(.logLines(merged))

@@ -35,7 +35,12 @@ public final class LogControl: Sendable {
     /// Reads the level (`GET /log-level`) and posts it.
     public func readLevel() async {
         let level = await read()
-        if let level { levels.withLock { if $0.original == nil { $0.original = level }; $0.current = level } }
+        if let level {
+            levels.withLock {
+                if $0.original == nil { $0.original = level }
+                $0.current = level
+            }
+        }
         queue.post(.logLevel(level: level, answer: nil))
     }
 

@@ -66,7 +66,10 @@ public final class PrometheusReplay: FleetSource, @unchecked Sendable {
     func refreshFocused(_ fleet: PrometheusFleet, at cursor: Date) async {
         guard let name = fleet.focusedName else { return }
         guard recorded.hasQuery(fleet.rawSeriesQuery(name), at: cursor) else {
-            if lock.withLock({ () -> Bool in defer { warned = true }; return !warned }) {
+            if lock.withLock({ () -> Bool in
+                defer { warned = true }
+                return !warned
+            }) {
                 queue.post(.notice("\(name)'s own series were not recorded by this time: an instance's dashboard is recorded while it is open"))
             }
             return
@@ -80,8 +83,10 @@ public final class PrometheusReplay: FleetSource, @unchecked Sendable {
     /// When the first refresh was recorded (where a replay starts).
     public var firstRefresh: Date? { recorded.firstRefresh }
 
-    public func run(onRow: @escaping @Sendable (FleetRow) -> Void, onFocused: @escaping @Sendable (FleetFocusUpdate) -> Void,
-        onStatus: @escaping @Sendable (String?) -> Void) async {}
+    public func run(
+        onRow: @escaping @Sendable (FleetRow) -> Void, onFocused: @escaping @Sendable (FleetFocusUpdate) -> Void,
+        onStatus: @escaping @Sendable (String?) -> Void
+    ) async {}
 
     public func focus(_ id: Int?) async {
         lock.withLock {

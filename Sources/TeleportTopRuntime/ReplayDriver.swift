@@ -63,10 +63,12 @@ public actor ReplayDriver {
     /// How often a playing replay moves its cursor.
     static let step: Duration = .milliseconds(100)
 
-    public init(playback: RecordingPlayback, store: MetricStore, spans: SpanStore, queue: EventQueue, maxLogLines: Int = 50_000,
-        profileDirectory: String? = nil)
-    {
-        self.init(members: [Member(id: 0, name: "", playback: playback, store: store)], fleet: false, spans: spans, queue: queue,
+    public init(
+        playback: RecordingPlayback, store: MetricStore, spans: SpanStore, queue: EventQueue, maxLogLines: Int = 50_000,
+        profileDirectory: String? = nil
+    ) {
+        self.init(
+            members: [Member(id: 0, name: "", playback: playback, store: store)], fleet: false, spans: spans, queue: queue,
             maxLogLines: maxLogLines, profileDirectory: profileDirectory)
     }
 
@@ -337,8 +339,11 @@ public actor ReplayDriver {
 
     func report(reset: Bool = false) {
         let start = playback.start ?? cursor
-        queue.post(.replay(ReplayStatus(start: start, end: playback.end ?? cursor, cursor: cursor, speed: speed, playing: playing,
-            following: following, skippedFrames: playback.reader.skipped, reset: reset)))
+        queue.post(
+            .replay(
+                ReplayStatus(
+                    start: start, end: playback.end ?? cursor, cursor: cursor, speed: speed, playing: playing,
+                    following: following, skippedFrames: playback.reader.skipped, reset: reset)))
         queue.post(.tick(cursor))
     }
 }

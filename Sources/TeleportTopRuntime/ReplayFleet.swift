@@ -17,8 +17,10 @@ public final class ReplayFleet: FleetSource {
     }
 
     /// The driver posts the rows itself: nothing to run.
-    public func run(onRow: @escaping @Sendable (FleetRow) -> Void, onFocused: @escaping @Sendable (FleetFocusUpdate) -> Void,
-        onStatus: @escaping @Sendable (String?) -> Void) async {}
+    public func run(
+        onRow: @escaping @Sendable (FleetRow) -> Void, onFocused: @escaping @Sendable (FleetFocusUpdate) -> Void,
+        onStatus: @escaping @Sendable (String?) -> Void
+    ) async {}
 
     public func focus(_ id: Int?) async { await driver.focus(id) }
     public func retry(_ id: Int) {}

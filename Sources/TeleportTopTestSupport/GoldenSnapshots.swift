@@ -35,13 +35,16 @@ public enum GoldenSnapshots {
             families += process
             families.sort { $0.name < $1.name }
             let time = t0.addingTimeInterval(Double(i) * 2)
-            let readyz = ReadyzAnswer(statusCode: states[i % states.count].readyzStatusCode,
+            let readyz = ReadyzAnswer(
+                statusCode: states[i % states.count].readyzStatusCode,
                 status: states[i % states.count].readyzStatusText, pid: 4242)
             await store.ingest(ScrapeResult(time: time, duration: .milliseconds(3), bytes: 48_213, families: families, readyz: readyz, healthy: true))
         }
         if failLast {
-            await store.fail(ScrapeFailure(time: t0.addingTimeInterval(Double(scrapes) * 2),
-                error: .refused(target: "127.0.0.1:3000"), retryAt: t0.addingTimeInterval(Double(scrapes) * 2 + 4)))
+            await store.fail(
+                ScrapeFailure(
+                    time: t0.addingTimeInterval(Double(scrapes) * 2),
+                    error: .refused(target: "127.0.0.1:3000"), retryAt: t0.addingTimeInterval(Double(scrapes) * 2 + 4)))
         }
         return store
     }

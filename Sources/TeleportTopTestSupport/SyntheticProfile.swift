@@ -27,11 +27,12 @@ public struct SyntheticProfile: Sendable {
     /// Extra text mixed into function names (for hostile-name tests).
     public var nameDecoration: String
 
-    public init(seed: UInt64 = 1, functions: Int = 200, locationsPerFunction: Int = 3, samples: Int = 2000, maxDepth: Int = 24,
+    public init(
+        seed: UInt64 = 1, functions: Int = 200, locationsPerFunction: Int = 3, samples: Int = 2000, maxDepth: Int = 24,
         sampleTypes: [(type: String, unit: String)] = [("samples", "count"), ("cpu", "nanoseconds")], magnitude: Int = 7,
         inlineShare: Double = 0.2, recursionShare: Double = 0.1, timeNanos: Int64 = 1_700_000_000_000_000_000,
-        durationNanos: Int64 = 10_000_000_000, mappingFile: String = "/usr/local/bin/teleport", nameDecoration: String = "")
-    {
+        durationNanos: Int64 = 10_000_000_000, mappingFile: String = "/usr/local/bin/teleport", nameDecoration: String = ""
+    ) {
         self.seed = seed
         self.functions = functions
         self.locationsPerFunction = locationsPerFunction
@@ -59,8 +60,10 @@ public struct SyntheticProfile: Sendable {
             stringIndex[text] = index
             return index
         }
-        let packages = ["runtime", "net/http", "github.com/gravitational/teleport/lib/auth", "github.com/gravitational/teleport/lib/srv",
-            "github.com/gravitational/teleport/lib/backend", "crypto/tls", "encoding/json", "google.golang.org/grpc", "sync", "é/ünïcode"]
+        let packages = [
+            "runtime", "net/http", "github.com/gravitational/teleport/lib/auth", "github.com/gravitational/teleport/lib/srv",
+            "github.com/gravitational/teleport/lib/backend", "crypto/tls", "encoding/json", "google.golang.org/grpc", "sync", "é/ünïcode",
+        ]
         let verbs = ["Serve", "handle", "Read", "Write", "Lock", "Unlock", "Marshal", "Decode", "process", "watch", "Upsert", "Get"]
 
         var message = Perftools_Profiles_Profile()

@@ -51,29 +51,38 @@ struct FleetSetup {
     var isPrometheus: Bool
 
     /// Starts what the options name: the embedded fleet's instances, the clients.
-    static func make(target: TargetOptions, fleet: FleetOptions, interval: Duration, history: Duration, headless: Bool,
-        spans: (any SpanSink)? = nil) async throws -> FleetSetup
-    {
+    static func make(
+        target: TargetOptions, fleet: FleetOptions, interval: Duration, history: Duration, headless: Bool,
+        spans: (any SpanSink)? = nil
+    ) async throws -> FleetSetup {
         guard fleet.concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         if let url = fleet.prometheus {
             guard fleet.targetsFile == nil, target.diagAddrs.isEmpty, target.debugSocket == nil, target.config == nil, !target.embedded,
                 fleet.instances == nil
-            else { throw ValidationError("--prometheus reads the fleet from the server; it does not go with --targets, --diag-addr, --debug-socket, -c, --embedded or --instances") }
+            else {
+                throw ValidationError(
+                    "--prometheus reads the fleet from the server; it does not go with --targets, --diag-addr, --debug-socket, -c, --embedded or --instances")
+            }
             let selector: PrometheusSelector
             do { selector = try fleet.selector.map { text throws(TargetError) in try PrometheusSelector(parsing: text) } ?? .all } catch {
                 throw ValidationError(error.description)
             }
             let client: PrometheusClient
             do {
-                client = try PrometheusClient(options: .init(baseURL: url, bearerTokenFile: fleet.bearerTokenFile, basicUser: fleet.basicAuthUser,
-                    basicPasswordFile: fleet.basicAuthPasswordFile, tls: target.tls, timeout: target.timeout))
+                client = try PrometheusClient(
+                    options: .init(
+                        baseURL: url, bearerTokenFile: fleet.bearerTokenFile, basicUser: fleet.basicAuthUser,
+                        basicPasswordFile: fleet.basicAuthPasswordFile, tls: target.tls, timeout: target.timeout))
             } catch { throw ValidationError(error.description) }
             // `d` polls an instance at its instance label; its diag listener is plain HTTP
             // (the TLS options are the server's).
             var direct = target.clientOptions
             direct.tls = nil
-            let source = PrometheusFleet(client: client, options: .init(selector: selector, instanceLabel: fleet.instanceLabel,
-                interval: interval, window: history, direct: direct))
+            let source = PrometheusFleet(
+                client: client,
+                options: .init(
+                    selector: selector, instanceLabel: fleet.instanceLabel,
+                    interval: interval, window: history, direct: direct))
             return FleetSetup(source: source, label: "Prometheus \(url) \(selector)", embedded: nil, isPrometheus: true)
         }
         if fleet.selector != nil || fleet.bearerTokenFile != nil || fleet.basicAuthUser != nil {
@@ -107,8 +116,10 @@ struct FleetSetup {
                 if entry.caCert != nil || entry.cert != nil {
                     options.tls = ClientTLS(caCertPath: entry.caCert, certPath: entry.cert, keyPath: entry.key)
                 }
-                targets.append(DirectFleet.Target(name: entry.name, target: try entry.metricsTarget(), options: options, hostName: entry.hostName,
-                    socketPath: entry.socketPath))
+                targets.append(
+                    DirectFleet.Target(
+                        name: entry.name, target: try entry.metricsTarget(), options: options, hostName: entry.hostName,
+                        socketPath: entry.socketPath))
             } catch { throw ValidationError(error.description) }
         }
         let source: DirectFleet

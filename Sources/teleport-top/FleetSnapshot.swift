@@ -80,7 +80,8 @@ enum FleetText {
         }
         let widths = header.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
         for line in table {
-            out += line.enumerated().map { i, cell in i == line.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+            out +=
+                line.enumerated().map { i, cell in i == line.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
                 .joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
         }
         return out

@@ -1,6 +1,6 @@
 import ArgumentParser
-import TeleportDiagnostics
 import TeleportCore
+import TeleportDiagnostics
 import TeleportTopData
 
 /// `teleport-top log-level [LEVEL]`: read or set the log level through the debug socket.
@@ -8,7 +8,8 @@ struct LogLevelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log-level",
         abstract: "Show or set the target's log level through its debug socket (GET/PUT /log-level).",
-        discussion: "Levels: TRACE, DEBUG, INFO, WARN, ERROR (any case, slog offsets like info+2). Needs the debug socket: --debug-socket PATH or -c teleport.yaml."
+        discussion:
+            "Levels: TRACE, DEBUG, INFO, WARN, ERROR (any case, slog offsets like info+2). Needs the debug socket: --debug-socket PATH or -c teleport.yaml."
     )
 
     @OptionGroup var target: TargetOptions
@@ -26,7 +27,8 @@ struct LogLevelCommand: AsyncParsableCommand {
         do { client = try DiagClient(target: diagTarget, options: .init(timeout: target.timeout)) } catch { throw fail(error.description) }
         defer { Task { await client.shutdown() } }
         do {
-            let answer = level == nil
+            let answer =
+                level == nil
                 ? try await client.get("/log-level")
                 : try await client.send("/log-level", method: .PUT, body: level)
             let text = String(decoding: answer.body, as: UTF8.self)

@@ -1,10 +1,10 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import TeleportCore
 import TeleportDiagnostics
 import TeleportTopData
 import TeleportTopUI
-import Synchronization
 
 /// `teleport-top logs`: the debug socket's log stream (or a log file) on stdout, until
 /// interrupted or for `--for`; sanitized text lines, or the JSON lines with `--json`.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import TeleportDiagnostics
 import TeleportCore
+import TeleportDiagnostics
 import TeleportTopData
 
 /// `teleport-top pprof FILE`: a saved profile's top-N table, computed as `go tool pprof -top`.
@@ -29,7 +29,9 @@ struct PprofCommand: AsyncParsableCommand {
     @Flag(help: "One row per source line (function file:line), like -lines.")
     var lines = false
 
-    @Option(name: .customLong("sample-index"), help: "The sample type: a name (alloc_space, inuse_objects, contentions...) or a number; default: the profile's default, else the last.")
+    @Option(
+        name: .customLong("sample-index"),
+        help: "The sample type: a name (alloc_space, inuse_objects, contentions...) or a number; default: the profile's default, else the last.")
     var sampleIndex: String?
 
     @Option(help: "Keep only samples with a frame whose function, file or binary matches this regular expression, like -focus.")
@@ -52,7 +54,8 @@ struct PprofCommand: AsyncParsableCommand {
             FileHandleOutput.standardOutput(Self.goroutineText(profile))
             return
         }
-        let options = TopOptions(sampleIndex: sampleIndex, nodeCount: top ?? 0, granularity: lines ? .lines : .functions,
+        let options = TopOptions(
+            sampleIndex: sampleIndex, nodeCount: top ?? 0, granularity: lines ? .lines : .functions,
             order: cum ? .cum : .flat, focus: focus)
         let report: TopReport
         do { report = try TopReport(profile, options: options) } catch { throw fail(error.description) }

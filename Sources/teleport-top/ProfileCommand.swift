@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import TeleportDiagnostics
 import TeleportCore
+import TeleportDiagnostics
 import TeleportTopData
 
 /// `teleport-top profile [LIST] [-s N]`: `teleport debug profile`'s tarball, from any target.

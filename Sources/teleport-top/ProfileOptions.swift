@@ -1,6 +1,6 @@
 import ArgumentParser
-import TeleportDiagnostics
 import TeleportCore
+import TeleportDiagnostics
 import TeleportTopData
 
 /// Where captures are saved and how long the one-key CPU profile runs; for the dashboard

@@ -60,7 +60,8 @@ struct RecordCommand: AsyncParsableCommand {
         case .embedded:
             let socket = DebugSocketPath.defaultDataDir() + "/record-\(getpid()).sock"
             do {
-                embedded = try await EmbeddedTeleport.start(address: try target.embeddedAddress(), logLevel: LogLevelControl(.info),
+                embedded = try await EmbeddedTeleport.start(
+                    address: try target.embeddedAddress(), logLevel: LogLevelControl(.info),
                     logSink: LogSink(handle: .nullDevice), spans: spanStore, socketPath: socket)
             } catch { throw fail("cannot start the embedded engine: \(error)") }
             diagTarget = embedded!.target
@@ -75,7 +76,8 @@ struct RecordCommand: AsyncParsableCommand {
         let label = embedded == nil ? diagTarget.description : "embedded \(diagTarget.description)"
         var sources = ["target \(label)"]
         if let socketPath { sources.append("logs \(socketPath)") }
-        let intakeOptions = SpanIntake.Options(grpc: try otlpGRPC.map { try Self.listen($0, "--otlp-grpc") },
+        let intakeOptions = SpanIntake.Options(
+            grpc: try otlpGRPC.map { try Self.listen($0, "--otlp-grpc") },
             http: try otlpHTTP.map { try Self.listen($0, "--otlp-http") }, tls: nil, traceDirectories: [])
         if let grpc = intakeOptions.grpc { sources.append("spans OTLP gRPC \(grpc)") }
         if let http = intakeOptions.http { sources.append("spans OTLP HTTP \(http)") }
@@ -91,8 +93,9 @@ struct RecordCommand: AsyncParsableCommand {
         let intake = SpanIntake(options: intakeOptions, store: spanStore, logger: logger)
         let store = MetricStore(target: label, interval: interval, history: history)
         let poller = Poller(client: client, store: store, schedule: PollSchedule(interval: interval))
-        FileHandleOutput.standardError("teleport-top record: recording \(label) every \(DurationText.format(interval)) to \(path)"
-            + (socketPath.map { " with the log stream of \($0)" } ?? "") + "\n")
+        FileHandleOutput.standardError(
+            "teleport-top record: recording \(label) every \(DurationText.format(interval)) to \(path)"
+                + (socketPath.map { " with the log stream of \($0)" } ?? "") + "\n")
         let work = Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -101,7 +104,9 @@ struct RecordCommand: AsyncParsableCommand {
                 if let socketPath, let socketClient = try? DiagClient(target: .socket(path: socketPath), options: .init(timeout: .seconds(10))) {
                     group.addTask {
                         await LogStreamClient(client: socketClient).run(level: nil, onLines: { recorder.logs($0) }) { status in
-                            if case .unsupported = status { FileHandleOutput.standardError("teleport-top record: \(socketPath) has no /log-stream; logs are not recorded\n") }
+                            if case .unsupported = status {
+                                FileHandleOutput.standardError("teleport-top record: \(socketPath) has no /log-stream; logs are not recorded\n")
+                            }
                         }
                         await socketClient.shutdown()
                     }
@@ -140,9 +145,11 @@ struct RecordCommand: AsyncParsableCommand {
         FileHandleOutput.standardError("teleport-top record: recording the fleet \(setup.label) every \(DurationText.format(interval)) to \(path)\n")
         let source = setup.source
         let work = Task {
-            await source.run(onRow: { _ in }, onFocused: { _ in }, onStatus: { status in
-                if let status { FileHandleOutput.standardError("teleport-top record: \(status)\n") }
-            })
+            await source.run(
+                onRow: { _ in }, onFocused: { _ in },
+                onStatus: { status in
+                    if let status { FileHandleOutput.standardError("teleport-top record: \(status)\n") }
+                })
         }
         await Self.run(work, until: duration)
         await source.shutdown()

@@ -37,9 +37,11 @@ struct RecordingBenchCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let count = Int(hours * 3600 / interval)
         let t0 = Date().addingTimeInterval(-hours * 3600)
-        let writer = try RecordingWriter(directory: directory, limits: .init(segmentSize: 64 << 20, maxSize: 1 << 40, maxAge: 1e9), header: { number in
-            RecordingFormat.Header(created: t0, segment: number, sources: ["target bench"], intervalSeconds: interval, historySeconds: 600, writer: "bench")
-        })
+        let writer = try RecordingWriter(
+            directory: directory, limits: .init(segmentSize: 64 << 20, maxSize: 1 << 40, maxAge: 1e9),
+            header: { number in
+                RecordingFormat.Header(created: t0, segment: number, sources: ["target bench"], intervalSeconds: interval, historySeconds: 600, writer: "bench")
+            })
         let recorder = Recorder(writer: writer)
         let writeStart = ContinuousClock.now
         for i in 0..<count {
@@ -47,8 +49,11 @@ struct RecordingBenchCommand: AsyncParsableCommand {
             let body = bodies[i % bodies.count]
             let families = (try? ExpositionParser().parse(body)) ?? []
             let time = t0.addingTimeInterval(Double(i) * interval)
-            recorder.scrape(.success(ScrapeResult(time: time, duration: .milliseconds(4), bytes: body.count, families: families, body: body,
-                contentType: "text/plain; version=0.0.4")), interval: .seconds(interval))
+            recorder.scrape(
+                .success(
+                    ScrapeResult(
+                        time: time, duration: .milliseconds(4), bytes: body.count, families: families, body: body,
+                        contentType: "text/plain; version=0.0.4")), interval: .seconds(interval))
         }
         recorder.close()
         let writeSeconds = (ContinuousClock.now - writeStart).seconds
@@ -67,8 +72,10 @@ struct RecordingBenchCommand: AsyncParsableCommand {
         }
         times.sort()
         let body = bodies.map(\.count).reduce(0, +) / bodies.count
-        print(String(format: "%d scrapes (%.1f h at %.0f s, bodies of %.1f KB) written in %.1f s: %.1f MB (%.0f bytes a scrape)", count, hours, interval,
-            Double(body) / 1000, writeSeconds, Double(size) / 1e6, Double(size) / Double(count)))
+        print(
+            String(
+                format: "%d scrapes (%.1f h at %.0f s, bodies of %.1f KB) written in %.1f s: %.1f MB (%.0f bytes a scrape)", count, hours, interval,
+                Double(body) / 1000, writeSeconds, Double(size) / 1e6, Double(size) / Double(count)))
         print(String(format: "open (scan and CRC of every frame): %.0f ms", openSeconds * 1000))
         print(String(format: "seek + snapshot, %d random times: median %.0f ms, max %.0f ms", seeks, times[times.count / 2] * 1000, times.last! * 1000))
     }

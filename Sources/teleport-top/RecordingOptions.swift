@@ -5,7 +5,8 @@ import TeleportTopData
 
 /// How a recording is cut into segments and bounded (the `record` command and `--record`).
 struct RecordingLimitOptions: ParsableArguments {
-    @Option(name: .customLong("segment-size"), help: "Recording: start a new segment file past this size, e.g. 64MiB.",
+    @Option(
+        name: .customLong("segment-size"), help: "Recording: start a new segment file past this size, e.g. 64MiB.",
         transform: TargetOptions.byteCount)
     var segmentSize: Int = 64 << 20
 
@@ -28,9 +29,11 @@ struct RecordingLimitOptions: ParsableArguments {
     func recorder(path: String, sources: [String], interval: Duration, history: Duration, onNotice: @escaping @Sendable (String) -> Void) throws -> Recorder {
         guard segmentSize > 0, maxSize >= segmentSize else { throw fail("--max-size must be at least --segment-size") }
         do {
-            let writer = try RecordingWriter(directory: path, limits: limits,
+            let writer = try RecordingWriter(
+                directory: path, limits: limits,
                 header: { number in
-                    RecordingFormat.Header(created: Date(), segment: number, sources: sources, intervalSeconds: interval.seconds,
+                    RecordingFormat.Header(
+                        created: Date(), segment: number, sources: sources, intervalSeconds: interval.seconds,
                         historySeconds: history.seconds, writer: TeleportTopVersion.current)
                 }, onNotice: onNotice)
             return Recorder(writer: writer)
@@ -41,9 +44,10 @@ struct RecordingLimitOptions: ParsableArguments {
 
     /// A recorder for a fleet, its taps attached: each instance's scrapes, named (a fleet polled
     /// directly), or the server's answers (a fleet read from Prometheus).
-    func fleetRecorder(path: String, source: any FleetSource, label: String, interval: Duration, history: Duration,
-        onNotice: @escaping @Sendable (String) -> Void) throws -> Recorder
-    {
+    func fleetRecorder(
+        path: String, source: any FleetSource, label: String, interval: Duration, history: Duration,
+        onNotice: @escaping @Sendable (String) -> Void
+    ) throws -> Recorder {
         var sources = ["fleet \(label)"]
         let direct = source as? DirectFleet
         let prometheus = source as? PrometheusFleet

@@ -1,6 +1,6 @@
 import ArgumentParser
-import TeleportDiagnostics
 import TeleportCore
+import TeleportDiagnostics
 import TeleportTopData
 
 /// The options that name a real target, for commands that never use the embedded engine

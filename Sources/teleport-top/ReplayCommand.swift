@@ -67,7 +67,8 @@ struct ReplayCommand: AsyncParsableCommand {
             let selector: PrometheusSelector
             do { selector = try PrometheusSelector(parsing: selectorText) } catch { throw fail("\(path): the recorded selector: \(error)") }
             driver = ReplayDriver(playback: playback, store: store, spans: spans, queue: queue, profileDirectory: profiles)
-            let options = PrometheusFleet.Options(selector: selector, instanceLabel: Self.source(header, "prometheus-instance-label ") ?? "instance",
+            let options = PrometheusFleet.Options(
+                selector: selector, instanceLabel: Self.source(header, "prometheus-instance-label ") ?? "instance",
                 interval: interval, window: .seconds(header.historySeconds))
             let replay = PrometheusReplay(reader: playback.reader, options: options, queue: queue, now: { driver.now })
             await driver.setOnMove { cursor, reset in await replay.move(to: cursor, reset: reset) }
@@ -77,14 +78,16 @@ struct ReplayCommand: AsyncParsableCommand {
             driver = ReplayDriver(playback: playback, store: store, spans: spans, queue: queue, profileDirectory: profiles)
         } else {
             let members = instances.enumerated().map { id, name in
-                ReplayDriver.Member(id: id, name: name, playback: RecordingPlayback(reader: playback.reader, target: name),
+                ReplayDriver.Member(
+                    id: id, name: name, playback: RecordingPlayback(reader: playback.reader, target: name),
                     store: MetricStore(target: name + " (recorded)", interval: interval, history: .seconds(header.historySeconds)))
             }
             driver = ReplayDriver(members: members, spans: spans, queue: queue, profileDirectory: profiles)
             fleet = ReplayFleet(driver: driver)
         }
         let fleetSource: (any FleetSource)? = fleet ?? prometheus
-        var parts = EffectRunner.Parts(metrics: fleetSource == nil ? store : nil, spans: spans,
+        var parts = EffectRunner.Parts(
+            metrics: fleetSource == nil ? store : nil, spans: spans,
             profiles: ProfileRunner(client: nil, directory: nil, queue: queue), fleet: fleetSource)
         parts.replay = driver
         parts.clock = { driver.now }
@@ -117,7 +120,8 @@ struct ReplayCommand: AsyncParsableCommand {
 
     /// The header's target, e.g. `127.0.0.1:3000 (recorded)`.
     static func label(_ header: RecordingFormat.Header) -> String {
-        let target = header.sources.first { $0.hasPrefix("target ") }.map { String($0.dropFirst(7)) }
+        let target =
+            header.sources.first { $0.hasPrefix("target ") }.map { String($0.dropFirst(7)) }
             ?? header.sources.first { $0.hasPrefix("fleet ") }.map { String($0.dropFirst(6)) } ?? "recording"
         return target + " (recorded)"
     }

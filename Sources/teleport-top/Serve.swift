@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
-import TeleportDiagnostics
 import TeleportCore
+import TeleportDiagnostics
 import TeleportTopData
 
 /// `teleport-top serve`: the diagnostics engine, headless, as a simulated Teleport process.
@@ -25,10 +25,13 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("diag-addr"), help: "Address of the diag listener (host:port). Default: teleport.diag_addr of -c, else 127.0.0.1:3000.")
     var diagAddr: String?
 
-    @Option(name: [.customShort("c"), .customLong("config")], help: "A teleport.yaml to read teleport.diag_addr, teleport.data_dir, teleport.log.severity and tracing_service from.")
+    @Option(
+        name: [.customShort("c"), .customLong("config")],
+        help: "A teleport.yaml to read teleport.diag_addr, teleport.data_dir, teleport.log.severity and tracing_service from.")
     var config: String?
 
-    @Option(name: .customLong("data-dir"), help: "Directory of the debug socket (debug.sock). Default: teleport.data_dir of -c, else a per-user runtime directory.")
+    @Option(
+        name: .customLong("data-dir"), help: "Directory of the debug socket (debug.sock). Default: teleport.data_dir of -c, else a per-user runtime directory.")
     var dataDir: String?
 
     @Flag(help: "Serve /debug/pprof/* on the diag listener (the debug socket always serves it).")
@@ -40,7 +43,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Heartbeat retry interval after a failure (Teleport: about 5s).", transform: TargetOptions.duration)
     var retry: Duration = .seconds(5)
 
-    @Option(name: .customLong("check-period"), help: "Teleport's heartbeat check period; recovering -> ok takes more than twice this.", transform: TargetOptions.duration)
+    @Option(
+        name: .customLong("check-period"), help: "Teleport's heartbeat check period; recovering -> ok takes more than twice this.",
+        transform: TargetOptions.duration)
     var checkPeriod: Duration = .seconds(5)
 
     @Option(name: .customLong("fault-schedule"), help: "Repeat N good then M failed heartbeats, as ok:N,fail:M (more steps allowed).")
@@ -49,31 +54,44 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Comma-separated simulated components.")
     var components: String = "auth,proxy,node"
 
-    @Option(name: .customLong("tracing-exporter-url"), help: ArgumentHelp(
-        "Export spans here (enables tracing): host:port or grpc://host:port, http(s)://host:port[/path], file:///dir[?limit=BYTES]. Overrides tracing_service.exporter_url of -c.",
-        valueName: "url"))
+    @Option(
+        name: .customLong("tracing-exporter-url"),
+        help: ArgumentHelp(
+            "Export spans here (enables tracing): host:port or grpc://host:port, http(s)://host:port[/path], file:///dir[?limit=BYTES]. Overrides tracing_service.exporter_url of -c.",
+            valueName: "url"))
     var tracingExporterURL: String?
 
-    @Option(name: .customLong("tracing-sampling-rate-per-million"), help: ArgumentHelp(
-        "Root spans sampled per million (0 to 1000000; Teleport's default 0 records only spans whose incoming parent was sampled). Overrides sampling_rate_per_million.",
-        valueName: "n"))
+    @Option(
+        name: .customLong("tracing-sampling-rate-per-million"),
+        help: ArgumentHelp(
+            "Root spans sampled per million (0 to 1000000; Teleport's default 0 records only spans whose incoming parent was sampled). Overrides sampling_rate_per_million.",
+            valueName: "n"))
     var tracingSamplingRate: Double?
 
-    @Option(name: .customLong("tracing-ca-cert"), help: ArgumentHelp(
-        "CA certificate (PEM) to verify the collector with; repeatable. Replaces tracing_service.ca_certs. Turns TLS on for grpc and http.",
-        valueName: "file"))
+    @Option(
+        name: .customLong("tracing-ca-cert"),
+        help: ArgumentHelp(
+            "CA certificate (PEM) to verify the collector with; repeatable. Replaces tracing_service.ca_certs. Turns TLS on for grpc and http.",
+            valueName: "file"))
     var tracingCACerts: [String] = []
 
-    @Option(name: .customLong("tracing-cert"), help: ArgumentHelp("Client certificate (PEM) for mutual TLS with the collector; with --tracing-key. Replaces tracing_service.keypairs.", valueName: "file"))
+    @Option(
+        name: .customLong("tracing-cert"),
+        help: ArgumentHelp(
+            "Client certificate (PEM) for mutual TLS with the collector; with --tracing-key. Replaces tracing_service.keypairs.", valueName: "file"))
     var tracingCert: String?
 
     @Option(name: .customLong("tracing-key"), help: ArgumentHelp("The key (PEM) of --tracing-cert.", valueName: "file"))
     var tracingKey: String?
 
-    @Option(name: .customLong("tracing-batch-delay"), help: "Longest wait before queued spans are exported (default 5s, as Teleport).", transform: TargetOptions.duration)
+    @Option(
+        name: .customLong("tracing-batch-delay"), help: "Longest wait before queued spans are exported (default 5s, as Teleport).",
+        transform: TargetOptions.duration)
     var tracingBatchDelay: Duration = .seconds(5)
 
-    @Option(name: .customLong("request-interval"), help: "Time between simulated requests, traced when tracing is on (default 500ms).", transform: TargetOptions.duration)
+    @Option(
+        name: .customLong("request-interval"), help: "Time between simulated requests, traced when tracing is on (default 500ms).",
+        transform: TargetOptions.duration)
     var requestInterval: Duration = .milliseconds(500)
 
     @Option(help: "Run N simulated instances in this process, each with its own diag listener on a free port (roles, versions and faults from --seed).")
@@ -152,17 +170,24 @@ struct Serve: AsyncParsableCommand {
             } catch {
                 throw ValidationError("tracing: \(error)")
             }
-            if case .file = endpoint {} else if !EngineTracing.otelOverrides().isEmpty {
-                logger.warning("OTEL_* environment variables override the tracing config", metadata: [
-                    "variables": "\(EngineTracing.otelOverrides().joined(separator: ","))"
-                ])
+            if case .file = endpoint {
+            } else if !EngineTracing.otelOverrides().isEmpty {
+                logger.warning(
+                    "OTEL_* environment variables override the tracing config",
+                    metadata: [
+                        "variables": "\(EngineTracing.otelOverrides().joined(separator: ","))"
+                    ])
             }
             if tracingConfig.samplingRatePerMillion == 0 {
-                logger.warning("sampling_rate_per_million is 0: only spans whose incoming parent was sampled are exported, and serve has no incoming requests; set --tracing-sampling-rate-per-million")
+                logger.warning(
+                    "sampling_rate_per_million is 0: only spans whose incoming parent was sampled are exported, and serve has no incoming requests; set --tracing-sampling-rate-per-million"
+                )
             }
-            logger.info("tracing started", metadata: [
-                "exporter": "\(tracing.destination)", "sampling_rate_per_million": "\(tracingConfig.samplingRatePerMillion)",
-            ])
+            logger.info(
+                "tracing started",
+                metadata: [
+                    "exporter": "\(tracing.destination)", "sampling_rate_per_million": "\(tracingConfig.samplingRatePerMillion)",
+                ])
         }
 
         let engine = DiagnosticsEngine(
@@ -198,9 +223,11 @@ struct Serve: AsyncParsableCommand {
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        logger.info("starting simulated Teleport process", metadata: [
-            "components": "\(componentList.joined(separator: ","))", "pid": "\(engine.pid)",
-        ])
+        logger.info(
+            "starting simulated Teleport process",
+            metadata: [
+                "components": "\(componentList.joined(separator: ","))", "pid": "\(engine.pid)",
+            ])
         do {
             try await group.run()
         } catch {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import TeleportDiagnostics
 import TeleportCore
+import TeleportDiagnostics
 import TeleportTopData
 import TeleportTopUI
 
@@ -110,17 +110,23 @@ struct Snapshot: AsyncParsableCommand {
                 do { selector = try PrometheusSelector(parsing: selectorText) } catch { throw fail("\(path): the recorded selector: \(error)") }
                 let at = time
                 let recorded = RecordedPrometheus(reader: playback.reader, now: { at })
-                let refresh = await PrometheusFleet(client: recorded, options: .init(selector: selector,
-                    instanceLabel: ReplayCommand.source(header, "prometheus-instance-label ") ?? "instance", window: .seconds(header.historySeconds)))
-                    .refresh(now: time)
+                let refresh = await PrometheusFleet(
+                    client: recorded,
+                    options: .init(
+                        selector: selector,
+                        instanceLabel: ReplayCommand.source(header, "prometheus-instance-label ") ?? "instance", window: .seconds(header.historySeconds))
+                )
+                .refresh(now: time)
                 if let failure = refresh.failure, refresh.rows.isEmpty { throw fail("\(path): \(failure)") }
                 rows = refresh.rows
             } else {
                 for (id, name) in playback.instances.enumerated() {
                     let instance = RecordingPlayback(reader: playback.reader, target: name)
                     let (store, _) = try await instance.store(at: time, target: name, history: .seconds(header.historySeconds))
-                    rows.append(FleetRow(id: id, name: name, snapshot: await store.snapshot(only: FleetRow.families), now: time,
-                        window: header.historySeconds))
+                    rows.append(
+                        FleetRow(
+                            id: id, name: name, snapshot: await store.snapshot(only: FleetRow.families), now: time,
+                            window: header.historySeconds))
                 }
             }
             try FleetSnapshot.print(rows, source: fleetLabel + " (recorded)", at: time, json: json)

@@ -1,8 +1,8 @@
 import Foundation
-import TeleportDiagnostics
-import TeleportTopUI
 import TeleportCore
+import TeleportDiagnostics
 import TeleportTopData
+import TeleportTopUI
 
 /// The readable report of `teleport-top snapshot`: header facts, then every family by
 /// dashboard group with its value, rate and quantiles. Every network string is sanitized.
@@ -24,7 +24,9 @@ enum SnapshotText {
         }
         if let pid = snapshot.pid { line("pid        \(pid)") }
         if let scrape = snapshot.lastScrape {
-            line("scrape     \(Format.number(scrape.duration.seconds * 1000)) ms, \(Format.bytes(Double(scrape.bytes))), \(scrape.series) series, every \(DurationText.format(snapshot.interval))")
+            line(
+                "scrape     \(Format.number(scrape.duration.seconds * 1000)) ms, \(Format.bytes(Double(scrape.bytes))), \(scrape.series) series, every \(DurationText.format(snapshot.interval))"
+            )
         }
         for group in MetricGroup.allCases {
             guard let indices = snapshot.groups[group], !indices.isEmpty else { continue }

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-import TeleportDiagnostics
-import TeleportTopTestSupport
 import TeleportCore
+import TeleportDiagnostics
 import TeleportTopData
+import TeleportTopTestSupport
 
 /// `teleport-top synthetic-profile OUT` (hidden): writes a generated pprof profile, for
 /// Scripts/compare-pprof.sh and for trying the viewer without a Go process.

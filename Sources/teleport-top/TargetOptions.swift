@@ -1,11 +1,13 @@
 import ArgumentParser
-import TeleportDiagnostics
 import TeleportCore
+import TeleportDiagnostics
 import TeleportTopData
 
 /// The options that name a target, shared by every command that reads one.
 struct TargetOptions: ParsableArguments {
-    @Option(name: .customLong("diag-addr"), help: "The diag listener: host:port, http://host:port or https://host:port. Repeat it for a fleet (each its own target).")
+    @Option(
+        name: .customLong("diag-addr"),
+        help: "The diag listener: host:port, http://host:port or https://host:port. Repeat it for a fleet (each its own target).")
     var diagAddrs: [String] = []
 
     /// The one diag address named (a fleet names several).
@@ -35,11 +37,13 @@ struct TargetOptions: ParsableArguments {
     @Option(help: "Time allowed for one request, e.g. 5s.", transform: TargetOptions.duration)
     var timeout: Duration = .seconds(10)
 
-    @Option(name: .customLong("max-payload"), help: "The largest /metrics body read, e.g. 64MiB (bodies past it are a clear error).",
+    @Option(
+        name: .customLong("max-payload"), help: "The largest /metrics body read, e.g. 64MiB (bodies past it are a clear error).",
         transform: TargetOptions.byteCount)
     var maxPayload: Int = 64 << 20
 
-    @Option(name: .customLong("max-series"), help: "The most series one /metrics body may hold (past it the scrape is a clear error).",
+    @Option(
+        name: .customLong("max-series"), help: "The most series one /metrics body may hold (past it the scrape is a clear error).",
         transform: TargetOptions.positive)
     var maxSeries: Int = ExpositionLimits.defaultMaxSeries
 
@@ -55,7 +59,8 @@ struct TargetOptions: ParsableArguments {
 
     /// The client's options: timeout, payload limit (of the body and of the parser), TLS.
     var clientOptions: DiagClient.Options {
-        DiagClient.Options(timeout: timeout, maxBodyBytes: maxPayload, parserLimits: ExpositionLimits(maxPayloadBytes: maxPayload, maxSeries: maxSeries), tls: tls)
+        DiagClient.Options(
+            timeout: timeout, maxBodyBytes: maxPayload, parserLimits: ExpositionLimits(maxPayloadBytes: maxPayload, maxSeries: maxSeries), tls: tls)
     }
 
     static func duration(_ text: String) throws -> Duration {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import TeleportDiagnostics
 import TeleportCore
+import TeleportDiagnostics
 import TeleportTopData
 
 /// `teleport-top`: top for a Teleport process.
@@ -17,12 +17,13 @@ struct TeleportTop: AsyncParsableCommand {
             anywhere. `teleport-top dashboard --help` lists the dashboard's options and keys.
             """,
         version: TeleportTopVersion.current,
-        subcommands: [Dashboard.self, Serve.self, Snapshot.self, RecordCommand.self, ReplayCommand.self, LogsCommand.self, LogLevelCommand.self, ProfileCommand.self, PprofCommand.self,
+        subcommands: [
+            Dashboard.self, Serve.self, Snapshot.self, RecordCommand.self, ReplayCommand.self, LogsCommand.self, LogLevelCommand.self, ProfileCommand.self,
+            PprofCommand.self,
             SyntheticProfileCommand.self, RecordingBenchCommand.self,
         ],
         defaultSubcommand: Dashboard.self
     )
-
 
 }
 

@@ -1,10 +1,10 @@
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 @Suite("Small parsers: durations, addresses, log levels, teleport.yaml")
 struct SmallParsersTests {
@@ -49,13 +49,14 @@ struct SmallParsersTests {
 
     @Test("teleport.yaml: the keys we read, and clear errors")
     func config() throws {
-        let config = try TeleportConfig(yaml: """
-            teleport:
-              diag_addr: "127.0.0.1:3000"
-              data_dir: /var/lib/teleport-test
-              log: {severity: warning}
-            proxy_service: {enabled: true}
-            """)
+        let config = try TeleportConfig(
+            yaml: """
+                teleport:
+                  diag_addr: "127.0.0.1:3000"
+                  data_dir: /var/lib/teleport-test
+                  log: {severity: warning}
+                proxy_service: {enabled: true}
+                """)
         #expect(config.diagAddr == "127.0.0.1:3000")
         #expect(config.dataDir == "/var/lib/teleport-test")
         #expect(config.debugSocketPath == "/var/lib/teleport-test/debug.sock")

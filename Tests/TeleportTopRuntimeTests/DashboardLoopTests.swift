@@ -1,10 +1,10 @@
 import Foundation
-import Testing
 import TeleportCore
 import TeleportTopData
 import TeleportTopRuntime
 import TeleportTopTestSupport
 import TeleportTopUI
+import Testing
 
 /// The run loop driven headless through scripted input and events: the one queue, the
 /// reducers, effects out and answers in, frames painted.
@@ -14,8 +14,10 @@ struct DashboardLoopTests {
     static let settings = DashboardLoop.Settings(symbols: .block, themeName: "default", environment: [:], logPath: nil)
 
     /// Runs a loop over `state` with the script and returns it with the terminal.
-    static func run(_ state: DashboardState, queue: EventQueue = EventQueue(), width: Int = 160, height: Int = 48,
-        effects: @escaping @Sendable ([Effect]) -> Void, steps: (ScriptedTerminal.Box) -> [ScriptedTerminal.Step]) async throws
+    static func run(
+        _ state: DashboardState, queue: EventQueue = EventQueue(), width: Int = 160, height: Int = 48,
+        effects: @escaping @Sendable ([Effect]) -> Void, steps: (ScriptedTerminal.Box) -> [ScriptedTerminal.Step]
+    ) async throws
         -> (DashboardLoop, ScriptedTerminal)
     {
         let box = ScriptedTerminal.Box()
@@ -37,8 +39,10 @@ struct DashboardLoopTests {
         let snapshot = await store.snapshot()
         let family = try #require(snapshot.family("backend_read_seconds"))
         try #require(family.histograms.count >= 2)
-        let (a, b) = (HistogramSelection(family: family.name, labels: family.histograms[0].labels),
-            HistogramSelection(family: family.name, labels: family.histograms[1].labels))
+        let (a, b) = (
+            HistogramSelection(family: family.name, labels: family.histograms[0].labels),
+            HistogramSelection(family: family.name, labels: family.histograms[1].labels)
+        )
         let heatmapA = try #require(await store.heatmap(family: a.family, labels: a.labels))
         let heatmapB = try #require(await store.heatmap(family: b.family, labels: b.labels))
         try #require(heatmapA != heatmapB)
@@ -177,7 +181,8 @@ struct DashboardLoopTests {
 
     static func span(_ name: String, id: UInt64) -> SpanRecord {
         let start = UInt64(t0.timeIntervalSince1970 * 1e9) - 1_000_000_000
-        return SpanRecord(traceID: TraceID(high: 1, low: id), spanID: SpanID(id), name: name, startNanos: start, endNanos: start + 5_000_000,
+        return SpanRecord(
+            traceID: TraceID(high: 1, low: id), spanID: SpanID(id), name: name, startNanos: start, endNanos: start + 5_000_000,
             resource: SpanResource(attributes: [SpanAttribute("service.name", .string("svc"))]), scope: "test")
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
+import TeleportCore
 import Testing
 
 @testable import TeleportTopRuntime
-import TeleportCore
 
 /// `w` on the Logs screen: the lines shown, written as NDJSON to a new 0600 file.
 @Suite("writing log lines")

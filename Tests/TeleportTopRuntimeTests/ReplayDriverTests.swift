@@ -1,9 +1,10 @@
 import Foundation
-import Testing
 import TeleportCore
 import TeleportTopData
-@testable import TeleportTopRuntime
 import TeleportTopUI
+import Testing
+
+@testable import TeleportTopRuntime
 
 /// The replay driver over recordings written here: playing forward and seeking land on the
 /// same store; a recording still being written is followed from its end.
@@ -28,16 +29,21 @@ struct ReplayDriverTests {
         for n in range {
             let body = body(n)
             let time = t0.addingTimeInterval(Double(n) * 2)
-            recorder.scrape(.success(ScrapeResult(time: time, duration: .milliseconds(2), bytes: body.count, families: try ExpositionParser().parse(body),
-                body: body)), interval: .seconds(2))
+            recorder.scrape(
+                .success(
+                    ScrapeResult(
+                        time: time, duration: .milliseconds(2), bytes: body.count, families: try ExpositionParser().parse(body),
+                        body: body)), interval: .seconds(2))
             if n % 4 == 0 { recorder.logs([LogLine(time: time, level: "INFO", message: "scrape \(n)", component: "auth")], at: time) }
         }
     }
 
     static func writer(_ dir: String) throws -> RecordingWriter {
-        try RecordingWriter(directory: dir, header: { number in
-            RecordingFormat.Header(created: t0, segment: number, sources: ["target test"], intervalSeconds: 2, historySeconds: 120, writer: "test")
-        })
+        try RecordingWriter(
+            directory: dir,
+            header: { number in
+                RecordingFormat.Header(created: t0, segment: number, sources: ["target test"], intervalSeconds: 2, historySeconds: 120, writer: "test")
+            })
     }
 
     static func document(_ store: MetricStore) async throws -> String {
@@ -134,7 +140,8 @@ struct ReplayDriverTests {
         let replayed = NSTemporaryDirectory() + "tt-replayed-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: replayed, withIntermediateDirectories: true)
         let queue = EventQueue(dataLimit: 1000)
-        let driver = ReplayDriver(playback: try RecordingPlayback(path: dir), store: MetricStore(target: "t", interval: .seconds(2)), spans: SpanStore(),
+        let driver = ReplayDriver(
+            playback: try RecordingPlayback(path: dir), store: MetricStore(target: "t", interval: .seconds(2)), spans: SpanStore(),
             queue: queue, profileDirectory: replayed)
         await driver.start(at: Self.t0.addingTimeInterval(8), speed: 1, play: false)
         await driver.stop()
@@ -155,7 +162,8 @@ struct ReplayDriverTests {
         let dir = NSTemporaryDirectory() + "tt-replay-order-\(UUID().uuidString)"
         let recorder = Recorder(writer: try Self.writer(dir))
         try Self.write(recorder, 0..<1)
-        recorder.logs([LogLine(time: Self.t0.addingTimeInterval(2.5), level: "INFO", message: "while scrape 1 was parsed")], at: Self.t0.addingTimeInterval(2.5))
+        recorder.logs(
+            [LogLine(time: Self.t0.addingTimeInterval(2.5), level: "INFO", message: "while scrape 1 was parsed")], at: Self.t0.addingTimeInterval(2.5))
         try Self.write(recorder, 1..<3)
         recorder.close()
         let store = MetricStore(target: "t", interval: .seconds(2), history: .seconds(120))

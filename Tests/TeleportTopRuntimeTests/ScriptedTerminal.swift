@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
-import TeleportTopRuntime
 import TeleportCore
+import TeleportTopRuntime
 import TeleportTopUI
 
 /// A terminal for driving the run loop headless: it plays a script of steps (input, events

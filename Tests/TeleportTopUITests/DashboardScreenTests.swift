@@ -1,10 +1,10 @@
 import Foundation
+import TeleportCore
+import TeleportTopData
+import TeleportTopTestSupport
 import Testing
 
 @testable import TeleportTopUI
-import TeleportCore
-import TeleportTopTestSupport
-import TeleportTopData
 
 @Suite("Dashboard screens (goldens)", .serialized)
 struct DashboardScreenTests {
@@ -66,10 +66,15 @@ struct DashboardScreenTests {
         // A family no section tab shows is marked Other, with its HELP beside it.
         let store = MetricStore(target: "t", interval: .seconds(2))
         let name = "fixture_custom_depth"
-        await store.ingest(ScrapeResult(time: Fixtures.t0, duration: .milliseconds(1), bytes: 64, families: [
-            MetricFamily(name: name, type: .gauge, help: "A family no catalog section or name prefix claims.", samples: [Sample(name: name, value: 3)]),
-            MetricFamily(name: "backend_requests", type: .counter, help: "Number of requests to the backend.", samples: [Sample(name: "backend_requests", value: 1)]),
-        ]))
+        await store.ingest(
+            ScrapeResult(
+                time: Fixtures.t0, duration: .milliseconds(1), bytes: 64,
+                families: [
+                    MetricFamily(name: name, type: .gauge, help: "A family no catalog section or name prefix claims.", samples: [Sample(name: name, value: 3)]),
+                    MetricFamily(
+                        name: "backend_requests", type: .counter, help: "Number of requests to the backend.",
+                        samples: [Sample(name: "backend_requests", value: 1)]),
+                ]))
         state = Fixtures.state(await store.snapshot(), tab: .raw)
         let lines = DashboardView.render(state, width: 160, height: 48).text.split(separator: "\n")
         let line = try #require(lines.first { $0.contains(" \(name) ") })
@@ -168,7 +173,9 @@ struct DashboardScreenTests {
         let block = DashboardView.render(Fixtures.state(snapshot), width: 160, height: 48, symbols: .block).text
         #expect(block.contains("█"))
         if symbols == .ascii {
-            #expect(!screen.text.unicodeScalars.contains { (0x2580...0x259F).contains($0.value) || (0x2800...0x28FF).contains($0.value) }, "no block or braille glyph")
+            #expect(
+                !screen.text.unicodeScalars.contains { (0x2580...0x259F).contains($0.value) || (0x2800...0x28FF).contains($0.value) },
+                "no block or braille glyph")
         } else {
             #expect(screen.text.unicodeScalars.contains { (0x2800...0x28FF).contains($0.value) })
         }
@@ -203,7 +210,10 @@ struct ReducerTests {
         _ = press(.character("g"))
         #expect(state.selectedRow == 0)
         let rows = TableRows.rows(state)
-        guard case .family(let first) = rows[0] else { Issue.record("first row is not a family"); return }
+        guard case .family(let first) = rows[0] else {
+            Issue.record("first row is not a family")
+            return
+        }
         _ = press(.enter)
         #expect(state.tables.expanded.contains(snapshot.families[first].name))
         #expect(TableRows.rows(state).count > rows.count)

@@ -1,10 +1,10 @@
 import Foundation
+import TeleportCore
+import TeleportTopData
+import TeleportTopTestSupport
 import Testing
 
 @testable import TeleportTopUI
-import TeleportCore
-import TeleportTopTestSupport
-import TeleportTopData
 
 @Suite("Label filter, mouse clicks, row memo")
 struct FilterAndClickTests {
@@ -26,7 +26,10 @@ struct FilterAndClickTests {
 
     @Test("Bad matchers name the part and the reason")
     func badMatchers() {
-        for (text, reason) in [("component", "expected name=value"), ("comp onent=x", "is not a label name"), ("req=~(", "invalid regular expression"), ("=x", "is not a label name")] {
+        for (text, reason) in [
+            ("component", "expected name=value"), ("comp onent=x", "is not a label name"), ("req=~(", "invalid regular expression"),
+            ("=x", "is not a label name"),
+        ] {
             #expect(throws: LabelFilter.FilterError.self) { try LabelFilter(parsing: text) }
             do { _ = try LabelFilter(parsing: text) } catch { #expect(error.description.contains(reason), "\(text): \(error)") }
         }
@@ -43,7 +46,9 @@ struct FilterAndClickTests {
             switch row {
             case .family(let f):
                 let family = snapshot.families[f]
-                #expect(family.series.contains { $0.key.labels[label: "component"] == "cache" } || family.histograms.contains { $0.labels[label: "component"] == "cache" })
+                #expect(
+                    family.series.contains { $0.key.labels[label: "component"] == "cache" }
+                        || family.histograms.contains { $0.labels[label: "component"] == "cache" })
             case .series(let f, let s): #expect(snapshot.families[f].series[s].key.labels[label: "component"] == "cache")
             case .histogram(let f, let h): #expect(snapshot.families[f].histograms[h].labels[label: "component"] == "cache")
             }
@@ -90,7 +95,10 @@ struct FilterAndClickTests {
         let line = try #require(lines.firstIndex { $0.contains("{component=\"backend\"}") })
         _ = click(5, line)
         let rows = TableRows.rows(state)
-        guard case .histogram = rows[state.selectedRow] else { Issue.record("row \(state.selectedRow) is \(rows[state.selectedRow])"); return }
+        guard case .histogram = rows[state.selectedRow] else {
+            Issue.record("row \(state.selectedRow) is \(rows[state.selectedRow])")
+            return
+        }
         #expect(state.histogram == nil)
         let effects = click(5, line)
         #expect(state.histogram?.family == "backend_read_seconds")

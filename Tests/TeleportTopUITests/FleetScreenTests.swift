@@ -1,9 +1,9 @@
 import Foundation
+import TeleportCore
+import TeleportTopTestSupport
 import Testing
 
 @testable import TeleportTopUI
-import TeleportCore
-import TeleportTopTestSupport
 
 /// The fleet screen: goldens at 80x24 and 200x60, columns giving way in order, worst state
 /// first, the cursor staying on its instance, filters, Enter into an instance and back,
@@ -12,10 +12,11 @@ import TeleportTopTestSupport
 struct FleetScreenTests {
     static let now = Date(timeIntervalSince1970: 1_800_000_600)
 
-    static func row(_ id: Int, _ name: String, _ state: ObservedState, roles: [String], version: String?, cpu: Double? = 0.12,
+    static func row(
+        _ id: Int, _ name: String, _ state: ObservedState, roles: [String], version: String?, cpu: Double? = 0.12,
         memory: Double? = 180e6, goroutines: Double? = 412, grpc: Double? = 52.5, errors: Double? = 0, p99: Double? = 0.0123,
-        heartbeats: Double? = 0, error: String? = nil) -> FleetRow
-    {
+        heartbeats: Double? = 0, error: String? = nil
+    ) -> FleetRow {
         var row = FleetRow(id: id, name: name, source: .direct)
         row.state = state
         row.roles = roles

@@ -1,10 +1,10 @@
 import Foundation
+import TeleportCore
+import TeleportTopData
+import TeleportTopTestSupport
 import Testing
 
 @testable import TeleportTopUI
-import TeleportCore
-import TeleportTopTestSupport
-import TeleportTopData
 
 /// Golden screens: plain text files in Tests/TeleportTopUITests/Goldens. A missing or
 /// different golden fails; `UPDATE_GOLDENS=1 swift test` rewrites them (never under CI), and
@@ -29,7 +29,8 @@ enum Golden {
             let a = golden.split(separator: "\n", omittingEmptySubsequences: false)
             let b = text.split(separator: "\n", omittingEmptySubsequences: false)
             let first = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
-            Issue.record("golden \(name).txt differs at line \(first + 1):\nwant: \(first < a.count ? String(a[first]) : "")\ngot:  \(first < b.count ? String(b[first]) : "")",
+            Issue.record(
+                "golden \(name).txt differs at line \(first + 1):\nwant: \(first < a.count ? String(a[first]) : "")\ngot:  \(first < b.count ? String(b[first]) : "")",
                 sourceLocation: sourceLocation)
         }
     }

@@ -1,10 +1,10 @@
 import Foundation
+import TeleportCore
+import TeleportTopData
+import TeleportTopTestSupport
 import Testing
 
 @testable import TeleportTopUI
-import TeleportCore
-import TeleportTopTestSupport
-import TeleportTopData
 
 /// The header tells the truth: an overdue scrape, since when a target is down, a partial
 /// answer, a restart; figures that count with the clock stop when the data is stale.
@@ -15,13 +15,18 @@ struct HeaderTruthTests {
 
     static func scrape(_ store: MetricStore, at seconds: Double, pid: Int = 100, started: Date = start, version: String = "17.2.1") async {
         let families = [
-            MetricFamily(name: "process_start_time_seconds", type: .gauge, samples: [Sample(name: "process_start_time_seconds", value: started.timeIntervalSince1970)]),
-            MetricFamily(name: "teleport_build_info", type: .gauge, samples: [
-                Sample(name: "teleport_build_info", labels: [Label("gitref", ""), Label("goversion", "go1.23"), Label("version", version)], value: 1),
-            ]),
+            MetricFamily(
+                name: "process_start_time_seconds", type: .gauge, samples: [Sample(name: "process_start_time_seconds", value: started.timeIntervalSince1970)]),
+            MetricFamily(
+                name: "teleport_build_info", type: .gauge,
+                samples: [
+                    Sample(name: "teleport_build_info", labels: [Label("gitref", ""), Label("goversion", "go1.23"), Label("version", version)], value: 1)
+                ]),
         ]
-        await store.ingest(ScrapeResult(time: t0.addingTimeInterval(seconds), duration: .milliseconds(2), bytes: 100, families: families,
-            readyz: ReadyzAnswer(statusCode: 200, status: "ok", pid: pid)))
+        await store.ingest(
+            ScrapeResult(
+                time: t0.addingTimeInterval(seconds), duration: .milliseconds(2), bytes: 100, families: families,
+                readyz: ReadyzAnswer(statusCode: 200, status: "ok", pid: pid)))
     }
 
     static func lines(_ store: MetricStore, now seconds: Double, width: Int = 160) async -> [Substring] {
@@ -63,8 +68,10 @@ struct HeaderTruthTests {
     func partial() async {
         let store = MetricStore(target: "t", interval: .seconds(1))
         await Self.scrape(store, at: 0)
-        await store.fail(ScrapeFailure(time: Self.t0.addingTimeInterval(1), error: .httpStatus(code: 500, path: "/metrics"), retryAt: Self.t0.addingTimeInterval(2),
-            readyz: ReadyzAnswer(statusCode: 200, status: "ok", pid: 100)))
+        await store.fail(
+            ScrapeFailure(
+                time: Self.t0.addingTimeInterval(1), error: .httpStatus(code: 500, path: "/metrics"), retryAt: Self.t0.addingTimeInterval(2),
+                readyz: ReadyzAnswer(statusCode: 200, status: "ok", pid: 100)))
         let lines = await Self.lines(store, now: 1.5)
         #expect(lines[0].contains(" OK "))
         #expect(!lines[0].contains("UNREACHABLE"))

@@ -1,10 +1,10 @@
 import Foundation
+import TeleportCore
+import TeleportTopData
+import TeleportTopTestSupport
 import Testing
 
 @testable import TeleportTopUI
-import TeleportCore
-import TeleportTopTestSupport
-import TeleportTopData
 
 /// Clicks through the hit map: each view names the regions it drew, a click is looked up in
 /// the frame on display, and the screen's reducer acts on what it names.
@@ -85,7 +85,8 @@ struct HitMapTests {
         #expect(state.profiles.viewer?.row == 4)
         let frame = GoroutineGroup.Frame(function: "runtime.gopark", file: "/usr/lib/go/src/runtime/proc.go", line: 398, inlined: false)
         state.profiles.viewer = ProfileViewerState(path: path, kind: .goroutine)
-        state.profiles.viewer?.data = ProfileViewerData(path: path, options: TopOptions(), report: nil,
+        state.profiles.viewer?.data = ProfileViewerData(
+            path: path, options: TopOptions(), report: nil,
             groups: [GoroutineGroup(count: 9, frames: [frame, frame]), GoroutineGroup(count: 3, frames: [frame])], sampleTypes: ["goroutine"], error: nil)
         // The selected group spans its stack's lines; the next one is a line of its own.
         let screen = DashboardView.render(state, width: 160, height: 48)

@@ -1,8 +1,8 @@
 import Foundation
+import TeleportCore
 import Testing
 
 @testable import TeleportTopUI
-import TeleportCore
 
 /// The Logs screen: goldens, follow and hold as lines arrive, the level, component and regex
 /// filters, the detail pane, a trace opened from a line, writing, the level picker with its
@@ -14,7 +14,8 @@ struct LogsScreenTests {
     static func lines(_ count: Int, from start: Int = 0) -> [LogLine] {
         (start..<(start + count)).map { i in
             let level = ["INFO", "DEBUG", "WARN", "INFO", "ERROR", "TRACE"][i % 6]
-            return LogLine(time: t0.addingTimeInterval(Double(i) / 10), level: level, message: "line \(i) from \(i % 2 == 0 ? "auth" : "proxy")",
+            return LogLine(
+                time: t0.addingTimeInterval(Double(i) / 10), level: level, message: "line \(i) from \(i % 2 == 0 ? "auth" : "proxy")",
                 caller: "x.go:\(i)", component: i % 2 == 0 ? "auth" : "proxy", traceID: i % 3 == 0 ? String(format: "%032x", i + 1) : nil,
                 spanID: i % 3 == 0 ? String(format: "%016x", i + 1) : nil, attributes: [("n", "\(i)")])
         }

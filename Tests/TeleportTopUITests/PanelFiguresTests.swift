@@ -1,10 +1,10 @@
 import Foundation
+import TeleportCore
+import TeleportTopData
+import TeleportTopTestSupport
 import Testing
 
 @testable import TeleportTopUI
-import TeleportCore
-import TeleportTopTestSupport
-import TeleportTopData
 
 /// tctl top's boxes computed from hand-made scrapes: rates over the MEASURED time between
 /// scrapes (tctl top divides by the nominal period), the heatmap's per-interval bucket
@@ -14,7 +14,8 @@ struct PanelFiguresTests {
     static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
     static func backendRequests(_ counts: [(String, String, String, Double)]) -> MetricFamily {
-        MetricFamily(name: "backend_requests", type: .counter, help: "Number of requests to the backend (reads, writes, and keepalives).",
+        MetricFamily(
+            name: "backend_requests", type: .counter, help: "Number of requests to the backend (reads, writes, and keepalives).",
             samples: counts.map { Sample(name: "backend_requests", labels: [Label("component", $0.0), Label("range", $0.2), Label("req", $0.1)], value: $0.3) })
     }
 
@@ -28,16 +29,20 @@ struct PanelFiguresTests {
     }
 
     static func ingest(_ store: MetricStore, at seconds: Double, _ families: [MetricFamily]) async {
-        await store.ingest(ScrapeResult(time: t0.addingTimeInterval(seconds), duration: .milliseconds(1), bytes: 1,
-            families: families, readyz: nil, healthy: true))
+        await store.ingest(
+            ScrapeResult(
+                time: t0.addingTimeInterval(seconds), duration: .milliseconds(1), bytes: 1,
+                families: families, readyz: nil, healthy: true))
     }
 
     @Test("backend_requests by key: only the component's series, rates over measured time, busiest first")
     func backendRequests() async throws {
         let store = MetricStore(target: "t", interval: .seconds(2))
-        await Self.ingest(store, at: 0, [Self.backendRequests([("backend", "/nodes", "true", 100), ("backend", "/roles", "false", 10), ("cache", "/nodes", "true", 7)])])
+        await Self.ingest(
+            store, at: 0, [Self.backendRequests([("backend", "/nodes", "true", 100), ("backend", "/roles", "false", 10), ("cache", "/nodes", "true", 7)])])
         // 3 s later, not the nominal 2 s: /roles moved by 30 -> 10/s, /nodes by 15 -> 5/s.
-        await Self.ingest(store, at: 3, [Self.backendRequests([("backend", "/nodes", "true", 115), ("backend", "/roles", "false", 40), ("cache", "/nodes", "true", 7)])])
+        await Self.ingest(
+            store, at: 3, [Self.backendRequests([("backend", "/nodes", "true", 115), ("backend", "/roles", "false", 40), ("cache", "/nodes", "true", 7)])])
         let rows = PanelFigures.backendRequests(await store.snapshot(), component: "backend")
         #expect(rows.map(\.key) == ["/roles", "/nodes"])
         #expect(rows.map(\.rate) == [10, 5])
@@ -51,11 +56,19 @@ struct PanelFiguresTests {
         let store = MetricStore(target: "t", interval: .seconds(1))
         let node = [Label("resource", "node")]
         let role = [Label("resource", "role")]
-        await Self.ingest(store, at: 0, [Self.histogram("watcher_events", labels: node, cumulative: [0, 0, 10], sum: 5000)
-            .merging(Self.histogram("watcher_events", labels: role, cumulative: [0, 0, 2], sum: 100))])
+        await Self.ingest(
+            store, at: 0,
+            [
+                Self.histogram("watcher_events", labels: node, cumulative: [0, 0, 10], sum: 5000)
+                    .merging(Self.histogram("watcher_events", labels: role, cumulative: [0, 0, 2], sum: 100))
+            ])
         // 2 s after, at a 1 s interval (a late scrape, not yet a gap): rates over the 2 s.
-        await Self.ingest(store, at: 2, [Self.histogram("watcher_events", labels: node, cumulative: [0, 0, 30], sum: 17000)
-            .merging(Self.histogram("watcher_events", labels: role, cumulative: [0, 0, 10], sum: 500))])
+        await Self.ingest(
+            store, at: 2,
+            [
+                Self.histogram("watcher_events", labels: node, cumulative: [0, 0, 30], sum: 17000)
+                    .merging(Self.histogram("watcher_events", labels: role, cumulative: [0, 0, 10], sum: 500))
+            ])
         let rows = PanelFigures.watcherResources(await store.snapshot())
         #expect(rows.map(\.resource) == ["node", "role"])
         #expect(rows.map(\.eventRate) == [10, 4])

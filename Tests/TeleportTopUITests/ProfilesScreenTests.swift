@@ -1,10 +1,10 @@
 import Foundation
+import TeleportCore
+import TeleportTopData
+import TeleportTopTestSupport
 import Testing
 
 @testable import TeleportTopUI
-import TeleportCore
-import TeleportTopTestSupport
-import TeleportTopData
 
 @Suite("Profiles tab (goldens)", .serialized)
 struct ProfilesScreenTests {
@@ -42,14 +42,18 @@ struct ProfilesScreenTests {
         _ = press(.right)
         #expect(state.profiles.seconds == 5)
         let effects = press(.enter)
-        #expect(effects == [.captureProfiles([
-            ProfileCaptureRequest(id: 1, kind: .profile, seconds: 5), ProfileCaptureRequest(id: 2, kind: .heap, seconds: nil),
-            ProfileCaptureRequest(id: 3, kind: .goroutine, seconds: nil),
-        ])])
+        #expect(
+            effects == [
+                .captureProfiles([
+                    ProfileCaptureRequest(id: 1, kind: .profile, seconds: 5), ProfileCaptureRequest(id: 2, kind: .heap, seconds: nil),
+                    ProfileCaptureRequest(id: 3, kind: .goroutine, seconds: nil),
+                ])
+            ])
         #expect(press(.enter).isEmpty)  // one batch at a time
         _ = ProfilesReducer.receive(&state, .progress(id: 1, remaining: 3.2))
         _ = ProfilesReducer.receive(&state, .saved(id: 2, path: "./teleport-top-profiles/127.0.0.1_3000-heap-20261117T102640Z.pb.gz", bytes: 48_211))
-        _ = ProfilesReducer.receive(&state, .failed(id: 3, message: "goroutine: pprof is off: start teleport with --debug, or use the debug socket (--debug-socket / -c)"))
+        _ = ProfilesReducer.receive(
+            &state, .failed(id: 3, message: "goroutine: pprof is off: start teleport with --debug, or use the debug socket (--debug-socket / -c)"))
         for (w, h) in Self.sizes { Golden.check(DashboardView.render(state, width: w, height: h), "profiles-captures-\(w)x\(h)") }
         #expect(press(.character("c")) == [.cancelCaptures])
     }
@@ -78,7 +82,8 @@ struct ProfilesScreenTests {
         var state = await state()
         let (path, data) = try Self.viewerData()
         state.profiles.viewer = ProfileViewerState(path: path, kind: .profile)
-        state.profiles.viewer?.data = ProfileViewerData(path: path, options: data.options, report: data.report, groups: [], sampleTypes: data.sampleTypes, error: nil)
+        state.profiles.viewer?.data = ProfileViewerData(
+            path: path, options: data.options, report: data.report, groups: [], sampleTypes: data.sampleTypes, error: nil)
         for (w, h) in Self.sizes {
             var named = state
             named.profiles.viewer?.path = "127.0.0.1_3000-profile-20261117T102640Z.pb.gz"
@@ -89,11 +94,15 @@ struct ProfilesScreenTests {
         #expect(plain(press(.character("s"))) == [.loadProfile(request: 0, path: path, options: TopOptions(order: .cum))])
         #expect(plain(press(.character("L"))) == [.loadProfile(request: 0, path: path, options: TopOptions(granularity: .lines, order: .cum))])
         let sample = press(.character("i"))
-        #expect(plain(sample) == [.loadProfile(request: 0, path: path, options: TopOptions(sampleIndex: data.sampleTypes[0], granularity: .lines, order: .cum))])
+        #expect(
+            plain(sample) == [.loadProfile(request: 0, path: path, options: TopOptions(sampleIndex: data.sampleTypes[0], granularity: .lines, order: .cum))])
         _ = press(.character("/"))
         for c in "Serve" { _ = Reducer.reduce(&state, .filterInput(c)) }
         let focused = Reducer.reduce(&state, .filterDone)
-        #expect(plain(focused) == [.loadProfile(request: 0, path: path, options: TopOptions(sampleIndex: data.sampleTypes[0], granularity: .lines, order: .cum, focus: "Serve"))])
+        #expect(
+            plain(focused) == [
+                .loadProfile(request: 0, path: path, options: TopOptions(sampleIndex: data.sampleTypes[0], granularity: .lines, order: .cum, focus: "Serve"))
+            ])
         _ = press(.escape)
         #expect(state.profiles.viewer == nil)
         #expect(Reducer.context(state) == .profiles)
@@ -139,16 +148,25 @@ struct ProfilesScreenTests {
             GoroutineGroup.Frame(function: function, file: file, line: line, inlined: inlined)
         }
         let groups = [
-            GoroutineGroup(count: 412, frames: [frame("runtime.gopark", "/usr/lib/go/src/runtime/proc.go", 398),
-                frame("runtime.netpollblock", "/usr/lib/go/src/runtime/netpoll.go", 564, inlined: true),
-                frame("internal/poll.(*FD).Read", "/usr/lib/go/src/internal/poll/fd_unix.go", 164),
-                frame("crypto/tls.(*Conn).Read", "/usr/lib/go/src/crypto/tls/conn.go", 1380)]),
-            GoroutineGroup(count: 37, frames: [frame("runtime.gopark", "/usr/lib/go/src/runtime/proc.go", 398),
-                frame("github.com/gravitational/teleport/lib/srv.(*Heartbeat).Run", "lib/srv/heartbeat.go", 286)]),
+            GoroutineGroup(
+                count: 412,
+                frames: [
+                    frame("runtime.gopark", "/usr/lib/go/src/runtime/proc.go", 398),
+                    frame("runtime.netpollblock", "/usr/lib/go/src/runtime/netpoll.go", 564, inlined: true),
+                    frame("internal/poll.(*FD).Read", "/usr/lib/go/src/internal/poll/fd_unix.go", 164),
+                    frame("crypto/tls.(*Conn).Read", "/usr/lib/go/src/crypto/tls/conn.go", 1380),
+                ]),
+            GoroutineGroup(
+                count: 37,
+                frames: [
+                    frame("runtime.gopark", "/usr/lib/go/src/runtime/proc.go", 398),
+                    frame("github.com/gravitational/teleport/lib/srv.(*Heartbeat).Run", "lib/srv/heartbeat.go", 286),
+                ]),
             GoroutineGroup(count: 1, frames: [frame("runtime/pprof.writeGoroutineStacks", "/usr/lib/go/src/runtime/pprof/pprof.go", 703)]),
         ]
         state.profiles.viewer = ProfileViewerState(path: path, kind: .goroutine)
-        state.profiles.viewer?.data = ProfileViewerData(path: path, options: TopOptions(), report: nil, groups: groups,
+        state.profiles.viewer?.data = ProfileViewerData(
+            path: path, options: TopOptions(), report: nil, groups: groups,
             sampleTypes: ["goroutine"], error: nil)
         for (w, h) in Self.sizes {
             let screen = DashboardView.render(state, width: w, height: h)

@@ -1,9 +1,9 @@
 import Foundation
+import TeleportCore
+import TeleportTopTestSupport
 import Testing
 
 @testable import TeleportTopUI
-import TeleportCore
-import TeleportTopTestSupport
 
 /// A replay's screens: the time cursor in the header, the replay keys before the screen's,
 /// the `:` prompt, a seek back starting the log lines over.
@@ -11,7 +11,8 @@ import TeleportTopTestSupport
 struct ReplayScreenTests {
     func state(tab: Tab = .overview) async -> DashboardState {
         var state = Fixtures.state(await Fixtures.snapshot(), tab: tab)
-        let status = ReplayStatus(start: Fixtures.t0, end: Fixtures.t0.addingTimeInterval(3600), cursor: Fixtures.t0.addingTimeInterval(7.5), speed: 10,
+        let status = ReplayStatus(
+            start: Fixtures.t0, end: Fixtures.t0.addingTimeInterval(3600), cursor: Fixtures.t0.addingTimeInterval(7.5), speed: 10,
             playing: true)
         _ = Reducer.fold(&state, .replay(status))
         return state
@@ -37,9 +38,10 @@ struct ReplayScreenTests {
         var state = await state(tab: .auth)
         #expect(key(&state, " ") == [.replay(.playPause)])
         #expect(!state.paused, "Space is the replay's, not the dashboard's pause")
-        for (character, command) in [(",", ReplayCommand.step(-1)), (".", .step(1)), ("[", .minutes(-1)), ("]", .minutes(1)), ("{", .toStart),
-            ("}", .toEnd), ("n", .change(1)), ("N", .change(-1)), ("<", .speed(-1)), (">", .speed(1))] as [(Character, ReplayCommand)]
-        {
+        for (character, command) in [
+            (",", ReplayCommand.step(-1)), (".", .step(1)), ("[", .minutes(-1)), ("]", .minutes(1)), ("{", .toStart),
+            ("}", .toEnd), ("n", .change(1)), ("N", .change(-1)), ("<", .speed(-1)), (">", .speed(1)),
+        ] as [(Character, ReplayCommand)] {
             #expect(key(&state, character) == [.replay(command)], "key \(character)")
         }
         let sortBefore = state.tables.sort

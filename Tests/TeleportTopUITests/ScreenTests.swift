@@ -1,9 +1,9 @@
+import TeleportCore
+import TeleportTopData
+import TeleportTopTestSupport
 import Testing
 
 @testable import TeleportTopUI
-import TeleportCore
-import TeleportTopTestSupport
-import TeleportTopData
 
 @Suite("Screen grid")
 struct ScreenTests {
@@ -42,8 +42,11 @@ struct ScreenTests {
         after.put("HELLO", x: 0, y: 0)
         after.put("D", x: 10, y: 0)
         after.put("steady", x: 2, y: 1, role: .accent)
-        #expect(after.changes(from: before) == [ScreenChange(y: 0, x: 0, count: 5), ScreenChange(y: 0, x: 10, count: 1),
-            ScreenChange(y: 1, x: 2, count: 6)])
+        #expect(
+            after.changes(from: before) == [
+                ScreenChange(y: 0, x: 0, count: 5), ScreenChange(y: 0, x: 10, count: 1),
+                ScreenChange(y: 1, x: 2, count: 6),
+            ])
         #expect(after.changes(from: after).isEmpty)
         #expect(after.changes(from: nil).count == 3)
         #expect(after.changes(from: Screen(width: 21, height: 3)) == (0..<3).map { ScreenChange(y: $0, x: 0, count: 20) })

@@ -1,10 +1,10 @@
 import Foundation
+import TeleportCore
+import TeleportTopData
+import TeleportTopTestSupport
 import Testing
 
 @testable import TeleportTopUI
-import TeleportCore
-import TeleportTopTestSupport
-import TeleportTopData
 
 /// Fixed spans for the Spans tab's goldens: three services, nested requests, one failing,
 /// one forwarded for a user, timed from the fixed clock.
@@ -28,10 +28,12 @@ enum SpanFixtures {
             let start = base + UInt64(t) * 400_000_000
             let fails = t % 5 == 4
             let id = UInt64(t * 10 + 1)
-            func span(_ n: UInt64, parent: UInt64?, _ name: String, _ from: UInt64, _ ms: UInt64, _ resource: SpanResource, kind: SpanKind = .internal,
-                error: Bool = false, attributes: [SpanAttribute] = [], events: [SpanEvent] = []) -> SpanRecord
-            {
-                SpanRecord(traceID: trace, spanID: SpanID(id * 100 + n), parentSpanID: parent.map { SpanID(id * 100 + $0) }, name: name, kind: kind,
+            func span(
+                _ n: UInt64, parent: UInt64?, _ name: String, _ from: UInt64, _ ms: UInt64, _ resource: SpanResource, kind: SpanKind = .internal,
+                error: Bool = false, attributes: [SpanAttribute] = [], events: [SpanEvent] = []
+            ) -> SpanRecord {
+                SpanRecord(
+                    traceID: trace, spanID: SpanID(id * 100 + n), parentSpanID: parent.map { SpanID(id * 100 + $0) }, name: name, kind: kind,
                     startNanos: start + from * 1_000_000, endNanos: start + (from + ms) * 1_000_000, status: error ? .error : .unset,
                     statusMessage: error ? "rpc error: code = Unavailable desc = backend timed out" : "", attributes: attributes, events: events,
                     resource: resource, scope: "teleport")
@@ -39,11 +41,16 @@ enum SpanFixtures {
             let ms = UInt64(20 + (t * 37) % 90)
             spans.append(span(2, parent: 1, "auth.GetUser", 3, ms / 2, auth, kind: .server, error: fails))
             spans.append(span(3, parent: 2, "backend.Get", 5, ms / 4, auth, kind: .client, attributes: [SpanAttribute("key", .string("/users/alice/params"))]))
-            spans.append(span(4, parent: 2, "backend.Get", 6 + ms / 4, ms / 8, auth, kind: .client, error: fails,
-                events: fails ? [SpanEvent(timeNanos: start + (7 + ms / 4) * 1_000_000, name: "retry", attributes: [SpanAttribute("attempt", .int(2))])] : []))
+            spans.append(
+                span(
+                    4, parent: 2, "backend.Get", 6 + ms / 4, ms / 8, auth, kind: .client, error: fails,
+                    events: fails
+                        ? [SpanEvent(timeNanos: start + (7 + ms / 4) * 1_000_000, name: "retry", attributes: [SpanAttribute("attempt", .int(2))])] : []))
             spans.append(span(5, parent: 1, "rbac.CheckAccess", 4 + ms / 2, 2, proxy))
-            spans.append(span(1, parent: t % 3 == 0 ? 9 : nil, "web.GET /v1/webapi/sites", 0, ms, t % 3 == 0 ? tsh : proxy, kind: .server, error: fails,
-                attributes: [SpanAttribute("http.method", .string("GET")), SpanAttribute("http.status_code", .int(fails ? 503 : 200))]))
+            spans.append(
+                span(
+                    1, parent: t % 3 == 0 ? 9 : nil, "web.GET /v1/webapi/sites", 0, ms, t % 3 == 0 ? tsh : proxy, kind: .server, error: fails,
+                    attributes: [SpanAttribute("http.method", .string("GET")), SpanAttribute("http.status_code", .int(fails ? 503 : 200))]))
         }
         return spans
     }

@@ -1,10 +1,10 @@
 import Foundation
+import TeleportCore
+import TeleportTopData
+import TeleportTopTestSupport
 import Testing
 
 @testable import TeleportTopUI
-import TeleportCore
-import TeleportTopTestSupport
-import TeleportTopData
 
 @Suite("Themes")
 struct ThemeTests {
@@ -305,45 +305,60 @@ struct ThemeTests {
     }
 
     static let broken: [Broken] = [
-        Broken(label: "bad colour", yaml: "name: x\nroles:\n  text: {fg: \"#12345\"}\n", line: 3, key: "roles.text.fg",
-               reason: ##""#12345" is not a colour (use "#rrggbb", 0-255 or default)"##),
-        Broken(label: "colour name", yaml: "roles:\n  text:\n    fg: red\n", line: 3, key: "roles.text.fg",
-               reason: #""red" is not a colour"#),
-        Broken(label: "index 300", yaml: "name: x\n\nroles:\n  dim: {fg: 300}\n", line: 4, key: "roles.dim.fg",
-               reason: "300 is out of range (a colour index is 0-255)"),
-        Broken(label: "unquoted #rrggbb is a comment", yaml: "roles:\n  text:\n    fg: #d0d0d0\n", line: 3, key: "roles.text.fg",
-               reason: ##"no colour given (an unquoted # starts a comment: write "#rrggbb" in quotes)"##),
-        Broken(label: "bad background", yaml: "background: transparent\n", line: 1, key: "background",
-               reason: #""transparent" is not a colour"#),
-        Broken(label: "unknown role", yaml: "roles:\n  text: {fg: 1}\n  warning: {fg: 3}\n", line: 3, key: "roles.warning",
-               reason: "unknown role (expected text, dim, accent, border, selection, header, ok, recovering, degraded, starting, unreachable or error)"),
+        Broken(
+            label: "bad colour", yaml: "name: x\nroles:\n  text: {fg: \"#12345\"}\n", line: 3, key: "roles.text.fg",
+            reason: ##""#12345" is not a colour (use "#rrggbb", 0-255 or default)"##),
+        Broken(
+            label: "colour name", yaml: "roles:\n  text:\n    fg: red\n", line: 3, key: "roles.text.fg",
+            reason: #""red" is not a colour"#),
+        Broken(
+            label: "index 300", yaml: "name: x\n\nroles:\n  dim: {fg: 300}\n", line: 4, key: "roles.dim.fg",
+            reason: "300 is out of range (a colour index is 0-255)"),
+        Broken(
+            label: "unquoted #rrggbb is a comment", yaml: "roles:\n  text:\n    fg: #d0d0d0\n", line: 3, key: "roles.text.fg",
+            reason: ##"no colour given (an unquoted # starts a comment: write "#rrggbb" in quotes)"##),
+        Broken(
+            label: "bad background", yaml: "background: transparent\n", line: 1, key: "background",
+            reason: #""transparent" is not a colour"#),
+        Broken(
+            label: "unknown role", yaml: "roles:\n  text: {fg: 1}\n  warning: {fg: 3}\n", line: 3, key: "roles.warning",
+            reason: "unknown role (expected text, dim, accent, border, selection, header, ok, recovering, degraded, starting, unreachable or error)"),
         Broken(label: "Swift role name", yaml: "roles:\n  stateOK: {fg: 1}\n", line: 2, key: "roles.stateOK", reason: "unknown role"),
-        Broken(label: "unknown attribute key", yaml: "roles:\n  text:\n    fg: 1\n    blink: true\n", line: 4, key: "roles.text.blink",
-               reason: "unknown attribute (expected fg, bg, bold, underline, reverse or dim)"),
-        Broken(label: "unknown top-level key", yaml: "name: x\ncolours: {}\n", line: 2, key: "colours",
-               reason: "unknown key (expected name, background, roles or chart)"),
-        Broken(label: "attribute not a boolean", yaml: "roles:\n  text: {bold: yes}\n", line: 2, key: "roles.text.bold",
-               reason: #"must be true or false, not "yes""#),
-        Broken(label: "quoted boolean", yaml: "roles:\n\n  text: {bold: \"true\"}\n", line: 3, key: "roles.text.bold",
-               reason: "must be true or false"),
-        Broken(label: "role not a mapping", yaml: "roles:\n  text: \"#ffffff\"\n", line: 2, key: "roles.text",
-               reason: ##"must be a mapping like {fg: "#d0d0d0", bold: true}, not "#ffffff""##),
+        Broken(
+            label: "unknown attribute key", yaml: "roles:\n  text:\n    fg: 1\n    blink: true\n", line: 4, key: "roles.text.blink",
+            reason: "unknown attribute (expected fg, bg, bold, underline, reverse or dim)"),
+        Broken(
+            label: "unknown top-level key", yaml: "name: x\ncolours: {}\n", line: 2, key: "colours",
+            reason: "unknown key (expected name, background, roles or chart)"),
+        Broken(
+            label: "attribute not a boolean", yaml: "roles:\n  text: {bold: yes}\n", line: 2, key: "roles.text.bold",
+            reason: #"must be true or false, not "yes""#),
+        Broken(
+            label: "quoted boolean", yaml: "roles:\n\n  text: {bold: \"true\"}\n", line: 3, key: "roles.text.bold",
+            reason: "must be true or false"),
+        Broken(
+            label: "role not a mapping", yaml: "roles:\n  text: \"#ffffff\"\n", line: 2, key: "roles.text",
+            reason: ##"must be a mapping like {fg: "#d0d0d0", bold: true}, not "#ffffff""##),
         Broken(label: "roles a list", yaml: "name: x\nroles:\n  - text\n", line: 3, key: "roles", reason: "must be a mapping of role names"),
         Broken(label: "colour a list", yaml: "roles:\n  text: {fg: [1, 2]}\n", line: 2, key: "roles.text.fg", reason: "not a list"),
         Broken(label: "name a mapping", yaml: "name: {a: 1}\n", line: 1, key: "name", reason: "must be a non-empty name, not a mapping"),
         Broken(label: "chart not a list", yaml: "chart: \"#ffffff\"\n", line: 1, key: "chart", reason: "must be a list of 1 to 8 colours"),
         Broken(label: "empty chart", yaml: "name: x\nchart: []\n", line: 2, key: "chart", reason: "must be a list of 1 to 8 colours"),
-        Broken(label: "nine chart colours", yaml: "chart:\n" + (1...9).map { "  - \($0)\n" }.joined(), line: 10, key: "chart[8]",
-               reason: "at most 8"),
+        Broken(
+            label: "nine chart colours", yaml: "chart:\n" + (1...9).map { "  - \($0)\n" }.joined(), line: 10, key: "chart[8]",
+            reason: "at most 8"),
         Broken(label: "bad chart colour", yaml: "chart:\n  - 1\n  - \"#xyzxyz\"\n", line: 3, key: "chart[1]", reason: "is not a colour"),
         Broken(label: "top level a list", yaml: "- text\n", line: 1, key: "", reason: "a theme must be a mapping"),
         Broken(label: "duplicate key", yaml: "roles:\n  text: {fg: 1}\n  text: {fg: 2}\n", line: 2, key: "text", reason: "duplicate key"),
-        Broken(label: "YAML syntax error: unclosed flow mapping", yaml: "name: x\nroles:\n  text: {fg: 1\n  dim: {fg: 2}\n", line: 4, key: "",
-               reason: "YAML syntax error: did not find expected ',' or '}' (while parsing a flow mapping at line 3)"),
-        Broken(label: "YAML syntax error: bad indentation", yaml: "name: x\nroles:\n  text: {fg: 1}\n dim: {fg: 2}\n", line: 4, key: "",
-               reason: "YAML syntax error"),
-        Broken(label: "YAML syntax error: tab", yaml: "name: x\nroles:\n\ttext: {fg: 1}\n", line: 3, key: "",
-               reason: "YAML syntax error: found character that cannot start any token"),
+        Broken(
+            label: "YAML syntax error: unclosed flow mapping", yaml: "name: x\nroles:\n  text: {fg: 1\n  dim: {fg: 2}\n", line: 4, key: "",
+            reason: "YAML syntax error: did not find expected ',' or '}' (while parsing a flow mapping at line 3)"),
+        Broken(
+            label: "YAML syntax error: bad indentation", yaml: "name: x\nroles:\n  text: {fg: 1}\n dim: {fg: 2}\n", line: 4, key: "",
+            reason: "YAML syntax error"),
+        Broken(
+            label: "YAML syntax error: tab", yaml: "name: x\nroles:\n\ttext: {fg: 1}\n", line: 3, key: "",
+            reason: "YAML syntax error: found character that cannot start any token"),
         Broken(label: "empty file", yaml: "", line: 0, key: "", reason: "the theme is empty"),
         Broken(label: "only comments", yaml: "# nothing here\n", line: 0, key: "", reason: "the theme is empty"),
     ]
@@ -363,8 +378,9 @@ struct ThemeTests {
         let error = #expect(throws: ThemeError.self) {
             try ThemeLoader.parse(yaml: "name: broken\n\n\n\n\nroles:\n  text: {fg: \"#12345\"}\n", source: "themes/broken.yaml")
         }
-        #expect(error?.description
-            == ##"themes/broken.yaml line 7: roles.text.fg: "#12345" is not a colour (use "#rrggbb", 0-255 or default)"##)
+        #expect(
+            error?.description
+                == ##"themes/broken.yaml line 7: roles.text.fg: "#12345" is not a colour (use "#rrggbb", 0-255 or default)"##)
         #expect(ThemeError(source: "x.yaml", line: 0, key: "", reason: "the theme is empty").description == "x.yaml: the theme is empty")
     }
 

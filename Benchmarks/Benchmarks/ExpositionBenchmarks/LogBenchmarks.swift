@@ -10,14 +10,16 @@ func logBenchmarks() {
     let start = Date(timeIntervalSince1970: 1_800_000_000)
     var text = ""
     for i in 0..<50_000 {
-        let line = LogLine(time: start.addingTimeInterval(Double(i) / 1000), level: ["INFO", "DEBUG", "WARN", "INFO", "ERROR"][i % 5],
+        let line = LogLine(
+            time: start.addingTimeInterval(Double(i) / 1000), level: ["INFO", "DEBUG", "WARN", "INFO", "ERROR"][i % 5],
             message: "proxy/ssh.dial handled for user-\(i % 40)", caller: "srv/forward.go:\(i % 900)", component: ["proxy", "auth", "node"][i % 3],
             traceID: i % 4 == 0 ? String(format: "%032x", i) : nil, spanID: i % 4 == 0 ? String(format: "%016x", i) : nil,
             attributes: [("duration", "\(i % 97)ms"), ("host", "node-\(i % 50).example.com")])
         text += line.ndjson() + "\n"
     }
     let bytes = Array(text.utf8)
-    Benchmark("Logs: split + parse + buffer 50,000 NDJSON lines", configuration: .init(metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal])) { benchmark in
+    Benchmark("Logs: split + parse + buffer 50,000 NDJSON lines", configuration: .init(metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal])) {
+        benchmark in
         for _ in benchmark.scaledIterations {
             var splitter = LogLineSplitter()
             var buffer = LogBuffer()

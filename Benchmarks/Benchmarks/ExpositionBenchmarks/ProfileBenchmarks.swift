@@ -15,8 +15,9 @@ func profileBenchmarks() {
         return
     }
     let frames = profile.samples.reduce(0) { $0 + $1.locations.count }
-    print("pprof benchmark profile: \(bytes.count) bytes gzipped, \(profile.samples.count) samples, \(frames) frames, "
-        + "\(profile.locations.count) locations, \(profile.functions.count) functions")
+    print(
+        "pprof benchmark profile: \(bytes.count) bytes gzipped, \(profile.samples.count) samples, \(frames) frames, "
+            + "\(profile.locations.count) locations, \(profile.functions.count) functions")
 
     Benchmark("pprof decode 10 MB gz") { benchmark in
         for _ in benchmark.scaledIterations {

@@ -18,8 +18,10 @@ func renderBenchmarks() {
             let store = MetricStore(target: "bench", interval: .seconds(2))
             for i in 0..<3 {
                 guard let families = try? ExpositionParser().parse(payload) else { return }
-                await store.ingest(ScrapeResult(time: start.addingTimeInterval(Double(i) * 2), duration: .milliseconds(30),
-                    bytes: payload.count, families: families, readyz: readyz))
+                await store.ingest(
+                    ScrapeResult(
+                        time: start.addingTimeInterval(Double(i) * 2), duration: .milliseconds(30),
+                        bytes: payload.count, families: families, readyz: readyz))
             }
             var state = DashboardState(snapshot: await store.snapshot(), isEmbedded: false, now: start.addingTimeInterval(5))
             state.tab = tab

@@ -14,7 +14,8 @@ import TeleportTopTestSupport
 func spanIngestBenchmarks() {
     let requests = (0..<20).map { batch in (try? OTLPSpans.encodeRequest(SpanIngestPayload.spans(batch: batch, count: 512))) ?? [] }
 
-    Benchmark("Span ingest: decode + store, 20 x 512 spans", configuration: .init(metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal])) { benchmark in
+    Benchmark("Span ingest: decode + store, 20 x 512 spans", configuration: .init(metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal])) {
+        benchmark in
         let store = SpanStore(capacity: 20_000)
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
@@ -28,8 +29,10 @@ func spanIngestBenchmarks() {
     }
 
     for multiple in [1, 10] {
-        Benchmark("Span store memory: \(multiple)x its 20,000-span bound",
-            configuration: .init(metrics: [.peakMemoryResident, .wallClock], maxDuration: .seconds(120), maxIterations: 1)) { benchmark in
+        Benchmark(
+            "Span store memory: \(multiple)x its 20,000-span bound",
+            configuration: .init(metrics: [.peakMemoryResident, .wallClock], maxDuration: .seconds(120), maxIterations: 1)
+        ) { benchmark in
             let store = SpanStore(capacity: 20_000)
             for round in 0..<(multiple * 40) {
                 guard let decoded = try? OTLPSpans.decode(protobuf: requests[round % requests.count]) else { continue }

@@ -31,7 +31,8 @@ func storeBenchmarks() {
         let store = MetricStore(target: "bench", interval: .seconds(2))
         for i in 0..<3 {
             guard let families = try? ExpositionParser().parse(payload) else { return }
-            await store.ingest(ScrapeResult(time: start.addingTimeInterval(Double(i) * 2), duration: .milliseconds(30), bytes: payload.count, families: families))
+            await store.ingest(
+                ScrapeResult(time: start.addingTimeInterval(Double(i) * 2), duration: .milliseconds(30), bytes: payload.count, families: families))
         }
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
@@ -41,8 +42,10 @@ func storeBenchmarks() {
     }
 
     for (pace, scrapes) in [(2.0, 301), (1.0, 601)] {
-        Benchmark("Store memory: 10 minutes of a 5 MB target at \(Int(pace)) s",
-            configuration: .init(metrics: [.peakMemoryResident, .wallClock], maxDuration: .seconds(300), maxIterations: 1)) { benchmark in
+        Benchmark(
+            "Store memory: 10 minutes of a 5 MB target at \(Int(pace)) s",
+            configuration: .init(metrics: [.peakMemoryResident, .wallClock], maxDuration: .seconds(300), maxIterations: 1)
+        ) { benchmark in
             guard var families = try? ExpositionParser().parse(payload) else { return }
             var history = MetricHistory(seconds: 600, interval: .milliseconds(Int64(pace * 1000)))
             var random = SplitMix64(seed: 3)
@@ -58,7 +61,9 @@ func storeBenchmarks() {
                 history.ingest(families, at: start.addingTimeInterval(Double(scrape) * pace))
             }
             blackHole(history.seriesCount)
-            print("\(Int(pace)) s: \(history.pointsPerSeries) points x \(history.seriesCount) series, values \(history.valueBytes >> 20) MiB compressed (\((history.pointsPerSeries * history.seriesCount * 8) >> 20) MiB as doubles)")
+            print(
+                "\(Int(pace)) s: \(history.pointsPerSeries) points x \(history.seriesCount) series, values \(history.valueBytes >> 20) MiB compressed (\((history.pointsPerSeries * history.seriesCount * 8) >> 20) MiB as doubles)"
+            )
         }
     }
 }

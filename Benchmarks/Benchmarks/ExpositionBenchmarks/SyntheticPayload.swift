@@ -20,16 +20,22 @@ enum SyntheticPayload {
             case 0:
                 family = MetricFamily(name: name + "_total", type: .counter, help: "Requests handled by the component.")
                 for i in 0..<200 {
-                    family.samples.append(Sample(name: name + "_total", labels: [
-                        Label("component", "backend"), instance, Label("req", "/nodes/default/\(i)"), Label("range", i % 2 == 0 ? "true" : "false"),
-                    ], value: Double(i * 7919)))
+                    family.samples.append(
+                        Sample(
+                            name: name + "_total",
+                            labels: [
+                                Label("component", "backend"), instance, Label("req", "/nodes/default/\(i)"), Label("range", i % 2 == 0 ? "true" : "false"),
+                            ], value: Double(i * 7919)))
                 }
             case 1:
                 family = MetricFamily(name: name, type: .gauge, help: "Connected resources by type.")
                 for i in 0..<200 {
-                    family.samples.append(Sample(name: name, labels: [
-                        instance, Label("type", "node"), Label("host", "host-\(i).example.com"),
-                    ], value: Double(i) * 1.5))
+                    family.samples.append(
+                        Sample(
+                            name: name,
+                            labels: [
+                                instance, Label("type", "node"), Label("host", "host-\(i).example.com"),
+                            ], value: Double(i) * 1.5))
                 }
             default:
                 family = MetricFamily(name: name + "_seconds", type: .histogram, help: "Latency of operations.")
@@ -38,8 +44,10 @@ enum SyntheticPayload {
                     let labels = [Label("component", "cache"), instance, Label("op", "op-\(series)")]
                     for bound in HistogramBuckets.teleport {
                         cumulative += Double(series + 3)
-                        family.samples.append(Sample(name: name + "_seconds_bucket",
-                            labels: labels + [Label("le", ExpositionNumber.format(bound))], value: cumulative))
+                        family.samples.append(
+                            Sample(
+                                name: name + "_seconds_bucket",
+                                labels: labels + [Label("le", ExpositionNumber.format(bound))], value: cumulative))
                     }
                     family.samples.append(Sample(name: name + "_seconds_bucket", labels: labels + [Label("le", "+Inf")], value: cumulative))
                     family.samples.append(Sample(name: name + "_seconds_sum", labels: labels, value: cumulative * 0.0123))

@@ -21,9 +21,10 @@ public struct TracingConfig: Sendable, Hashable {
     public var caCerts: [String]
     public var keypairs: [TracingKeypair]
 
-    public init(enabled: Bool = false, exporterURL: String = "", samplingRatePerMillion: Double = 0, caCerts: [String] = [],
-        keypairs: [TracingKeypair] = [])
-    {
+    public init(
+        enabled: Bool = false, exporterURL: String = "", samplingRatePerMillion: Double = 0, caCerts: [String] = [],
+        keypairs: [TracingKeypair] = []
+    ) {
         self.enabled = enabled
         self.exporterURL = exporterURL
         self.samplingRatePerMillion = samplingRatePerMillion

@@ -55,7 +55,8 @@ public struct FleetDocument: Codable, Sendable {
         self.time = time
         func finite(_ value: Double?) -> Double? { value.flatMap { $0.isFinite ? $0 : nil } }
         instances = rows.map { row in
-            Instance(name: row.name, source: row.source.rawValue, state: row.gone ? "gone" : row.state.rawValue, stateSince: row.stateSince,
+            Instance(
+                name: row.name, source: row.source.rawValue, state: row.gone ? "gone" : row.state.rawValue, stateSince: row.stateSince,
                 changes: row.changes, roles: row.roles, version: row.version,
                 versionBehind: row.version.flatMap { v in newestVersion.map { isOlder(v, $0) } } ?? false,
                 processStart: row.processStart, restartedAt: row.restartedAt, cpuCores: finite(row.cpu), residentMemoryBytes: finite(row.memory),

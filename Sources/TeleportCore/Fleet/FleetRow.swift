@@ -109,10 +109,13 @@ public struct FleetRow: Sendable, Hashable, Codable {
     /// roles), sorted, unique.
     public static func roles(_ serviceNames: [String]) -> [String] {
         let short = ["kubernetes": "kube", "database": "db", "windows_desktop": "desktop", "application": "app"]
-        return Array(Set(serviceNames.map { name in
-            let base = name.hasSuffix("_service") ? String(name.dropLast(8)) : name
-            return short[base] ?? base
-        })).sorted()
+        return Array(
+            Set(
+                serviceNames.map { name in
+                    let base = name.hasSuffix("_service") ? String(name.dropLast(8)) : name
+                    return short[base] ?? base
+                })
+        ).sorted()
     }
 
     /// The p99 of several series' cumulative buckets summed by upper bound (PromQL's

@@ -22,9 +22,10 @@ public struct FleetTargetEntry: Sendable, Hashable, Codable {
         case hostName = "host_name"
     }
 
-    public init(name: String, diagAddr: String? = nil, debugSocket: String? = nil, config: String? = nil, caCert: String? = nil,
-        cert: String? = nil, key: String? = nil, hostName: String? = nil)
-    {
+    public init(
+        name: String, diagAddr: String? = nil, debugSocket: String? = nil, config: String? = nil, caCert: String? = nil,
+        cert: String? = nil, key: String? = nil, hostName: String? = nil
+    ) {
         self.name = name
         self.diagAddr = diagAddr
         self.debugSocket = debugSocket

@@ -66,8 +66,10 @@ public enum TargetsFile {
             let name = fields["name"] ?? fields["diag_addr"] ?? fields["debug_socket"] ?? fields["config"]!
             if let first = names[name] { throw fail(line, "the name \"\(Sanitized.quote(name))\" is already used on line \(first)") }
             names[name] = line ?? 0
-            entries.append(FleetTargetEntry(name: name, diagAddr: fields["diag_addr"], debugSocket: fields["debug_socket"],
-                config: fields["config"], caCert: fields["ca_cert"], cert: fields["cert"], key: fields["key"], hostName: fields["host_name"]))
+            entries.append(
+                FleetTargetEntry(
+                    name: name, diagAddr: fields["diag_addr"], debugSocket: fields["debug_socket"],
+                    config: fields["config"], caCert: fields["ca_cert"], cert: fields["cert"], key: fields["key"], hostName: fields["host_name"]))
         }
         return entries
     }
@@ -77,8 +79,10 @@ public enum TargetsFile {
         var text = "# teleport-top --targets file: one entry per Teleport process.\n"
         for entry in entries {
             text += "- name: \(quoted(entry.name))\n"
-            let fields: [(String, String?)] = [("diag_addr", entry.diagAddr), ("debug_socket", entry.debugSocket), ("config", entry.config),
-                ("ca_cert", entry.caCert), ("cert", entry.cert), ("key", entry.key), ("host_name", entry.hostName)]
+            let fields: [(String, String?)] = [
+                ("diag_addr", entry.diagAddr), ("debug_socket", entry.debugSocket), ("config", entry.config),
+                ("ca_cert", entry.caCert), ("cert", entry.cert), ("key", entry.key), ("host_name", entry.hostName),
+            ]
             for case (let key, let value?) in fields { text += "  \(key): \(quoted(value))\n" }
         }
         return text

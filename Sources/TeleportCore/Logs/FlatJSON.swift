@@ -15,7 +15,11 @@ enum FlatJSON {
             let start = i
             var plain = true
             while i < end, bytes[i] != 0x22 {
-                if bytes[i] == 0x5C { plain = false; i += 2; continue }
+                if bytes[i] == 0x5C {
+                    plain = false
+                    i += 2
+                    continue
+                }
                 if bytes[i] < 0x20 { return nil }
                 i += 1
             }
@@ -57,7 +61,10 @@ enum FlatJSON {
             pairs.append((key, value))
             skip()
             guard i < end else { return nil }
-            if bytes[i] == 0x2C { i += 1; continue }
+            if bytes[i] == 0x2C {
+                i += 1
+                continue
+            }
             if bytes[i] == 0x7D {
                 i += 1
                 skip()
@@ -94,7 +101,10 @@ enum FlatJSON {
         while i < bytes.endIndex {
             let b = bytes[i]
             if b != 0x5C {
-                if let high = pendingHigh { append(high); pendingHigh = nil }
+                if let high = pendingHigh {
+                    append(high)
+                    pendingHigh = nil
+                }
                 out.append(b)
                 i += 1
                 continue
@@ -115,11 +125,17 @@ enum FlatJSON {
                     pendingHigh = nil
                     continue
                 }
-                if let high = pendingHigh { append(high); pendingHigh = nil }
+                if let high = pendingHigh {
+                    append(high)
+                    pendingHigh = nil
+                }
                 append(code)
                 continue
             }
-            if let high = pendingHigh { append(high); pendingHigh = nil }
+            if let high = pendingHigh {
+                append(high)
+                pendingHigh = nil
+            }
             switch e {
             case 0x22: out.append(0x22)
             case 0x5C: out.append(0x5C)

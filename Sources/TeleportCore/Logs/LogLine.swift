@@ -25,9 +25,10 @@ public struct LogLine: Sendable, Hashable {
     /// Lines past this many bytes are cut and marked.
     public static let maxBytes = 1 << 20
 
-    public init(time: Date?, level: String?, message: String, caller: String? = nil, component: String? = nil, traceID: String? = nil,
-        spanID: String? = nil, attributes: [(key: String, value: String)] = [], isRaw: Bool = false, truncated: Bool = false)
-    {
+    public init(
+        time: Date?, level: String?, message: String, caller: String? = nil, component: String? = nil, traceID: String? = nil,
+        spanID: String? = nil, attributes: [(key: String, value: String)] = [], isRaw: Bool = false, truncated: Bool = false
+    ) {
         self.time = time
         self.level = level
         self.message = message

@@ -44,8 +44,12 @@ public enum LogLineParser {
             attributes.append((key, text(object[key]!)))
         }
         var traceID = string("trace_id")
-        if let id = traceID, !(id.count == 32 && id.allSatisfy(\.isHexDigit)) { attributes.append(("trace_id", id)); traceID = nil }
-        return LogLine(time: timeText.flatMap(parseTime), level: (string("level") ?? string("severity")).map { $0.uppercased() },
+        if let id = traceID, !(id.count == 32 && id.allSatisfy(\.isHexDigit)) {
+            attributes.append(("trace_id", id))
+            traceID = nil
+        }
+        return LogLine(
+            time: timeText.flatMap(parseTime), level: (string("level") ?? string("severity")).map { $0.uppercased() },
             message: message, caller: string("caller"), component: string("component"), traceID: traceID?.lowercased(),
             spanID: string("span_id"), attributes: attributes)
     }
@@ -64,7 +68,8 @@ public enum LogLineParser {
             traceID = nil
         }
         let timeText = fields["timestamp"] ?? fields["time"] ?? fields["ts"]
-        return LogLine(time: timeText.flatMap(parseTime), level: (fields["level"] ?? fields["severity"]).map { $0.uppercased() },
+        return LogLine(
+            time: timeText.flatMap(parseTime), level: (fields["level"] ?? fields["severity"]).map { $0.uppercased() },
             message: fields["message"] ?? fields["msg"] ?? "", caller: fields["caller"], component: fields["component"],
             traceID: traceID?.lowercased(), spanID: fields["span_id"], attributes: attributes)
     }
@@ -121,7 +126,8 @@ public enum LogLineParser {
             spanID = attributes[index].value
             attributes.remove(at: index)
         }
-        return LogLine(time: time, level: level == "WARNING" ? "WARN" : level, message: words.joined(separator: " "), caller: caller,
+        return LogLine(
+            time: time, level: level == "WARNING" ? "WARN" : level, message: words.joined(separator: " "), caller: caller,
             component: component, traceID: traceID, spanID: spanID, attributes: attributes)
     }
 

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // The bytes and character classes of the exposition formats, and the parser's intern table.
@@ -72,4 +72,3 @@ struct InternTable {
 @inline(__always) func isLabelNameChar(_ b: UInt8) -> Bool {
     isLabelNameStart(b) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
 }
-

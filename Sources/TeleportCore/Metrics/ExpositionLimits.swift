@@ -27,7 +27,8 @@ extension Int {
     public init?(byteCount text: String) {
         let units: [(String, Int)] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("GB", 1_000_000_000), ("MB", 1_000_000), ("KB", 1000), ("B", 1)]
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        let (number, scale) = units.first { trimmed.hasSuffix($0.0) }.map { (String(trimmed.dropLast($0.0.count)).trimmingCharacters(in: .whitespaces), $0.1) } ?? (trimmed, 1)
+        let (number, scale) =
+            units.first { trimmed.hasSuffix($0.0) }.map { (String(trimmed.dropLast($0.0.count)).trimmingCharacters(in: .whitespaces), $0.1) } ?? (trimmed, 1)
         guard let value = Int(number), value > 0 else { return nil }
         let (product, overflow) = value.multipliedReportingOverflow(by: scale)
         guard !overflow else { return nil }

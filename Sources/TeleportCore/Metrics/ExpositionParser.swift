@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A byte-level parser for Prometheus text format 0.0.4 and OpenMetrics text.
@@ -261,7 +261,9 @@ struct ParseState {
                 case backslash: out.append(backslash)
                 case UInt8(ascii: "n"): out.append(newline)
                 case quote: out.append(quote)
-                default: out.append(b); out.append(base[i + 1])  // kept as written
+                default:
+                    out.append(b)
+                    out.append(base[i + 1])  // kept as written
                 }
                 i += 2
             } else {

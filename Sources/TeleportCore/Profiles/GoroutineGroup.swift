@@ -55,8 +55,10 @@ public struct GoroutineGroup: Sendable, Hashable {
                 }
                 for (i, line) in location.lines.enumerated() {
                     let function = profile.functions[Int(line.function)]
-                    frames.append(Frame(function: function.name, file: function.filename, line: line.line,
-                        inlined: i < location.lines.count - 1))
+                    frames.append(
+                        Frame(
+                            function: function.name, file: function.filename, line: line.line,
+                            inlined: i < location.lines.count - 1))
                 }
                 let id: Int
                 if let known = idsByFrames[frames] {

@@ -97,9 +97,10 @@ public struct PprofProfile: Sendable {
         public var hasFilenames: Bool
         public var hasLineNumbers: Bool
         public var hasInlineFrames: Bool
-        public init(id: UInt64, start: UInt64 = 0, limit: UInt64 = 0, offset: UInt64 = 0, file: String = "", buildID: String = "",
-            hasFunctions: Bool = false, hasFilenames: Bool = false, hasLineNumbers: Bool = false, hasInlineFrames: Bool = false)
-        {
+        public init(
+            id: UInt64, start: UInt64 = 0, limit: UInt64 = 0, offset: UInt64 = 0, file: String = "", buildID: String = "",
+            hasFunctions: Bool = false, hasFilenames: Bool = false, hasLineNumbers: Bool = false, hasInlineFrames: Bool = false
+        ) {
             self.id = id
             self.start = start
             self.limit = limit
@@ -131,10 +132,11 @@ public struct PprofProfile: Sendable {
     /// The sample type to show by default (`alloc_space` for Go's allocs profile), if named.
     public var defaultSampleType: String?
 
-    public init(sampleTypes: [ValueType], samples: [Sample], locations: [Location], functions: [Function], mappings: [Mapping] = [],
+    public init(
+        sampleTypes: [ValueType], samples: [Sample], locations: [Location], functions: [Function], mappings: [Mapping] = [],
         dropFrames: String = "", keepFrames: String = "", timeNanos: Int64 = 0, durationNanos: Int64 = 0, periodType: ValueType? = nil,
-        period: Int64 = 0, comments: [String] = [], defaultSampleType: String? = nil)
-    {
+        period: Int64 = 0, comments: [String] = [], defaultSampleType: String? = nil
+    ) {
         self.sampleTypes = sampleTypes
         self.samples = samples
         self.locations = locations

@@ -25,9 +25,10 @@ public struct TopOptions: Sendable, Hashable {
     /// `-edgefraction`: call edges below this share do not count (they decide `(inline)`).
     public var edgeFraction: Double
 
-    public init(sampleIndex: String? = nil, nodeCount: Int = 0, granularity: Granularity = .functions, order: Order = .flat,
-        focus: String? = nil, nodeFraction: Double = 0.005, edgeFraction: Double = 0.001)
-    {
+    public init(
+        sampleIndex: String? = nil, nodeCount: Int = 0, granularity: Granularity = .functions, order: Order = .flat,
+        focus: String? = nil, nodeFraction: Double = 0.005, edgeFraction: Double = 0.001
+    ) {
         self.sampleIndex = sampleIndex
         self.nodeCount = nodeCount
         self.granularity = granularity

@@ -141,10 +141,12 @@ public struct TopReport: Sendable {
             let cum = graph.cum[n]
             sum &+= flat
             let mark: InlineMark = inlineIn[n] & 1 == 0 ? .none : (inlineIn[n] & 2 == 0 ? .inline : .partialInline)
-            rows.append(Row(name: names[n], inline: mark, flat: flat, cum: cum, sum: sum,
-                flatText: format(flat), cumText: format(cum),
-                flatPercent: PprofMeasurement.percentage(flat, of: total), sumPercent: PprofMeasurement.percentage(sum, of: total),
-                cumPercent: PprofMeasurement.percentage(cum, of: total)))
+            rows.append(
+                Row(
+                    name: names[n], inline: mark, flat: flat, cum: cum, sum: sum,
+                    flatText: format(flat), cumText: format(cum),
+                    flatPercent: PprofMeasurement.percentage(flat, of: total), sumPercent: PprofMeasurement.percentage(sum, of: total),
+                    cumPercent: PprofMeasurement.percentage(cum, of: total)))
         }
         self.rows = rows
         shownFlat = sum
@@ -155,8 +157,9 @@ public struct TopReport: Sendable {
             if filter.utf8.count > 80 { filter = String(decoding: filter.utf8.prefix(80), as: UTF8.self) + "…" }
             labels += ["Active filters:", "   " + filter]
         }
-        labels.append("Showing nodes accounting for \(format(sum)), "
-            + "\(PprofMeasurement.percentage(sum, of: total).trimmingCharacters(in: .whitespaces)) of \(format(total)) total")
+        labels.append(
+            "Showing nodes accounting for \(format(sum)), "
+                + "\(PprofMeasurement.percentage(sum, of: total).trimmingCharacters(in: .whitespaces)) of \(format(total)) total")
         if total != 0 {
             if dropped > 0 {
                 let cut = format(abs(Self.truncate(Double(total) * options.nodeFraction)))
@@ -174,7 +177,8 @@ public struct TopReport: Sendable {
         var out = labels.map(Sanitized.quote).joined(separator: "\n") + "\n"
         out += "      flat  flat%   sum%        cum   cum%\n"
         for row in rows {
-            out += Self.pad(row.flatText) + " " + row.flatPercent + " " + row.sumPercent + " " + Self.pad(row.cumText) + " "
+            out +=
+                Self.pad(row.flatText) + " " + row.flatPercent + " " + row.sumPercent + " " + Self.pad(row.cumText) + " "
                 + row.cumPercent + "  " + Sanitized.quote(row.name) + (row.inline == .none ? "" : " " + row.inline.rawValue) + "\n"
         }
         return out

@@ -57,9 +57,10 @@ public struct PrometheusFleetQueries: Sendable {
 
     /// The rows the answers describe: one per instance that has a `process_state` series
     /// or is a scrape target of the selector's job; figures where the answers have them.
-    public static func assemble(answers: [Name: [PrometheusAnswer.Series]], targets: [PrometheusAnswer.Target], instanceLabel: String,
-        now: Date, window: Double) -> [FleetRow]
-    {
+    public static func assemble(
+        answers: [Name: [PrometheusAnswer.Series]], targets: [PrometheusAnswer.Target], instanceLabel: String,
+        now: Date, window: Double
+    ) -> [FleetRow] {
         var rows: [String: FleetRow] = [:]
         func row(_ name: String) -> FleetRow { rows[name] ?? FleetRow(id: 0, name: name, source: .prometheus) }
         func each(_ query: Name, _ body: (inout FleetRow, PrometheusAnswer.Series, Double) -> Void) {

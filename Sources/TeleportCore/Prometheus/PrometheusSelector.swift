@@ -16,9 +16,18 @@ public struct PrometheusSelector: Sendable, Hashable, CustomStringConvertible {
         var inQuote = false
         var escaped = false
         for character in inner {
-            if escaped { escaped = false; continue }
-            if character == "\\" { escaped = true; continue }
-            if character == "\"" { inQuote.toggle(); continue }
+            if escaped {
+                escaped = false
+                continue
+            }
+            if character == "\\" {
+                escaped = true
+                continue
+            }
+            if character == "\"" {
+                inQuote.toggle()
+                continue
+            }
             if !inQuote && (character == "{" || character == "}") {
                 throw TargetError("--selector: unexpected \(character) in \"\(Sanitized.quote(text))\"")
             }

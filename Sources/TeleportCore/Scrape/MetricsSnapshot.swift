@@ -31,12 +31,17 @@ public struct MetricsSnapshot: Sendable {
     }
 
     public static func empty(target: String, interval: Duration) -> MetricsSnapshot {
-        MetricsSnapshot(target: target, interval: interval, historySeconds: 0, scrapeCount: 0, lastScrape: nil,
+        MetricsSnapshot(
+            target: target, interval: interval, historySeconds: 0, scrapeCount: 0, lastScrape: nil,
             lastFailure: nil, state: .unknown, readyz: nil, timeline: StateTimeline(), build: nil, processStart: nil,
             pid: nil, families: [], groups: [:])
     }
 
-    public init(target: String, interval: Duration, historySeconds: Double, scrapeCount: Int, lastScrape: ScrapeInfo? = nil, lastFailure: ScrapeFailure? = nil, state: ObservedState, readyz: ReadyzAnswer? = nil, timeline: StateTimeline, build: BuildInfo? = nil, processStart: Date? = nil, pid: Int? = nil, families: [FamilySnapshot], groups: [MetricGroup: [Int]]) {
+    public init(
+        target: String, interval: Duration, historySeconds: Double, scrapeCount: Int, lastScrape: ScrapeInfo? = nil, lastFailure: ScrapeFailure? = nil,
+        state: ObservedState, readyz: ReadyzAnswer? = nil, timeline: StateTimeline, build: BuildInfo? = nil, processStart: Date? = nil, pid: Int? = nil,
+        families: [FamilySnapshot], groups: [MetricGroup: [Int]]
+    ) {
         self.target = target
         self.interval = interval
         self.historySeconds = historySeconds
@@ -102,7 +107,10 @@ public struct FamilySnapshot: Sendable {
     public var histograms: [HistogramSnapshot]
     public var summaries: [SummarySeries]
 
-    public init(name: String, type: MetricType, help: String? = nil, unit: String? = nil, group: MetricGroup, catalog: [MetricCatalog.Entry], series: [SeriesSnapshot], histograms: [HistogramSnapshot], summaries: [SummarySeries]) {
+    public init(
+        name: String, type: MetricType, help: String? = nil, unit: String? = nil, group: MetricGroup, catalog: [MetricCatalog.Entry], series: [SeriesSnapshot],
+        histograms: [HistogramSnapshot], summaries: [SummarySeries]
+    ) {
         self.name = name
         self.type = type
         self.help = help

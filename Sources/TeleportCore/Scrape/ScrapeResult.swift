@@ -19,9 +19,10 @@ public struct ScrapeResult: Sendable {
     public var body: [UInt8]
     public var contentType: String?
 
-    public init(time: Date, duration: Duration, bytes: Int, families: [MetricFamily], readyz: ReadyzAnswer? = nil, healthy: Bool? = nil,
-        started: Date? = nil, body: [UInt8] = [], contentType: String? = nil)
-    {
+    public init(
+        time: Date, duration: Duration, bytes: Int, families: [MetricFamily], readyz: ReadyzAnswer? = nil, healthy: Bool? = nil,
+        started: Date? = nil, body: [UInt8] = [], contentType: String? = nil
+    ) {
         self.time = time
         self.duration = duration
         self.bytes = bytes

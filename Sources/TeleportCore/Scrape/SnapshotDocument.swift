@@ -139,7 +139,8 @@ public struct SnapshotDocument: Codable, Sendable {
             name: family.name, type: family.type, help: family.help, unit: family.unit,
             catalogSections: family.catalog.map(\.section),
             series: family.series.map {
-                Series(name: $0.key.name, labels: labels($0.key.labels), value: JSONNumber($0.value),
+                Series(
+                    name: $0.key.name, labels: labels($0.key.labels), value: JSONNumber($0.value),
                     rate: $0.rate.map(JSONNumber.init), rate1m: $0.rate1m.map(JSONNumber.init))
             },
             histograms: family.histograms.map { histogram in
@@ -148,15 +149,19 @@ public struct SnapshotDocument: Codable, Sendable {
                     func q(_ estimate: QuantileEstimate?) -> Quantile? {
                         estimate.map { Quantile(value: JSONNumber($0.value), atLeast: $0.atLeast) }
                     }
-                    windows[window.rawValue] = Window(observations: JSONNumber(quantiles.observations),
+                    windows[window.rawValue] = Window(
+                        observations: JSONNumber(quantiles.observations),
                         p50: q(quantiles.p50), p90: q(quantiles.p90), p99: q(quantiles.p99))
                 }
-                return Histogram(labels: labels(histogram.labels), count: JSONNumber(histogram.count),
+                return Histogram(
+                    labels: labels(histogram.labels), count: JSONNumber(histogram.count),
                     sum: JSONNumber(histogram.sum), countRate: histogram.countRate.map(JSONNumber.init), quantiles: windows)
             },
             summaries: family.summaries.map { summary in
-                Summary(labels: labels(summary.labels),
-                    quantiles: Dictionary(summary.quantiles.map { (ExpositionNumber.format($0.quantile), JSONNumber($0.value)) },
+                Summary(
+                    labels: labels(summary.labels),
+                    quantiles: Dictionary(
+                        summary.quantiles.map { (ExpositionNumber.format($0.quantile), JSONNumber($0.value)) },
                         uniquingKeysWith: { first, _ in first }),
                     sum: summary.sum.map(JSONNumber.init), count: summary.count.map(JSONNumber.init))
             })

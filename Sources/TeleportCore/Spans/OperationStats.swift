@@ -25,7 +25,8 @@ public struct OperationStats: Sendable, Hashable {
         }
         return groups.map { key, value in
             let sorted = value.durations.sorted()
-            return OperationStats(service: key.service, operation: key.operation, count: sorted.count, errors: value.errors,
+            return OperationStats(
+                service: key.service, operation: key.operation, count: sorted.count, errors: value.errors,
                 rate: Double(sorted.count) / window, p50: nearestRank(sorted, 0.5), p99: nearestRank(sorted, 0.99), max: sorted.last ?? 0)
         }.sorted { ($0.count, $1.service, $1.operation) > ($1.count, $0.service, $0.operation) }
     }

@@ -23,9 +23,10 @@ public struct SpanQuery: Sendable, Hashable {
     /// Rows handed to the view at most.
     public var limit = 500
 
-    public init(service: String? = nil, operation: String? = nil, errorsOnly: Bool = false, attributes: [(key: String, value: String)] = [],
-        pattern: String = "", order: Order = .time, limit: Int = 500)
-    {
+    public init(
+        service: String? = nil, operation: String? = nil, errorsOnly: Bool = false, attributes: [(key: String, value: String)] = [],
+        pattern: String = "", order: Order = .time, limit: Int = 500
+    ) {
         self.service = service
         self.operation = operation
         self.errorsOnly = errorsOnly
@@ -42,7 +43,9 @@ public struct SpanQuery: Sendable, Hashable {
             let trimmed = part.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty else { continue }
             guard let eq = trimmed.firstIndex(of: "="), eq != trimmed.startIndex else { return nil }
-            pairs.append((String(trimmed[..<eq]).trimmingCharacters(in: .whitespaces), String(trimmed[trimmed.index(after: eq)...]).trimmingCharacters(in: .whitespaces)))
+            pairs.append(
+                (String(trimmed[..<eq]).trimmingCharacters(in: .whitespaces), String(trimmed[trimmed.index(after: eq)...]).trimmingCharacters(in: .whitespaces))
+            )
         }
         return pairs
     }
@@ -59,7 +62,10 @@ public struct SpanQuery: Sendable, Hashable {
         hasher.combine(pattern)
         hasher.combine(order)
         hasher.combine(limit)
-        for pair in attributes { hasher.combine(pair.key); hasher.combine(pair.value) }
+        for pair in attributes {
+            hasher.combine(pair.key)
+            hasher.combine(pair.value)
+        }
     }
 
     /// A predicate for the query's filters (compiled once).
@@ -68,7 +74,10 @@ public struct SpanQuery: Sendable, Hashable {
         let body = inverted ? String(pattern.dropFirst()) : pattern
         let regex = body.isEmpty ? nil : try? NSRegularExpression(pattern: body, options: [.caseInsensitive])
         let literal = body
-        let service = self.service, operation = self.operation, errorsOnly = self.errorsOnly, attributes = self.attributes
+        let service = self.service
+        let operation = self.operation
+        let errorsOnly = self.errorsOnly
+        let attributes = self.attributes
         let box = RegexBox(regex)
         return { span in
             if let service, span.service != service { return false }

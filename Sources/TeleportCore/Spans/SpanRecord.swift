@@ -17,10 +17,11 @@ public struct SpanRecord: Sendable, Hashable {
     /// The instrumentation scope's name.
     public var scope: String
 
-    public init(traceID: TraceID, spanID: SpanID, parentSpanID: SpanID? = nil, name: String, kind: SpanKind = .internal,
+    public init(
+        traceID: TraceID, spanID: SpanID, parentSpanID: SpanID? = nil, name: String, kind: SpanKind = .internal,
         startNanos: UInt64, endNanos: UInt64, status: SpanStatus = .unset, statusMessage: String = "",
-        attributes: [SpanAttribute] = [], events: [SpanEvent] = [], resource: SpanResource, scope: String = "")
-    {
+        attributes: [SpanAttribute] = [], events: [SpanEvent] = [], resource: SpanResource, scope: String = ""
+    ) {
         self.traceID = traceID
         self.spanID = spanID
         self.parentSpanID = parentSpanID
@@ -50,7 +51,8 @@ public struct SpanRecord: Sendable, Hashable {
 
 /// OTLP's span kinds.
 public enum SpanKind: Int, Sendable, Hashable, CaseIterable {
-    case unspecified = 0, `internal`, server, client, producer, consumer
+    case unspecified = 0
+    case `internal`, server, client, producer, consumer
 
     public var name: String {
         switch self {
@@ -66,7 +68,8 @@ public enum SpanKind: Int, Sendable, Hashable, CaseIterable {
 
 /// OTLP's status codes.
 public enum SpanStatus: Int, Sendable, Hashable {
-    case unset = 0, ok, error
+    case unset = 0
+    case ok, error
 }
 
 /// A key and a value.

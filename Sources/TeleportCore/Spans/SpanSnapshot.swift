@@ -22,10 +22,11 @@ public struct SpanSnapshot: Sendable {
     public var warnings: [String]
     public var services: [String]
 
-    public init(feed: [SpanRecord] = [], matching: Int = 0, operations: [OperationStats] = [], window: Double = 60, trace: TraceTree? = nil,
+    public init(
+        feed: [SpanRecord] = [], matching: Int = 0, operations: [OperationStats] = [], window: Double = 60, trace: TraceTree? = nil,
         held: Int = 0, capacity: Int = 0, received: Int = 0, evicted: Int = 0, rejected: Int = 0, sources: [String] = [], warnings: [String] = [],
-        services: [String] = [])
-    {
+        services: [String] = []
+    ) {
         self.feed = feed
         self.matching = matching
         self.operations = operations

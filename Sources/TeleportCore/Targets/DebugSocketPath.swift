@@ -1,9 +1,8 @@
 import Foundation
-
 import TeleportCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Prepares `<data_dir>/debug.sock` as Teleport's debug service does: the directory is
@@ -30,7 +29,8 @@ public enum DebugSocketPath {
         var isDirectory: ObjCBool = false
         if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
             do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                try FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true,
                     attributes: [.posixPermissions: 0o700])
             } catch {
                 throw DebugSocketError(path: path, reason: "cannot create \(directory): \(error.localizedDescription)")

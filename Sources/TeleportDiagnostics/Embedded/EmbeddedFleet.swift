@@ -66,8 +66,10 @@ public final class EmbeddedFleet: Sendable {
                 if agentIndex % 5 == 3 { version = older[0] } else if agentIndex % 11 == 7 { version = older[1] }
             }
             let memberSeed = random.next()
-            members.append(Member(name: name, role: role, version: version, seed: memberSeed,
-                firstEpisode: .seconds(45 + Int(memberSeed % 240))))
+            members.append(
+                Member(
+                    name: name, role: role, version: version, seed: memberSeed,
+                    firstEpisode: .seconds(45 + Int(memberSeed % 240))))
         }
         return members
     }
@@ -81,9 +83,10 @@ public final class EmbeddedFleet: Sendable {
     }
 
     /// Starts `count` instances on `host` (free ports); stops those started if one fails.
-    public static func start(count: Int, seed: UInt64 = 1, host: String = "127.0.0.1", logSink: LogSink = .standardError,
-        spans: (any SpanSink)? = nil, requestInterval: Duration = .seconds(5)) async throws -> EmbeddedFleet
-    {
+    public static func start(
+        count: Int, seed: UInt64 = 1, host: String = "127.0.0.1", logSink: LogSink = .standardError,
+        spans: (any SpanSink)? = nil, requestInterval: Duration = .seconds(5)
+    ) async throws -> EmbeddedFleet {
         let members = plan(count: count, seed: seed)
         var instances: [EmbeddedTeleport] = []
         do {
@@ -92,13 +95,16 @@ public final class EmbeddedFleet: Sendable {
                 var configuration = EmbeddedTeleport.configuration()
                 configuration.components = member.components
                 configuration.buildInfo = simulated
-                let identity = EmbeddedTeleport.Identity(seed: member.seed, services: member.services, hostName: member.name,
+                let identity = EmbeddedTeleport.Identity(
+                    seed: member.seed, services: member.services, hostName: member.name,
                     hostUUID: String(format: "%016llx-sim", member.seed), firstEpisode: member.firstEpisode, tick: .seconds(1))
                 // Each with its debug service too (its logs and log level), as a Teleport has.
                 let socket = DebugSocketPath.defaultDataDir() + "/fleet-\(getpid())-\(instances.count).sock"
-                instances.append(try await EmbeddedTeleport.start(address: .tcp(host: host, port: 0), configuration: configuration,
-                    logLevel: LogLevelControl(.info), logSink: logSink, spans: spans, requestInterval: requestInterval, identity: identity,
-                    socketPath: socket))
+                instances.append(
+                    try await EmbeddedTeleport.start(
+                        address: .tcp(host: host, port: 0), configuration: configuration,
+                        logLevel: LogLevelControl(.info), logSink: logSink, spans: spans, requestInterval: requestInterval, identity: identity,
+                        socketPath: socket))
             }
         } catch {
             for instance in instances { await instance.stop() }

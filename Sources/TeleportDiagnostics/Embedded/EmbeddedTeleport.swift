@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import Tracing
 import TeleportCore
+import Tracing
 
 /// The diagnostics engine run in-process as a simulated Teleport process (the "embedded"
 /// mode): auth, proxy, node, kube and db components heartbeat through the real state
@@ -45,11 +45,13 @@ public final class EmbeddedTeleport: Sendable {
         let tracing = spans.map { sink in
             EngineTracing.recording(
                 sinks: [sink], sampler: TraceSampler(ratio: 1),
-                resource: EngineTracing.Resource(version: configuration.buildInfo.version, hostName: identity.hostName ?? ProcessInfo.processInfo.hostName,
+                resource: EngineTracing.Resource(
+                    version: configuration.buildInfo.version, hostName: identity.hostName ?? ProcessInfo.processInfo.hostName,
                     hostUUID: identity.hostUUID ?? UUID().uuidString.lowercased()),
                 batch: SpanBatchProcessor.Settings(delay: spanDelay), logger: logger)
         }
-        let engine = DiagnosticsEngine(configuration: configuration, logLevel: logLevel, logSink: logSink, tracer: tracing?.tracer ?? NoOpTracer(),
+        let engine = DiagnosticsEngine(
+            configuration: configuration, logLevel: logLevel, logSink: logSink, tracer: tracing?.tracer ?? NoOpTracer(),
             logStream: logStream)
         let (bound, continuation) = AsyncStream<ListenAddress>.makeStream()
         let server = DiagServer(engine: engine, address: address, exposure: .diagListener(debug: true), logger: logger) { address in
@@ -58,7 +60,9 @@ public final class EmbeddedTeleport: Sendable {
         }
         // The span processor comes first so it stops last and exports the others' last spans.
         var services: [any Service] = tracing.map { [$0.service] } ?? []
-        services += [HeartbeatService(engine: engine), SimulatedTeleport(engine: engine, tick: identity.tick, seed: identity.seed, services: identity.services), server]
+        services += [
+            HeartbeatService(engine: engine), SimulatedTeleport(engine: engine, tick: identity.tick, seed: identity.seed, services: identity.services), server,
+        ]
         if let socketPath {
             // The debug service too (log level, log stream, profiles), as Teleport serves it.
             try DebugSocketPath.prepare(socketPath: socketPath)
@@ -89,9 +93,10 @@ public final class EmbeddedTeleport: Sendable {
         /// How often the simulated workload moves (a fleet moves many, less often).
         public var tick: Duration = .milliseconds(250)
 
-        public init(seed: UInt64 = 0x7e1e_9047_5111_0001, services: [String]? = nil, hostName: String? = nil, hostUUID: String? = nil,
-            firstEpisode: Duration? = nil, tick: Duration = .milliseconds(250))
-        {
+        public init(
+            seed: UInt64 = 0x7e1e_9047_5111_0001, services: [String]? = nil, hostName: String? = nil, hostUUID: String? = nil,
+            firstEpisode: Duration? = nil, tick: Duration = .milliseconds(250)
+        ) {
             self.tick = tick
             self.seed = seed
             self.services = services

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import Synchronization
-import Tracing
 import TeleportCore
+import Tracing
 
 /// Teleport's diagnostics contract, in process: the metric registry with `process_state`,
 /// `teleport_build_info` and the `process_*` collector, the heartbeat-driven process state,
@@ -53,15 +53,20 @@ public final class DiagnosticsEngine: Sendable {
         self.health = Mutex(health)
         // These names are fixed and valid, so registration cannot fail; `try!` would be the
         // only trap in the engine, hence the fallback registry.
-        processStateGauge = Self.gauge(registry, "process_state",
+        processStateGauge = Self.gauge(
+            registry, "process_state",
             "State of the teleport process: 0 - ok, 1 - recovering, 2 - degraded, 3 - starting")
         heartbeatsMissed = Self.gauge(registry, "heartbeats_missed_total", "Number of heartbeats missed by auth server")
-        let buildInfo = Self.gauge(registry, "teleport_build_info",
+        let buildInfo = Self.gauge(
+            registry, "teleport_build_info",
             "Provides build information of Teleport including gitref (git describe --long --tags), Go version, and Teleport version. The value of this gauge will always be 1.",
             labels: ["version", "gitref", "goversion"])
-        scrapeRequests = (try? registry.counter("promhttp_metric_handler_requests_total",
-            help: "Total number of scrapes by HTTP status code.", labels: ["code"])) ?? CounterFamily(store: ScalarStore(labelCount: 1))
-        scrapesInFlight = Self.gauge(registry, "promhttp_metric_handler_requests_in_flight",
+        scrapeRequests =
+            (try? registry.counter(
+                "promhttp_metric_handler_requests_total",
+                help: "Total number of scrapes by HTTP status code.", labels: ["code"])) ?? CounterFamily(store: ScalarStore(labelCount: 1))
+        scrapesInFlight = Self.gauge(
+            registry, "promhttp_metric_handler_requests_in_flight",
             "Current number of scrapes being served.")
         processStateGauge.set(ProcessState.starting.gaugeValue)
         heartbeatsMissed.set(0)
@@ -93,9 +98,11 @@ public final class DiagnosticsEngine: Sendable {
         for transition in transitions {
             let who = transition.component.map { "component \($0)" } ?? "process"
             let level: Logger.Level = transition.to == .degraded ? .warning : .info
-            logger.log(level: level, "\(who) state changed", metadata: [
-                "from": "\(transition.from.name)", "to": "\(transition.to.name)",
-            ])
+            logger.log(
+                level: level, "\(who) state changed",
+                metadata: [
+                    "from": "\(transition.from.name)", "to": "\(transition.to.name)",
+                ])
         }
         return transitions
     }

@@ -1,5 +1,5 @@
-import Tracing
 import TeleportCore
+import Tracing
 
 extension DiagnosticsEngine {
     /// Starts a span of the engine's own work with its tracer (a child of `context`'s span

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import Tracing
 import TeleportCore
+import Tracing
 
 /// Drives the engine's state machine as Teleport's heartbeats do: each component sends
 /// its first heartbeat at start, then one every heartbeat period while healthy and one every
@@ -28,9 +28,12 @@ public struct HeartbeatService: Service {
         span.attributes["heartbeat.result"] = result == .ok ? "ok" : "failed"
         let transitions = engine.heartbeat(result, component: component)
         for transition in transitions {
-            span.addEvent(Tracing.SpanEvent(name: "state changed", attributes: [
-                "component": .string(transition.component ?? "process"), "from": .string(transition.from.name), "to": .string(transition.to.name),
-            ]))
+            span.addEvent(
+                Tracing.SpanEvent(
+                    name: "state changed",
+                    attributes: [
+                        "component": .string(transition.component ?? "process"), "from": .string(transition.from.name), "to": .string(transition.to.name),
+                    ]))
         }
         var metadata: Logger.Metadata = ["component": "\(component)"]
         if let context = span.context.recordedSpanContext {

@@ -1,9 +1,8 @@
 import Foundation
-
 import TeleportCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The real `process_*` metrics of this process, read from `/proc/self` at scrape time,

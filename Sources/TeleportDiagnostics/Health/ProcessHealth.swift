@@ -58,7 +58,9 @@ public struct ProcessHealth: Sendable, Hashable {
             count += 1
             switch state {
             case .degraded: return .degraded
-            case .recovering: result = .recovering; notOK += 1
+            case .recovering:
+                result = .recovering
+                notOK += 1
             case .starting: notOK += 1
             case .ok: break
             }

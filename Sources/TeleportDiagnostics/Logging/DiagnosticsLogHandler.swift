@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import Synchronization
-import Tracing
 import TeleportCore
+import Tracing
 
 /// A swift-log handler that writes one line per message to a file handle (stderr by
 /// default, a log file while a dashboard owns the terminal), with its level taken from a
@@ -53,7 +53,8 @@ public struct DiagnosticsLogHandler: LogHandler {
             spanID = context.spanID.description
         }
         let file = event.file.split(separator: "/").last.map(String.init) ?? event.file
-        return LogLine(time: Date(), level: TeleportLogLevel(event.level).text, message: "\(event.message)", caller: "\(file):\(event.line)",
+        return LogLine(
+            time: Date(), level: TeleportLogLevel(event.level).text, message: "\(event.message)", caller: "\(file):\(event.line)",
             component: component, traceID: traceID, spanID: spanID,
             attributes: metadata.sorted { $0.key < $1.key }.map { ($0.key, "\($0.value)") })
     }

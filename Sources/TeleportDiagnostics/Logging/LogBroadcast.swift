@@ -70,7 +70,8 @@ public final class LogBroadcast: Sendable {
             guard var subscriber = state.subscribers[id] else { return nil }
             var out: [String] = []
             if subscriber.dropped > 0 {
-                let marker = LogLine(time: Date(), level: "WARN", message: "\(subscriber.dropped) log lines dropped: this reader was too slow",
+                let marker = LogLine(
+                    time: Date(), level: "WARN", message: "\(subscriber.dropped) log lines dropped: this reader was too slow",
                     component: "debug:log-stream", attributes: [("dropped", String(subscriber.dropped))])
                 out.append(marker.ndjson())
                 subscriber.dropped = 0

@@ -1,6 +1,6 @@
 import CompressNIO
-import Hummingbird
 import Foundation
+import Hummingbird
 import NIOCore
 import TeleportCore
 

@@ -43,9 +43,11 @@ enum PprofRoutes {
             }
             do {
                 let bytes = try await SelfCPUProfile.capture(seconds: seconds)
-                return Response(status: .ok, headers: [
-                    .contentType: "application/octet-stream", .contentDisposition: "attachment; filename=\"profile\"",
-                ], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+                return Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: "application/octet-stream", .contentDisposition: "attachment; filename=\"profile\"",
+                    ], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
             } catch let failure as SelfCPUProfile.Failure {
                 return DiagRoutes.text(.internalServerError, failure.description + "\n")
             } catch {

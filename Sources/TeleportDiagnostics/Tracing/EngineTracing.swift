@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import OTel
 import ServiceLifecycle
-import Tracing
 import TeleportCore
+import Tracing
 
 /// The engine's tracer and the service that exports its spans, chosen from the tracing
 /// config. Nothing global: the tracer is handed to the engine (`DiagnosticsEngine(tracer:)`)
@@ -33,9 +33,10 @@ public struct EngineTracing: Sendable {
         public var hostName: String
         public var hostUUID: String
 
-        public init(serviceName: String = "teleport", version: String = TeleportTopVersion.current, processID: String = UUID().uuidString.lowercased(),
-            hostName: String = ProcessInfo.processInfo.hostName, hostUUID: String = UUID().uuidString.lowercased())
-        {
+        public init(
+            serviceName: String = "teleport", version: String = TeleportTopVersion.current, processID: String = UUID().uuidString.lowercased(),
+            hostName: String = ProcessInfo.processInfo.hostName, hostUUID: String = UUID().uuidString.lowercased()
+        ) {
             self.serviceName = serviceName
             self.version = version
             self.processID = processID

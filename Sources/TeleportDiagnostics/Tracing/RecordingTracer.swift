@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
-import Tracing
 import TeleportCore
+import Tracing
 
 /// The span context our tracer keeps in an `InstrumentationContext`: IDs and the sampling
 /// decision, and whether it came from another process (a W3C `traceparent`).
@@ -132,9 +132,10 @@ public final class RecordedSpan: Tracing.Span {
     let tracer: RecordingTracer
     private let state: Mutex<State>
 
-    init(name: String, context: InstrumentationContext, ids: RecordedSpanContext, parent: SpanID?, kind: Tracing.SpanKind, start: UInt64,
-        tracer: RecordingTracer)
-    {
+    init(
+        name: String, context: InstrumentationContext, ids: RecordedSpanContext, parent: SpanID?, kind: Tracing.SpanKind, start: UInt64,
+        tracer: RecordingTracer
+    ) {
         self.context = context
         self.ids = ids
         self.parent = parent
@@ -180,19 +181,22 @@ public final class RecordedSpan: Tracing.Span {
 
     public func end<Instant: TracerInstant>(at instant: @autoclosure () -> Instant) {
         let end = instant().nanosecondsSinceEpoch
-        guard let finished = state.withLock({ state -> State? in
-            guard !state.ended else { return nil }
-            state.ended = true
-            return state
-        }) else { return }
+        guard
+            let finished = state.withLock({ state -> State? in
+                guard !state.ended else { return nil }
+                state.ended = true
+                return state
+            })
+        else { return }
         guard ids.sampled else { return }
-        tracer.finished(SpanRecord(
-            traceID: ids.traceID, spanID: ids.spanID, parentSpanID: parent, name: finished.name, kind: Self.kind(kind),
-            startNanos: start, endNanos: max(end, start),
-            status: finished.status.map { $0.code == .ok ? .ok : .error } ?? .unset, statusMessage: finished.status?.message ?? "",
-            attributes: Self.attributes(finished.attributes),
-            events: finished.events.map { SpanEvent(timeNanos: $0.nanosecondsSinceEpoch, name: $0.name, attributes: Self.attributes($0.attributes)) },
-            resource: tracer.resource, scope: tracer.scope))
+        tracer.finished(
+            SpanRecord(
+                traceID: ids.traceID, spanID: ids.spanID, parentSpanID: parent, name: finished.name, kind: Self.kind(kind),
+                startNanos: start, endNanos: max(end, start),
+                status: finished.status.map { $0.code == .ok ? .ok : .error } ?? .unset, statusMessage: finished.status?.message ?? "",
+                attributes: Self.attributes(finished.attributes),
+                events: finished.events.map { SpanEvent(timeNanos: $0.nanosecondsSinceEpoch, name: $0.name, attributes: Self.attributes($0.attributes)) },
+                resource: tracer.resource, scope: tracer.scope))
     }
 
     static func kind(_ kind: Tracing.SpanKind) -> TeleportCore.SpanKind {

@@ -2,14 +2,13 @@ import Foundation
 import OTLPProto
 import SwiftProtobuf
 import Synchronization
-
 import TeleportCore
 import TeleportOTLP
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 private func posixWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int { write(fd, bytes, count) }

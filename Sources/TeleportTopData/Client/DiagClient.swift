@@ -69,17 +69,19 @@ public final class DiagClient: Sendable {
 
     /// GETs a path; throws only `ScrapeError`. `timeout` and `maxBodyBytes` override the
     /// client's options for this request (a 30 s CPU profile needs more than 10 s).
-    public func get(_ path: String, acceptGzip: Bool = false, accept: String? = nil, timeout: Duration? = nil,
-        maxBodyBytes: Int? = nil) async throws(ScrapeError) -> Answer
-    {
+    public func get(
+        _ path: String, acceptGzip: Bool = false, accept: String? = nil, timeout: Duration? = nil,
+        maxBodyBytes: Int? = nil
+    ) async throws(ScrapeError) -> Answer {
         try await send(path, method: .GET, body: nil, acceptGzip: acceptGzip, accept: accept, timeout: timeout, maxBodyBytes: maxBodyBytes)
     }
 
     /// Sends a request with an optional body; throws only `ScrapeError`. Task cancellation
     /// cancels the request (it then throws `.other` and the task is cancelled).
-    public func send(_ path: String, method: HTTPMethod, body: String?, acceptGzip: Bool = false, accept: String? = nil,
-        timeout: Duration? = nil, maxBodyBytes: Int? = nil) async throws(ScrapeError) -> Answer
-    {
+    public func send(
+        _ path: String, method: HTTPMethod, body: String?, acceptGzip: Bool = false, accept: String? = nil,
+        timeout: Duration? = nil, maxBodyBytes: Int? = nil
+    ) async throws(ScrapeError) -> Answer {
         let timeout = timeout ?? options.timeout
         var request = HTTPClientRequest(url: target.url(path))
         request.method = method
@@ -107,7 +109,8 @@ public final class DiagClient: Sendable {
                     throw ScrapeError.other(detail: "gzip body cannot be decompressed: \(error)")
                 }
             }
-            return Answer(status: Int(response.status.code), headers: response.headers,
+            return Answer(
+                status: Int(response.status.code), headers: response.headers,
                 body: Array(buffer.readableBytesView), wireBytes: wireBytes)
         } catch let error as ScrapeError {
             throw error
@@ -230,8 +233,12 @@ public final class DiagClient: Sendable {
         let duration = ContinuousClock.now - start
         switch metricsResult {
         case .success(let (families, answer)):
-            return (.success(ScrapeResult(time: Date(), duration: duration, bytes: answer.wireBytes, families: families,
-                readyz: readyz, healthy: healthy, started: started, body: answer.body, contentType: answer.headers["Content-Type"].first)), readyz)
+            return (
+                .success(
+                    ScrapeResult(
+                        time: Date(), duration: duration, bytes: answer.wireBytes, families: families,
+                        readyz: readyz, healthy: healthy, started: started, body: answer.body, contentType: answer.headers["Content-Type"].first)), readyz
+            )
         case .failure(let error):
             return (.failure(error), readyz)
         }

@@ -50,7 +50,11 @@ public final class Poller: Sendable {
         if startDelay > .zero {
             let sleep = Task<Void, Never> { [startDelay] in _ = try? await Task.sleep(for: startDelay) }
             sleeper.withLock { $0 = sleep }
-            await withTaskCancellationHandler { await sleep.value } onCancel: { sleep.cancel() }
+            await withTaskCancellationHandler {
+                await sleep.value
+            } onCancel: {
+                sleep.cancel()
+            }
             anchor = clock.now - origin
         }
         while !Task.isCancelled {

@@ -22,9 +22,10 @@ public enum SourceResolver {
         /// Teleport's default config, consulted only when no target flag is given.
         public var defaultConfigPath: String
 
-        public init(diagAddr: String? = nil, debugSocket: String? = nil, configPath: String? = nil, embedded: Bool = false,
-            defaultConfigPath: String = TeleportConfig.defaultPath)
-        {
+        public init(
+            diagAddr: String? = nil, debugSocket: String? = nil, configPath: String? = nil, embedded: Bool = false,
+            defaultConfigPath: String = TeleportConfig.defaultPath
+        ) {
             self.diagAddr = diagAddr
             self.debugSocket = debugSocket
             self.configPath = configPath

@@ -64,8 +64,10 @@ public final class DirectFleet: FleetSource {
             if let path = target.socketPath, target.target != .socket(path: path) {
                 socketClient = try DiagClient(target: .socket(path: path), options: target.options)
             }
-            members.append(Member(id: id, name: target.name, hostName: target.hostName, client: client, store: store,
-                poller: Poller(client: client, store: store, schedule: schedule, gate: gate, startDelay: offset), socketClient: socketClient))
+            members.append(
+                Member(
+                    id: id, name: target.name, hostName: target.hostName, client: client, store: store,
+                    poller: Poller(client: client, store: store, schedule: schedule, gate: gate, startDelay: offset), socketClient: socketClient))
         }
         self.members = members
         window = history.seconds
@@ -89,9 +91,10 @@ public final class DirectFleet: FleetSource {
         }
     }
 
-    public func run(onRow: @escaping @Sendable (FleetRow) -> Void, onFocused: @escaping @Sendable (FleetFocusUpdate) -> Void,
-        onStatus: @escaping @Sendable (String?) -> Void) async
-    {
+    public func run(
+        onRow: @escaping @Sendable (FleetRow) -> Void, onFocused: @escaping @Sendable (FleetFocusUpdate) -> Void,
+        onStatus: @escaping @Sendable (String?) -> Void
+    ) async {
         focusSink.withLock { $0 = onFocused }
         await prepareStores()
         await withTaskGroup(of: Void.self) { group in
@@ -170,8 +173,10 @@ public final class DirectFleet: FleetSource {
     public func rows(now: Date = Date()) async -> [FleetRow] {
         var rows: [FleetRow] = []
         for member in members {
-            rows.append(FleetRow(id: member.id, name: member.name, snapshot: await member.store.snapshot(only: FleetRow.families),
-                now: now, window: window, hostName: member.hostName))
+            rows.append(
+                FleetRow(
+                    id: member.id, name: member.name, snapshot: await member.store.snapshot(only: FleetRow.families),
+                    now: now, window: window, hostName: member.hostName))
         }
         return rows
     }

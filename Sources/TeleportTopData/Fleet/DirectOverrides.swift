@@ -20,7 +20,12 @@ final class DirectOverrides: Sendable {
     func member(_ id: Int) -> Member? { members.withLock { $0[id] } }
     func insert(_ member: Member, as id: Int) { members.withLock { $0[id] = member } }
     func remove(_ id: Int) -> Member? { members.withLock { $0.removeValue(forKey: id) } }
-    func removeAll() -> [Member] { members.withLock { all in defer { all = [:] }; return Array(all.values) } }
+    func removeAll() -> [Member] {
+        members.withLock { all in
+            defer { all = [:] }
+            return Array(all.values)
+        }
+    }
     var all: [Member] { members.withLock { Array($0.values) } }
 
     /// Stops a member's polling and closes its connections.

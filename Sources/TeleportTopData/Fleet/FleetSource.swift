@@ -8,7 +8,8 @@ public protocol FleetSource: Sendable {
     /// Instances known at the start (a Prometheus fleet discovers more as it runs).
     var initialRows: [FleetRow] { get }
     /// Runs until cancelled; `onStatus` hears of the source's own trouble (nil: all well).
-    func run(onRow: @escaping @Sendable (FleetRow) -> Void, onFocused: @escaping @Sendable (FleetFocusUpdate) -> Void,
+    func run(
+        onRow: @escaping @Sendable (FleetRow) -> Void, onFocused: @escaping @Sendable (FleetFocusUpdate) -> Void,
         onStatus: @escaping @Sendable (String?) -> Void) async
     /// Opens an instance's full dashboard (nil: back to the fleet); its current snapshot is
     /// handed over at once through `onFocused`.

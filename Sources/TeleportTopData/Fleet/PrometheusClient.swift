@@ -1,8 +1,8 @@
 import AsyncHTTPClient
 import Foundation
-import Synchronization
 import NIOCore
 import NIOHTTP1
+import Synchronization
 import TeleportCore
 
 /// A client of Prometheus's HTTP API (or of anything that speaks it): instant and range
@@ -26,9 +26,10 @@ public final class PrometheusClient: PrometheusAPI {
         public var tls: ClientTLS?
         public var timeout: Duration
 
-        public init(baseURL: String, bearerTokenFile: String? = nil, basicUser: String? = nil, basicPasswordFile: String? = nil,
-            tls: ClientTLS? = nil, timeout: Duration = .seconds(10))
-        {
+        public init(
+            baseURL: String, bearerTokenFile: String? = nil, basicUser: String? = nil, basicPasswordFile: String? = nil,
+            tls: ClientTLS? = nil, timeout: Duration = .seconds(10)
+        ) {
             self.baseURL = baseURL
             self.bearerTokenFile = bearerTokenFile
             self.basicUser = basicUser
@@ -86,7 +87,8 @@ public final class PrometheusClient: PrometheusAPI {
     public func queryRange(_ promql: String, start: Date, end: Date, step: Double) async throws(PrometheusAnswer.Failure)
         -> (data: PrometheusAnswer.QueryData, warnings: [String])
     {
-        try await call("/api/v1/query_range",
+        try await call(
+            "/api/v1/query_range",
             form: [("query", promql), ("start", Self.seconds(start)), ("end", Self.seconds(end)), ("step", String(format: "%.3f", step))],
             as: PrometheusAnswer.QueryData.self)
     }
@@ -104,7 +106,8 @@ public final class PrometheusClient: PrometheusAPI {
     static func seconds(_ date: Date) -> String { String(format: "%.3f", date.timeIntervalSince1970) }
 
     /// POSTs a form (queries) or GETs a path; decodes the envelope.
-    func call<T: Decodable>(_ path: String, form: [(String, String)]?, as type: T.Type) async throws(PrometheusAnswer.Failure) -> (data: T, warnings: [String]) {
+    func call<T: Decodable>(_ path: String, form: [(String, String)]?, as type: T.Type) async throws(PrometheusAnswer.Failure) -> (data: T, warnings: [String])
+    {
         var request = HTTPClientRequest(url: base + path)
         request.headers.add(name: "User-Agent", value: "teleport-top/\(TeleportTopVersion.current)")
         request.headers.add(name: "Accept", value: "application/json")

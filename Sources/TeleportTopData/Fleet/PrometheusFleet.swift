@@ -20,9 +20,10 @@ public final class PrometheusFleet: FleetSource {
         /// How an instance switched to direct polling (`d`) is asked.
         public var direct: DiagClient.Options
 
-        public init(selector: PrometheusSelector = .all, instanceLabel: String = "instance", interval: Duration = .seconds(5),
-            window: Duration = .seconds(600), goneFor: Duration = .seconds(300), direct: DiagClient.Options = .init())
-        {
+        public init(
+            selector: PrometheusSelector = .all, instanceLabel: String = "instance", interval: Duration = .seconds(5),
+            window: Duration = .seconds(600), goneFor: Duration = .seconds(300), direct: DiagClient.Options = .init()
+        ) {
             self.selector = selector
             self.instanceLabel = instanceLabel
             self.interval = interval
@@ -74,9 +75,10 @@ public final class PrometheusFleet: FleetSource {
     }
 
     /// Runs until cancelled; `onStatus` is told the server's trouble or warnings (nil when fine).
-    public func run(onRow: @escaping @Sendable (FleetRow) -> Void, onFocused: @escaping @Sendable (FleetFocusUpdate) -> Void,
-        onStatus: @escaping @Sendable (String?) -> Void) async
-    {
+    public func run(
+        onRow: @escaping @Sendable (FleetRow) -> Void, onFocused: @escaping @Sendable (FleetFocusUpdate) -> Void,
+        onStatus: @escaping @Sendable (String?) -> Void
+    ) async {
         focusSink.withLock { $0 = onFocused }
         rowSink.withLock { $0 = onRow }
         while !Task.isCancelled {
@@ -97,7 +99,11 @@ public final class PrometheusFleet: FleetSource {
             let delay = max(.milliseconds(250), interval - (ContinuousClock.now - started))
             let sleep = Task<Void, Never> { _ = try? await Task.sleep(for: delay) }
             wake.withLock { $0 = sleep }
-            await withTaskCancellationHandler { await sleep.value } onCancel: { sleep.cancel() }
+            await withTaskCancellationHandler {
+                await sleep.value
+            } onCancel: {
+                sleep.cancel()
+            }
         }
     }
 
@@ -139,13 +145,16 @@ public final class PrometheusFleet: FleetSource {
         if failure != nil && answers[.state] == nil {
             return Refresh(rows: [], warnings: Array(Set(warnings)).sorted(), failure: failure)
         }
-        let assembled = PrometheusFleetQueries.assemble(answers: answers, targets: targets, instanceLabel: options.instanceLabel,
+        let assembled = PrometheusFleetQueries.assemble(
+            answers: answers, targets: targets, instanceLabel: options.instanceLabel,
             now: now, window: queries.window)
         let rows = registry.withLock { registry -> [FleetRow] in
             var rows: [FleetRow] = []
             for var row in assembled {
                 let id: Int
-                if let known = registry.ids[row.name] { id = known } else {
+                if let known = registry.ids[row.name] {
+                    id = known
+                } else {
                     id = registry.names.count
                     registry.ids[row.name] = id
                     registry.names.append(row.name)
@@ -183,9 +192,10 @@ public final class PrometheusFleet: FleetSource {
         var failure: String?
     }
 
-    static func outcome(_ name: PrometheusFleetQueries.Name,
-        _ query: () async throws -> (data: PrometheusAnswer.QueryData, warnings: [String])) async -> QueryOutcome
-    {
+    static func outcome(
+        _ name: PrometheusFleetQueries.Name,
+        _ query: () async throws -> (data: PrometheusAnswer.QueryData, warnings: [String])
+    ) async -> QueryOutcome {
         do {
             let (data, warnings) = try await query()
             return QueryOutcome(name: name, series: data.series, warnings: warnings, failure: nil)
@@ -225,10 +235,12 @@ public final class PrometheusFleet: FleetSource {
             let (data, _) = try await client.query(promql, at: started)
             let metadata = registry.withLock { $0.metadata }
             let families = PrometheusFleetQueries.families(from: data.series, metadata: metadata, dropping: [options.instanceLabel, "job"])
-            let scrape = ScrapeResult(time: started, duration: .seconds(Date().timeIntervalSince(clockStart)), bytes: 0, families: families,
+            let scrape = ScrapeResult(
+                time: started, duration: .seconds(Date().timeIntervalSince(clockStart)), bytes: 0, families: families,
                 started: started)
             if families.isEmpty {
-                let failure = ScrapeFailure(time: now, error: .other(detail: "Prometheus holds no current series for \(name)"),
+                let failure = ScrapeFailure(
+                    time: now, error: .other(detail: "Prometheus holds no current series for \(name)"),
                     retryAt: now.addingTimeInterval(options.interval.seconds))
                 await store.fail(failure)
                 outcome = .failure(failure)

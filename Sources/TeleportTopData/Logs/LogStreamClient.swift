@@ -20,9 +20,10 @@ public final class LogStreamClient: Sendable {
     }
 
     /// Runs until cancelled. `level` is sent as `?level=`; `setLevel` reconnects with another.
-    public func run(level initial: String?, onLines: @escaping @Sendable ([LogLine]) -> Void,
-        onStatus: @escaping @Sendable (LogSourceStatus) -> Void) async
-    {
+    public func run(
+        level initial: String?, onLines: @escaping @Sendable ([LogLine]) -> Void,
+        onStatus: @escaping @Sendable (LogSourceStatus) -> Void
+    ) async {
         level.withLock { $0 = initial }
         let schedule = PollSchedule(interval: .seconds(1))
         var failures = 0
@@ -35,27 +36,37 @@ public final class LogStreamClient: Sendable {
             let client = self.client
             let attempt = Task<ScrapeError?, Never> {
                 do throws(ScrapeError) {
-                    try await client.stream(path, onStatus: { status in
-                        state.state.withLock { $0.status = status }
-                        if status == 200 {
-                            onStatus(.streaming(source: "\(client.target)"))
-                            if reconnected {
-                                onLines([LogLine(time: Date(), level: "WARN", message: "log stream reconnected: lines logged meanwhile are missing",
-                                    component: "teleport-top")])
+                    try await client.stream(
+                        path,
+                        onStatus: { status in
+                            state.state.withLock { $0.status = status }
+                            if status == 200 {
+                                onStatus(.streaming(source: "\(client.target)"))
+                                if reconnected {
+                                    onLines([
+                                        LogLine(
+                                            time: Date(), level: "WARN", message: "log stream reconnected: lines logged meanwhile are missing",
+                                            component: "teleport-top")
+                                    ])
+                                }
                             }
-                        }
-                        return status == 200
-                    }, onChunk: { bytes in
-                        let lines = state.state.withLock { $0.splitter.feed(bytes) }
-                        if !lines.isEmpty { onLines(lines) }
-                    })
+                            return status == 200
+                        },
+                        onChunk: { bytes in
+                            let lines = state.state.withLock { $0.splitter.feed(bytes) }
+                            if !lines.isEmpty { onLines(lines) }
+                        })
                     return nil
                 } catch {
                     return error
                 }
             }
             current.withLock { $0 = attempt }
-            let error = await withTaskCancellationHandler { await attempt.value } onCancel: { attempt.cancel() }
+            let error = await withTaskCancellationHandler {
+                await attempt.value
+            } onCancel: {
+                attempt.cancel()
+            }
             if Task.isCancelled { break }
             let (outcome, last) = state.state.withLock { ($0.status, $0.splitter.finish()) }
             if outcome == 200 { connectedBefore = true }

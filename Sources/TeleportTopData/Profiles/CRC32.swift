@@ -27,7 +27,8 @@ enum CRC32 {
                 let n = p.count
                 while i + 8 <= n {
                     let a = crc ^ (UInt32(p[i]) | UInt32(p[i + 1]) << 8 | UInt32(p[i + 2]) << 16 | UInt32(p[i + 3]) << 24)
-                    crc = t[7 * 256 + Int(a & 0xFF)] ^ t[6 * 256 + Int((a >> 8) & 0xFF)] ^ t[5 * 256 + Int((a >> 16) & 0xFF)]
+                    crc =
+                        t[7 * 256 + Int(a & 0xFF)] ^ t[6 * 256 + Int((a >> 8) & 0xFF)] ^ t[5 * 256 + Int((a >> 16) & 0xFF)]
                         ^ t[4 * 256 + Int(a >> 24)] ^ t[3 * 256 + Int(p[i + 4])] ^ t[2 * 256 + Int(p[i + 5])]
                         ^ t[1 * 256 + Int(p[i + 6])] ^ t[Int(p[i + 7])]
                     i += 8

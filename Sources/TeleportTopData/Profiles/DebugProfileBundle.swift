@@ -83,7 +83,8 @@ extension ProfileCapture {
     func fetch(client: DiagClient, limits: PprofLimits) async throws(DebugProfileBundle.Failure) -> [UInt8] {
         let answer: DiagClient.Answer
         do {
-            answer = try await client.get(path, timeout: requestTimeout(clientTimeout: client.options.timeout),
+            answer = try await client.get(
+                path, timeout: requestTimeout(clientTimeout: client.options.timeout),
                 maxBodyBytes: limits.maxInputBytes)
         } catch {
             if Task.isCancelled { throw .cancelled }

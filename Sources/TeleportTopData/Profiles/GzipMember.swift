@@ -26,9 +26,11 @@ enum GzipMember {
         guard output.readableBytes <= limit else { throw .tooLarge }
         let raw = Array(output.readableBytesView)
         let trailer = bytes.suffix(8).map(UInt32.init)
-        let expectedCRC = trailer[trailer.startIndex] | trailer[trailer.startIndex + 1] << 8 | trailer[trailer.startIndex + 2] << 16
+        let expectedCRC =
+            trailer[trailer.startIndex] | trailer[trailer.startIndex + 1] << 8 | trailer[trailer.startIndex + 2] << 16
             | trailer[trailer.startIndex + 3] << 24
-        let expectedSize = trailer[trailer.startIndex + 4] | trailer[trailer.startIndex + 5] << 8 | trailer[trailer.startIndex + 6] << 16
+        let expectedSize =
+            trailer[trailer.startIndex + 4] | trailer[trailer.startIndex + 5] << 8 | trailer[trailer.startIndex + 6] << 16
             | trailer[trailer.startIndex + 7] << 24
         guard UInt32(truncatingIfNeeded: raw.count) == expectedSize, CRC32.checksum(raw) == expectedCRC else {
             throw .corrupt("truncated: the stream ends before its trailer")

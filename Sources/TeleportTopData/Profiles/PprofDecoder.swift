@@ -125,10 +125,12 @@ public enum PprofDecoder {
         for m in message.mapping {
             guard m.id != 0 else { throw .invalid("a mapping has the reserved id 0") }
             guard mappingIndex.insert(m.id, index: mappings.count) else { throw .invalid("two mappings have id \(m.id)") }
-            mappings.append(PprofProfile.Mapping(id: m.id, start: m.memoryStart, limit: m.memoryLimit, offset: m.fileOffset,
-                file: try string(m.filename, "mapping \(m.id) file"), buildID: try string(m.buildID, "mapping \(m.id) build id"),
-                hasFunctions: m.hasFunctions_p, hasFilenames: m.hasFilenames_p, hasLineNumbers: m.hasLineNumbers_p,
-                hasInlineFrames: m.hasInlineFrames_p))
+            mappings.append(
+                PprofProfile.Mapping(
+                    id: m.id, start: m.memoryStart, limit: m.memoryLimit, offset: m.fileOffset,
+                    file: try string(m.filename, "mapping \(m.id) file"), buildID: try string(m.buildID, "mapping \(m.id) build id"),
+                    hasFunctions: m.hasFunctions_p, hasFilenames: m.hasFilenames_p, hasLineNumbers: m.hasLineNumbers_p,
+                    hasInlineFrames: m.hasInlineFrames_p))
         }
 
         var functions: [PprofProfile.Function] = []
@@ -137,9 +139,11 @@ public enum PprofDecoder {
         for f in message.function {
             guard f.id != 0 else { throw .invalid("a function has the reserved id 0") }
             guard functionIndex.insert(f.id, index: functions.count) else { throw .invalid("two functions have id \(f.id)") }
-            functions.append(PprofProfile.Function(id: f.id, name: try string(f.name, "function \(f.id) name"),
-                systemName: try string(f.systemName, "function \(f.id) system name"),
-                filename: try string(f.filename, "function \(f.id) file name"), startLine: f.startLine))
+            functions.append(
+                PprofProfile.Function(
+                    id: f.id, name: try string(f.name, "function \(f.id) name"),
+                    systemName: try string(f.systemName, "function \(f.id) system name"),
+                    filename: try string(f.filename, "function \(f.id) file name"), startLine: f.startLine))
         }
 
         var locations: [PprofProfile.Location] = []

@@ -62,7 +62,8 @@ public struct ProfileCapture: Sendable, Hashable {
         if Task.isCancelled { throw .cancelled }
         let answer: DiagClient.Answer
         do {
-            answer = try await client.get(path, timeout: requestTimeout(clientTimeout: client.options.timeout),
+            answer = try await client.get(
+                path, timeout: requestTimeout(clientTimeout: client.options.timeout),
                 maxBodyBytes: limits.maxInputBytes)
         } catch {
             if Task.isCancelled { throw .cancelled }
@@ -75,7 +76,8 @@ public struct ProfileCapture: Sendable, Hashable {
             throw .httpStatus(code: answer.status, body: Self.firstLine(answer.body))
         }
         let profile = try Self.check(answer, kind: kind, limits: limits)
-        return CapturedProfile(kind: kind, seconds: effectiveSeconds, target: client.target.description, startedAt: started,
+        return CapturedProfile(
+            kind: kind, seconds: effectiveSeconds, target: client.target.description, startedAt: started,
             finishedAt: Date(), body: answer.body, profile: profile)
     }
 
@@ -108,9 +110,10 @@ public struct CapturedProfile: Sendable {
     public var body: [UInt8]
     public var profile: PprofProfile?
 
-    public init(kind: ProfileKind, seconds: Int?, target: String, startedAt: Date, finishedAt: Date, body: [UInt8],
-        profile: PprofProfile?)
-    {
+    public init(
+        kind: ProfileKind, seconds: Int?, target: String, startedAt: Date, finishedAt: Date, body: [UInt8],
+        profile: PprofProfile?
+    ) {
         self.kind = kind
         self.seconds = seconds
         self.target = target

@@ -55,7 +55,8 @@ public struct ProfileDirectory: Sendable, Hashable {
             let name = stem + (attempt == 1 ? "" : "-\(attempt)") + "." + kind.fileExtension
             let final = path + "/" + name
             if link(temporary, final) == 0 {
-                return SavedProfile(path: final, target: Self.safeTargetName(target), kind: kind, time: Self.truncatedToSecond(time),
+                return SavedProfile(
+                    path: final, target: Self.safeTargetName(target), kind: kind, time: Self.truncatedToSecond(time),
                     bytes: bytes.count)
             }
             let code = errno
@@ -65,7 +66,8 @@ public struct ProfileDirectory: Sendable, Hashable {
             guard rename(temporary, final) == 0 else {
                 throw SaveError(description: "cannot save \(Sanitized.quote(final)): \(Self.errnoText())")
             }
-            return SavedProfile(path: final, target: Self.safeTargetName(target), kind: kind, time: Self.truncatedToSecond(time),
+            return SavedProfile(
+                path: final, target: Self.safeTargetName(target), kind: kind, time: Self.truncatedToSecond(time),
                 bytes: bytes.count)
         }
         throw SaveError(description: "too many captures named \(Sanitized.quote(stem)) in \(Sanitized.quote(path))")
@@ -93,7 +95,8 @@ public struct ProfileDirectory: Sendable, Hashable {
             return
         }
         do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
+            try FileManager.default.createDirectory(
+                atPath: path, withIntermediateDirectories: true,
                 attributes: [.posixPermissions: 0o700])
         } catch {
             throw SaveError(description: "cannot create \(Sanitized.quote(path)): \((error as NSError).localizedDescription)")

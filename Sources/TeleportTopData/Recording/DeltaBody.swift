@@ -37,7 +37,8 @@ public enum DeltaBody {
             let length = Int(UInt32(littleEndian: bytes, at: position))
             position += 4
             guard bytes.count - position >= length else { throw .corrupt("delta piece cut short") }
-            let piece = try Zlib.decompress(Array(bytes[position..<position + length]), dictionary: dictionary(previous, at: index * size, size: size),
+            let piece = try Zlib.decompress(
+                Array(bytes[position..<position + length]), dictionary: dictionary(previous, at: index * size, size: size),
                 limit: min(size, limit - out.count))
             out += piece
             position += length

@@ -70,7 +70,8 @@ public final class Recorder: Sendable {
             payload.appendLittleEndian(UInt32(meta.count))
             payload += meta
             payload += compressed
-            let frame = RecordedFrame(kind: FrameKind.scrape.rawValue, flags: flags, aux: UInt32(truncatingIfNeeded: pid ?? 0), time: time,
+            let frame = RecordedFrame(
+                kind: FrameKind.scrape.rawValue, flags: flags, aux: UInt32(truncatingIfNeeded: pid ?? 0), time: time,
                 payload: payload)
             switch writer.append(frame) {
             case .written:

@@ -120,7 +120,8 @@ public enum RecordingError: Error, Sendable, Hashable, CustomStringConvertible {
         case .notARecording: return "not a teleport-top recording (no TTOPREC magic)"
         case .truncatedHeader: return "the recording's header is cut short"
         case .corruptHeader(let why): return "the recording's header is corrupt: \(why)"
-        case .newerVersion(let v): return "the recording is format version \(v); this teleport-top reads up to \(RecordingFormat.version): use a newer teleport-top"
+        case .newerVersion(let v):
+            return "the recording is format version \(v); this teleport-top reads up to \(RecordingFormat.version): use a newer teleport-top"
         case .empty(let path): return "no recording segments (*.\(RecordingFormat.segmentExtension)) in \(path)"
         case .io(let why): return why
         }

@@ -110,7 +110,8 @@ public final class RecordingPlayback: @unchecked Sendable {
             dictionary = lastBody.body
         }
         do {
-            let body = try dictionary.map { (previous) throws(Zlib.Failure) in try DeltaBody.decode(compressed, previous: previous, limit: bodyLimit) }
+            let body =
+                try dictionary.map { (previous) throws(Zlib.Failure) in try DeltaBody.decode(compressed, previous: previous, limit: bodyLimit) }
                 ?? Zlib.decompress(compressed, limit: bodyLimit)
             lastBody = (position, body)
             return (record, ref.time, body)

@@ -140,7 +140,8 @@ public final class RecordingReader: @unchecked Sendable {
         let size = RecordingFormat.frameHeaderSize
         guard bytes.count - position >= size else {
             // A header cut short: it must at least start as a frame does.
-            return bytes[position..<min(bytes.count, position + 2)].elementsEqual(RecordingFormat.sync.prefix(bytes.count - position)) ? .cut : .corrupt(next: nil)
+            return bytes[position..<min(bytes.count, position + 2)].elementsEqual(RecordingFormat.sync.prefix(bytes.count - position))
+                ? .cut : .corrupt(next: nil)
         }
         guard bytes[position] == RecordingFormat.sync[0], bytes[position + 1] == RecordingFormat.sync[1] else { return .corrupt(next: nil) }
         let length = Int(UInt32(littleEndian: bytes, at: position + 16))
@@ -151,9 +152,11 @@ public final class RecordingReader: @unchecked Sendable {
             return Zlib.crc32(UnsafeRawBufferPointer(rebasing: raw[(position + size)..<(position + size + length)]), continuing: header)
         }
         guard crc == UInt32(littleEndian: bytes, at: position + 20) else { return .corrupt(next: position + size + length) }
-        return .whole(FrameRef(segment: 0, offset: position + size, kind: bytes[position + 2], flags: bytes[position + 3],
-            aux: UInt32(littleEndian: bytes, at: position + 4), nanoseconds: Int64(bitPattern: UInt64(littleEndian: bytes, at: position + 8)),
-            length: length))
+        return .whole(
+            FrameRef(
+                segment: 0, offset: position + size, kind: bytes[position + 2], flags: bytes[position + 3],
+                aux: UInt32(littleEndian: bytes, at: position + 4), nanoseconds: Int64(bitPattern: UInt64(littleEndian: bytes, at: position + 8)),
+                length: length))
     }
 
     /// The next position after `position` where a whole frame starts.

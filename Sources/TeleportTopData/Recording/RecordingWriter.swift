@@ -46,9 +46,10 @@ public final class RecordingWriter: Sendable {
 
     /// A writer into `directory` (created 0700 if missing; an existing recording is continued
     /// in a new segment). `header` makes each segment's header from its number.
-    public init(directory: String, limits: Limits = .init(), syncEvery: TimeInterval = 5,
-        header: @escaping @Sendable (Int) -> RecordingFormat.Header, onNotice: @escaping @Sendable (String) -> Void = { _ in }) throws(RecordingError)
-    {
+    public init(
+        directory: String, limits: Limits = .init(), syncEvery: TimeInterval = 5,
+        header: @escaping @Sendable (Int) -> RecordingFormat.Header, onNotice: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws(RecordingError) {
         self.directory = directory
         self.limits = limits
         self.syncEvery = syncEvery

@@ -99,8 +99,10 @@ public struct ScrapeRecord: Codable, Sendable, Hashable {
         }
         do {
             let families = try ExpositionParser(limits: limits).parse(body, format: ExpositionFormat.from(contentType: contentType))
-            return .success(ScrapeResult(time: time, duration: .seconds(durationSeconds), bytes: wireBytes, families: families, readyz: readyz,
-                healthy: healthy, started: started, body: body, contentType: contentType))
+            return .success(
+                ScrapeResult(
+                    time: time, duration: .seconds(durationSeconds), bytes: wireBytes, families: families, readyz: readyz,
+                    healthy: healthy, started: started, body: body, contentType: contentType))
         } catch {
             return .failure(ScrapeFailure(time: time, error: .notMetrics(error), retryAt: retryAt, readyz: readyz))
         }

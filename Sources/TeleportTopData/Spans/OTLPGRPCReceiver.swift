@@ -21,9 +21,10 @@ public struct OTLPGRPCReceiver: Service {
     let onListening: @Sendable (ListenAddress) async -> Void
     let host: String
 
-    public init(host: String, port: Int, tls: ReceiverTLS? = nil, sink: @escaping @Sendable (OTLPSpans.Decoded) async -> Void,
-        onListening: @escaping @Sendable (ListenAddress) async -> Void = { _ in }) throws
-    {
+    public init(
+        host: String, port: Int, tls: ReceiverTLS? = nil, sink: @escaping @Sendable (OTLPSpans.Decoded) async -> Void,
+        onListening: @escaping @Sendable (ListenAddress) async -> Void = { _ in }
+    ) throws {
         var config = HTTP2ServerTransport.Posix.Config.defaults
         config.compression.enabledAlgorithms = .all
         config.rpc.maxRequestPayloadSize = Self.maxRequest

@@ -21,9 +21,10 @@ public struct OTLPHTTPReceiver: Service {
 
     let application: Application<RouterResponder<BasicRequestContext>>
 
-    public init(address: ListenAddress, tls: ReceiverTLS? = nil, logger: Logger, sink: @escaping @Sendable (OTLPSpans.Decoded) async -> Void,
-        onListening: @escaping @Sendable (ListenAddress) async -> Void = { _ in }) throws
-    {
+    public init(
+        address: ListenAddress, tls: ReceiverTLS? = nil, logger: Logger, sink: @escaping @Sendable (OTLPSpans.Decoded) async -> Void,
+        onListening: @escaping @Sendable (ListenAddress) async -> Void = { _ in }
+    ) throws {
         let router = Router(context: BasicRequestContext.self)
         router.post("/v1/traces") { request, _ -> Response in
             await Self.handle(request, sink: sink)
@@ -38,7 +39,11 @@ public struct OTLPHTTPReceiver: Service {
             router: router, server: server,
             configuration: ApplicationConfiguration(address: bind, serverName: nil),
             onServerRunning: { channel in
-                if case .tcp(let host, _) = address { await onListening(.tcp(host: host, port: channel.localAddress?.port ?? 0)) } else { await onListening(address) }
+                if case .tcp(let host, _) = address {
+                    await onListening(.tcp(host: host, port: channel.localAddress?.port ?? 0))
+                } else {
+                    await onListening(address)
+                }
             },
             logger: logger)
     }
@@ -81,7 +86,8 @@ public struct OTLPHTTPReceiver: Service {
             answer.partialSuccess.errorMessage = decoded.reason ?? ""
         }
         let bytes: [UInt8] = json ? Array(((try? answer.jsonString()) ?? "{}").utf8) : ((try? answer.serializedBytes()) ?? [])
-        return Response(status: .ok, headers: [.contentType: json ? "application/json" : "application/x-protobuf"],
+        return Response(
+            status: .ok, headers: [.contentType: json ? "application/json" : "application/x-protobuf"],
             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
@@ -103,7 +109,8 @@ public struct OTLPHTTPReceiver: Service {
             } while length > 0
             bytes += message
         }
-        return Response(status: HTTPResponse.Status(code: code), headers: [.contentType: json ? "application/json" : "application/x-protobuf"],
+        return Response(
+            status: HTTPResponse.Status(code: code), headers: [.contentType: json ? "application/json" : "application/x-protobuf"],
             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

@@ -16,9 +16,10 @@ public final class SpanIntake: Sendable {
         public var traceDirectories: [String]
         public var pollInterval: Duration
 
-        public init(grpc: ListenAddress? = nil, http: ListenAddress? = nil, tls: ReceiverTLS? = nil, traceDirectories: [String] = [],
-            pollInterval: Duration = .milliseconds(250))
-        {
+        public init(
+            grpc: ListenAddress? = nil, http: ListenAddress? = nil, tls: ReceiverTLS? = nil, traceDirectories: [String] = [],
+            pollInterval: Duration = .milliseconds(250)
+        ) {
             self.grpc = grpc
             self.http = http
             self.tls = tls
@@ -43,9 +44,10 @@ public final class SpanIntake: Sendable {
             do {
                 let group = ServiceGroup(services: [try make()], gracefulShutdownSignals: [], logger: logger)
                 groups.append(group)
-                tasks.append(Task {
-                    do { try await group.run() } catch { await store.warn("\(name): \(Self.describe(error))") }
-                })
+                tasks.append(
+                    Task {
+                        do { try await group.run() } catch { await store.warn("\(name): \(Self.describe(error))") }
+                    })
             } catch {
                 tasks.append(Task { await store.warn("\(name): \(Self.describe(error))") })
             }
@@ -57,26 +59,29 @@ public final class SpanIntake: Sendable {
         }
         if let address = options.http {
             launch("OTLP HTTP \(address)") {
-                try OTLPHTTPReceiver(address: address, tls: options.tls, logger: logger, sink: sink) { bound in await store.addSource("OTLP HTTP \(scheme)\(bound)") }
+                try OTLPHTTPReceiver(address: address, tls: options.tls, logger: logger, sink: sink) { bound in
+                    await store.addSource("OTLP HTTP \(scheme)\(bound)")
+                }
             }
         }
         for directory in options.traceDirectories {
             let interval = options.pollInterval
-            tasks.append(Task {
-                await store.addSource("trace dir \(directory)")
-                var tail = TraceDirectoryTail(directory: directory)
-                var warned: String?
-                while !Task.isCancelled {
-                    let pass = tail.poll()
-                    await sink(pass.decoded)
-                    if pass.badLines > 0 { await store.reject(pass.badLines) }
-                    if let problem = pass.problem, problem != warned {
-                        await store.warn(problem)
-                        warned = problem
+            tasks.append(
+                Task {
+                    await store.addSource("trace dir \(directory)")
+                    var tail = TraceDirectoryTail(directory: directory)
+                    var warned: String?
+                    while !Task.isCancelled {
+                        let pass = tail.poll()
+                        await sink(pass.decoded)
+                        if pass.badLines > 0 { await store.reject(pass.badLines) }
+                        if let problem = pass.problem, problem != warned {
+                            await store.warn(problem)
+                            warned = problem
+                        }
+                        try? await Task.sleep(for: interval)
                     }
-                    try? await Task.sleep(for: interval)
-                }
-            })
+                })
         }
         self.groups = groups
         self.tasks = tasks

@@ -348,7 +348,8 @@ public struct MetricHistory: Sendable {
         let values = self.values(id, from: from, through: last)
         let type = series[id].type
         let name = series[id].key.name
-        let isCounter = type == .counter
+        let isCounter =
+            type == .counter
             || ((type == .histogram || type == .summary) && (name.hasSuffix("_count") || name.hasSuffix("_sum") || name.hasSuffix("_bucket")))
         func value(_ i: Int) -> Double { values[i - from] }
         // Per point: the rate into it (counters) or its value.

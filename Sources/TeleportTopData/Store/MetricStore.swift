@@ -77,11 +77,13 @@ public actor MetricStore {
     public func ingest(_ scrape: ScrapeResult) {
         let kept = retained.map { names in scrape.families.filter { names.contains($0.name) } } ?? scrape.families
         history.ingest(kept, at: scrape.time, interval: interval)
-        lastScrape = ScrapeInfo(time: scrape.time, duration: scrape.duration, bytes: scrape.bytes,
+        lastScrape = ScrapeInfo(
+            time: scrape.time, duration: scrape.duration, bytes: scrape.bytes,
             series: scrape.families.reduce(0) { $0 + $1.samples.count })
         lastFailure = nil
         let newBuild = scrape.families.first(where: { $0.name == "teleport_build_info" })?.samples.first.map { info in
-            BuildInfo(version: info.labels[label: "version"] ?? "", gitref: info.labels[label: "gitref"] ?? "",
+            BuildInfo(
+                version: info.labels[label: "version"] ?? "", gitref: info.labels[label: "gitref"] ?? "",
                 goversion: info.labels[label: "goversion"] ?? "")
         }
         let newStart = scrape.families.first { $0.name == "process_start_time_seconds" }?.samples.first
@@ -117,8 +119,10 @@ public actor MetricStore {
         let pidChanged = newPid != nil && oldPid != nil && newPid != oldPid
         let startChanged = newStart != nil && processStart != nil && abs(newStart!.timeIntervalSince(processStart!)) > 0.5
         guard pidChanged || startChanged else { return false }
-        timeline.markRestart(Restart(time: time, oldPid: oldPid, newPid: newPid ?? oldPid, oldVersion: build?.version,
-            newVersion: newVersion ?? build?.version))
+        timeline.markRestart(
+            Restart(
+                time: time, oldPid: oldPid, newPid: newPid ?? oldPid, oldVersion: build?.version,
+                newVersion: newVersion ?? build?.version))
         return true
     }
 
@@ -175,8 +179,10 @@ public actor MetricStore {
             let entries = catalogEntries(for: family)
             let group = entries.first?.group ?? MetricGroup.forPrefix(of: family.name)
             groups[group, default: []].append(families.count)
-            families.append(FamilySnapshot(name: family.name, type: family.type, help: family.help, unit: family.unit,
-                group: group, catalog: entries, series: series, histograms: histograms, summaries: summaries))
+            families.append(
+                FamilySnapshot(
+                    name: family.name, type: family.type, help: family.help, unit: family.unit,
+                    group: group, catalog: entries, series: series, histograms: histograms, summaries: summaries))
         }
         return MetricsSnapshot(
             target: target, interval: interval, historySeconds: historySeconds, scrapeCount: history.scrapeCount,

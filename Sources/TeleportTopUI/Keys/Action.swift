@@ -7,7 +7,9 @@ public enum Action: Sendable, Hashable {
     case nextTab, previousTab
     case up, down, pageUp, pageDown, top, bottom
     case enter, back
-    case startFilter, startLabelFilter, filterInput(Character), filterBackspace, filterDone, filterCancel
+    case startFilter, startLabelFilter
+    case filterInput(Character)
+    case filterBackspace, filterDone, filterCancel
     case cycleSort
     case cycleView
     case toggleErrorsOnly, toggleFollow, toggleServiceFilter
@@ -29,7 +31,8 @@ public enum Action: Sendable, Hashable {
     /// line's trace, the level picker, answers to a question.
     case cycleLevel, startComponentFilter, writeLines, openTrace, levelPicker, answerYes, answerNo
     /// A replay key, and `:` (type a time to jump to).
-    case replay(ReplayCommand), startJump
+    case replay(ReplayCommand)
+    case startJump
     case quit
     case tick(Date)
     /// A click on a region a view drew (looked up in the screen's hit map).

@@ -206,7 +206,8 @@ public enum KeyTable {
     public static func hints(for context: KeyContext) -> [KeyBinding] {
         let all = help(for: context).filter { $0.hint != nil }
         // The screen's own keys first, then the table's, then the global ones.
-        let ordered = all.filter { $0.context == context } + all.filter { $0.context != context && $0.context != .global }
+        let ordered =
+            all.filter { $0.context == context } + all.filter { $0.context != context && $0.context != .global }
             + all.filter { $0.context == .global && context != .global }
         // A key the screen binds itself hides the same key's table binding.
         var seen = Set<String>()

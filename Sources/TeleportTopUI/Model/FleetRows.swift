@@ -48,10 +48,18 @@ public enum FleetRows {
             let dx = cx >= 48 && cx <= 57
             let dy = cy >= 48 && cy <= 57
             if dx && dy {
-                var nx = 0, ny = 0
-                var px: UInt8? = cx, py: UInt8? = cy
-                while let d = px, d >= 48 && d <= 57 { nx = nx &* 10 &+ Int(d - 48); px = i.next() }
-                while let d = py, d >= 48 && d <= 57 { ny = ny &* 10 &+ Int(d - 48); py = j.next() }
+                var nx = 0
+                var ny = 0
+                var px: UInt8? = cx
+                var py: UInt8? = cy
+                while let d = px, d >= 48 && d <= 57 {
+                    nx = nx &* 10 &+ Int(d - 48)
+                    px = i.next()
+                }
+                while let d = py, d >= 48 && d <= 57 {
+                    ny = ny &* 10 &+ Int(d - 48)
+                    py = j.next()
+                }
                 if nx != ny { return nx < ny }
                 x = px
                 y = py

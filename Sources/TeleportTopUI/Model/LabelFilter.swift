@@ -6,7 +6,12 @@ import TeleportCore
 /// PromQL; values may be quoted). A series is shown when every matcher holds; a family when
 /// one of its series is.
 public struct LabelFilter: Sendable {
-    public enum Operator: String, Sendable { case equal = "=", notEqual = "!=", matches = "=~", notMatches = "!~" }
+    public enum Operator: String, Sendable {
+        case equal = "="
+        case notEqual = "!="
+        case matches = "=~"
+        case notMatches = "!~"
+    }
 
     public struct Matcher: @unchecked Sendable {
         public var name: String

@@ -93,7 +93,9 @@ enum LogsReducer: ScreenReducer {
             let steps = action == .up ? 1 : pageRows
             let from = state.logs.selected ?? buffer.nextSequence - 1
             let older = buffer.matching(filter, upTo: from - 1, limit: steps)
-            if let target = older.last { state.logs.selected = target } else if state.logs.selected == nil {
+            if let target = older.last {
+                state.logs.selected = target
+            } else if state.logs.selected == nil {
                 state.logs.selected = buffer.matching(filter, limit: 1).first
             }
         case .down, .pageDown:

@@ -1,6 +1,5 @@
 import TeleportCore
 
-
 /// tctl top's Backend/Cache, Watcher and Audit figures, read from a snapshot: rates over the
 /// measured interval (never the nominal one) and quantiles over a window (never cumulative
 /// shares since start).
@@ -18,7 +17,8 @@ public enum PanelFigures {
     public static func backendRequests(_ snapshot: MetricsSnapshot, component: String) -> [BackendRequest] {
         guard let family = snapshot.family("backend_requests") ?? snapshot.family("backend_requests_total") else { return [] }
         let rows = family.series.filter { $0.key.labels[label: "component"] == component }.map { series in
-            BackendRequest(key: series.key.labels[label: "req"] ?? "", isRange: series.key.labels[label: "range"] == "true",
+            BackendRequest(
+                key: series.key.labels[label: "req"] ?? "", isRange: series.key.labels[label: "range"] == "true",
                 count: series.value.isNaN ? 0 : series.value, rate: series.rate)
         }
         return rows.sorted {
@@ -60,7 +60,8 @@ public enum PanelFigures {
         guard let family = snapshot.family("watcher_events") else { return [] }
         let sums = Dictionary(family.series.filter { $0.key.name.hasSuffix("_sum") }.map { ($0.key.labels, $0) }, uniquingKeysWith: { a, _ in a })
         let rows = family.histograms.map { h in
-            WatcherResource(resource: h.labels[label: "resource"] ?? h.labels.map { "\($0.name)=\($0.value)" }.joined(separator: ","),
+            WatcherResource(
+                resource: h.labels[label: "resource"] ?? h.labels.map { "\($0.name)=\($0.value)" }.joined(separator: ","),
                 events: h.count.isNaN ? 0 : h.count, eventRate: h.countRate, byteRate: sums[h.labels]?.rate,
                 averageSize: h.count > 0 && !h.sum.isNaN ? h.sum / h.count : nil)
         }

@@ -30,7 +30,9 @@ public struct ProfilesTabState: Sendable {
             let id = nextID
             nextID += 1
             let timed = kind.isTimed
-            captures.append(ProfileCaptureEntry(id: id, kind: kind, seconds: timed ? seconds : nil, started: now, status: .running(remaining: timed ? Double(seconds) : nil)))
+            captures.append(
+                ProfileCaptureEntry(
+                    id: id, kind: kind, seconds: timed ? seconds : nil, started: now, status: .running(remaining: timed ? Double(seconds) : nil)))
             return ProfileCaptureRequest(id: id, kind: kind, seconds: timed ? seconds : nil)
         }
     }

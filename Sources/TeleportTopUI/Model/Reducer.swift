@@ -6,7 +6,9 @@ import TeleportCore
 /// it leaves goes to the global keys, handled here once.
 public enum Reducer {
     /// The polling intervals `+` and `-` step through.
-    public static let intervals: [Duration] = [.milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10), .seconds(30), .seconds(60)]
+    public static let intervals: [Duration] = [
+        .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10), .seconds(30), .seconds(60),
+    ]
 
     /// Rows a page moves.
     public static let pageRows = 10

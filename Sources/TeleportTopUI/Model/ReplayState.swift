@@ -18,9 +18,10 @@ public struct ReplayStatus: Sendable, Hashable {
     /// lines) start over too.
     public var reset: Bool
 
-    public init(start: Date, end: Date, cursor: Date, speed: Int = 1, playing: Bool = false, following: Bool = false, skippedFrames: Int = 0,
-        reset: Bool = false)
-    {
+    public init(
+        start: Date, end: Date, cursor: Date, speed: Int = 1, playing: Bool = false, following: Bool = false, skippedFrames: Int = 0,
+        reset: Bool = false
+    ) {
         self.start = start
         self.end = end
         self.cursor = cursor

@@ -15,7 +15,9 @@ enum SpansReducer: ScreenReducer {
         case .startFilter: state.editing = .regex
         case .startLabelFilter: state.editing = .labels
         case .cycleView, .click(.spansView):
-            if case .click(.spansView(let view)) = action { state.spansTab.view = view } else {
+            if case .click(.spansView(let view)) = action {
+                state.spansTab.view = view
+            } else {
                 state.spansTab.view = state.spansTab.view == .feed ? .operations : .feed
             }
             state.selection[.spans] = 0
@@ -84,7 +86,8 @@ enum SpansReducer: ScreenReducer {
             state.message = "every service"
         } else {
             let row = state.selection[.spans] ?? 0
-            let service: String? = state.spansTab.view == .feed
+            let service: String? =
+                state.spansTab.view == .feed
                 ? (row < state.spans.feed.count ? state.spans.feed[row].service : nil)
                 : (row < state.spans.operations.count ? state.spans.operations[row].service : nil)
             guard let service else { return }

@@ -1,6 +1,5 @@
 import TeleportCore
 
-
 /// The Spans tab's own state: which view, the query sent to the span store, follow mode,
 /// and the waterfall's trace, selection and folds.
 public struct SpansTabState: Sendable {

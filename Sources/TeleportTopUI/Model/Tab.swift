@@ -1,9 +1,9 @@
 import TeleportCore
 
-
 /// The dashboard's tabs, in key order: `1` Overview ... `9` Profiles, `0` Raw.
 public enum Tab: Int, Sendable, Hashable, CaseIterable {
-    case overview = 1, auth, proxy, ssh, kubernetes, database, runtime, spans, profiles
+    case overview = 1
+    case auth, proxy, ssh, kubernetes, database, runtime, spans, profiles
     case raw = 0
     /// The Logs screen, on `L`.
     case logs = 10

@@ -51,7 +51,7 @@ public enum TableRows {
             rows.append(.family(index))
             let family = snapshot.families[index]
             guard expandAll || state.tables.expanded.contains(family.name) || !labels.isEmpty else { continue }
-            if (family.type == .histogram || family.type == .gaugehistogram), !family.histograms.isEmpty, !expandAll {
+            if family.type == .histogram || family.type == .gaugehistogram, !family.histograms.isEmpty, !expandAll {
                 for h in family.histograms.indices where labels.matches(family.histograms[h].labels) {
                     rows.append(.histogram(family: index, histogram: h))
                 }

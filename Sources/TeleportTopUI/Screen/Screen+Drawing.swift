@@ -28,4 +28,3 @@ extension Screen {
         put(String(repeating: "─", count: w), x: x, y: y, role: role)
     }
 }
-

@@ -3,108 +3,108 @@ extension ThemeLoader {
     /// The text of each themes/NAME.yaml, by NAME.
     static let embedded: [String: String] = [
         "default": #"""
-# teleport-top colour theme. Copy this file, edit it, and give its path instead of a theme name.
-#
-# name:        the theme's name (optional: defaults to the file name).
-# background:  the colour behind every cell whose role leaves bg unset or `default`;
-#              `default` keeps the terminal's own background (transparent).
-# roles:       how each kind of cell looks, as {fg: COLOUR, bg: COLOUR, bold: true, ...}:
-#                text         ordinary text (every missing role falls back to it)
-#                dim          secondary text: units, hints, timestamps
-#                accent       titles, keys, highlighted values
-#                border       frames and separators
-#                selection    the selected row
-#                header       the top and bottom bars
-#                ok, recovering, degraded, starting, unreachable   the state badges
-#                error        error messages
-#              Attributes are booleans: bold, underline, reverse, dim (all false when left out).
-# chart:       1 to 8 colours, low to high, spread over the chart's 8 levels.
-#
-# A COLOUR is "#rrggbb" (quoted: an unquoted # starts a comment), a 256-colour index 0-255,
-# or default (the terminal's own foreground or background). On terminals with fewer colours
-# each colour is drawn as the nearest one they have. An unknown key is an error.
-# With NO_COLOR set in the environment the monochrome theme is used whatever is asked.
-name: default
-background: default        # the terminal's own background (transparent)
-roles:
-  text:        {fg: "#d0d0d0"}
-  dim:         {fg: 244}
-  accent:      {fg: "#5fafff", bold: true}
-  border:      {fg: 240}
-  selection:   {fg: "#000000", bg: "#5fafff"}
-  header:      {fg: "#ffffff", bg: 236, bold: true}
-  ok:          {fg: "#000000", bg: "#5faf5f", bold: true}
-  recovering:  {fg: "#000000", bg: "#d7af00", bold: true}
-  degraded:    {fg: "#ffffff", bg: "#d70000", bold: true}
-  starting:    {fg: "#000000", bg: "#5fafd7", bold: true}
-  unreachable: {fg: "#ffffff", bg: 201, bold: true}
-  error:       {fg: "#ff5f5f", bold: true}
-chart: ["#005f87", "#0087af", "#00afd7", "#5fd7ff", "#87ff87", "#d7ff5f", "#ffd700", "#ff8700"]   # 1 to 8 colours, low to high
+        # teleport-top colour theme. Copy this file, edit it, and give its path instead of a theme name.
+        #
+        # name:        the theme's name (optional: defaults to the file name).
+        # background:  the colour behind every cell whose role leaves bg unset or `default`;
+        #              `default` keeps the terminal's own background (transparent).
+        # roles:       how each kind of cell looks, as {fg: COLOUR, bg: COLOUR, bold: true, ...}:
+        #                text         ordinary text (every missing role falls back to it)
+        #                dim          secondary text: units, hints, timestamps
+        #                accent       titles, keys, highlighted values
+        #                border       frames and separators
+        #                selection    the selected row
+        #                header       the top and bottom bars
+        #                ok, recovering, degraded, starting, unreachable   the state badges
+        #                error        error messages
+        #              Attributes are booleans: bold, underline, reverse, dim (all false when left out).
+        # chart:       1 to 8 colours, low to high, spread over the chart's 8 levels.
+        #
+        # A COLOUR is "#rrggbb" (quoted: an unquoted # starts a comment), a 256-colour index 0-255,
+        # or default (the terminal's own foreground or background). On terminals with fewer colours
+        # each colour is drawn as the nearest one they have. An unknown key is an error.
+        # With NO_COLOR set in the environment the monochrome theme is used whatever is asked.
+        name: default
+        background: default        # the terminal's own background (transparent)
+        roles:
+          text:        {fg: "#d0d0d0"}
+          dim:         {fg: 244}
+          accent:      {fg: "#5fafff", bold: true}
+          border:      {fg: 240}
+          selection:   {fg: "#000000", bg: "#5fafff"}
+          header:      {fg: "#ffffff", bg: 236, bold: true}
+          ok:          {fg: "#000000", bg: "#5faf5f", bold: true}
+          recovering:  {fg: "#000000", bg: "#d7af00", bold: true}
+          degraded:    {fg: "#ffffff", bg: "#d70000", bold: true}
+          starting:    {fg: "#000000", bg: "#5fafd7", bold: true}
+          unreachable: {fg: "#ffffff", bg: 201, bold: true}
+          error:       {fg: "#ff5f5f", bold: true}
+        chart: ["#005f87", "#0087af", "#00afd7", "#5fd7ff", "#87ff87", "#d7ff5f", "#ffd700", "#ff8700"]   # 1 to 8 colours, low to high
 
-"""#,
+        """#,
         "high-contrast": #"""
-# teleport-top colour theme with the most contrast: pure black, white and saturated colours
-# on a black background. The format is described in default.yaml and themes/README.md.
-name: high-contrast
-background: "#000000"
-roles:
-  text:        {fg: "#ffffff"}
-  dim:         {fg: "#00ffff"}
-  accent:      {fg: "#ffff00", bold: true}
-  border:      {fg: "#ffffff"}
-  selection:   {fg: "#000000", bg: "#ffffff", bold: true}
-  header:      {fg: "#ffffff", bg: "#0000ff", bold: true}
-  ok:          {fg: "#000000", bg: "#00ff00", bold: true}
-  recovering:  {fg: "#000000", bg: "#ffff00", bold: true}
-  degraded:    {fg: "#ffffff", bg: "#ff0000", bold: true}
-  starting:    {fg: "#000000", bg: "#00ffff", bold: true}
-  unreachable: {fg: "#000000", bg: "#ff00ff", bold: true}
-  error:       {fg: "#ff0000", bold: true, underline: true}
-chart: ["#00ffff", "#00ff00", "#ffff00", "#ff0000"]
+        # teleport-top colour theme with the most contrast: pure black, white and saturated colours
+        # on a black background. The format is described in default.yaml and themes/README.md.
+        name: high-contrast
+        background: "#000000"
+        roles:
+          text:        {fg: "#ffffff"}
+          dim:         {fg: "#00ffff"}
+          accent:      {fg: "#ffff00", bold: true}
+          border:      {fg: "#ffffff"}
+          selection:   {fg: "#000000", bg: "#ffffff", bold: true}
+          header:      {fg: "#ffffff", bg: "#0000ff", bold: true}
+          ok:          {fg: "#000000", bg: "#00ff00", bold: true}
+          recovering:  {fg: "#000000", bg: "#ffff00", bold: true}
+          degraded:    {fg: "#ffffff", bg: "#ff0000", bold: true}
+          starting:    {fg: "#000000", bg: "#00ffff", bold: true}
+          unreachable: {fg: "#000000", bg: "#ff00ff", bold: true}
+          error:       {fg: "#ff0000", bold: true, underline: true}
+        chart: ["#00ffff", "#00ff00", "#ffff00", "#ff0000"]
 
-"""#,
+        """#,
         "light": #"""
-# teleport-top colour theme for terminals with a white or light background.
-# The format is described in default.yaml and themes/README.md.
-name: light
-background: default
-roles:
-  text:        {fg: "#262626"}
-  dim:         {fg: 243}
-  accent:      {fg: "#005faf", bold: true}
-  border:      {fg: 248}
-  selection:   {fg: "#ffffff", bg: "#005faf"}
-  header:      {fg: "#000000", bg: 253, bold: true}
-  ok:          {fg: "#ffffff", bg: "#008700", bold: true}
-  recovering:  {fg: "#000000", bg: "#ffaf00", bold: true}
-  degraded:    {fg: "#ffffff", bg: "#d70000", bold: true}
-  starting:    {fg: "#ffffff", bg: "#0087af", bold: true}
-  unreachable: {fg: "#ffffff", bg: "#af00af", bold: true}
-  error:       {fg: "#d70000", bold: true}
-chart: ["#87d7ff", "#5fafd7", "#0087af", "#005f87", "#5f8700", "#af8700", "#d75f00", "#d70000"]
+        # teleport-top colour theme for terminals with a white or light background.
+        # The format is described in default.yaml and themes/README.md.
+        name: light
+        background: default
+        roles:
+          text:        {fg: "#262626"}
+          dim:         {fg: 243}
+          accent:      {fg: "#005faf", bold: true}
+          border:      {fg: 248}
+          selection:   {fg: "#ffffff", bg: "#005faf"}
+          header:      {fg: "#000000", bg: 253, bold: true}
+          ok:          {fg: "#ffffff", bg: "#008700", bold: true}
+          recovering:  {fg: "#000000", bg: "#ffaf00", bold: true}
+          degraded:    {fg: "#ffffff", bg: "#d70000", bold: true}
+          starting:    {fg: "#ffffff", bg: "#0087af", bold: true}
+          unreachable: {fg: "#ffffff", bg: "#af00af", bold: true}
+          error:       {fg: "#d70000", bold: true}
+        chart: ["#87d7ff", "#5fafd7", "#0087af", "#005f87", "#5f8700", "#af8700", "#d75f00", "#d70000"]
 
-"""#,
+        """#,
         "monochrome": #"""
-# teleport-top theme without colour (used whenever NO_COLOR is set): only the terminal's own
-# colours and attributes, so every state stays distinguishable on any terminal.
-# The format is described in default.yaml and themes/README.md.
-name: monochrome
-background: default
-roles:
-  text:        {}
-  dim:         {dim: true}
-  accent:      {bold: true}
-  border:      {dim: true}
-  selection:   {reverse: true}
-  header:      {reverse: true}
-  ok:          {bold: true}
-  recovering:  {bold: true, underline: true}
-  degraded:    {bold: true, reverse: true}
-  starting:    {underline: true}
-  unreachable: {reverse: true, underline: true}
-  error:       {bold: true, underline: true}
-chart: [default]
+        # teleport-top theme without colour (used whenever NO_COLOR is set): only the terminal's own
+        # colours and attributes, so every state stays distinguishable on any terminal.
+        # The format is described in default.yaml and themes/README.md.
+        name: monochrome
+        background: default
+        roles:
+          text:        {}
+          dim:         {dim: true}
+          accent:      {bold: true}
+          border:      {dim: true}
+          selection:   {reverse: true}
+          header:      {reverse: true}
+          ok:          {bold: true}
+          recovering:  {bold: true, underline: true}
+          degraded:    {bold: true, reverse: true}
+          starting:    {underline: true}
+          unreachable: {reverse: true, underline: true}
+          error:       {bold: true, underline: true}
+        chart: [default]
 
-"""#,
+        """#,
     ]
 }

@@ -1,6 +1,5 @@
 import TeleportCore
 
-
 /// A theme that cannot be used: where (file, line, key) and why.
 public struct ThemeError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file, or the name asked for.

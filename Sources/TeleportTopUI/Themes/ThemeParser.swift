@@ -1,5 +1,5 @@
-import Yams
 import TeleportCore
+import Yams
 
 /// Builds a `Theme` from the YAML node tree, so every problem names its line and key.
 struct ThemeParser {
@@ -164,8 +164,8 @@ struct ThemeParser {
     private func syntaxError(_ error: YamlError, yaml: String) -> ThemeError {
         switch error {
         case .scanner(let context, let problem, let mark, _),
-             .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             var reason = "YAML syntax error: " + problem
             if let context, context.mark.line != mark.line {
                 reason += " (\(context.text) at line \(context.mark.line))"
@@ -173,7 +173,8 @@ struct ThemeParser {
             return ThemeError(source: source, line: mark.line, key: "", reason: Sanitized.quote(reason))
         case .duplicatedKeysInMapping(let duplicates, let context):
             let names = duplicates.map { "\"\(Self.clip($0))\"" }.joined(separator: ", ")
-            return ThemeError(source: source, line: context.mark.line, key: duplicates.first ?? "", reason: "duplicate key: \(names) appears more than once in one mapping")
+            return ThemeError(
+                source: source, line: context.mark.line, key: duplicates.first ?? "", reason: "duplicate key: \(names) appears more than once in one mapping")
         case .reader(let problem, let offset, _, _):
             let line = offset.map { offset in yaml.prefix(offset).reduce(1) { $1 == "\n" ? $0 + 1 : $0 } } ?? 0
             return ThemeError(source: source, line: line, key: "", reason: Sanitized.quote("not readable as YAML: " + problem))

@@ -34,7 +34,8 @@ enum XtermPalette {
         var bestDistance = Int.max
         for index in 16...255 {
             let entry = rgb(index)
-            let distance = square(Int(red) - Int(entry.red)) + square(Int(green) - Int(entry.green))
+            let distance =
+                square(Int(red) - Int(entry.red)) + square(Int(green) - Int(entry.green))
                 + square(Int(blue) - Int(entry.blue))
             if distance < bestDistance {
                 best = index

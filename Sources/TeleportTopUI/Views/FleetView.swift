@@ -69,7 +69,9 @@ public enum FleetView {
                 x = put2("chg", width: changesWidth, x: x, y: y, role: .dim, into: &screen)
             }
         }
-        if stripWidth > 0 { screen.write("state over \(Format.duration(state.latest.historySeconds > 0 ? state.latest.historySeconds : 600))", x: x, y: y, role: .dim) }
+        if stripWidth > 0 {
+            screen.write("state over \(Format.duration(state.latest.historySeconds > 0 ? state.latest.historySeconds : 600))", x: x, y: y, role: .dim)
+        }
         if fleet.sort != .name { screen.writeRight(" sort: state, \(fleet.sort.title) ", right: screen.width, y: y, role: .dim) }
         y += 1
         let bottom = screen.height - 1
@@ -85,7 +87,8 @@ public enum FleetView {
         for (offset, row) in rows[first..<min(rows.count, first + visible)].enumerated() {
             let isSelected = first + offset == selected
             if isSelected { screen.fill(row: y, role: .selection) }
-            drawRow(row, columns: columns, stripWidth: stripWidth, newest: newest, now: state.now, selected: isSelected, y: y,
+            drawRow(
+                row, columns: columns, stripWidth: stripWidth, newest: newest, now: state.now, selected: isSelected, y: y,
                 into: &screen, symbols: symbols, markDirect: markDirect)
             screen.mark(row: y, .fleetRow(first + offset))
             y += 1
@@ -138,9 +141,10 @@ public enum FleetView {
         if let replay = state.replay { screen.writeRight(" \(replay.label) ", right: screen.width, y: 1, role: .selection) }
     }
 
-    static func drawRow(_ row: FleetRow, columns: [Column], stripWidth: Int, newest: String?, now: Date, selected: Bool, y: Int,
-        into screen: inout Screen, symbols: Symbols, markDirect: Bool = false)
-    {
+    static func drawRow(
+        _ row: FleetRow, columns: [Column], stripWidth: Int, newest: String?, now: Date, selected: Bool, y: Int,
+        into screen: inout Screen, symbols: Symbols, markDirect: Bool = false
+    ) {
         let stale = row.scrapeError != nil || row.gone
         let figure: StyleRole = selected ? .selection : stale ? .dim : .text
         var x = 1
@@ -164,7 +168,8 @@ public enum FleetView {
                 x += column.width + 1
                 let since = row.stateSince.map { Format.duration(max(0, now.timeIntervalSince($0))) } ?? ""
                 x = put2(since, width: forWidth, x: x, y: y, role: figure, into: &screen)
-                x = put2(row.changes > 0 ? String(row.changes) : "0", width: changesWidth, x: x, y: y,
+                x = put2(
+                    row.changes > 0 ? String(row.changes) : "0", width: changesWidth, x: x, y: y,
                     role: row.changes > 0 && !selected ? .accent : figure, into: &screen)
                 continue
             case .uptime:

@@ -60,7 +60,8 @@ public enum HeaderView {
             var x = 1
             if let retry = failure.retryAt {
                 let left = retry.timeIntervalSince(state.now)
-                x = screen.write(left > 0 ? "retry in \(Int(left.rounded(.up)))s · " : "retrying, no answer for \(Format.duration(-left)) · ",
+                x = screen.write(
+                    left > 0 ? "retry in \(Int(left.rounded(.up)))s · " : "retrying, no answer for \(Format.duration(-left)) · ",
                     x: x, y: 1, role: .error)
             }
             if let down = snapshot.timeline.since(.unreachable) {
@@ -75,10 +76,12 @@ public enum HeaderView {
         } else if let last = snapshot.lastScrape, overdue {
             let age = state.now.timeIntervalSince(last.time)
             let x = screen.write(" no answer for \(Format.number((age * 10).rounded() / 10))s · ", x: 0, y: 1, role: .error)
-            screen.write("the last scrape took \(Format.seconds(last.duration.seconds)) · every \(DurationText.format(snapshot.interval))", x: x, y: 1, role: .dim)
+            screen.write(
+                "the last scrape took \(Format.seconds(last.duration.seconds)) · every \(DurationText.format(snapshot.interval))", x: x, y: 1, role: .dim)
         } else if let last = snapshot.lastScrape {
             let age = max(0, state.now.timeIntervalSince(last.time))
-            screen.write(" scraped \(Format.number((age * 10).rounded() / 10))s ago in \(Format.seconds(last.duration.seconds)) · \(Format.bytes(Double(last.bytes))) · \(last.series) series · every \(DurationText.format(snapshot.interval))",
+            screen.write(
+                " scraped \(Format.number((age * 10).rounded() / 10))s ago in \(Format.seconds(last.duration.seconds)) · \(Format.bytes(Double(last.bytes))) · \(last.series) series · every \(DurationText.format(snapshot.interval))",
                 x: 0, y: 1, role: .dim)
         } else {
             screen.write(" waiting for the first scrape…", x: 0, y: 1, role: .dim)

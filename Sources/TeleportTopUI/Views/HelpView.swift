@@ -25,8 +25,10 @@ public enum HelpView {
         let columns = max(1, min((lines.count + rows - 1) / rows, max(1, screen.width / 38)))
         if columns == 1, y + lines.count < bottom - 2 {
             // Room left: the filter syntaxes.
-            let notes = ["/ matches names, HELP and label values, case-insensitive; !re keeps what does not match",
-                         "f takes PromQL matchers: name=v, name!=v, name=~re, name!~re, comma-separated"]
+            let notes = [
+                "/ matches names, HELP and label values, case-insensitive; !re keeps what does not match",
+                "f takes PromQL matchers: name=v, name!=v, name=~re, name!~re, comma-separated",
+            ]
             for (i, note) in notes.enumerated() where context == .table { screen.write(note, x: 1, y: bottom - 2 + i, role: .dim) }
         }
         let perColumn = (lines.count + columns - 1) / columns

@@ -19,15 +19,21 @@ public enum HistogramView {
         screen.write(" \(family.name){\(labels)}", x: 0, y: y, role: .accent)
         y += 1
         let roomy = bottom - top >= 30
-        if let help = family.help { screen.write("  \(help)", x: 0, y: y, role: .dim); y += 1 }
-        screen.write("  observations \(Format.number(histogram.count))   rate \(histogram.countRate.map { Format.number($0) + "/s" } ?? "-")   mean \(histogram.count > 0 ? unit(histogram.sum / histogram.count) : "-")", x: 0, y: y)
+        if let help = family.help {
+            screen.write("  \(help)", x: 0, y: y, role: .dim)
+            y += 1
+        }
+        screen.write(
+            "  observations \(Format.number(histogram.count))   rate \(histogram.countRate.map { Format.number($0) + "/s" } ?? "-")   mean \(histogram.count > 0 ? unit(histogram.sum / histogram.count) : "-")",
+            x: 0, y: y)
         y += roomy ? 2 : 1
         screen.write("  window      observations        p50          p90          p99", x: 0, y: y, role: .dim)
         y += 1
         for window in QuantileWindow.allCases where y < bottom {
             let w = histogram.windows[window]
             let name = window == .lastInterval ? "last \(DurationText.format(state.snapshot.interval))" : window.rawValue
-            let line = "  " + name.padding(toLength: 12, withPad: " ", startingAt: 0)
+            let line =
+                "  " + name.padding(toLength: 12, withPad: " ", startingAt: 0)
                 + Format.number(w?.observations ?? 0).padding(toLength: 20, withPad: " ", startingAt: 0)
                 + QuantileText.format(w?.p50, unit: unit).padding(toLength: 13, withPad: " ", startingAt: 0)
                 + QuantileText.format(w?.p90, unit: unit).padding(toLength: 13, withPad: " ", startingAt: 0)
@@ -42,9 +48,10 @@ public enum HistogramView {
     }
 
     /// Rows per bucket: label, bar of the last interval's count, the count, then the heatmap.
-    static func drawBuckets(_ histogram: HistogramSnapshot, heatmap: Heatmap?, unit: (Double) -> String, interval: Duration,
-        into screen: inout Screen, top: Int, bottom: Int, symbols: Symbols)
-    {
+    static func drawBuckets(
+        _ histogram: HistogramSnapshot, heatmap: Heatmap?, unit: (Double) -> String, interval: Duration,
+        into screen: inout Screen, top: Int, bottom: Int, symbols: Symbols
+    ) {
         var y = top
         let buckets = histogram.windows[.lastInterval]?.buckets ?? histogram.windows[.oneMinute]?.buckets ?? []
         var counts: [(bound: Double, count: Double)] = []

@@ -23,7 +23,8 @@ public enum LogsView {
             return
         }
         if case .unsupported = logs.status, logs.buffer.isEmpty {
-            screen.write("  This Teleport has no /log-stream (it answered 404: an older version). --tail-log PATH reads its log file instead.", x: 0, y: y, role: .dim)
+            screen.write(
+                "  This Teleport has no /log-stream (it answered 404: an older version). --tail-log PATH reads its log file instead.", x: 0, y: y, role: .dim)
             return
         }
         let detailHeight = logs.detail ? max(4, min(12, (bottom - y) / 3)) : 0
@@ -158,11 +159,15 @@ public enum QuestionView {
         let logs = state.logs
         var lines: [(String, StyleRole)] = []
         if logs.askRestore {
-            lines = [("teleport-top changed the log level from \(logs.changedFrom ?? "?") to \(logs.level ?? "?").", .text),
-                ("Restore \(logs.changedFrom ?? "?") before quitting?  y yes · n no · Esc stay", .accent)]
+            lines = [
+                ("teleport-top changed the log level from \(logs.changedFrom ?? "?") to \(logs.level ?? "?").", .text),
+                ("Restore \(logs.changedFrom ?? "?") before quitting?  y yes · n no · Esc stay", .accent),
+            ]
         } else if let level = logs.confirm {
-            lines = [("This process runs the auth service: \(level) there is the busiest logger.", .text),
-                ("Set \(level) anyway?  y yes · n no", .accent)]
+            lines = [
+                ("This process runs the auth service: \(level) there is the busiest logger.", .text),
+                ("Set \(level) anyway?  y yes · n no", .accent),
+            ]
         } else if let index = logs.picker {
             lines.append(("Log level (now \(logs.level ?? "unknown")): ↑/↓ Enter, Esc cancels", .accent))
             for (i, level) in LogLine.levels.enumerated() {

@@ -59,8 +59,10 @@ public enum OverviewView {
         // The rankings close the screen: side by side they take every row left; stacked in
         // one column, six each.
         let ranked = columns > 1 ? max(6, bottom - y) : 6
-        let boxes = [cluster(snapshot), process(snapshot, now: state.now), runtime(snapshot), services(snapshot),
-            busiest(snapshot, limit: ranked), slowest(snapshot, limit: ranked)]
+        let boxes = [
+            cluster(snapshot), process(snapshot, now: state.now), runtime(snapshot), services(snapshot),
+            busiest(snapshot, limit: ranked), slowest(snapshot, limit: ranked),
+        ]
         let columnWidth = screen.width / columns
         var rowTop = y
         for start in stride(from: 0, to: boxes.count, by: columns) {
@@ -106,52 +108,64 @@ public enum OverviewView {
     static func cluster(_ s: MetricsSnapshot) -> Box {
         let migrations = s.family("teleport_migrations")?.series.filter { $0.value > 0 }.compactMap { $0.key.labels[label: "migration"] } ?? []
         let certificates = s.family("auth_generate_seconds")?.histograms.first?.windows[.oneMinute]
-        return Box(title: "Cluster", lines: [
-            ("Interactive sessions", figure(s.value("server_interactive_sessions_total")), .text, s.spark("server_interactive_sessions_total")),
-            ("Cert gen active", figure(s.value("auth_generate_requests")), .text, s.spark("auth_generate_requests")),
-            ("Cert gen requests", perSecond(s.rate("auth_generate_requests_total")), .text, s.spark("auth_generate_requests_total")),
-            ("Cert gen throttled", perSecond(s.rate("auth_generate_requests_throttled_total")),
-                (s.rate("auth_generate_requests_throttled_total") ?? 0) > 0 ? .error : .text, s.spark("auth_generate_requests_throttled_total")),
-            // tctl top's "Generate Server Certificates Percentiles", over the last minute
-            // rather than since the process started.
-            ("Cert gen p50 1m", QuantileText.format(certificates?.p50), .text, []),
-            ("Cert gen p90 1m", QuantileText.format(certificates?.p90), .text, []),
-            ("Cert gen p99 1m", QuantileText.format(certificates?.p99), certificates?.p99?.atLeast == true ? .error : .text, []),
-            ("Auth watcher queue", figure(s.value("backend_watcher_queues_total", where: ("component", "auth:cache"))), .text, []),
-            ("Roles", figure(s.value("teleport_roles_total")), .text, []),
-            ("Active migrations", s.family("teleport_migrations") == nil ? "-" : migrations.isEmpty ? "none" : migrations.joined(separator: ","), .text, []),
-        ])
+        return Box(
+            title: "Cluster",
+            lines: [
+                ("Interactive sessions", figure(s.value("server_interactive_sessions_total")), .text, s.spark("server_interactive_sessions_total")),
+                ("Cert gen active", figure(s.value("auth_generate_requests")), .text, s.spark("auth_generate_requests")),
+                ("Cert gen requests", perSecond(s.rate("auth_generate_requests_total")), .text, s.spark("auth_generate_requests_total")),
+                (
+                    "Cert gen throttled", perSecond(s.rate("auth_generate_requests_throttled_total")),
+                    (s.rate("auth_generate_requests_throttled_total") ?? 0) > 0 ? .error : .text, s.spark("auth_generate_requests_throttled_total")
+                ),
+                // tctl top's "Generate Server Certificates Percentiles", over the last minute
+                // rather than since the process started.
+                ("Cert gen p50 1m", QuantileText.format(certificates?.p50), .text, []),
+                ("Cert gen p90 1m", QuantileText.format(certificates?.p90), .text, []),
+                ("Cert gen p99 1m", QuantileText.format(certificates?.p99), certificates?.p99?.atLeast == true ? .error : .text, []),
+                ("Auth watcher queue", figure(s.value("backend_watcher_queues_total", where: ("component", "auth:cache"))), .text, []),
+                ("Roles", figure(s.value("teleport_roles_total")), .text, []),
+                (
+                    "Active migrations", s.family("teleport_migrations") == nil ? "-" : migrations.isEmpty ? "none" : migrations.joined(separator: ","), .text,
+                    []
+                ),
+            ])
     }
 
     static func process(_ s: MetricsSnapshot, now: Date) -> Box {
         let cpu = s.rate("process_cpu_seconds_total").map { Format.number($0 * 100) + "%" } ?? "-"
         let fds = s.value("process_open_fds").map { open in Format.number(open) + (s.value("process_max_fds").map { " / " + Format.number($0) } ?? "") } ?? "-"
-        return Box(title: "Process", lines: [
-            ("Started", s.processStart.map { clock($0) + " UTC" } ?? "-", .text, []),
-            ("CPU", cpu, .text, s.spark("process_cpu_seconds_total")),
-            ("Resident memory", figure(s.value("process_resident_memory_bytes"), Format.bytes), .text, s.spark("process_resident_memory_bytes")),
-            ("Open files", fds, .text, s.spark("process_open_fds")),
-            ("Threads", figure(s.value("process_threads") ?? s.value("go_threads")), .text, []),
-        ])
+        return Box(
+            title: "Process",
+            lines: [
+                ("Started", s.processStart.map { clock($0) + " UTC" } ?? "-", .text, []),
+                ("CPU", cpu, .text, s.spark("process_cpu_seconds_total")),
+                ("Resident memory", figure(s.value("process_resident_memory_bytes"), Format.bytes), .text, s.spark("process_resident_memory_bytes")),
+                ("Open files", fds, .text, s.spark("process_open_fds")),
+                ("Threads", figure(s.value("process_threads") ?? s.value("go_threads")), .text, []),
+            ])
     }
 
     static func runtime(_ s: MetricsSnapshot) -> Box {
         guard s.family("go_goroutines") != nil else {
             return Box(title: "Go runtime", lines: [("not a Go process", "-", .dim, [])])
         }
-        return Box(title: "Go runtime", lines: [
-            ("Goroutines", figure(s.value("go_goroutines")), .text, s.spark("go_goroutines")),
-            ("Threads", figure(s.value("go_threads")), .text, []),
-            ("Heap in use", figure(s.value("go_memstats_heap_alloc_bytes"), Format.bytes), .text, s.spark("go_memstats_heap_alloc_bytes")),
-            ("Heap objects", figure(s.value("go_memstats_heap_objects")), .text, []),
-            ("Allocated", figure(s.value("go_memstats_alloc_bytes"), Format.bytes), .text, []),
-            ("Go version", s.family("go_info")?.series.first?.key.labels[label: "version"] ?? s.build?.goversion ?? "-", .text, []),
-        ])
+        return Box(
+            title: "Go runtime",
+            lines: [
+                ("Goroutines", figure(s.value("go_goroutines")), .text, s.spark("go_goroutines")),
+                ("Threads", figure(s.value("go_threads")), .text, []),
+                ("Heap in use", figure(s.value("go_memstats_heap_alloc_bytes"), Format.bytes), .text, s.spark("go_memstats_heap_alloc_bytes")),
+                ("Heap objects", figure(s.value("go_memstats_heap_objects")), .text, []),
+                ("Allocated", figure(s.value("go_memstats_alloc_bytes"), Format.bytes), .text, []),
+                ("Go version", s.family("go_info")?.series.first?.key.labels[label: "version"] ?? s.build?.goversion ?? "-", .text, []),
+            ])
     }
 
     static func services(_ s: MetricsSnapshot) -> Box {
         let running = s.family("teleport_services")?.series.filter { $0.value > 0 }.compactMap { $0.key.labels[label: "service_name"] } ?? []
-        let lines: [(String, String, StyleRole, [Float])] = running.isEmpty
+        let lines: [(String, String, StyleRole, [Float])] =
+            running.isEmpty
             ? [("no teleport_services", "-", .dim, [])]
             : running.sorted().map { ($0, "running", .stateOK, []) }
         return Box(title: "Services", lines: lines)
@@ -163,8 +177,9 @@ public enum OverviewView {
             if let rate = FamilyFigures.rate(family), rate > 0 { rates.append((family.name, rate)) }
         }
         let top = rates.sorted { $0.1 > $1.1 }.prefix(limit)
-        return Box(title: "Busiest rates", lines: top.isEmpty ? [("no counter moved yet", "-", .dim, [])] :
-            top.map { ($0.0, Format.number($0.1) + "/s", .text, s.spark($0.0)) })
+        return Box(
+            title: "Busiest rates",
+            lines: top.isEmpty ? [("no counter moved yet", "-", .dim, [])] : top.map { ($0.0, Format.number($0.1) + "/s", .text, s.spark($0.0)) })
     }
 
     static func slowest(_ s: MetricsSnapshot, limit: Int) -> Box {
@@ -177,8 +192,11 @@ public enum OverviewView {
             }
         }
         let top = worst.filter { !$0.0.hasPrefix("go_") && !$0.0.hasPrefix("process_") }.sorted { $0.1.value > $1.1.value }.prefix(limit)
-        return Box(title: "Worst latencies (p99 1m)", lines: top.isEmpty ? [("no histogram observations yet", "-", .dim, [])] :
-            top.map { ($0.0, (($0.1.atLeast ? "≥ " : "") + Format.seconds($0.1.value)), $0.1.atLeast ? .error : .text, []) })
+        return Box(
+            title: "Worst latencies (p99 1m)",
+            lines: top.isEmpty
+                ? [("no histogram observations yet", "-", .dim, [])]
+                : top.map { ($0.0, (($0.1.atLeast ? "≥ " : "") + Format.seconds($0.1.value)), $0.1.atLeast ? .error : .text, []) })
     }
 
     static func clock(_ date: Date) -> String {

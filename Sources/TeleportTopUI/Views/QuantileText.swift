@@ -1,6 +1,5 @@
 import TeleportCore
 
-
 /// Quantile estimates as text: `12ms`, or `≥ 32.768s` when the rank fell in +Inf.
 public enum QuantileText {
     public static func format(_ estimate: QuantileEstimate?, unit: (Double) -> String = Format.seconds, gap: String = "≥ ") -> String {

@@ -1,6 +1,5 @@
 import TeleportCore
 
-
 /// Reading single figures out of a snapshot by family name.
 extension MetricsSnapshot {
     /// The value of a family's first series (or of the one whose labels include `where`).

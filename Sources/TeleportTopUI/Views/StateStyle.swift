@@ -1,6 +1,5 @@
 import TeleportCore
 
-
 extension ObservedState {
     /// The style role of the state's badge and timeline cells.
     public var role: StyleRole {

@@ -42,16 +42,21 @@ public enum HintBarView {
             screen.write("▏", x: end, y: y, role: .accent)
             // The syntax, as long as it fits after what is typed.
             let room = screen.width - end - 3
-            let syntax = ["05:32 (UTC, the last day) · -5m (from the end) · 2026-12-02T05:32:40Z · Enter go · Esc cancel ",
-                "05:32 UTC · -5m · ISO 8601 · Enter · Esc ", "Enter · Esc "].first { $0.count <= room }
+            let syntax = [
+                "05:32 (UTC, the last day) · -5m (from the end) · 2026-12-02T05:32:40Z · Enter go · Esc cancel ",
+                "05:32 UTC · -5m · ISO 8601 · Enter · Esc ", "Enter · Esc ",
+            ].first { $0.count <= room }
             if let syntax { screen.writeRight(syntax, right: screen.width, y: y, role: .dim) }
             return
         }
         if let field = state.editing {
             let x = screen.write(field == .labels ? " labels " : field == .component ? " component " : " filter /", x: 0, y: y, role: .accent)
-            let text = state.showsFleet ? (field == .labels ? state.fleet?.labelFilter : state.fleet?.filter) ?? ""
-                : state.tab == .logs ? (field == .component ? state.logs.componentText : state.logs.patternText)
-                : field == .labels ? state.tables.labelFilter : state.tables.filter
+            let text =
+                state.showsFleet
+                ? (field == .labels ? state.fleet?.labelFilter : state.fleet?.filter) ?? ""
+                : state.tab == .logs
+                    ? (field == .component ? state.logs.componentText : state.logs.patternText)
+                    : field == .labels ? state.tables.labelFilter : state.tables.filter
             let end = screen.write(text, x: x, y: y, role: .text)
             screen.write("▏", x: end, y: y, role: .accent)
             let syntax = field == .labels ? "name=v name!=v name=~re name!~re, comma-separated · " : ""
@@ -70,14 +75,16 @@ public enum HintBarView {
             if !state.tables.labelFilter.isEmpty { x = screen.write("labels \(state.tables.labelFilter)  ", x: x, y: y, role: .accent) }
         }
         let replayHints = state.replay == nil ? [] : KeyTable.hints(for: .replay)
-        let hints = replayHints + KeyTable.hints(for: Reducer.context(state)).filter { binding in
-            !(state.replay != nil && replayHints.contains { $0.label == binding.label }) &&
-            !(binding.action == .injectFailure && !state.isEmbedded) && !(binding.action == .cycleView && state.tab != .auth && state.tab != .spans)
-                && !(state.fileViewer && binding.context == .global && ![.toggleHelp, .quit].contains(binding.action))
-                && !(state.fileViewer && binding.action == .back)
-                && !(state.showsFleet && (binding.action == .nextTab || binding.action == .previousTab))
-                && !(binding.action == .showFleet && (state.fleet == nil || state.showsFleet))
-        }
+        let hints =
+            replayHints
+            + KeyTable.hints(for: Reducer.context(state)).filter { binding in
+                !(state.replay != nil && replayHints.contains { $0.label == binding.label }) && !(binding.action == .injectFailure && !state.isEmbedded)
+                    && !(binding.action == .cycleView && state.tab != .auth && state.tab != .spans)
+                    && !(state.fileViewer && binding.context == .global && ![.toggleHelp, .quit].contains(binding.action))
+                    && !(state.fileViewer && binding.action == .back)
+                    && !(state.showsFleet && (binding.action == .nextTab || binding.action == .previousTab))
+                    && !(binding.action == .showFleet && (state.fleet == nil || state.showsFleet))
+            }
         // Help and quit always show, at the right end; the rest fill what is left.
         let pinned = hints.filter { $0.action == .toggleHelp || $0.action == .quit }
         let pinnedText = pinned.map { "\($0.label) \($0.hint ?? "")" }.joined(separator: "  ") + " "

@@ -1,6 +1,5 @@
 import TeleportCore
 
-
 /// Section tabs (2-7) and the raw browser (0): one row per family (name, type, value or
 /// rate with unit, sparkline), expandable into series; the raw browser adds HELP and lists
 /// every series. The selected row is highlighted and kept in view.
@@ -10,7 +9,10 @@ public enum TableView {
         let rows = TableRows.rows(state)
         let isRaw = state.tab == .raw
         var y = top
-        let title = isRaw ? "every family (\(snapshot.families.count)), HELP and series" : "\(state.tab.title): \(rows.filter { if case .family = $0 { return true } else { return false } }.count) families"
+        let title =
+            isRaw
+            ? "every family (\(snapshot.families.count)), HELP and series"
+            : "\(state.tab.title): \(rows.filter { if case .family = $0 { return true } else { return false } }.count) families"
         var x = screen.write(" \(title)", x: 0, y: y, role: .accent)
         x = screen.write("  sort: \(state.tables.sort.rawValue)", x: x, y: y, role: .dim)
         if !state.tables.filter.isEmpty { x = screen.write("  filter: /\(state.tables.filter)", x: x, y: y, role: .accent) }
@@ -24,7 +26,11 @@ public enum TableView {
         }
         y += 1
         guard !rows.isEmpty else {
-            let hint = snapshot.families.isEmpty ? "no metrics yet" : state.tables.filter.isEmpty && state.tables.labelFilter.isEmpty ? "this target exposes no family of this section" : "nothing matches the filter"
+            let hint =
+                snapshot.families.isEmpty
+                ? "no metrics yet"
+                : state.tables.filter.isEmpty && state.tables.labelFilter.isEmpty
+                    ? "this target exposes no family of this section" : "nothing matches the filter"
             screen.write("  \(hint)", x: 0, y: y, role: .dim)
             return
         }
@@ -39,7 +45,8 @@ public enum TableView {
         }
         for (offset, row) in rows[first..<min(rows.count, first + visible)].enumerated() {
             let isSelected = first + offset == selected
-            draw(row, snapshot: snapshot, isRaw: isRaw, expanded: state.tables.expanded, into: &screen, y: y,
+            draw(
+                row, snapshot: snapshot, isRaw: isRaw, expanded: state.tables.expanded, into: &screen, y: y,
                 nameWidth: nameWidth, valueWidth: valueWidth, sparkWidth: sparkWidth, symbols: symbols)
             if isSelected { screen.fill(row: y, role: .selection) }
             screen.mark(row: y, .tableRow(first + offset))
@@ -58,9 +65,10 @@ public enum TableView {
         return (selected, max(0, min(selected - visible / 2, rows - visible)), visible)
     }
 
-    static func draw(_ row: TableRow, snapshot: MetricsSnapshot, isRaw: Bool, expanded: Set<String>, into screen: inout Screen, y: Int,
-        nameWidth: Int, valueWidth: Int, sparkWidth: Int, symbols: Symbols)
-    {
+    static func draw(
+        _ row: TableRow, snapshot: MetricsSnapshot, isRaw: Bool, expanded: Set<String>, into screen: inout Screen, y: Int,
+        nameWidth: Int, valueWidth: Int, sparkWidth: Int, symbols: Symbols
+    ) {
         let typeX = nameWidth + 2
         let valueRight = typeX + 10 + valueWidth
         switch row {
@@ -72,7 +80,8 @@ public enum TableView {
             screen.writeRight(familyValue(family), right: valueRight, y: y)
             if isRaw {
                 // The group says which tab shows the family; "Other" families only show here.
-                screen.write(Tab.ordered.first { $0.group == family.group }?.shortTitle ?? family.group.title, x: valueRight + 2, y: y,
+                screen.write(
+                    Tab.ordered.first { $0.group == family.group }?.shortTitle ?? family.group.title, x: valueRight + 2, y: y,
                     role: family.group == .other ? .accent : .dim, maxWidth: 8)
                 screen.write(family.help ?? "", x: valueRight + 11, y: y, role: .dim, maxWidth: max(0, screen.width - valueRight - 11))
             } else if sparkWidth > 0 {

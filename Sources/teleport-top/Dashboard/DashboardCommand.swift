@@ -1,11 +1,11 @@
 import ArgumentParser
 import Foundation
 import Logging
-import TeleportDiagnostics
-import TeleportTopUI
-import TeleportTopRuntime
 import TeleportCore
+import TeleportDiagnostics
 import TeleportTopData
+import TeleportTopRuntime
+import TeleportTopUI
 
 /// Options of the dashboard (the default command).
 struct DashboardOptions: ParsableArguments {
@@ -55,7 +55,9 @@ struct DashboardOptions: ParsableArguments {
 
     @OptionGroup(title: "Recording") var recording: RecordingLimitOptions
 
-    @Option(name: .customLong("tail-log"), help: "Show this Teleport log file (JSON or text lines, followed across rotation) on the Logs screen instead of the log stream.")
+    @Option(
+        name: .customLong("tail-log"),
+        help: "Show this Teleport log file (JSON or text lines, followed across rotation) on the Logs screen instead of the log stream.")
     var tailLog: String?
 
     /// The span sources these options ask for.
@@ -74,7 +76,8 @@ struct DashboardOptions: ParsableArguments {
         guard logLines > 0 else { throw ValidationError("--log-lines must be at least 1") }
         guard ["yes", "no", "ask"].contains(restoreLogLevel) else { throw ValidationError("--restore-log-level is yes, no or ask") }
         let tls = otlpTLSCert.map { ReceiverTLS(certPath: $0, keyPath: otlpTLSKey!, clientCAPath: otlpClientCA) }
-        return SpanIntake.Options(grpc: try address(otlpGRPC, "--otlp-grpc"), http: try address(otlpHTTP, "--otlp-http"), tls: tls,
+        return SpanIntake.Options(
+            grpc: try address(otlpGRPC, "--otlp-grpc"), http: try address(otlpHTTP, "--otlp-http"), tls: tls,
             traceDirectories: traceDirs)
     }
 }
@@ -100,7 +103,8 @@ enum DashboardCommand {
             // Its debug service too, so the Logs screen and the log level work on the simulation.
             let socket = DebugSocketPath.defaultDataDir() + "/embedded-\(getpid()).sock"
             do {
-                embedded = try await EmbeddedTeleport.start(address: try target.embeddedAddress(), logLevel: LogLevelControl(.info), logSink: sink,
+                embedded = try await EmbeddedTeleport.start(
+                    address: try target.embeddedAddress(), logLevel: LogLevelControl(.info), logSink: sink,
                     spans: spanStore, socketPath: socket)
             } catch {
                 throw fail("cannot start the embedded engine: \(error)")
@@ -155,8 +159,11 @@ enum DashboardCommand {
         if let socketPath, let socketClient = try? DiagClient(target: .socket(path: socketPath), options: .init(timeout: .seconds(10))) {
             logControl = LogControl(client: socketClient, queue: queue)
         }
-        let runner = EffectRunner(queue: queue, parts: .init(metrics: store, spans: spanStore, poller: poller, profiles: profiler,
-            injectFailure: injectFailure, logs: logControl, logDirectory: profiling.profileDir, recorder: tap.current))
+        let runner = EffectRunner(
+            queue: queue,
+            parts: .init(
+                metrics: store, spans: spanStore, poller: poller, profiles: profiler,
+                injectFailure: injectFailure, logs: logControl, logDirectory: profiling.profileDir, recorder: tap.current))
         var initial = DashboardState(snapshot: .empty(target: label, interval: schedule.interval), isEmbedded: embedded != nil, now: Date())
         initial.profiles = ProfilesTabState(seconds: profiling.profileSeconds, directory: profiling.profileDir)
         initial.logs = LogsState(maxLines: options.logLines, hasSocket: logControl != nil || options.tailLog != nil)

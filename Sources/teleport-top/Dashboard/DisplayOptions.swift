@@ -15,7 +15,8 @@ struct DisplayOptions: ParsableArguments {
     var logFile: String = "/tmp/teleport-top-\(getuid()).log"
 
     func settings(bell: Bool = false) -> DashboardLoop.Settings {
-        DashboardLoop.Settings(symbols: symbols, themeName: theme ?? "default", environment: ProcessInfo.processInfo.environment, logPath: logFile,
+        DashboardLoop.Settings(
+            symbols: symbols, themeName: theme ?? "default", environment: ProcessInfo.processInfo.environment, logPath: logFile,
             bell: bell)
     }
 }

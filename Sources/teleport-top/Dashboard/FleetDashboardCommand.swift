@@ -15,7 +15,8 @@ enum FleetDashboardCommand {
         let spanStore = SpanStore(capacity: options.spanCapacity)
         let setup: FleetSetup
         do {
-            setup = try await FleetSetup.make(target: target, fleet: fleet, interval: options.interval, history: options.history, headless: false,
+            setup = try await FleetSetup.make(
+                target: target, fleet: fleet, interval: options.interval, history: options.history, headless: false,
                 spans: spanStore)
         } catch let error as ValidationError { throw fail(error.message) }
         let source = setup.source
@@ -24,8 +25,10 @@ enum FleetDashboardCommand {
         await spanStore.setOnChange { count in queue.post(.spansArrived(count)) }
         if let path = options.record {
             // The fleet's scrapes or Prometheus answers; the open instance's logs and the spans through the taps.
-            let recorder = try options.recording.fleetRecorder(path: path, source: source, label: setup.label, interval: options.interval,
-                history: options.history) { notice in queue.post(.notice(notice)) }
+            let recorder = try options.recording.fleetRecorder(
+                path: path, source: source, label: setup.label, interval: options.interval,
+                history: options.history
+            ) { notice in queue.post(.notice(notice)) }
             tap.attach(recorder)
             await spanStore.setOnAdd { recorder.spans($0) }
         }
@@ -57,8 +60,11 @@ enum FleetDashboardCommand {
             }
         }
         let fleetLogs = FleetLogs(queue: queue)
-        let runner = EffectRunner(queue: queue, parts: .init(spans: spanStore, profiles: profiler, fleet: source, injectFailureInstance: inject,
-            logDirectory: profiling.profileDir, fleetLogs: fleetLogs, recorder: tap.current))
+        let runner = EffectRunner(
+            queue: queue,
+            parts: .init(
+                spans: spanStore, profiles: profiler, fleet: source, injectFailureInstance: inject,
+                logDirectory: profiling.profileDir, fleetLogs: fleetLogs, recorder: tap.current))
         let schedule = PollSchedule(interval: options.interval)
         var initial = DashboardState(snapshot: .empty(target: setup.label, interval: schedule.interval), isEmbedded: setup.embedded != nil, now: Date())
         initial.fleet = FleetState(source: setup.label, rows: source.initialRows)

@@ -1,9 +1,9 @@
 import Foundation
-import TeleportDiagnostics
-import TeleportTopUI
-import TeleportTopRuntime
 import TeleportCore
+import TeleportDiagnostics
 import TeleportTopData
+import TeleportTopRuntime
+import TeleportTopUI
 
 /// `teleport-top pprof FILE` on a terminal: the dashboard's profile viewer alone, over the
 /// dashboard's loop (keys, help, themes, resize); each change of options decodes the file

@@ -1,9 +1,9 @@
 @preconcurrency import CNcursesw
 import Foundation
-import TeleportTopUI
-import TeleportTopRuntime
 import TeleportCore
 import TeleportTopData
+import TeleportTopRuntime
+import TeleportTopUI
 
 /// The only code that calls ncurses: screen setup and restore, colours from a theme, key
 /// input, and painting a `Screen` (ncurses diffs what changed).
@@ -90,7 +90,8 @@ final class Terminal: TerminalDevice {
     func paint(_ screen: Screen) {
         let changes = screen.changes(from: painted)
         guard !changes.isEmpty else { return }
-        let rows = min(screen.height, height), columns = min(screen.width, width)
+        let rows = min(screen.height, height)
+        let columns = min(screen.width, width)
         for change in changes where change.y < rows {
             let y = change.y
             var x = change.x

@@ -1,7 +1,7 @@
 @preconcurrency import CNcursesw
-import TeleportTopUI
 import TeleportCore
 import TeleportTopData
+import TeleportTopUI
 
 /// ncurses key codes and characters to the dashboard's keys.
 enum TerminalKeys {

@@ -2,13 +2,13 @@ import Foundation
 import Hummingbird
 import NIOCore
 import Synchronization
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 @Suite("Diag client against real peers", .serialized)
 struct DiagClientTests {
@@ -57,7 +57,8 @@ struct DiagClientTests {
         await fixture.stop()
     }
 
-    @Test("TLS with a CA the test made, and mutual TLS: without a client certificate the Go server refuses",
+    @Test(
+        "TLS with a CA the test made, and mutual TLS: without a client certificate the Go server refuses",
         .enabled(if: Prerequisites.required(Prerequisites.go)))
     func tls() async throws {
         let ca = try TestCA.make()
@@ -68,18 +69,25 @@ struct DiagClientTests {
         await trusted.shutdown()
         let untrusted = try client(try DiagTarget(diagAddr: fixture.baseURL))
         let refused = await untrusted.scrape()
-        guard case .failure(.tls) = refused else { Issue.record("expected a TLS failure, got \(refused)"); return }
+        guard case .failure(.tls) = refused else {
+            Issue.record("expected a TLS failure, got \(refused)")
+            return
+        }
         await untrusted.shutdown()
         await fixture.stop()
 
         let mtls = try await GoFixture.start(["-tls-cert", ca.serverCert, "-tls-key", ca.serverKey, "-client-ca", ca.caCert])
-        let withCert = try client(try DiagTarget(diagAddr: mtls.baseURL),
+        let withCert = try client(
+            try DiagTarget(diagAddr: mtls.baseURL),
             tls: ClientTLS(caCertPath: ca.caCert, certPath: ca.clientCert, keyPath: ca.clientKey))
         #expect(try await withCert.scrape().get().families.count > 10)
         await withCert.shutdown()
         let withoutCert = try client(try DiagTarget(diagAddr: mtls.baseURL), tls: ClientTLS(caCertPath: ca.caCert))
         let result = await withoutCert.scrape()
-        guard case .failure(let error) = result else { Issue.record("mTLS accepted a client without a certificate"); return }
+        guard case .failure(let error) = result else {
+            Issue.record("mTLS accepted a client without a certificate")
+            return
+        }
         #expect(error.kind == "tls" || error.kind == "not_http", "\(error)")
         await withoutCert.shutdown()
         await mtls.stop()
@@ -110,26 +118,31 @@ struct DiagClientTests {
                 return Response(status: .ok)
             }
             router.get("/html/metrics") { _, _ in
-                Response(status: .ok, headers: [.contentType: "text/html"],
+                Response(
+                    status: .ok, headers: [.contentType: "text/html"],
                     body: .init(byteBuffer: ByteBuffer(string: "<!DOCTYPE html><html><body>Welcome</body></html>\n")))
             }
             router.get("/liveness/metrics") { _, _ in
-                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                Response(
+                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                     body: .init(byteBuffer: ByteBuffer(string: "# TYPE up gauge\nup 1\n")))
             }
             router.get("/liveness/healthz") { _, _ in
                 Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"down\"}")))
             }
             router.get("/plain/metrics") { _, _ in
-                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                Response(
+                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                     body: .init(byteBuffer: ByteBuffer(string: "# TYPE up gauge\nup 1\n")))
             }
             router.get("/huge/metrics") { _, _ in
-                Response(status: .ok, headers: [.contentType: "text/plain"], body: ResponseBody { writer in
-                    let chunk = ByteBuffer(repeating: UInt8(ascii: "x"), count: 1 << 20)
-                    for _ in 0..<2048 { try await writer.write(chunk) }  // 2 GB, unless the client stops reading
-                    try await writer.finish(nil)
-                })
+                Response(
+                    status: .ok, headers: [.contentType: "text/plain"],
+                    body: ResponseBody { writer in
+                        let chunk = ByteBuffer(repeating: UInt8(ascii: "x"), count: 1 << 20)
+                        for _ in 0..<2048 { try await writer.write(chunk) }  // 2 GB, unless the client stops reading
+                        try await writer.finish(nil)
+                    })
             }
         }
         func scrape(_ prefix: String, timeout: Duration = .seconds(5), maxBody: Int = 64 << 20) async throws -> ScrapeError? {

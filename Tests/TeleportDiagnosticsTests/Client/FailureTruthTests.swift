@@ -1,10 +1,10 @@
 import Foundation
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
+@testable import TeleportDiagnostics
 @testable import TeleportTopData
-import TeleportTopTestSupport
 
 /// What the dashboard's data side says when things go wrong, against a real client_golang
 /// process: killed, stopped, half-broken, restarted, polled at changing paces. Deadlines are
@@ -45,7 +45,9 @@ struct FailureTruthTests {
         return Polling(store: store, client: client, poller: poller, task: Task { await poller.run() })
     }
 
-    @Test("Killed with SIGKILL while polled at 1 s with a 60 s timeout: unreachable with 'connection refused' at once; back after a restart on the same port, marked as a restart")
+    @Test(
+        "Killed with SIGKILL while polled at 1 s with a 60 s timeout: unreachable with 'connection refused' at once; back after a restart on the same port, marked as a restart"
+    )
     func killed() async throws {
         let first = try await GoFixture.start()
         let address = String(first.baseURL.dropFirst("http://".count))

@@ -1,13 +1,13 @@
 import Foundation
 import Hummingbird
 import Synchronization
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 @Suite("Poller: cadence, backoff, recovery", .serialized)
 struct PollerTests {
@@ -24,17 +24,20 @@ struct PollerTests {
     @Test("Retries at the interval for three failures, then doubles up to 5 s (a diag endpoint is local and cheap)")
     func backoff() {
         let schedule = PollSchedule(interval: .seconds(2))
-        #expect((0...6).map { schedule.backoff(failures: $0) } == [
-            .seconds(2), .seconds(2), .seconds(2), .seconds(2), .seconds(4), .seconds(5), .seconds(5),
-        ])
+        #expect(
+            (0...6).map { schedule.backoff(failures: $0) } == [
+                .seconds(2), .seconds(2), .seconds(2), .seconds(2), .seconds(4), .seconds(5), .seconds(5),
+            ])
         let fast = PollSchedule(interval: .milliseconds(250))
-        #expect((1...9).map { fast.backoff(failures: $0) } == [
-            .milliseconds(250), .milliseconds(250), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(5), .seconds(5),
-        ])
+        #expect(
+            (1...9).map { fast.backoff(failures: $0) } == [
+                .milliseconds(250), .milliseconds(250), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(5), .seconds(5),
+            ])
         #expect(PollSchedule(interval: .seconds(60)).backoff(failures: 9) == .seconds(60))
     }
 
-    @Test("A peer killed and restarted during polling: unreachable, then back on the first success",
+    @Test(
+        "A peer killed and restarted during polling: unreachable, then back on the first success",
         .enabled(if: Prerequisites.required(Prerequisites.go)))
     func peerRestart() async throws {
         let first = try await GoFixture.start()

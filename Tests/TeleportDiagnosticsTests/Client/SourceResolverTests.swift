@@ -1,11 +1,11 @@
 import Foundation
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 @Suite("Where data comes from: one rule")
 struct SourceResolverTests {
@@ -22,8 +22,9 @@ struct SourceResolverTests {
         func resolve(_ r: R, headless: Bool = false, answers: Bool = false) throws -> SourceResolver.Source {
             try SourceResolver.resolve(r, headless: headless, socketAnswers: { _ in answers })
         }
-        #expect(try resolve(R(diagAddr: "127.0.0.1:3000", debugSocket: "/x.sock", configPath: withAddr.path, defaultConfigPath: none))
-            == .target(.http(baseURL: "http://127.0.0.1:3000")))
+        #expect(
+            try resolve(R(diagAddr: "127.0.0.1:3000", debugSocket: "/x.sock", configPath: withAddr.path, defaultConfigPath: none))
+                == .target(.http(baseURL: "http://127.0.0.1:3000")))
         #expect(try resolve(R(debugSocket: "/x.sock", configPath: withAddr.path, defaultConfigPath: none)) == .target(.socket(path: "/x.sock")))
         #expect(try resolve(R(configPath: withAddr.path, defaultConfigPath: none)) == .target(.http(baseURL: "http://127.0.0.1:3100")))
         #expect(try resolve(R(configPath: withDir.path, defaultConfigPath: none)) == .target(.socket(path: "\(dir.path)/debug.sock")))

@@ -1,11 +1,11 @@
 import Foundation
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 @Suite("The embedded engine", .serialized)
 struct EmbeddedTeleportTests {
@@ -88,9 +88,11 @@ struct EmbeddedFamiliesTests {
         let client = try DiagClient(target: embedded.target)
         try await Task.sleep(for: .milliseconds(600))
         let names = Set(try await client.scrape().get().families.map(\.name))
-        let sections: Set<String> = ["Auth Service and backends", "Proxy Service", "Teleport SSH Service", "Enhanced Session Recording / BPF",
+        let sections: Set<String> = [
+            "Auth Service and backends", "Proxy Service", "Teleport SSH Service", "Enhanced Session Recording / BPF",
             "Kubernetes Access (Client)", "Kubernetes Access (Server)", "Teleport Kubernetes Service (Client)",
-            "Teleport Kubernetes Service (Server)", "Database Service"]
+            "Teleport Kubernetes Service (Server)", "Database Service",
+        ]
         let wanted = Set(MetricCatalog.builtin.entries.filter { sections.contains($0.section) }.map(\.name)).union(Self.tctlTopFamilies)
         #expect(wanted.count > 130)
         #expect(wanted.subtracting(names).sorted() == [])

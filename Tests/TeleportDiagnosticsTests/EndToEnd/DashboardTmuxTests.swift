@@ -1,11 +1,11 @@
 import Foundation
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 /// The dashboard as a person sees it: run under tmux (own socket, UTF-8, tmux-256color),
 /// keys sent with send-keys, the screen read with capture-pane, conditions polled with deadlines.
@@ -24,14 +24,21 @@ struct DashboardTmuxTests {
             env += environment.map { "\($0.key)=\($0.value)" }
             // The tmux server outlives this command and would hold a pipe open: spawned with
             // /dev/null for its standard streams and reaped with waitpid.
-            let status = spawnAndWait(tmux, ["-L", socket, "-f", "/dev/null", "-u", "new-session", "-d", "-x", "\(width)", "-y", "\(height)",
-                "env", "-i", "PATH=/usr/bin:/bin", "HOME=/tmp"] + env + ["bash", "--norc", "--noprofile"])
+            let status = spawnAndWait(
+                tmux,
+                [
+                    "-L", socket, "-f", "/dev/null", "-u", "new-session", "-d", "-x", "\(width)", "-y", "\(height)",
+                    "env", "-i", "PATH=/usr/bin:/bin", "HOME=/tmp",
+                ] + env + ["bash", "--norc", "--noprofile"])
             guard status == 0 else { throw FixtureError("tmux new-session exited with \(status)") }
             _ = try run(tmux, ["-L", socket, "set-option", "-g", "status", "off"])
         }
 
         func send(_ keys: String...) throws { _ = try run(tmux, ["-L", socket, "send-keys"] + keys) }
-        func type(_ line: String) throws { _ = try run(tmux, ["-L", socket, "send-keys", "-l", line]); try send("Enter") }
+        func type(_ line: String) throws {
+            _ = try run(tmux, ["-L", socket, "send-keys", "-l", line])
+            try send("Enter")
+        }
         func capture(escapes: Bool = false) throws -> String {
             try run(tmux, ["-L", socket, "capture-pane", "-p"] + (escapes ? ["-e"] : []) + ["-t", "0"]).stdout
         }
@@ -164,7 +171,9 @@ struct DashboardTmuxTests {
             let before = line.components(separatedBy: " OK ").first ?? ""
             badges.append(String(before.suffix(40)))
             #expect(colored.contains("\u{1b}["))
-            #expect((before.suffix(40).range(of: colour, options: .regularExpression) == nil) == (theme == "monochrome"), "\(theme): \(before.suffix(40).debugDescription)")
+            #expect(
+                (before.suffix(40).range(of: colour, options: .regularExpression) == nil) == (theme == "monochrome"),
+                "\(theme): \(before.suffix(40).debugDescription)")
             // Every view of the dashboard draws in this theme at this size.
             for key in ["2", "v", "v", "0", "1"] {
                 try session.send(key)
@@ -191,7 +200,9 @@ struct DashboardTmuxTests {
         await serve.stop()
     }
 
-    @Test("Against the Go client_golang fixture: badge, a rate, the Runtime tab; hostile label and HELP text shows escaped; resizing keeps the layout", .enabled(if: Prerequisites.required(Prerequisites.go)))
+    @Test(
+        "Against the Go client_golang fixture: badge, a rate, the Runtime tab; hostile label and HELP text shows escaped; resizing keeps the layout",
+        .enabled(if: Prerequisites.required(Prerequisites.go)))
     func hostileAndResize() async throws {
         let fixture = try await GoFixture.start(["-hostile"])
         let session = try Session(width: 160, height: 48)
@@ -247,12 +258,17 @@ struct DashboardTmuxTests {
         let header = screen.split(separator: "\n", omittingEmptySubsequences: false)[1]
         #expect(header.contains("⚠") && header.contains("OTLP gRPC"), "\(header)")
         let port = try #require(screen.firstMatch(of: /OTLP HTTP 127\.0\.0\.1:(\d+)/)?.1)
-        let body = #"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"curl-peer"}}]},"scopeSpans":[{"scope":{"name":"t"},"spans":["#
+        let body =
+            #"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"curl-peer"}}]},"scopeSpans":[{"scope":{"name":"t"},"spans":["#
             + #"{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"root \u001b[31mred","kind":2,"startTimeUnixNano":"1544712660000000000","endTimeUnixNano":"1544712661000000000"},"#
             + #"{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b175","parentSpanId":"eee19b7ec3c1b174","name":"child","startTimeUnixNano":"1544712660100000000","endTimeUnixNano":"1544712660300000000","status":{"code":2,"message":"boom"}}"#
             + "]}]}]}"
-        let curl = try run(try #require(Prerequisites.which("curl")), ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: application/json",
-            "--data-binary", body, "http://127.0.0.1:\(port)/v1/traces"])
+        let curl = try run(
+            try #require(Prerequisites.which("curl")),
+            [
+                "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: application/json",
+                "--data-binary", body, "http://127.0.0.1:\(port)/v1/traces",
+            ])
         #expect(curl.stdout == "200")
         let feed = try await session.wait(for: "curl-peer")
         #expect(feed.contains("5b8efff7"))
@@ -267,14 +283,17 @@ struct DashboardTmuxTests {
         await serve.stop()
     }
 
-    @Test("--otlp-tls-cert/--otlp-tls-key/--otlp-client-ca and --trace-dir from the command line: curl with the test CA and a client certificate gets a span in, without one it is refused; a trace file's span shows too")
+    @Test(
+        "--otlp-tls-cert/--otlp-tls-key/--otlp-client-ca and --trace-dir from the command line: curl with the test CA and a client certificate gets a span in, without one it is refused; a trace file's span shows too"
+    )
     func receiverOptions() async throws {
         let (serve, addr) = try await startServe()
         let ca = try await TestCA.makeOffPool()
         let traces = Paths.temporaryDirectory("trace-dir")
         let session = try Session(width: 160, height: 48)
-        try session.type("\(binary) --diag-addr \(addr) --otlp-grpc off --otlp-http 127.0.0.1:0 --otlp-tls-cert \(ca.serverCert) "
-            + "--otlp-tls-key \(ca.serverKey) --otlp-client-ca \(ca.caCert) --trace-dir \(traces.path) --span-capacity 50 --log-file /tmp/tt-tmux.log")
+        try session.type(
+            "\(binary) --diag-addr \(addr) --otlp-grpc off --otlp-http 127.0.0.1:0 --otlp-tls-cert \(ca.serverCert) "
+                + "--otlp-tls-key \(ca.serverKey) --otlp-client-ca \(ca.caCert) --trace-dir \(traces.path) --span-capacity 50 --log-file /tmp/tt-tmux.log")
         _ = try await session.wait(for: " OK ")
         try session.send("8")
         let screen = try await session.wait(for: "OTLP HTTP tls 127.0.0.1:")
@@ -287,14 +306,23 @@ struct DashboardTmuxTests {
         }
         let curl = try #require(Prerequisites.which("curl"))
         let url = "https://127.0.0.1:\(port)/v1/traces"
-        let refused = try run(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", ca.caCert, "-H", "Content-Type: application/json",
-            "--data-binary", body("without-certificate", "eee19b7ec3c1b170"), url])
+        let refused = try run(
+            curl,
+            [
+                "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", ca.caCert, "-H", "Content-Type: application/json",
+                "--data-binary", body("without-certificate", "eee19b7ec3c1b170"), url,
+            ])
         #expect(refused.stdout == "000", "mutual TLS must refuse a client without a certificate")
-        let accepted = try run(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", ca.caCert, "--cert", ca.clientCert, "--key", ca.clientKey,
-            "-H", "Content-Type: application/json", "--data-binary", body("with-certificate", "eee19b7ec3c1b171"), url])
+        let accepted = try run(
+            curl,
+            [
+                "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", ca.caCert, "--cert", ca.clientCert, "--key", ca.clientKey,
+                "-H", "Content-Type: application/json", "--data-binary", body("with-certificate", "eee19b7ec3c1b171"), url,
+            ])
         #expect(accepted.stdout == "200")
         // A Teleport trace file: one protojson ResourceSpans per line, IDs in base64.
-        let line = #"{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"file-peer"}}]},"scopeSpans":[{"spans":[{"traceId":"a47/95gDgQPSabYzgT/GDQ==","spanId":"7uGbfsPBsXI=","name":"from-a-trace-file","startTimeUnixNano":"1544712660000000000","endTimeUnixNano":"1544712661000000000"}]}]}"#
+        let line =
+            #"{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"file-peer"}}]},"scopeSpans":[{"spans":[{"traceId":"a47/95gDgQPSabYzgT/GDQ==","spanId":"7uGbfsPBsXI=","name":"from-a-trace-file","startTimeUnixNano":"1544712660000000000","endTimeUnixNano":"1544712661000000000"}]}]}"#
         try Data((line + "\n").utf8).write(to: traces.appendingPathComponent("1544712660000000000-test.trace"))
         let feed = try await session.wait(for: "from-a-trace-file")
         #expect(feed.contains("with-certificate"))
@@ -332,7 +360,9 @@ struct DashboardTmuxTests {
         // The frame may be read while the terminal is still drawing it: wait for the row itself.
         let screen = try await session.wait(for: "main.burnCPU", timeout: .seconds(40))
         #expect(screen.contains("flat  flat%   sum%"))
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix("-profile-" + String($0.split(separator: "-profile-").last ?? "")) }
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter {
+            $0.hasSuffix("-profile-" + String($0.split(separator: "-profile-").last ?? ""))
+        }
         #expect(files.count == 1, "\(files)")
         if let file = files.first {
             let mode = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(file).path)[.posixPermissions] as? Int

@@ -1,11 +1,11 @@
 import Foundation
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 /// `teleport-top profile` and `teleport-top pprof` as a user runs them, against the Go
 /// fixture and `go tool pprof`.
@@ -36,7 +36,8 @@ struct ProfileCommandTests {
     @Test("The tarball: entries <name>.pprof in the order asked, mode 0600, each decodes; -s reaches the server as ?seconds=")
     func tarball() async throws {
         let fixture = try await GoFixture.start(["-debug"])
-        let result = try await runWithDeadlineOffPool(binary, ["profile", "--diag-addr", fixture.baseURL, "mutex,goroutine,heap,heap,profile,cmdline", "-s", "1"],
+        let result = try await runWithDeadlineOffPool(
+            binary, ["profile", "--diag-addr", fixture.baseURL, "mutex,goroutine,heap,heap,profile,cmdline", "-s", "1"],
             timeout: .seconds(90))
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.isEmpty)

@@ -1,11 +1,11 @@
 import Foundation
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 /// `teleport-top serve` as a user runs it: the built binary, curl as the client.
 @Suite("teleport-top serve, end to end", .serialized, .enabled(if: Prerequisites.required(Prerequisites.curl)))
@@ -73,17 +73,17 @@ struct ServeCommandTests {
         let dir = Paths.temporaryDirectory("conf")
         let config = dir.appendingPathComponent("teleport.yaml")
         try """
-            version: v3
-            teleport:
-              nodename: test
-              data_dir: \(dir.path)/data
-              diag_addr: 127.0.0.1:0
-              log:
-                output: stderr
-                severity: DEBUG
-            auth_service:
-              enabled: yes
-            """.write(to: config, atomically: true, encoding: .utf8)
+        version: v3
+        teleport:
+          nodename: test
+          data_dir: \(dir.path)/data
+          diag_addr: 127.0.0.1:0
+          log:
+            output: stderr
+            severity: DEBUG
+        auth_service:
+          enabled: yes
+        """.write(to: config, atomically: true, encoding: .utf8)
         let (process, addr) = try await startServe(["-c", config.path, "--debug"])
         #expect(try curl(["http://\(addr)/debug/pprof/heap"]).status == 501)
         let socket = "\(dir.path)/data/debug.sock"

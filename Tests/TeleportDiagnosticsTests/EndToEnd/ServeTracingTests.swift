@@ -1,11 +1,11 @@
 import Foundation
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 extension TracingPeers {
     /// `teleport-top serve` with tracing, as a user runs it: the built binary exporting to the
@@ -15,25 +15,27 @@ extension TracingPeers {
         let binary = Paths.teleportTopBinary.path
 
         func serve(_ arguments: [String], dataDir: URL = Paths.temporaryDirectory("stt")) throws -> ChildProcess {
-            try ChildProcess(binary, ["serve", "--diag-addr", "127.0.0.1:0", "--data-dir", dataDir.path] + arguments,
+            try ChildProcess(
+                binary, ["serve", "--diag-addr", "127.0.0.1:0", "--data-dir", dataDir.path] + arguments,
                 environment: PythonOTel.cleanEnvironment)
         }
 
-        @Test("tracing_service of -c: heartbeat and simulated-request spans reach the Python receiver over gRPC",
+        @Test(
+            "tracing_service of -c: heartbeat and simulated-request spans reach the Python receiver over gRPC",
             .enabled(if: PythonOTel.enabled))
         func grpcFromConfig() async throws {
             let receiver = try await PythonOTel.startReceiver(http: false)
             let dir = Paths.temporaryDirectory("sttc")
             let config = dir.appendingPathComponent("teleport.yaml")
             try """
-                version: v3
-                teleport:
-                  data_dir: \(dir.path)
-                tracing_service:
-                  enabled: yes
-                  exporter_url: grpc://\(receiver.grpcAddress!)
-                  sampling_rate_per_million: 1000000
-                """.write(to: config, atomically: true, encoding: .utf8)
+            version: v3
+            teleport:
+              data_dir: \(dir.path)
+            tracing_service:
+              enabled: yes
+              exporter_url: grpc://\(receiver.grpcAddress!)
+              sampling_rate_per_million: 1000000
+            """.write(to: config, atomically: true, encoding: .utf8)
             try "host-uuid-from-data-dir\n".write(to: dir.appendingPathComponent("host_uuid"), atomically: true, encoding: .utf8)
             let process = try serve(["-c", config.path, "--tracing-batch-delay", "100ms", "--heartbeat", "200ms", "--request-interval", "50ms"], dataDir: dir)
             _ = try await process.waitForLine(inStderr: true) { $0.contains("tracing started") }
@@ -65,10 +67,12 @@ extension TracingPeers {
             let receiver = try await PythonOTel.startReceiver(http: false)
             var environment = PythonOTel.cleanEnvironment
             environment["OTEL_SERVICE_NAME"] = "from-environment"
-            let process = try ChildProcess(binary, [
-                "serve", "--diag-addr", "127.0.0.1:0", "--data-dir", Paths.temporaryDirectory("stto").path,
-                "--tracing-exporter-url", receiver.grpcAddress!, "--tracing-sampling-rate-per-million", "1000000", "--tracing-batch-delay", "100ms",
-            ], environment: environment)
+            let process = try ChildProcess(
+                binary,
+                [
+                    "serve", "--diag-addr", "127.0.0.1:0", "--data-dir", Paths.temporaryDirectory("stto").path,
+                    "--tracing-exporter-url", receiver.grpcAddress!, "--tracing-sampling-rate-per-million", "1000000", "--tracing-batch-delay", "100ms",
+                ], environment: environment)
             let warning = try await process.waitForLine(inStderr: true) { $0.contains("OTEL_* environment variables override the tracing config") }
             #expect(warning.contains("OTEL_SERVICE_NAME"))
             let spans = await receiver.waitFor(1, timeout: .seconds(30))
@@ -77,12 +81,15 @@ extension TracingPeers {
             await receiver.stop()
         }
 
-        @Test("file:// with an hour's batch delay: SIGTERM and SIGINT write the queued spans before exit, as Teleport's files",
+        @Test(
+            "file:// with an hour's batch delay: SIGTERM and SIGINT write the queued spans before exit, as Teleport's files",
             .enabled(if: PythonOTel.enabled), arguments: [SIGTERM, SIGINT])
         func fileFlushOnSignal(signal: Int32) async throws {
             let traces = Paths.temporaryDirectory("sttf").appendingPathComponent("traces").path
-            let process = try serve(["--tracing-exporter-url", "file://\(traces)?limit=20000", "--tracing-sampling-rate-per-million", "1000000",
-                "--tracing-batch-delay", "1h", "--request-interval", "1s"])
+            let process = try serve([
+                "--tracing-exporter-url", "file://\(traces)?limit=20000", "--tracing-sampling-rate-per-million", "1000000",
+                "--tracing-batch-delay", "1h", "--request-interval", "1s",
+            ])
             // The first heartbeats and the first request have been traced (their spans are queued).
             _ = try await process.waitForLine(inStderr: true) { $0.contains("process state changed") && $0.contains("to=ok") }
             _ = try await process.waitForLine(inStderr: true) { $0.contains("simulated requests started") }
@@ -96,7 +103,8 @@ extension TracingPeers {
             #expect(check.dir_mode == "0o700")
         }
 
-        @Test("Flags override -c: --tracing-exporter-url and --tracing-sampling-rate-per-million win over the config's gRPC URL and rate 0",
+        @Test(
+            "Flags override -c: --tracing-exporter-url and --tracing-sampling-rate-per-million win over the config's gRPC URL and rate 0",
             .enabled(if: PythonOTel.enabled))
         func flagsOverrideConfig() async throws {
             let dir = Paths.temporaryDirectory("stto")
@@ -105,8 +113,11 @@ extension TracingPeers {
             try "tracing_service:\n  enabled: yes\n  exporter_url: grpc://127.0.0.1:1\n  sampling_rate_per_million: 0\n"
                 .write(to: config, atomically: true, encoding: .utf8)
             let traces = dir.appendingPathComponent("traces").path
-            let process = try serve(["-c", config.path, "--tracing-exporter-url", "file://\(traces)", "--tracing-sampling-rate-per-million", "1000000",
-                "--tracing-batch-delay", "1h"], dataDir: dir)
+            let process = try serve(
+                [
+                    "-c", config.path, "--tracing-exporter-url", "file://\(traces)", "--tracing-sampling-rate-per-million", "1000000",
+                    "--tracing-batch-delay", "1h",
+                ], dataDir: dir)
             _ = try await process.waitForLine(inStderr: true) { $0.contains("process state changed") && $0.contains("to=ok") }
             #expect(await process.stop(signal: SIGTERM) == 0)
             let check = try await PythonOTel.checkTraceFiles(traces)
@@ -114,14 +125,21 @@ extension TracingPeers {
             #expect(check.spans.contains { $0.name == "heartbeat/announce" }, "the flag's file exporter and rate were used")
         }
 
-        @Test("Tracing config errors stop serve with Teleport's texts", arguments: [
-            (["--tracing-exporter-url", "ftp://collector:21"], "unsupported exporter scheme: \"ftp\""),
-            (["--tracing-exporter-url", ""], "exporter URL cannot be empty"),
-            (["--tracing-exporter-url", "c:4317", "--tracing-ca-cert", "/nonexistent/ca.pem"], "tracing_service ca cert does not exist: /nonexistent/ca.pem"),
-            (["--tracing-exporter-url", "c:4317", "--tracing-cert", "/nonexistent/c.pem", "--tracing-key", "/nonexistent/k.pem"],
-                "tracing_service private key does not exist: /nonexistent/k.pem"),
-            (["--tracing-exporter-url", "c:4317", "--tracing-cert", "/nonexistent/c.pem"], "--tracing-cert and --tracing-key go together"),
-        ])
+        @Test(
+            "Tracing config errors stop serve with Teleport's texts",
+            arguments: [
+                (["--tracing-exporter-url", "ftp://collector:21"], "unsupported exporter scheme: \"ftp\""),
+                (["--tracing-exporter-url", ""], "exporter URL cannot be empty"),
+                (
+                    ["--tracing-exporter-url", "c:4317", "--tracing-ca-cert", "/nonexistent/ca.pem"],
+                    "tracing_service ca cert does not exist: /nonexistent/ca.pem"
+                ),
+                (
+                    ["--tracing-exporter-url", "c:4317", "--tracing-cert", "/nonexistent/c.pem", "--tracing-key", "/nonexistent/k.pem"],
+                    "tracing_service private key does not exist: /nonexistent/k.pem"
+                ),
+                (["--tracing-exporter-url", "c:4317", "--tracing-cert", "/nonexistent/c.pem"], "--tracing-cert and --tracing-key go together"),
+            ])
         func configErrors(arguments: [String], message: String) async throws {
             let data = Paths.temporaryDirectory("stte")
             let result = try await runOffPool(binary, ["serve", "--diag-addr", "127.0.0.1:0", "--data-dir", data.path] + arguments)

@@ -1,11 +1,11 @@
 import Foundation
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 /// `teleport-top snapshot` and `log-level` as a user runs them.
 @Suite("teleport-top snapshot and log-level, end to end", .serialized)
@@ -22,7 +22,8 @@ struct SnapshotCommandTests {
         try #require(document.groups.flatMap(\.families).first { $0.name == name }, "no \(name)")
     }
 
-    @Test("snapshot --json against a real client_golang process: state, build, rates, quantiles, groups",
+    @Test(
+        "snapshot --json against a real client_golang process: state, build, rates, quantiles, groups",
         .enabled(if: Prerequisites.required(Prerequisites.go)))
     func againstGo() async throws {
         let fixture = try await GoFixture.start(["-state", "recovering"])

@@ -1,11 +1,11 @@
 import Foundation
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 @Suite("Simulated Teleport")
 struct SimulatedTeleportTests {
@@ -88,8 +88,10 @@ struct SimulatedTeleportTests {
         simulation.step(&random, elapsed: 1)
         let after = engine.registry.gather()
         let counters = after.filter { $0.type == .counter }.map(\.name)
-        for name in ["backend_requests", "grpc_server_handled_total", "grpc_server_started_total", "backend_read_requests_total",
-                     "teleport_kubernetes_server_api_requests_total", "teleport_cache_events"] {
+        for name in [
+            "backend_requests", "grpc_server_handled_total", "grpc_server_started_total", "backend_read_requests_total",
+            "teleport_kubernetes_server_api_requests_total", "teleport_cache_events",
+        ] {
             #expect(Self.total(after, name) > Self.total(before, name), "\(name)")
         }
         for name in counters {
@@ -106,8 +108,9 @@ struct SimulatedTeleportTests {
         // Started and handled RPCs agree per method: they share the events and the split.
         #expect(Self.total(after, "grpc_server_started_total") == Self.total(after, "grpc_server_handled_total"))
         #expect(Self.total(after, "backend_read_requests_total") == Self.total(after, "backend_read_seconds", sample: "backend_read_seconds_count"))
-        #expect(Self.total(after, "teleport_audit_emit_events")
-            == Self.total(after, "teleport_audit_emitted_event_sizes", sample: "teleport_audit_emitted_event_sizes_count"))
+        #expect(
+            Self.total(after, "teleport_audit_emit_events")
+                == Self.total(after, "teleport_audit_emitted_event_sizes", sample: "teleport_audit_emitted_event_sizes_count"))
     }
 
     @Test("The exposition parses back, with every simulated family")

@@ -3,8 +3,8 @@ import Synchronization
 import Testing
 
 @testable import TeleportCore
-@testable import TeleportTopData
 @testable import TeleportDiagnostics
+@testable import TeleportTopData
 
 /// Fleets as a user runs them: `serve --instances N --targets-out`, `snapshot --targets`,
 /// `snapshot --embedded --instances`, a file of 50 targets of which 10 are closed ports.
@@ -110,7 +110,10 @@ struct FleetCommandTests {
             for _ in 0..<40 {
                 group.addTask {
                     await gate.enter()
-                    peak.state.withLock { $0.now += 1; $0.max = max($0.max, $0.now) }
+                    peak.state.withLock {
+                        $0.now += 1
+                        $0.max = max($0.max, $0.now)
+                    }
                     try? await Task.sleep(for: .milliseconds(5))
                     peak.state.withLock { $0.now -= 1 }
                     gate.leave()

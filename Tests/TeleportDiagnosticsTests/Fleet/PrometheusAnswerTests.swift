@@ -11,7 +11,8 @@ struct PrometheusAnswerTests {
 
     @Test("a vector, a matrix and a scalar decode; warnings are kept; special values parse")
     func decodes() throws {
-        let vector = #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"__name__":"process_state","instance":"a:3000","job":"teleport"},"value":[1764650000.5,"2"]},{"metric":{"instance":"b"},"value":[1764650000.5,"NaN"]},{"metric":{"instance":"c"},"value":[1764650000.5,"+Inf"]}]},"warnings":["partial \u001b[31mresponse"]}"#
+        let vector =
+            #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"__name__":"process_state","instance":"a:3000","job":"teleport"},"value":[1764650000.5,"2"]},{"metric":{"instance":"b"},"value":[1764650000.5,"NaN"]},{"metric":{"instance":"c"},"value":[1764650000.5,"+Inf"]}]},"warnings":["partial \u001b[31mresponse"]}"#
         let (data, warnings) = try PrometheusAnswer.decode(PrometheusAnswer.QueryData.self, body: bytes(vector), status: 200)
         #expect(data.resultType == "vector")
         #expect(data.series.count == 3)
@@ -26,15 +27,17 @@ struct PrometheusAnswerTests {
         #expect(try PrometheusAnswer.decode(PrometheusAnswer.QueryData.self, body: bytes(scalar), status: 200).data.scalar == 42)
     }
 
-    @Test("error answers, foreign bodies and truncation are clear failures", arguments: [
-        (#"{"status":"error","errorType":"bad_data","error":"parse error at char 5"}"#, 400, "HTTP 400: bad_data: parse error at char 5"),
-        (#"{"status":"error","errorType":"timeout","error":"query timed out"}"#, 503, "HTTP 503: timeout: query timed out"),
-        ("<html>502 Bad Gateway</html>", 502, "HTTP 502: <html>502 Bad Gateway</html>"),
-        ("not json", 200, "not a Prometheus API answer"),
-        (#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"x"]}]}}"#, 200, "not a Prometheus API answer"),
-        (#"{"status":"success"}"#, 200, "answer without data"),
-        (#"{"status":"success","data":{"resultType":"weird","result":1}}"#, 200, "not a Prometheus API answer"),
-    ])
+    @Test(
+        "error answers, foreign bodies and truncation are clear failures",
+        arguments: [
+            (#"{"status":"error","errorType":"bad_data","error":"parse error at char 5"}"#, 400, "HTTP 400: bad_data: parse error at char 5"),
+            (#"{"status":"error","errorType":"timeout","error":"query timed out"}"#, 503, "HTTP 503: timeout: query timed out"),
+            ("<html>502 Bad Gateway</html>", 502, "HTTP 502: <html>502 Bad Gateway</html>"),
+            ("not json", 200, "not a Prometheus API answer"),
+            (#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"x"]}]}}"#, 200, "not a Prometheus API answer"),
+            (#"{"status":"success"}"#, 200, "answer without data"),
+            (#"{"status":"success","data":{"resultType":"weird","result":1}}"#, 200, "not a Prometheus API answer"),
+        ])
     func failures(body: String, status: Int, expected: String) {
         #expect {
             _ = try PrometheusAnswer.decode(PrometheusAnswer.QueryData.self, body: bytes(body), status: status)
@@ -58,7 +61,8 @@ struct PrometheusAnswerTests {
 
     @Test("targets: health, lastError, lastScrape with nanoseconds; Go's zero time is never")
     func targets() throws {
-        let body = #"{"status":"success","data":{"activeTargets":[{"labels":{"instance":"a:3000","job":"teleport"},"scrapeUrl":"http://a:3000/metrics","health":"down","lastError":"Get \"http://a:3000/metrics\": dial tcp: connection refused","lastScrape":"2026-12-02T05:32:40.123456789Z"},{"labels":{"instance":"b"},"health":"unknown","lastError":"","lastScrape":"0001-01-01T00:00:00Z"}]}}"#
+        let body =
+            #"{"status":"success","data":{"activeTargets":[{"labels":{"instance":"a:3000","job":"teleport"},"scrapeUrl":"http://a:3000/metrics","health":"down","lastError":"Get \"http://a:3000/metrics\": dial tcp: connection refused","lastScrape":"2026-12-02T05:32:40.123456789Z"},{"labels":{"instance":"b"},"health":"unknown","lastError":"","lastScrape":"0001-01-01T00:00:00Z"}]}}"#
         let targets = try PrometheusAnswer.decode(PrometheusAnswer.TargetsData.self, body: bytes(body), status: 200).data.activeTargets
         #expect(targets[0].health == "down")
         let date = try #require(targets[0].lastScrapeDate)
@@ -97,7 +101,12 @@ struct PrometheusAnswerTests {
             .backendP99: [series(["instance": "a"], 0.012), series(["instance": "b"], .nan)],
             .changes: [series(["instance": "a"], 3)],
         ]
-        let targets = try PrometheusAnswer.decode(PrometheusAnswer.TargetsData.self, body: bytes(#"{"status":"success","data":{"activeTargets":[{"labels":{"instance":"c","job":"teleport"},"health":"down","lastError":"connection refused","lastScrape":"1970-01-01T00:16:30Z"},{"labels":{"instance":"z","job":"node"},"health":"down","lastError":"x","lastScrape":"1970-01-01T00:16:30Z"}]}}"#), status: 200).data.activeTargets
+        let targets = try PrometheusAnswer.decode(
+            PrometheusAnswer.TargetsData.self,
+            body: bytes(
+                #"{"status":"success","data":{"activeTargets":[{"labels":{"instance":"c","job":"teleport"},"health":"down","lastError":"connection refused","lastScrape":"1970-01-01T00:16:30Z"},{"labels":{"instance":"z","job":"node"},"health":"down","lastError":"x","lastScrape":"1970-01-01T00:16:30Z"}]}}"#
+            ), status: 200
+        ).data.activeTargets
         let rows = PrometheusFleetQueries.assemble(answers: answers, targets: targets, instanceLabel: "instance", now: now, window: 600)
         #expect(rows.map(\.name) == ["a", "b", "c"])  // z is another job's target
         let a = rows[0]
@@ -127,8 +136,11 @@ struct PrometheusAnswerTests {
         #expect(families.map(\.name) == ["backend_read_seconds", "backend_requests", "up"])
         let histogram = families[0]
         #expect(histogram.type == .histogram && histogram.help == "read latency")
-        #expect(histogram.samples.map(\.name) == ["backend_read_seconds_bucket", "backend_read_seconds_bucket", "backend_read_seconds_sum",
-            "backend_read_seconds_count"])
+        #expect(
+            histogram.samples.map(\.name) == [
+                "backend_read_seconds_bucket", "backend_read_seconds_bucket", "backend_read_seconds_sum",
+                "backend_read_seconds_count",
+            ])
         #expect(histogram.samples[0].labels == [Label("le", "0.1")])
         #expect(families[1].type == .counter && families[1].samples[0].labels == [Label("component", "backend")])
         #expect(families[2].type == .untyped)

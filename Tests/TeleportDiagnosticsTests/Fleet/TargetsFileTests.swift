@@ -31,19 +31,21 @@ struct TargetsFileTests {
         #expect(try TargetsFile.parse("targets:\n  - diag_addr: 127.0.0.1:3000\n", fileName: "f").count == 1)
     }
 
-    @Test("errors name the file and the line", arguments: [
-        ("- name: a\n  diag_addr: 127.0.0.1:3000\n- name: b\n  port: 3000\n", "f.yaml line 4: unknown key \"port\""),
-        ("- name: a\n  diag_addr: 127.0.0.1:3000\n- name: b\n", "f.yaml line 3: a target needs diag_addr, debug_socket or config"),
-        ("- name: a\n  diag_addr: not an address\n", "f.yaml line 1: diag_addr:"),
-        ("- name: a\n  diag_addr: 127.0.0.1:1\n- name: a\n  diag_addr: 127.0.0.1:2\n", "f.yaml line 3: the name \"a\" is already used on line 1"),
-        ("- name: a\n  cert: c.pem\n  diag_addr: 127.0.0.1:1\n", "f.yaml line 1: cert and key go together"),
-        ("name: a\n", "f.yaml line 1: expected a list of targets"),
-        ("- [1, 2]\n", "f.yaml line 1: a target is a mapping"),
-        ("- name: a\n  diag_addr: [1]\n", "f.yaml line 2: diag_addr: expected a string"),
-        ("- name: a\n  diag_addr: \"127.0.0.1:1\n", "f.yaml line"),
-        ("", "f.yaml: empty"),
-        ("[]", "f.yaml line 1: the list of targets is empty"),
-    ])
+    @Test(
+        "errors name the file and the line",
+        arguments: [
+            ("- name: a\n  diag_addr: 127.0.0.1:3000\n- name: b\n  port: 3000\n", "f.yaml line 4: unknown key \"port\""),
+            ("- name: a\n  diag_addr: 127.0.0.1:3000\n- name: b\n", "f.yaml line 3: a target needs diag_addr, debug_socket or config"),
+            ("- name: a\n  diag_addr: not an address\n", "f.yaml line 1: diag_addr:"),
+            ("- name: a\n  diag_addr: 127.0.0.1:1\n- name: a\n  diag_addr: 127.0.0.1:2\n", "f.yaml line 3: the name \"a\" is already used on line 1"),
+            ("- name: a\n  cert: c.pem\n  diag_addr: 127.0.0.1:1\n", "f.yaml line 1: cert and key go together"),
+            ("name: a\n", "f.yaml line 1: expected a list of targets"),
+            ("- [1, 2]\n", "f.yaml line 1: a target is a mapping"),
+            ("- name: a\n  diag_addr: [1]\n", "f.yaml line 2: diag_addr: expected a string"),
+            ("- name: a\n  diag_addr: \"127.0.0.1:1\n", "f.yaml line"),
+            ("", "f.yaml: empty"),
+            ("[]", "f.yaml line 1: the list of targets is empty"),
+        ])
     func errors(text: String, expected: String) {
         #expect {
             _ = try TargetsFile.parse(text, fileName: "f.yaml")

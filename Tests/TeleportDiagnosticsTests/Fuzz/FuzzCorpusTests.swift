@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TeleportTopFuzzing
 
 /// Every committed fuzz corpus file and crash input (Fuzz/Corpus/TARGET, Fuzz/Crashes/TARGET)

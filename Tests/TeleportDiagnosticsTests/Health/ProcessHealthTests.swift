@@ -1,12 +1,12 @@
 import Foundation
 import Synchronization
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 @Suite("Process state, as Teleport's state.go")
 struct ProcessHealthTests {
@@ -15,15 +15,17 @@ struct ProcessHealthTests {
 
     func at(_ seconds: Double) -> Date { t0.addingTimeInterval(seconds) }
 
-    @Test("Component transitions, one by one", arguments: [
-        (ProcessState.starting, HeartbeatResult.ok, ProcessState.ok),
-        (.starting, .failed, .degraded),
-        (.ok, .ok, .ok),
-        (.ok, .failed, .degraded),
-        (.degraded, .failed, .degraded),
-        (.degraded, .ok, .recovering),
-        (.recovering, .failed, .degraded),
-    ])
+    @Test(
+        "Component transitions, one by one",
+        arguments: [
+            (ProcessState.starting, HeartbeatResult.ok, ProcessState.ok),
+            (.starting, .failed, .degraded),
+            (.ok, .ok, .ok),
+            (.ok, .failed, .degraded),
+            (.degraded, .failed, .degraded),
+            (.degraded, .ok, .recovering),
+            (.recovering, .failed, .degraded),
+        ])
     func componentTable(from: ProcessState, result: HeartbeatResult, to: ProcessState) {
         var component = ComponentHealth(registeredAt: t0)
         let path: [HeartbeatResult]
@@ -66,16 +68,18 @@ struct ProcessHealthTests {
         #expect(component.state == .ok)
     }
 
-    @Test("Aggregation: degraded beats recovering beats starting; ok needs every component ok", arguments: [
-        ([ProcessState](), ProcessState.starting),
-        ([.ok], .ok),
-        ([.ok, .ok, .ok], .ok),
-        ([.ok, .starting], .starting),
-        ([.ok, .recovering], .recovering),
-        ([.starting, .recovering], .recovering),
-        ([.ok, .recovering, .degraded], .degraded),
-        ([.degraded, .starting], .degraded),
-    ])
+    @Test(
+        "Aggregation: degraded beats recovering beats starting; ok needs every component ok",
+        arguments: [
+            ([ProcessState](), ProcessState.starting),
+            ([.ok], .ok),
+            ([.ok, .ok, .ok], .ok),
+            ([.ok, .starting], .starting),
+            ([.ok, .recovering], .recovering),
+            ([.starting, .recovering], .recovering),
+            ([.ok, .recovering, .degraded], .degraded),
+            ([.degraded, .starting], .degraded),
+        ])
     func aggregation(states: [ProcessState], expected: ProcessState) {
         #expect(ProcessHealth.aggregate(states) == expected)
     }

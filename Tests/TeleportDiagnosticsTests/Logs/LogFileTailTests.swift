@@ -28,7 +28,8 @@ struct LogFileTailTests {
         try json.write(toFile: path, atomically: false, encoding: .utf8)
         let seen = Seen()
         let task = Task {
-            await LogFileTail(path: path, pollInterval: .milliseconds(50)).run(onLines: { lines in seen.lines.withLock { $0 += lines } },
+            await LogFileTail(path: path, pollInterval: .milliseconds(50)).run(
+                onLines: { lines in seen.lines.withLock { $0 += lines } },
                 onStatus: { status in seen.statuses.withLock { $0.append(status) } })
         }
         defer { task.cancel() }
@@ -63,7 +64,8 @@ struct LogFileTailTests {
         let path = dir.appendingPathComponent("later.log").path
         let seen = Seen()
         let task = Task {
-            await LogFileTail(path: path, pollInterval: .milliseconds(50)).run(onLines: { lines in seen.lines.withLock { $0 += lines } },
+            await LogFileTail(path: path, pollInterval: .milliseconds(50)).run(
+                onLines: { lines in seen.lines.withLock { $0 += lines } },
                 onStatus: { status in seen.statuses.withLock { $0.append(status) } })
         }
         defer { task.cancel() }

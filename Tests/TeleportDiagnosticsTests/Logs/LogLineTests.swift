@@ -9,7 +9,9 @@ import Testing
 struct LogLineTests {
     @Test("a /log-stream JSON line: fields, trace ids, attributes in key order; levels ranked")
     func json() throws {
-        let line = LogLineParser.parse(#"{"timestamp":"2026-12-02T05:32:40.123456789Z","level":"warn","message":"Heartbeat failed.","caller":"srv/heartbeat.go:231","component":"auth","trace_id":"4BF92F3577B34DA6A3CE929D0E0E4736","span_id":"00f067aa0ba902b7","error":"connection refused","attempt":3,"retry":true}"#)
+        let line = LogLineParser.parse(
+            #"{"timestamp":"2026-12-02T05:32:40.123456789Z","level":"warn","message":"Heartbeat failed.","caller":"srv/heartbeat.go:231","component":"auth","trace_id":"4BF92F3577B34DA6A3CE929D0E0E4736","span_id":"00f067aa0ba902b7","error":"connection refused","attempt":3,"retry":true}"#
+        )
         #expect(!line.isRaw && line.level == "WARN" && line.rank == 3)
         #expect(line.message == "Heartbeat failed." && line.caller == "srv/heartbeat.go:231" && line.component == "auth")
         #expect(line.traceID == "4bf92f3577b34da6a3ce929d0e0e4736" && line.spanID == "00f067aa0ba902b7")
@@ -25,7 +27,8 @@ struct LogLineTests {
 
     @Test("Teleport's text form: time, level, component, message, key:value pairs, caller")
     func text() throws {
-        let line = LogLineParser.parse("2026-12-02T05:32:40Z WARN [AUTH]      Failed to fetch nodes. error:timeout trace_id:4bf92f3577b34da6a3ce929d0e0e4736 auth/auth.go:812")
+        let line = LogLineParser.parse(
+            "2026-12-02T05:32:40Z WARN [AUTH]      Failed to fetch nodes. error:timeout trace_id:4bf92f3577b34da6a3ce929d0e0e4736 auth/auth.go:812")
         #expect(!line.isRaw && line.level == "WARN" && line.component == "auth")
         #expect(line.message == "Failed to fetch nodes.")
         #expect(line.caller == "auth/auth.go:812")
@@ -83,7 +86,8 @@ struct LogLineTests {
 
     @Test("written as the stream writes it and read back: the same line")
     func roundTrip() {
-        let line = LogLine(time: Date(timeIntervalSince1970: 1_796_189_560.5), level: "DEBUG", message: "quote \" backslash \\ newline \n tab \t esc \u{1B}",
+        let line = LogLine(
+            time: Date(timeIntervalSince1970: 1_796_189_560.5), level: "DEBUG", message: "quote \" backslash \\ newline \n tab \t esc \u{1B}",
             caller: "a.swift:1", component: "proxy:server", traceID: "4bf92f3577b34da6a3ce929d0e0e4736", spanID: "00f067aa0ba902b7",
             attributes: [("k", "v"), ("n", "1")])
         let text = line.ndjson()

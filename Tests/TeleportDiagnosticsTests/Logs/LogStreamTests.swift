@@ -15,15 +15,20 @@ struct LogStreamTests {
     let curl = Prerequisites.which("curl") ?? "/usr/bin/curl"
 
     func startServe(_ dir: URL) async throws -> ChildProcess {
-        let serve = try ChildProcess(binary, ["serve", "--diag-addr", "127.0.0.1:0", "--data-dir", dir.path, "--heartbeat", "1s", "--retry", "1s",
-            "--fault-schedule", "ok:1,fail:1", "--request-interval", "200ms", "--tracing-exporter-url", "file://\(dir.path)/traces",
-            "--tracing-sampling-rate-per-million", "1000000", "--tracing-batch-delay", "200ms"])
+        let serve = try ChildProcess(
+            binary,
+            [
+                "serve", "--diag-addr", "127.0.0.1:0", "--data-dir", dir.path, "--heartbeat", "1s", "--retry", "1s",
+                "--fault-schedule", "ok:1,fail:1", "--request-interval", "200ms", "--tracing-exporter-url", "file://\(dir.path)/traces",
+                "--tracing-sampling-rate-per-million", "1000000", "--tracing-batch-delay", "200ms",
+            ])
         _ = try await serve.waitForLine(inStderr: true) { $0.contains("debug service started") }
         return serve
     }
 
     func stream(_ socket: String, _ query: String = "", seconds: Int = 3) async throws -> (status: String, lines: [String]) {
-        let result = try await runWithDeadlineOffPool(curl, ["-sN", "-D", "-", "--max-time", "\(seconds)", "--unix-socket", socket, "http://debug/log-stream\(query)"],
+        let result = try await runWithDeadlineOffPool(
+            curl, ["-sN", "-D", "-", "--max-time", "\(seconds)", "--unix-socket", socket, "http://debug/log-stream\(query)"],
             timeout: .seconds(60))
         let parts = result.stdout.components(separatedBy: "\r\n\r\n")
         return (parts.first ?? "", parts.dropFirst().joined(separator: "\r\n\r\n").split(separator: "\n").map(String.init))
@@ -63,7 +68,8 @@ struct LogStreamTests {
         let (_, warnings) = try await stream(socket, "?level=warn", seconds: 4)
         #expect(!warnings.isEmpty)
         #expect(warnings.allSatisfy { $0.contains(#""level":"WARN""#) || $0.contains(#""level":"ERROR""#) })
-        let bad = try await runWithDeadlineOffPool(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--unix-socket", socket, "http://debug/log-stream?level=loud"])
+        let bad = try await runWithDeadlineOffPool(
+            curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--unix-socket", socket, "http://debug/log-stream?level=loud"])
         #expect(bad.stdout == "400")
 
         // Eight readers at once; the ninth is told 503; a closed reader frees its slot. (A reader
@@ -79,12 +85,14 @@ struct LogStreamTests {
                 try await Task.sleep(for: .milliseconds(500))
             }
         }
-        let refused = try await runWithDeadlineOffPool(curl, ["-s", "-w", "\n%{http_code}", "--max-time", "5", "--unix-socket", socket, "http://debug/log-stream"])
+        let refused = try await runWithDeadlineOffPool(
+            curl, ["-s", "-w", "\n%{http_code}", "--max-time", "5", "--unix-socket", socket, "http://debug/log-stream"])
         #expect(refused.stdout.hasSuffix("503") && refused.stdout.contains("Too many log stream readers"), "\(refused.stdout)")
         _ = await readers.removeLast().stop(signal: SIGKILL)
         var freed = false
         for _ in 0..<50 where !freed {
-            let again = try await runWithDeadlineOffPool(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "1", "--unix-socket", socket, "http://debug/log-stream"])
+            let again = try await runWithDeadlineOffPool(
+                curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "1", "--unix-socket", socket, "http://debug/log-stream"])
             freed = again.stdout == "200"
             if !freed { try await Task.sleep(for: .milliseconds(200)) }
         }
@@ -104,7 +112,8 @@ struct LogStreamTests {
         var asked = 0
         while ContinuousClock.now - started < .seconds(10) {
             asked += 1
-            let readyz = try await runWithDeadlineOffPool(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", "--unix-socket", socket, "http://debug/readyz"])
+            let readyz = try await runWithDeadlineOffPool(
+                curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", "--unix-socket", socket, "http://debug/readyz"])
             if ["200", "400", "503"].contains(readyz.stdout) { answered += 1 }
             try await Task.sleep(for: .seconds(1))
         }
@@ -132,14 +141,16 @@ struct LogStreamTests {
         #expect(text.status == 0, "\(text.stderr)")
         let lines = text.stdout.split(separator: "\n")
         #expect(!lines.isEmpty && lines.allSatisfy { $0.contains(" WARN ") || $0.contains(" ERROR ") }, "\(text.stdout)")
-        let json = try await runWithDeadlineOffPool(binary, ["logs", "--debug-socket", socket, "--for", "3s", "--json", "--grep", "Heartbeat"], timeout: .seconds(60))
+        let json = try await runWithDeadlineOffPool(
+            binary, ["logs", "--debug-socket", socket, "--for", "3s", "--json", "--grep", "Heartbeat"], timeout: .seconds(60))
         let objects = json.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         #expect(!objects.isEmpty && objects.count == json.stdout.split(separator: "\n").count)
         #expect(objects.allSatisfy { ($0["message"] as? String)?.contains("Heartbeat") == true })
         _ = await serve.stop()
         // The Go fixture's NDJSON stream, as Teleport sends it: text sanitized, raw lines kept.
         let streaming = try await GoFixture.start(["-unix", dir.appendingPathComponent("go-stream.sock").path, "-log-stream", "20ms"])
-        let fromGo = try await runWithDeadlineOffPool(binary, ["logs", "--debug-socket", dir.appendingPathComponent("go-stream.sock").path, "--for", "3s"],
+        let fromGo = try await runWithDeadlineOffPool(
+            binary, ["logs", "--debug-socket", dir.appendingPathComponent("go-stream.sock").path, "--for", "3s"],
             timeout: .seconds(60))
         #expect(fromGo.stdout.contains("fixture line") && fromGo.stdout.contains("not json: plain text line"), "\(fromGo.stdout.prefix(400))")
         #expect(fromGo.stdout.contains("\\e]0;pwned") && !fromGo.stdout.contains("\u{1B}"))
@@ -159,7 +170,9 @@ struct LogStreamTests {
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             for (i, byte) in path.utf8.prefix(raw.count - 1).enumerated() { raw[i] = byte }
         }
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
         // A small receive buffer, so the server's writes block soon.
         var size: Int32 = 4096
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))

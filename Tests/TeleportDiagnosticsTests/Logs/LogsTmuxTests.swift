@@ -56,13 +56,18 @@ struct LogsTmuxTests {
     func traceFromLine() async throws {
         let dir = Paths.temporaryDirectory("logstrace")
         let traces = dir.appendingPathComponent("traces").path
-        let serve = try ChildProcess(binary, ["serve", "--diag-addr", "127.0.0.1:0", "--data-dir", dir.path, "--request-interval", "300ms",
-            "--tracing-exporter-url", "file://\(traces)", "--tracing-sampling-rate-per-million", "1000000", "--tracing-batch-delay", "200ms"])
+        let serve = try ChildProcess(
+            binary,
+            [
+                "serve", "--diag-addr", "127.0.0.1:0", "--data-dir", dir.path, "--request-interval", "300ms",
+                "--tracing-exporter-url", "file://\(traces)", "--tracing-sampling-rate-per-million", "1000000", "--tracing-batch-delay", "200ms",
+            ])
         let line = try await serve.waitForLine(inStderr: true) { $0.contains("diag listener started") }
         let addr = String(try #require(line.split(separator: " ").first { $0.hasPrefix("addr=") }).dropFirst(5))
         let socket = dir.appendingPathComponent("debug.sock").path
         let session = try DashboardTmuxTests.Session(width: 160, height: 48)
-        try session.type("\(binary) --diag-addr \(addr) --debug-socket \(socket) --trace-dir \(traces) --otlp-grpc off --otlp-http off --log-file /tmp/tt-logs4.log")
+        try session.type(
+            "\(binary) --diag-addr \(addr) --debug-socket \(socket) --trace-dir \(traces) --otlp-grpc off --otlp-http off --log-file /tmp/tt-logs4.log")
         _ = try await session.wait(for: "L Logs")
         try session.send("L")
         // Only the requests (each logged with its trace), then the one before the newest, held.
@@ -88,7 +93,8 @@ struct LogsTmuxTests {
         let addr = String(try #require(line.split(separator: " ").first { $0.hasPrefix("addr=") }).dropFirst(5))
         let socket = dir.appendingPathComponent("debug.sock").path
         let session = try DashboardTmuxTests.Session(width: 160, height: 48)
-        let sttyFile = try session.typeWithStty("\(binary) --diag-addr \(addr) --debug-socket \(socket) --otlp-grpc off --otlp-http off --log-file /tmp/tt-logs2.log")
+        let sttyFile = try session.typeWithStty(
+            "\(binary) --diag-addr \(addr) --debug-socket \(socket) --otlp-grpc off --otlp-http off --log-file /tmp/tt-logs2.log")
         _ = try await session.wait(for: "log INFO")
         _ = try await session.wait(for: "OK")
         try session.send("L")
@@ -110,7 +116,8 @@ struct LogsTmuxTests {
         #expect(words.contains("icanon"))
         #expect(try run(curl, ["-s", "--unix-socket", socket, "http://debug/log-level"]).stdout == "INFO")
         // SIGTERM (or a dropped ssh session's SIGHUP) after a change: restored without asking.
-        let again = try session.typeWithStty("\(binary) --diag-addr \(addr) --debug-socket \(socket) --otlp-grpc off --otlp-http off --log-file /tmp/tt-logs3.log")
+        let again = try session.typeWithStty(
+            "\(binary) --diag-addr \(addr) --debug-socket \(socket) --otlp-grpc off --otlp-http off --log-file /tmp/tt-logs3.log")
         _ = try await session.wait(for: "log INFO")
         try session.send("V")
         _ = try await session.wait(for: "▸ INFO")

@@ -1,11 +1,11 @@
 import Foundation
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 @Suite("Exposition parser")
 struct ExpositionParserTests {
@@ -221,29 +221,31 @@ struct ExpositionParserTests {
         #expect(latency.count == 5)
     }
 
-    @Test("Malformed input is rejected with the line and the reason", arguments: [
-        ("a 1\nb{x=\"1\" 2\n", 2, "expected ',' or '}'"),
-        ("a 1\nb{x=\"1\"\n", 2, "unterminated label set"),
-        ("a 1\nb{x=\"1\n", 2, "unterminated value"),
-        ("a 1\na 2\nc 3 4 5\n", 3, "unexpected text"),
-        ("ok 1\nbroken{x=\"\\q\"} 1\n", 2, "invalid escape"),
-        ("value_garbage 12abc\n", 1, "invalid value"),
-        ("# TYPE dup gauge\n# TYPE dup counter\ndup 1\n", 2, "second # TYPE"),
-        ("# TYPE late gauge\nlate 1\n# TYPE late gauge\n", 3, "second # TYPE"),
-        ("x{a=\"1\",a=\"2\"} 1\n", 1, "duplicate label"),
-        ("# TYPE h histogram\nh_bucket{x=\"1\"} 1\n", 2, "without an le"),
-        ("# TYPE h histogram\nh_bucket{le=\"abc\"} 1\n", 2, "not a number"),
-        ("# TYPE t gauge\nt 1 12.5\n", 2, "invalid timestamp"),
-        ("# TYPE t nonsense\n", 1, "unknown metric type"),
-        ("no_value\n", 1, "missing value"),
-        ("no_value{a=\"b\"}\n", 1, "missing value"),
-        ("bad-name 1\n", 1, "invalid character"),
-        ("<html><body>Not Found</body></html>\n", 1, "expected a metric name"),
-        ("x{1a=\"b\"} 1\n", 1, "invalid label name"),
-        ("x{a \"b\"} 1\n", 1, "expected '='"),
-        ("x{a=b} 1\n", 1, "no quoted value"),
-        ("x{a=\"\u{1b}[31m\"} 1\n", 0, ""),  // control characters in label values are legal
-    ])
+    @Test(
+        "Malformed input is rejected with the line and the reason",
+        arguments: [
+            ("a 1\nb{x=\"1\" 2\n", 2, "expected ',' or '}'"),
+            ("a 1\nb{x=\"1\"\n", 2, "unterminated label set"),
+            ("a 1\nb{x=\"1\n", 2, "unterminated value"),
+            ("a 1\na 2\nc 3 4 5\n", 3, "unexpected text"),
+            ("ok 1\nbroken{x=\"\\q\"} 1\n", 2, "invalid escape"),
+            ("value_garbage 12abc\n", 1, "invalid value"),
+            ("# TYPE dup gauge\n# TYPE dup counter\ndup 1\n", 2, "second # TYPE"),
+            ("# TYPE late gauge\nlate 1\n# TYPE late gauge\n", 3, "second # TYPE"),
+            ("x{a=\"1\",a=\"2\"} 1\n", 1, "duplicate label"),
+            ("# TYPE h histogram\nh_bucket{x=\"1\"} 1\n", 2, "without an le"),
+            ("# TYPE h histogram\nh_bucket{le=\"abc\"} 1\n", 2, "not a number"),
+            ("# TYPE t gauge\nt 1 12.5\n", 2, "invalid timestamp"),
+            ("# TYPE t nonsense\n", 1, "unknown metric type"),
+            ("no_value\n", 1, "missing value"),
+            ("no_value{a=\"b\"}\n", 1, "missing value"),
+            ("bad-name 1\n", 1, "invalid character"),
+            ("<html><body>Not Found</body></html>\n", 1, "expected a metric name"),
+            ("x{1a=\"b\"} 1\n", 1, "invalid label name"),
+            ("x{a \"b\"} 1\n", 1, "expected '='"),
+            ("x{a=b} 1\n", 1, "no quoted value"),
+            ("x{a=\"\u{1b}[31m\"} 1\n", 0, ""),  // control characters in label values are legal
+        ])
     func malformed(input: String, line: Int, reason: String) {
         if line == 0 {
             #expect(throws: Never.self) { try parser.parse(input) }

@@ -1,10 +1,10 @@
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 @Suite("Metric registry and writer")
 struct MetricRegistryTests {
@@ -62,21 +62,24 @@ struct MetricRegistryTests {
 
     @Test("The writer escapes HELP and label values and writes numbers as Prometheus does")
     func writerText() {
-        let family = MetricFamily(name: "m", type: .gauge, help: "a\\b\nc", samples: [
-            Sample(name: "m", labels: [Label("l", "q\"\\\n")], value: 1),
-            Sample(name: "m", labels: [Label("l", "inf")], value: .infinity),
-            Sample(name: "m", labels: [Label("l", "nan")], value: .nan, timestampMs: 123),
-            Sample(name: "m", labels: [Label("l", "small")], value: 0.000220446),
-        ])
-        #expect(ExpositionWriter.writeString([family]) == """
-            # HELP m a\\\\b\\nc
-            # TYPE m gauge
-            m{l="q\\"\\\\\\n"} 1
-            m{l="inf"} +Inf
-            m{l="nan"} NaN 123
-            m{l="small"} 0.000220446
+        let family = MetricFamily(
+            name: "m", type: .gauge, help: "a\\b\nc",
+            samples: [
+                Sample(name: "m", labels: [Label("l", "q\"\\\n")], value: 1),
+                Sample(name: "m", labels: [Label("l", "inf")], value: .infinity),
+                Sample(name: "m", labels: [Label("l", "nan")], value: .nan, timestampMs: 123),
+                Sample(name: "m", labels: [Label("l", "small")], value: 0.000220446),
+            ])
+        #expect(
+            ExpositionWriter.writeString([family]) == """
+                # HELP m a\\\\b\\nc
+                # TYPE m gauge
+                m{l="q\\"\\\\\\n"} 1
+                m{l="inf"} +Inf
+                m{l="nan"} NaN 123
+                m{l="small"} 0.000220446
 
-            """)
+                """)
     }
 
     @Test("Teleport's buckets are 0.001 x 2^k, 16 of them")

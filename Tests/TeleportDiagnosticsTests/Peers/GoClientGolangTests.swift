@@ -1,13 +1,13 @@
 import CompressNIO
 import Foundation
 import NIOCore
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 /// The parser against a real Go process exposing client_golang metrics (Debian's
 /// golang-go + golang-github-prometheus-client-golang-dev).
@@ -60,7 +60,8 @@ struct GoClientGolangTests {
     @Test("OpenMetrics 1.0 negotiation and gzip parse to the same families")
     func openMetricsAndGzip() async throws {
         let fixture = try await GoFixture.start()
-        let om = try await HTTP.request(fixture.baseURL + "/metrics",
+        let om = try await HTTP.request(
+            fixture.baseURL + "/metrics",
             headers: [("Accept", "application/openmetrics-text; version=1.0.0; charset=utf-8")])
         let contentType = om.headers["Content-Type"].first
         #expect(ExpositionFormat.from(contentType: contentType) == .openMetrics)

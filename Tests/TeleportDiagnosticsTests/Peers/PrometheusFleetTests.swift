@@ -13,7 +13,8 @@ import Testing
 /// averages over the same minute of the same counters; they differ by where the two sample
 /// it; the test waits for a full minute of data, because PromQL's rate divides by the whole
 /// range); the stopped one shows down with Prometheus's `lastError`.
-@Suite("fleet from Prometheus vs direct polling", .serialized,
+@Suite(
+    "fleet from Prometheus vs direct polling", .serialized,
     .enabled(if: Prerequisites.required(PrometheusServer.available && Prerequisites.go)))
 struct PrometheusFleetTests {
     let binary = Paths.teleportTopBinary.path
@@ -31,7 +32,8 @@ struct PrometheusFleetTests {
         _ = try await fleet.waitForLine(inStderr: true) { $0.contains("simulated fleet running") }
         func serve(_ extra: [String]) async throws -> (ChildProcess, String) {
             let data = Paths.temporaryDirectory("promserve")
-            let process = try ChildProcess(binary, ["serve", "--diag-addr", "127.0.0.1:0", "--data-dir", data.path, "--heartbeat", "1s", "--retry", "1s", "--check-period", "1s"] + extra)
+            let process = try ChildProcess(
+                binary, ["serve", "--diag-addr", "127.0.0.1:0", "--data-dir", data.path, "--heartbeat", "1s", "--retry", "1s", "--check-period", "1s"] + extra)
             let line = try await process.waitForLine(inStderr: true) { $0.contains("diag listener started") }
             return (process, String(try require2(line.split(separator: " ").first { $0.hasPrefix("addr=") }, "no addr").dropFirst(5)))
         }
@@ -55,12 +57,16 @@ struct PrometheusFleetTests {
         let pollTask = Task { await direct.run(onRow: { _ in }, onFocused: { _ in }, onStatus: { _ in }) }
         defer { pollTask.cancel() }
         let client = try PrometheusClient(options: .init(baseURL: prometheus.url))
-        let source = PrometheusFleet(client: client, options: .init(selector: try PrometheusSelector(parsing: #"{job="teleport"}"#),
-            interval: .seconds(1), window: .seconds(600)))
+        let source = PrometheusFleet(
+            client: client,
+            options: .init(
+                selector: try PrometheusSelector(parsing: #"{job="teleport"}"#),
+                interval: .seconds(1), window: .seconds(600)))
         /// An instant query's answer by `instance` (empty when it failed).
         func vector(_ promql: String, at: Date) async -> [String: Double] {
             guard let (data, _) = try? await client.query(promql, at: at) else { return [:] }
-            return Dictionary(data.series.compactMap { series in series.value.flatMap { v in series.metric["instance"].map { ($0, v.value) } } },
+            return Dictionary(
+                data.series.compactMap { series in series.value.flatMap { v in series.metric["instance"].map { ($0, v.value) } } },
                 uniquingKeysWith: { a, _ in a })
         }
 
@@ -94,7 +100,8 @@ struct PrometheusFleetTests {
                 if p.roles != d.roles { mismatches.append("\(address) roles \(p.roles) vs \(d.roles)") }
                 let everyScrape = (scraped[address] ?? 0) >= 57 && lowest[address] == 1
                 if !everyScrape {
-                    mismatches.append("\(address) Prometheus scraped it \(Int(scraped[address] ?? 0)) times in the minute\(lowest[address] == 0 ? ", some failed" : "")")
+                    mismatches.append(
+                        "\(address) Prometheus scraped it \(Int(scraped[address] ?? 0)) times in the minute\(lowest[address] == 0 ? ", some failed" : "")")
                 }
                 for (name, a, b) in [("cpu", p.cpu, d.cpu), ("grpc", p.grpcRate, d.grpcRate)] where everyScrape {
                     switch (a, b) {
@@ -126,17 +133,20 @@ struct PrometheusFleetTests {
         #expect(!recorded.refreshed(after: at.addingTimeInterval(5), upTo: at.addingTimeInterval(60)))
         let replayed = await PrometheusFleet(client: recorded, options: source.options).refresh(now: at)
         func byName(_ rows: [FleetRow]) -> [String: FleetRow] {
-            Dictionary(uniqueKeysWithValues: rows.map { row in
-                var row = row
-                row.id = 0
-                return (row.name, row)
-            })
+            Dictionary(
+                uniqueKeysWithValues: rows.map { row in
+                    var row = row
+                    row.id = 0
+                    return (row.name, row)
+                })
         }
         #expect(replayed.failure == nil, "\(replayed.failure ?? "")")
         #expect(!live.rows.isEmpty && byName(replayed.rows) == byName(live.rows))
         // Before anything was recorded: a clear failure, no rows.
-        let early = await PrometheusFleet(client: RecordedPrometheus(reader: try RecordingReader(path: recordingPath), now: { at.addingTimeInterval(-60) }),
-            options: source.options).refresh(now: at)
+        let early = await PrometheusFleet(
+            client: RecordedPrometheus(reader: try RecordingReader(path: recordingPath), now: { at.addingTimeInterval(-60) }),
+            options: source.options
+        ).refresh(now: at)
         #expect(early.rows.isEmpty && early.failure?.contains("no answer") == true, "\(early.failure ?? "")")
 
         let goRow = try #require(await direct.rows().first { $0.name == goAddr })
@@ -145,7 +155,8 @@ struct PrometheusFleetTests {
         // An instance's full dashboard from its raw series: the same families as a scrape.
         let focused = Focused()
         let run = Task {
-            await source.run(onRow: { row in focused.rows.withLock { $0.append(row) } },
+            await source.run(
+                onRow: { row in focused.rows.withLock { $0.append(row) } },
                 onFocused: { update in focused.updates.withLock { $0.append(update) } }, onStatus: { _ in })
         }
         let first = try #require(await source.refresh().rows.first { $0.name == goAddr })
@@ -198,7 +209,8 @@ struct PrometheusFleetTests {
         }
 
         // The CLI's view: the same fleet, one object per instance.
-        let cli = try await runWithDeadlineOffPool(binary, ["snapshot", "--json", "--prometheus", prometheus.url, "--selector", #"{job="teleport"}"#], timeout: .seconds(60))
+        let cli = try await runWithDeadlineOffPool(
+            binary, ["snapshot", "--json", "--prometheus", prometheus.url, "--selector", #"{job="teleport"}"#], timeout: .seconds(60))
         #expect(cli.status == 0, "\(cli.stderr)")
         let document = try SnapshotDocument.decoder().decode(FleetDocument.self, from: Data(cli.stdout.utf8))
         #expect(Set(document.instances.map(\.name)) == Set(addresses))
@@ -230,11 +242,13 @@ struct PrometheusFleetTests {
         let source = PrometheusFleet(client: client, options: .init())
         let refresh = await source.refresh()
         #expect(refresh.rows.isEmpty)
-        #expect(refresh.failure?.contains("bad_data: 1:1: parse error") == true || refresh.failure?.contains("not a Prometheus API answer") == true,
+        #expect(
+            refresh.failure?.contains("bad_data: 1:1: parse error") == true || refresh.failure?.contains("not a Prometheus API answer") == true,
             "\(refresh.failure ?? "")")
         await client.shutdown()
         await server.stop()
-        let bad = try await runWithDeadlineOffPool(binary, ["snapshot", "--prometheus", "http://127.0.0.1:9", "--selector", "job=teleport"], timeout: .seconds(30))
+        let bad = try await runWithDeadlineOffPool(
+            binary, ["snapshot", "--prometheus", "http://127.0.0.1:9", "--selector", "job=teleport"], timeout: .seconds(30))
         #expect(bad.status != 0 && bad.stderr.contains("--selector"), "\(bad.stderr)")
     }
 }

@@ -1,11 +1,11 @@
 import Foundation
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 /// Our windowed quantiles against Prometheus's own `histogram_quantile` on the same buckets,
 /// deterministically: `promtool test rules` evaluates `histogram_quantile(q, x_bucket - x_bucket
@@ -22,9 +22,11 @@ struct PromtoolQuantileTests {
 
     static let cases: [Case] = [
         Case(bounds: [0.1, 0.2, .infinity], scrapes: [[0, 0, 0], [5, 8, 10], [10, 16, 20]], q: 0.9),
-        Case(bounds: HistogramBuckets.teleport + [.infinity],
+        Case(
+            bounds: HistogramBuckets.teleport + [.infinity],
             scrapes: [Array(repeating: 100, count: 17), (0..<17).map { 100 + Double($0 * $0) }], q: 0.5),
-        Case(bounds: HistogramBuckets.teleport + [.infinity],
+        Case(
+            bounds: HistogramBuckets.teleport + [.infinity],
             scrapes: [Array(repeating: 0, count: 17), (0..<17).map { Double(min($0, 10)) * 3 + 1 }], q: 0.99),
         Case(bounds: [0.001, 0.004, 0.016, 0.064, .infinity], scrapes: [[7, 9, 12, 20, 25], [17, 30, 45, 70, 80]], q: 0.75),
         Case(bounds: [0.5, 1, .infinity], scrapes: [[1, 2, 3], [1, 2, 40]], q: 0.5),  // rank in +Inf

@@ -1,11 +1,11 @@
 import Foundation
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 /// Prometheus's own linter (Debian's `prometheus` package) reads our /metrics output.
 @Suite("promtool check metrics", .enabled(if: Prerequisites.required(Prerequisites.promtool)))

@@ -1,11 +1,11 @@
 import Foundation
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 /// Captures of every kind from a real Go process with net/http/pprof (the godiag fixture
 /// with -debug), over HTTP and the unix socket, and our reports of them against
@@ -74,7 +74,8 @@ struct GoFixtureProfileTests {
         #expect(log.contains("GET /debug/pprof/heap"))
     }
 
-    @Test("Top 20 of cpu, heap, goroutine, block, mutex, allocs equal go tool pprof -top -nodecount=20",
+    @Test(
+        "Top 20 of cpu, heap, goroutine, block, mutex, allocs equal go tool pprof -top -nodecount=20",
         arguments: [ProfileKind.profile, .heap, .goroutine, .block, .mutex, .allocs, .threadcreate])
     func topMatchesPprof(_ kind: ProfileKind) async throws {
         let capture = try await ProfilingFixture.capture(kind)

@@ -1,13 +1,13 @@
 import Foundation
 import OTLPProto
 import SwiftProtobuf
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 /// The decoder against truncated, oversized and hostile input: every failure is a clear
 /// error, never a crash or a half-read profile.

@@ -2,13 +2,13 @@ import Foundation
 import Hummingbird
 import NIOCore
 import Synchronization
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 /// Capture failures and control: pprof off, HTML pages, empty and non-pprof bodies, other
 /// statuses, the request timeout stretched by the capture's seconds, progress, cancellation.
@@ -28,16 +28,20 @@ struct ProfileCaptureTests {
         let profile = SyntheticProfile(seed: 3, functions: 10, samples: 20).encoded()
         return try await MisbehavingServer.start { router in
             router.get("/html/debug/pprof/{name}") { _, _ in
-                Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                Response(
+                    status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
                     body: .init(byteBuffer: ByteBuffer(string: "<!DOCTYPE html><html><body>Sign in</body></html>\n")))
             }
             router.get("/htmlplain/debug/pprof/{name}") { _, _ in
-                Response(status: .ok, headers: [.contentType: "application/octet-stream"],
+                Response(
+                    status: .ok, headers: [.contentType: "application/octet-stream"],
                     body: .init(byteBuffer: ByteBuffer(string: "<html><body>proxy error</body></html>\n")))
             }
             router.get("/empty/debug/pprof/{name}") { _, _ in Response(status: .ok) }
             router.get("/text/debug/pprof/{name}") { _, _ in
-                Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "heap profile: 1: 2 [3: 4] @ heap/1048576\n")))
+                Response(
+                    status: .ok, headers: [.contentType: "text/plain"],
+                    body: .init(byteBuffer: ByteBuffer(string: "heap profile: 1: 2 [3: 4] @ heap/1048576\n")))
             }
             router.get("/teapot/debug/pprof/{name}") { _, _ in
                 Response(status: .init(code: 503), body: .init(byteBuffer: ByteBuffer(string: "overloaded, try later\nsecond line\n")))
@@ -88,7 +92,8 @@ struct ProfileCaptureTests {
         let ca = try TestCA.make()
         let fixture = try await GoFixture.start(["-debug", "-tls-cert", ca.serverCert, "-tls-key", ca.serverKey, "-client-ca", ca.caCert])
         #expect(fixture.baseURL.hasPrefix("https://"))
-        let client = try DiagClient(target: DiagTarget(diagAddr: fixture.baseURL),
+        let client = try DiagClient(
+            target: DiagTarget(diagAddr: fixture.baseURL),
             options: .init(tls: ClientTLS(caCertPath: ca.caCert, certPath: ca.clientCert, keyPath: ca.clientKey)))
         let captured = try await ProfileCapture(kind: .goroutine).run(client: client)
         #expect(try #require(captured.profile).total(sampleTypeIndex: 0) >= 15)

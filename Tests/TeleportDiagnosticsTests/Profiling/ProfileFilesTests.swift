@@ -1,11 +1,11 @@
 import Foundation
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 /// Saved captures (names, modes, atomic no-clobber writes, listing) and the tar.gz writer,
 /// checked with the system's tar.
@@ -49,11 +49,13 @@ struct ProfileFilesTests {
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         #expect(!names.contains { $0.hasPrefix(".") })
         let listed = directory.list()
-        #expect(listed.map(\.fileName) == [trace.fileName, second.fileName, first.fileName, cmdline.fileName].sorted { a, b in
-            let ta = ProfileDirectory.parse(fileName: a)!.time
-            let tb = ProfileDirectory.parse(fileName: b)!.time
-            return ta != tb ? ta > tb : a > b
-        })
+        #expect(
+            listed.map(\.fileName)
+                == [trace.fileName, second.fileName, first.fileName, cmdline.fileName].sorted { a, b in
+                    let ta = ProfileDirectory.parse(fileName: a)!.time
+                    let tb = ProfileDirectory.parse(fileName: b)!.time
+                    return ta != tb ? ta > tb : a > b
+                })
         let parsed = try #require(listed.first { $0.kind == .trace })
         #expect(parsed.target == "var_lib_teleport_debug.sock")
         #expect(parsed.time == Date(timeIntervalSince1970: 1_735_787_105))
@@ -74,7 +76,8 @@ struct ProfileFilesTests {
         #expect(ProfileDirectory(path: root.appendingPathComponent("missing").path).list().isEmpty)
     }
 
-    @Test("tar -tzvf lists the entries in order with mode 0600; tar -xzf gives the bytes back; long names use the prefix field",
+    @Test(
+        "tar -tzvf lists the entries in order with mode 0600; tar -xzf gives the bytes back; long names use the prefix field",
         .enabled(if: Prerequisites.which("tar") != nil || Prerequisites.isCI))
     func tarGz() throws {
         let tar = try #require(Prerequisites.which("tar"))

@@ -1,11 +1,11 @@
 import Foundation
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 /// The top-N report against the real `go tool pprof -top` on the same files: generated
 /// profiles with inlined frames, recursion, ties, many small nodes (the dropping rule) and
@@ -25,15 +25,31 @@ struct TopReportPeerTests {
 
     static let shapes: [(String, SyntheticProfile)] = [
         ("cpu", SyntheticProfile(seed: 1)),
-        ("bytes", SyntheticProfile(seed: 2, functions: 400, samples: 3000,
-            sampleTypes: [("alloc_objects", "count"), ("alloc_space", "bytes"), ("inuse_objects", "count"), ("inuse_space", "bytes")],
-            magnitude: 10, durationNanos: 0)),
-        ("contention", SyntheticProfile(seed: 3, functions: 60, samples: 400, sampleTypes: [("contentions", "count"), ("delay", "nanoseconds")],
-            magnitude: 12, inlineShare: 0.5, recursionShare: 0.4)),
-        ("micro", SyntheticProfile(seed: 4, functions: 900, locationsPerFunction: 2, samples: 5000, maxDepth: 40,
-            sampleTypes: [("samples", "count"), ("wall", "microseconds")], magnitude: 5)),
-        ("tiny", SyntheticProfile(seed: 5, functions: 5, locationsPerFunction: 1, samples: 7, maxDepth: 4,
-            sampleTypes: [("goroutine", "count")], timeNanos: 0, durationNanos: 0)),
+        (
+            "bytes",
+            SyntheticProfile(
+                seed: 2, functions: 400, samples: 3000,
+                sampleTypes: [("alloc_objects", "count"), ("alloc_space", "bytes"), ("inuse_objects", "count"), ("inuse_space", "bytes")],
+                magnitude: 10, durationNanos: 0)
+        ),
+        (
+            "contention",
+            SyntheticProfile(
+                seed: 3, functions: 60, samples: 400, sampleTypes: [("contentions", "count"), ("delay", "nanoseconds")],
+                magnitude: 12, inlineShare: 0.5, recursionShare: 0.4)
+        ),
+        (
+            "micro",
+            SyntheticProfile(
+                seed: 4, functions: 900, locationsPerFunction: 2, samples: 5000, maxDepth: 40,
+                sampleTypes: [("samples", "count"), ("wall", "microseconds")], magnitude: 5)
+        ),
+        (
+            "tiny",
+            SyntheticProfile(
+                seed: 5, functions: 5, locationsPerFunction: 1, samples: 7, maxDepth: 4,
+                sampleTypes: [("goroutine", "count")], timeNanos: 0, durationNanos: 0)
+        ),
     ]
 
     @Test("Default -top, -nodecount=20, -cum, -lines, every sample index", arguments: shapes.map(\.0))
@@ -55,7 +71,8 @@ struct TopReportPeerTests {
         let path = try temporaryFile(SyntheticProfile(seed: 11, functions: 300, samples: 4000).encoded(), name: "focus.pb.gz")
         for pattern in ["auth", "Serve|Write", "^runtime\\.", "file1[0-9]\\.go", "teleport$", "nothing-matches-this"] {
             try compare(path, TopOptions(nodeCount: 20, focus: pattern), ["-nodecount=20", "-focus=\(pattern)"])
-            try compare(path, TopOptions(nodeCount: 12, granularity: .lines, order: .cum, focus: pattern),
+            try compare(
+                path, TopOptions(nodeCount: 12, granularity: .lines, order: .cum, focus: pattern),
                 ["-nodecount=12", "-lines", "-cum", "-focus=\(pattern)"])
         }
     }
@@ -64,9 +81,12 @@ struct TopReportPeerTests {
     func seeds() throws {
         for seed in UInt64(20)..<UInt64(30) {
             var random = SplitMix64(seed: seed)
-            let shape = SyntheticProfile(seed: seed, functions: 5 + random.next(below: 600), locationsPerFunction: 1 + random.next(below: 4),
+            let shape = SyntheticProfile(
+                seed: seed, functions: 5 + random.next(below: 600), locationsPerFunction: 1 + random.next(below: 4),
                 samples: 1 + random.next(below: 3000), maxDepth: 2 + random.next(below: 50),
-                sampleTypes: [("samples", "count"), [("cpu", "nanoseconds"), ("space", "bytes"), ("delay", "seconds"), ("wall", "milliseconds")][random.next(below: 4)]],
+                sampleTypes: [
+                    ("samples", "count"), [("cpu", "nanoseconds"), ("space", "bytes"), ("delay", "seconds"), ("wall", "milliseconds")][random.next(below: 4)],
+                ],
                 magnitude: 1 + random.next(below: 12), inlineShare: random.unit(), recursionShare: random.unit() * 0.6)
             let path = try temporaryFile(shape.encoded(gzip: seed % 2 == 0), name: "seed\(seed).pb.gz")
             try compare(path, TopOptions(nodeCount: 30), ["-nodecount=30"])
@@ -91,25 +111,27 @@ struct TopReportPeerTests {
 struct GoPathTests {
     @Test("Clean and Base agree with Go on tricky paths")
     func againstGo() throws {
-        let paths = ["", ".", "..", "/", "//", "a//b", "a/./b/", "a/b/../c", "a/b/../../..", "/../a", "../../a/b/..", "src//x/../x/./f.go",
-            "/proc/self/cwd/./a.go", "a/b/c/../../d", "/a/b/../../../c", "./a", "a/..", "/a/..", "abc/def/..//ghi/./", "é/ü/../ö"]
+        let paths = [
+            "", ".", "..", "/", "//", "a//b", "a/./b/", "a/b/../c", "a/b/../../..", "/../a", "../../a/b/..", "src//x/../x/./f.go",
+            "/proc/self/cwd/./a.go", "a/b/c/../../d", "/a/b/../../../c", "./a", "a/..", "/a/..", "abc/def/..//ghi/./", "é/ü/../ö",
+        ]
         let directory = Paths.temporaryDirectory("gopath")
         let source = directory.appendingPathComponent("main.go")
         let literal = paths.map { "\"\($0)\"" }.joined(separator: ", ")
         try """
-            package main
+        package main
 
-            import (
-            \t"fmt"
-            \t"path/filepath"
-            )
+        import (
+        \t"fmt"
+        \t"path/filepath"
+        )
 
-            func main() {
-            \tfor _, p := range []string{\(literal)} {
-            \t\tfmt.Printf("%s\\t%s\\n", filepath.Clean(p), filepath.Base(p))
-            \t}
-            }
-            """.write(to: source, atomically: true, encoding: .utf8)
+        func main() {
+        \tfor _, p := range []string{\(literal)} {
+        \t\tfmt.Printf("%s\\t%s\\n", filepath.Clean(p), filepath.Base(p))
+        \t}
+        }
+        """.write(to: source, atomically: true, encoding: .utf8)
         var environment = ProcessInfo.processInfo.environment
         environment["GO111MODULE"] = "off"
         environment["GOCACHE"] = Paths.fixtureCache.appendingPathComponent("gocache").path

@@ -9,7 +9,8 @@ import Testing
 @Suite("Recording files")
 struct RecordingFileTests {
     static func header(_ number: Int) -> RecordingFormat.Header {
-        RecordingFormat.Header(created: Date(timeIntervalSince1970: 1_780_000_000), segment: number, sources: ["target test"], intervalSeconds: 2,
+        RecordingFormat.Header(
+            created: Date(timeIntervalSince1970: 1_780_000_000), segment: number, sources: ["target test"], intervalSeconds: 2,
             historySeconds: 600, writer: "test")
     }
 
@@ -34,7 +35,8 @@ struct RecordingFileTests {
 
     static func scrape(_ n: Int, at time: Date) throws -> ScrapeResult {
         let body = body(n)
-        return ScrapeResult(time: time, duration: .milliseconds(3), bytes: body.count, families: try ExpositionParser().parse(body), body: body,
+        return ScrapeResult(
+            time: time, duration: .milliseconds(3), bytes: body.count, families: try ExpositionParser().parse(body), body: body,
             contentType: "text/plain; version=0.0.4")
     }
 
@@ -58,7 +60,8 @@ struct RecordingFileTests {
         var written: [RecordedFrame] = []
         for n in 0..<40 {
             let payload = (0..<(n * 37 % 500)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ n) }
-            let frame = RecordedFrame(kind: n == 17 ? 99 : FrameKind.note.rawValue, flags: UInt8(n % 256), aux: UInt32(n * 1000),
+            let frame = RecordedFrame(
+                kind: n == 17 ? 99 : FrameKind.note.rawValue, flags: UInt8(n % 256), aux: UInt32(n * 1000),
                 time: Self.t0.addingTimeInterval(Double(n)), payload: payload)
             #expect(writer.append(frame) == .written)
             written.append(frame)

@@ -58,8 +58,10 @@ struct RecordingPeerTests {
         let playback = try RecordingPlayback(path: dir)
         #expect(playback.scrapes.count == taken.count)
         // Five times: early, the first degraded, the first recovering, ok again, the last.
-        let picks = [2, try #require(states.firstIndex(of: .degraded)), try #require(states.firstIndex(of: .recovering)),
-            try #require(states.lastIndex(of: .ok)) - 2, taken.count - 1]
+        let picks = [
+            2, try #require(states.firstIndex(of: .degraded)), try #require(states.firstIndex(of: .recovering)),
+            try #require(states.lastIndex(of: .ok)) - 2, taken.count - 1,
+        ]
         var withRates = 0
         for index in picks {
             let time = try #require(taken[index].snapshot.lastScrape?.time ?? taken[index].snapshot.lastFailure?.time)
@@ -81,7 +83,8 @@ struct RecordingPeerTests {
     func killedRecorder() async throws {
         let fixture = try await GoFixture.start()
         let dir = Paths.temporaryDirectory("rec-kill").appendingPathComponent("rec").path
-        let recorder = try ChildProcess(Paths.teleportTopBinary.path, ["record", dir, "--diag-addr", String(fixture.baseURL.dropFirst(7)), "--interval", "250ms"])
+        let recorder = try ChildProcess(
+            Paths.teleportTopBinary.path, ["record", dir, "--diag-addr", String(fixture.baseURL.dropFirst(7)), "--interval", "250ms"])
         _ = try await recorder.waitForLine(inStderr: true) { $0.contains("recording") }
         // Until a few scrapes are in, then -9 at any moment.
         let deadline = ContinuousClock.now + .seconds(60)
@@ -96,7 +99,10 @@ struct RecordingPeerTests {
         #expect(playback.reader.skipped == 0)
         let (store, last) = try await playback.store(at: try #require(playback.end), target: "t", history: .seconds(600))
         #expect(await store.scrapeCount == playback.scrapes.count)
-        guard case .success? = last else { Issue.record("the last scrape did not replay"); return }
+        guard case .success? = last else {
+            Issue.record("the last scrape did not replay")
+            return
+        }
         for path in RecordingReader.segmentPaths(in: dir) {
             #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)
         }

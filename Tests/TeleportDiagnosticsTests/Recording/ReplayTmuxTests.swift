@@ -6,7 +6,8 @@ import Testing
 
 /// `record` beside the Go fixture (scrapes, its log stream, a span by curl, a fault), then
 /// `replay` under tmux: the time cursor, seeking, speed, pause, every tab at 200x60 and 80x24.
-@Suite("Replay under tmux", .serialized,
+@Suite(
+    "Replay under tmux", .serialized,
     .enabled(if: Prerequisites.required(Prerequisites.go && Prerequisites.curl && Prerequisites.which("tmux") != nil)))
 struct ReplayTmuxTests {
     typealias Session = DashboardTmuxTests.Session
@@ -18,8 +19,12 @@ struct ReplayTmuxTests {
         let fixture = try await GoFixture.start(["-unix", socket, "-log-stream", "100ms"])
         let dir = Paths.temporaryDirectory("rec-tmux").appendingPathComponent("rec").path
         let port = Ports.closed()
-        let recorder = try ChildProcess(Paths.teleportTopBinary.path, ["record", dir, "--diag-addr", String(fixture.baseURL.dropFirst(7)),
-            "--debug-socket", socket, "--interval", "250ms", "--otlp-http", "127.0.0.1:\(port)"])
+        let recorder = try ChildProcess(
+            Paths.teleportTopBinary.path,
+            [
+                "record", dir, "--diag-addr", String(fixture.baseURL.dropFirst(7)),
+                "--debug-socket", socket, "--interval", "250ms", "--otlp-http", "127.0.0.1:\(port)",
+            ])
         _ = try await recorder.waitForLine(inStderr: true) { $0.contains("recording") }
         // Driven by the scrapes in the file, not by the clock (a loaded machine scrapes late).
         func scrapes(_ count: Int, _ state: ObservedState? = nil, after: ObservedState? = nil) async throws {
@@ -37,11 +42,16 @@ struct ReplayTmuxTests {
             throw FixtureError("the recording did not reach \(count) scrapes\(state.map { " \($0)" } ?? "")\(after.map { " after \($0)" } ?? "") in 120 s")
         }
         try await scrapes(4)
-        let body = #"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"curl-peer"}}]},"scopeSpans":[{"scope":{"name":"t"},"spans":["#
+        let body =
+            #"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"curl-peer"}}]},"scopeSpans":[{"scope":{"name":"t"},"spans":["#
             + #"{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"recorded-root","kind":2,"startTimeUnixNano":"1544712660000000000","endTimeUnixNano":"1544712661000000000"}"#
             + "]}]}]}"
-        let curl = try await runOffPool(try #require(Prerequisites.which("curl")), ["-s", "-o", "/dev/null", "-w", "%{http_code}",
-            "-H", "Content-Type: application/json", "--data-binary", body, "http://127.0.0.1:\(port)/v1/traces"])
+        let curl = try await runOffPool(
+            try #require(Prerequisites.which("curl")),
+            [
+                "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                "-H", "Content-Type: application/json", "--data-binary", body, "http://127.0.0.1:\(port)/v1/traces",
+            ])
         #expect(curl.stdout == "200")
         try await scrapes(10)
         _ = try await HTTP.request(fixture.baseURL + "/fixture/state?value=degraded", method: .POST)
@@ -108,9 +118,10 @@ struct ReplayTmuxTests {
         // Every tab, at both sizes.
         for (width, height) in [(200, 60), (80, 24)] {
             try session.resize(width, height)
-            for (key, text) in [("1", "state, last"), ("2", "backend_requests"), ("7", "go_goroutines"), ("8", "recorded-root"), ("9", "capture"),
-                ("0", "every family"), ("L", "lines"), ("3", "REPLAY"), ("4", "REPLAY"), ("5", "REPLAY"), ("6", "REPLAY")]
-            {
+            for (key, text) in [
+                ("1", "state, last"), ("2", "backend_requests"), ("7", "go_goroutines"), ("8", "recorded-root"), ("9", "capture"),
+                ("0", "every family"), ("L", "lines"), ("3", "REPLAY"), ("4", "REPLAY"), ("5", "REPLAY"), ("6", "REPLAY"),
+            ] {
                 try session.send(key)
                 screen = try await session.wait(for: text)
                 #expect(screen.contains("REPLAY") || width < 100, "tab \(key) at \(width)x\(height):\n\(screen)")
@@ -153,8 +164,9 @@ struct ReplayTmuxTests {
         let dir = Paths.temporaryDirectory("rec-dash").appendingPathComponent("rec").path
         let session = try Session(width: 160, height: 48)
         let profiles = Paths.temporaryDirectory("rec-dash-profiles").path
-        try session.type("\(Paths.teleportTopBinary.path) --otlp-grpc off --otlp-http off --interval 500ms --record \(dir) --log-file /tmp/tt-rec-dash.log"
-            + " --profile-seconds 1 --profile-dir \(profiles)")
+        try session.type(
+            "\(Paths.teleportTopBinary.path) --otlp-grpc off --otlp-http off --interval 500ms --record \(dir) --log-file /tmp/tt-rec-dash.log"
+                + " --profile-seconds 1 --profile-dir \(profiles)")
         _ = try await session.wait(for: " OK ")
         try session.send("x")
         _ = try await session.wait(for: "ok → degraded", timeout: .seconds(30))

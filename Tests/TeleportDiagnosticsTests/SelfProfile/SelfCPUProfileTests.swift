@@ -1,12 +1,12 @@
 import Foundation
 import Synchronization
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 /// Set once to stop the spinning thread.
 final class StopFlag: Sendable {
@@ -74,7 +74,8 @@ struct SelfCPUProfileTests {
         let server = try await RunningServer.start(engine: engine, address: .unix(path: socket), exposure: .debugSocket)
         let curl = try #require(Prerequisites.which("curl"))
         let profile = directory.appendingPathComponent("p.pb.gz").path
-        let status = try await runOffPool(curl, ["-s", "-o", profile, "-w", "%{http_code}", "--unix-socket", socket, "http://debug/debug/pprof/profile?seconds=1"])
+        let status = try await runOffPool(
+            curl, ["-s", "-o", profile, "-w", "%{http_code}", "--unix-socket", socket, "http://debug/debug/pprof/profile?seconds=1"])
         #expect(status.stdout == "200")
         #expect(FileManager.default.contents(atPath: profile)?.starts(with: [0x1f, 0x8b]) == true)
         let cmdline = try await runOffPool(curl, ["-s", "--unix-socket", socket, "http://debug/debug/pprof/cmdline"]).stdout

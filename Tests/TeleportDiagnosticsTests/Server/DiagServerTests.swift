@@ -1,13 +1,13 @@
 import CompressNIO
 import Foundation
 import NIOCore
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 @Suite("Diag listener and debug socket over real HTTP")
 struct DiagServerTests {
@@ -40,9 +40,10 @@ struct DiagServerTests {
         #expect(plain.headers["Content-Encoding"].isEmpty)
         let families = try ExpositionParser().parse(plain.body, format: .text)
         let names = Set(families.map(\.name))
-        for name in ["process_state", "teleport_build_info", "process_cpu_seconds_total", "process_resident_memory_bytes",
-            "process_open_fds", "process_start_time_seconds", "promhttp_metric_handler_requests_total", "heartbeats_missed_total"]
-        {
+        for name in [
+            "process_state", "teleport_build_info", "process_cpu_seconds_total", "process_resident_memory_bytes",
+            "process_open_fds", "process_start_time_seconds", "promhttp_metric_handler_requests_total", "heartbeats_missed_total",
+        ] {
             #expect(names.contains(name), "missing \(name)")
         }
         let build = try #require(families.first { $0.name == "teleport_build_info" })
@@ -69,8 +70,10 @@ struct DiagServerTests {
             let (engine, _) = makeEngine(debug: debug)
             let server = try await RunningServer.start(engine: engine, address: .tcp(host: "127.0.0.1", port: 0), exposure: .diagListener(debug: debug))
             // (CPU captures are exercised in SelfCPUProfileTests: one at a time per process.)
-            let expected = [("/debug/pprof/", 200, "profile: available"), ("/debug/pprof/heap", 501, "heap profile: "),
-                            ("/debug/pprof/cmdline", 200, CommandLine.arguments[0]), ("/debug/pprof/nope", 404, "Unknown profile")]
+            let expected = [
+                ("/debug/pprof/", 200, "profile: available"), ("/debug/pprof/heap", 501, "heap profile: "),
+                ("/debug/pprof/cmdline", 200, CommandLine.arguments[0]), ("/debug/pprof/nope", 404, "Unknown profile"),
+            ]
             for (path, status, text) in expected {
                 let response = try await HTTP.request(server.url(path))
                 if debug {
@@ -148,7 +151,9 @@ struct DiagServerTests {
             withUnsafeMutableBytes(of: &address.sun_path) { raw in
                 for (i, b) in path.utf8.enumerated() { raw[i] = b }
             }
-            _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+            _ = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
             close(fd)
         }
         #expect(FileManager.default.fileExists(atPath: path))

@@ -2,8 +2,13 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
+import TeleportTopTestSupport
+import Testing
 
+@testable import TeleportCore
 @testable import TeleportDiagnostics
+@testable import TeleportOTLP
+@testable import TeleportTopData
 
 /// A DiagServer run in-process for a test, on 127.0.0.1:0 or a unix socket.
 struct RunningServer {
@@ -67,9 +72,3 @@ func drive(_ engine: DiagnosticsEngine, _ clock: TestClock, to state: ProcessSta
     }
     #expect(engine.state == state)
 }
-
-import Testing
-@testable import TeleportCore
-@testable import TeleportTopData
-@testable import TeleportOTLP
-import TeleportTopTestSupport

@@ -1,10 +1,10 @@
 import Foundation
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
+@testable import TeleportDiagnostics
 @testable import TeleportTopData
-import TeleportTopTestSupport
 
 /// The history by time and compressed: lossless to the bit against the uncompressed path,
 /// windows that are spans of time at any pace, the gap rule of the interval in force.
@@ -60,7 +60,9 @@ struct HistoryByTimeTests {
             let other = try #require(reference.series.firstIndex { $0.key == record.key })
             #expect(compressed.latest(id).bitPattern == reference.latest(other).bitPattern)
             for window in [nil, 60.0, 300.0] {
-                #expect(compressed.rate(id, window: window)?.bitPattern == reference.rate(other, window: window)?.bitPattern, "\(record.key) \(String(describing: window))")
+                #expect(
+                    compressed.rate(id, window: window)?.bitPattern == reference.rate(other, window: window)?.bitPattern,
+                    "\(record.key) \(String(describing: window))")
             }
         }
         for (h, record) in compressed.histograms.enumerated() {
@@ -88,11 +90,13 @@ struct HistoryByTimeTests {
                 let t = Double(i) * pace
                 // One observation a second, all in the first bucket; a counter of one a second.
                 let count = t
-                let histogram = MetricFamily(name: "h", type: .histogram, samples: [
-                    Sample(name: "h_bucket", labels: [Label("le", "0.1")], value: count),
-                    Sample(name: "h_bucket", labels: [Label("le", "+Inf")], value: count),
-                    Sample(name: "h_count", value: count), Sample(name: "h_sum", value: count * 0.05),
-                ])
+                let histogram = MetricFamily(
+                    name: "h", type: .histogram,
+                    samples: [
+                        Sample(name: "h_bucket", labels: [Label("le", "0.1")], value: count),
+                        Sample(name: "h_bucket", labels: [Label("le", "+Inf")], value: count),
+                        Sample(name: "h_count", value: count), Sample(name: "h_sum", value: count * 0.05),
+                    ])
                 let counter = MetricFamily(name: "c_total", type: .counter, samples: [Sample(name: "c_total", value: t)])
                 await store.ingest(ScrapeResult(time: t0.addingTimeInterval(t), duration: .milliseconds(1), bytes: 1, families: [counter, histogram]))
             }
@@ -116,9 +120,12 @@ struct HistoryByTimeTests {
         let store = MetricStore(target: "t", interval: .seconds(2))
         var t = 0.0
         func scrape() async {
-            await store.ingest(ScrapeResult(time: t0.addingTimeInterval(t), duration: .milliseconds(1), bytes: 1, families: [
-                MetricFamily(name: "c_total", type: .counter, samples: [Sample(name: "c_total", value: t * 3)]),
-            ]))
+            await store.ingest(
+                ScrapeResult(
+                    time: t0.addingTimeInterval(t), duration: .milliseconds(1), bytes: 1,
+                    families: [
+                        MetricFamily(name: "c_total", type: .counter, samples: [Sample(name: "c_total", value: t * 3)])
+                    ]))
         }
         for (interval, count) in [(2.0, 5), (10.0, 4), (0.25, 20), (2.0, 4)] {
             await store.setInterval(.milliseconds(Int64(interval * 1000)))

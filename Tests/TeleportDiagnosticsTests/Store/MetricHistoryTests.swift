@@ -1,11 +1,11 @@
 import Foundation
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 @Suite("Store: rates, resets, gaps, quantiles, bounds")
 struct MetricHistoryTests {
@@ -98,10 +98,11 @@ struct MetricHistoryTests {
         var history = MetricHistory(seconds: 49, interval: .seconds(1))
         for i in 0..<10_000 {
             let phase = i / 1000  // a new label value every 1000 scrapes
-            history.ingest([
-                counter("c_total", Double(i)),
-                MetricFamily(name: "g", type: .gauge, samples: [Sample(name: "g", labels: [Label("phase", "\(phase)")], value: 1)]),
-            ], at: t0.addingTimeInterval(Double(i)))
+            history.ingest(
+                [
+                    counter("c_total", Double(i)),
+                    MetricFamily(name: "g", type: .gauge, samples: [Sample(name: "g", labels: [Label("phase", "\(phase)")], value: 1)]),
+                ], at: t0.addingTimeInterval(Double(i)))
             #expect(history.pointsPerSeries <= 50)
         }
         #expect(history.pointsPerSeries == 50)

@@ -1,18 +1,19 @@
 import Foundation
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 @Suite("Store: state timeline, header facts, groups, snapshots")
 struct MetricStoreTests {
     let t0 = Date(timeIntervalSince1970: 1_700_000_000)
 
     func scrape(_ text: String, at seconds: Double, readyz: ReadyzAnswer? = nil) throws -> ScrapeResult {
-        ScrapeResult(time: t0.addingTimeInterval(seconds), duration: .milliseconds(3), bytes: text.utf8.count,
+        ScrapeResult(
+            time: t0.addingTimeInterval(seconds), duration: .milliseconds(3), bytes: text.utf8.count,
             families: try ExpositionParser().parse(text), readyz: readyz, healthy: readyz == nil ? nil : true)
     }
 

@@ -108,8 +108,10 @@ struct ReferenceHistory: Sendable {
                         id = found
                     } else {
                         id = series.count
-                        series.append(SeriesRecord(key: key, familyName: family.name, type: family.type,
-                            values: Array(repeating: .nan, count: capacity), lastSeen: idx))
+                        series.append(
+                            SeriesRecord(
+                                key: key, familyName: family.name, type: family.type,
+                                values: Array(repeating: .nan, count: capacity), lastSeen: idx))
                         index[key] = id
                         register(id: id, family: family)
                     }
@@ -248,14 +250,18 @@ struct ReferenceHistory: Sendable {
         let values = series[id].values
         let type = series[id].type
         let name = series[id].key.name
-        let isCounter = type == .counter
+        let isCounter =
+            type == .counter
             || ((type == .histogram || type == .summary) && (name.hasSuffix("_count") || name.hasSuffix("_sum") || name.hasSuffix("_bucket")))
         var out: [Float] = []
         out.reserveCapacity(n)
         for i in (scrapeCount - n)..<scrapeCount {
             let pos = i % capacity
             if isCounter {
-                guard i > scrapeCount - available, !gapBefore[pos] else { out.append(.nan); continue }
+                guard i > scrapeCount - available, !gapBefore[pos] else {
+                    out.append(.nan)
+                    continue
+                }
                 let previousPos = (i - 1) % capacity
                 let delta = values[pos] - values[previousPos]
                 let seconds = times[pos] - times[previousPos]
@@ -291,7 +297,10 @@ struct ReferenceHistory: Sendable {
         for i in (scrapeCount - n)..<scrapeCount {
             let pos = i % capacity
             let previousPos = (i - 1) % capacity
-            guard !gapBefore[pos] else { columns.append([]); continue }
+            guard !gapBefore[pos] else {
+                columns.append([])
+                continue
+            }
             var column: [Double] = []
             var previousCumulative = 0.0
             for bucket in record.buckets {

@@ -133,9 +133,11 @@ func run(
     }
     group.wait()
     process.waitUntilExit()
-    return (process.terminationStatus,
+    return (
+        process.terminationStatus,
         String(decoding: outData.withLock { $0 }, as: UTF8.self),
-        String(decoding: errData.withLock { $0 }, as: UTF8.self))
+        String(decoding: errData.withLock { $0 }, as: UTF8.self)
+    )
 }
 
 /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later; Swift's Glibc module

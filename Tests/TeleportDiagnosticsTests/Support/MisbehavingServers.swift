@@ -3,12 +3,12 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
-
-@testable import TeleportDiagnostics
-@testable import TeleportCore
-@testable import TeleportTopData
-@testable import TeleportOTLP
 import TeleportTopTestSupport
+
+@testable import TeleportCore
+@testable import TeleportDiagnostics
+@testable import TeleportOTLP
+@testable import TeleportTopData
 
 /// Real HTTP servers on loopback that misbehave the ways targets do: hang, answer HTML,
 /// stream without end. Each is a Hummingbird application bound to 127.0.0.1:0.
@@ -22,7 +22,8 @@ struct MisbehavingServer {
         configure(router)
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let logger = Logger.diagnostics("misbehaving", control: LogLevelControl(.error), sink: quietSink)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
         // A handler still streaming to a client that went away must not keep the server up
         // for ever: graceful shutdown becomes cancellation after 40 s (the /hang route sleeps 30).

@@ -44,7 +44,8 @@ enum Prerequisites {
         return nil
     }
 
-    static let go: Bool = which("go") != nil
+    static let go: Bool =
+        which("go") != nil
         && FileManager.default.fileExists(atPath: "/usr/share/gocode/src/github.com/prometheus/client_golang/prometheus")
     static let promtool: Bool = which("promtool") != nil
     static let curl: Bool = which("curl") != nil

@@ -26,10 +26,12 @@ struct PrometheusServer {
         let configPath = directory.appendingPathComponent("prometheus.yml").path
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         let port = Ports.closed()
-        let process = try ChildProcess(binary, [
-            "--config.file=\(configPath)", "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
-            "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",
-        ])
+        let process = try ChildProcess(
+            binary,
+            [
+                "--config.file=\(configPath)", "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
+                "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",
+            ])
         let server = PrometheusServer(process: process, url: "http://127.0.0.1:\(port)", directory: directory)
         try await server.waitUntil(timeout: .seconds(60), "Prometheus ready") {
             (try? await HTTP.request(server.url + "/-/ready"))?.status == 200

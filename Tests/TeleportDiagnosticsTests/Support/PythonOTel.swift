@@ -164,8 +164,10 @@ enum PythonOTel {
     /// Starts the receiver (`--grpc`/`--http` as 127.0.0.1:0 or off) and waits for its addresses.
     static func startReceiver(grpc: Bool = true, http: Bool = true, tls: TestCA? = nil, mutual: Bool = false) async throws -> Receiver {
         let output = Paths.temporaryDirectory("recv").appendingPathComponent("spans.jsonl")
-        var arguments = [fixtures.appendingPathComponent("receiver.py").path, "--out", output.path,
-            "--grpc", grpc ? "127.0.0.1:0" : "off", "--http", http ? "127.0.0.1:0" : "off"]
+        var arguments = [
+            fixtures.appendingPathComponent("receiver.py").path, "--out", output.path,
+            "--grpc", grpc ? "127.0.0.1:0" : "off", "--http", http ? "127.0.0.1:0" : "off",
+        ]
         if let tls {
             arguments += ["--cert", tls.serverCert, "--key", tls.serverKey]
             if mutual { arguments += ["--client-ca", tls.caCert] }
@@ -175,7 +177,8 @@ enum PythonOTel {
             let line = try await process.waitForLine { $0.hasPrefix("LISTENING \(kind) ") }
             return String(line.dropFirst("LISTENING \(kind) ".count))
         }
-        return Receiver(process: process, output: output, grpcAddress: grpc ? try await address("grpc") : nil, httpAddress: http ? try await address("http") : nil)
+        return Receiver(
+            process: process, output: output, grpcAddress: grpc ? try await address("grpc") : nil, httpAddress: http ? try await address("http") : nil)
     }
 
     /// What check_trace_files.py reports about a directory.

@@ -24,8 +24,10 @@ struct TestCA {
         try "extendedKeyUsage=clientAuth\n".write(to: dir.appendingPathComponent("client.ext"), atomically: true, encoding: .utf8)
         for who in ["server", "client"] {
             try sh(["req"] + ec + ["-keyout", "\(who).key", "-out", "\(who).csr", "-subj", "/CN=\(who == "server" ? "localhost" : "teleport-top")"])
-            try sh(["x509", "-req", "-in", "\(who).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                "-out", "\(who).pem", "-days", "2", "-extfile", "\(who).ext"])
+            try sh([
+                "x509", "-req", "-in", "\(who).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", "\(who).pem", "-days", "2", "-extfile", "\(who).ext",
+            ])
         }
         return TestCA(directory: dir)
     }

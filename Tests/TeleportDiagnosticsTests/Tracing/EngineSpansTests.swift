@@ -1,12 +1,12 @@
 import Foundation
+import TeleportTopTestSupport
 import Testing
 import Tracing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 /// Collects what a recording tracer exports.
 actor CollectingSink: SpanSink {
@@ -24,7 +24,8 @@ struct EngineSpansTests {
         var random = SplitMix64(seed: 7)
         var emitted = 0
         for i in 0..<300 {
-            emitted += SimulatedRequests.emit(SimulatedRequests.request(&random), engine: engine, endNanos: 1_700_000_000_000_000_000 + UInt64(i) * 1_000_000_000)
+            emitted += SimulatedRequests.emit(
+                SimulatedRequests.request(&random), engine: engine, endNanos: 1_700_000_000_000_000_000 + UInt64(i) * 1_000_000_000)
         }
         await tracing.processor!.forceFlush()
         let spans = await sink.spans
@@ -87,7 +88,8 @@ struct EngineSpansTests {
             if spans.filter({ $0.name == "heartbeat/announce" }).count >= 5 && spans.filter({ $0.name.hasPrefix("backend/") }).count >= 3 { break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        #expect(Set(spans.filter { $0.name == "heartbeat/announce" }.compactMap { $0.attribute("teleport.component") }) == ["auth", "proxy", "node", "kube", "db"])
+        #expect(
+            Set(spans.filter { $0.name == "heartbeat/announce" }.compactMap { $0.attribute("teleport.component") }) == ["auth", "proxy", "node", "kube", "db"])
         let backend = try #require(spans.first { $0.name.hasPrefix("backend/") })
         let tree = TraceTree(traceID: backend.traceID, spans: await store.trace(backend.traceID))
         #expect(tree.nodes.count >= 4)

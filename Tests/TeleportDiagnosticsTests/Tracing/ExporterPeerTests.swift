@@ -1,14 +1,14 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import TeleportTopTestSupport
 import Testing
 import Tracing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 extension TracingPeers {
     /// The engine's exporters (swift-otel's OTLP over gRPC and HTTP, as set up by
@@ -63,7 +63,8 @@ extension TracingPeers {
         }
 
         static func config(rate: Double = 1_000_000, ca: TestCA? = nil, mutual: Bool = false) -> TracingConfig {
-            TracingConfig(enabled: true, exporterURL: "", samplingRatePerMillion: rate, caCerts: ca.map { [$0.caCert] } ?? [],
+            TracingConfig(
+                enabled: true, exporterURL: "", samplingRatePerMillion: rate, caCerts: ca.map { [$0.caCert] } ?? [],
                 keypairs: mutual ? [TracingKeypair(keyFile: ca!.clientKey, certFile: ca!.clientCert)] : [])
         }
 
@@ -72,7 +73,8 @@ extension TracingPeers {
             var description: String { rawValue }
         }
 
-        @Test("Counts exact over gRPC and HTTP, plaintext, TLS and mTLS; resource attributes as Teleport's",
+        @Test(
+            "Counts exact over gRPC and HTTP, plaintext, TLS and mTLS; resource attributes as Teleport's",
             arguments: ["grpc", "http"], Security.allCases)
         func export(proto: String, security: Security) async throws {
             let ca = security == .plaintext ? nil : try await TestCA.makeOffPool()
@@ -114,14 +116,16 @@ extension TracingPeers {
             let receiver = try await PythonOTel.startReceiver(grpc: false, tls: ca, mutual: true)
             var config = Self.config(ca: ca)
             config.exporterURL = "https://localhost:\(receiver.httpAddress!.split(separator: ":").last!)"
-            let tracing = try EngineTracing.exporting(to: try #require(try config.validated()), config: config, resource: Self.resource,
+            let tracing = try EngineTracing.exporting(
+                to: try #require(try config.validated()), config: config, resource: Self.resource,
                 batch: SpanBatchProcessor.Settings(delay: .milliseconds(100), exportTimeout: .seconds(3)))
             try await Self.withTracing(tracing) { tracer in Self.nested(tracer, count: 2) }
             #expect(receiver.spans().isEmpty)
             // With the keypair the same receiver takes them.
             var withCertificate = Self.config(ca: ca, mutual: true)
             withCertificate.exporterURL = config.exporterURL
-            let good = try EngineTracing.exporting(to: try #require(try withCertificate.validated()), config: withCertificate, resource: Self.resource,
+            let good = try EngineTracing.exporting(
+                to: try #require(try withCertificate.validated()), config: withCertificate, resource: Self.resource,
                 batch: Self.fast)
             try await Self.withTracing(good) { tracer in Self.nested(tracer, count: 2) }
             #expect(await receiver.waitFor(6, timeout: .seconds(30)).count == 6)
@@ -134,7 +138,8 @@ extension TracingPeers {
             var config = Self.config()
             config.exporterURL = "https://\(receiver.httpAddress!)"
             let endpoint = try #require(try config.validated())
-            let tracing = try EngineTracing.exporting(to: endpoint, config: config, resource: Self.resource,
+            let tracing = try EngineTracing.exporting(
+                to: endpoint, config: config, resource: Self.resource,
                 batch: SpanBatchProcessor.Settings(delay: .milliseconds(100), exportTimeout: .seconds(3)))
             #expect(tracing.destination == "https://\(receiver.httpAddress!)/v1/traces")
             try await Self.withTracing(tracing) { tracer in Self.nested(tracer, count: 2) }

@@ -1,13 +1,13 @@
 import Foundation
 import ServiceLifecycle
+import TeleportTopTestSupport
 import Testing
 import Tracing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 /// Spans made for the file tests: `count` records of one trace each, with a parent link.
 func fileTestSpans(_ count: Int, name: String = "span", padding: Int = 0) -> [SpanRecord] {
@@ -20,10 +20,11 @@ func fileTestSpans(_ count: Int, name: String = "span", padding: Int = 0) -> [Sp
         let failed = i % 5 == 0
         let attributes = [SpanAttribute("pad", .string(String(repeating: "x", count: padding))), SpanAttribute("i", .int(Int64(i)))]
         let start: UInt64 = 1_700_000_000_000_000_000 + n
-        spans.append(SpanRecord(
-            traceID: traceID, spanID: SpanID(n + 1), parentSpanID: parent, name: "\(name) \(i)", kind: .server,
-            startNanos: start, endNanos: start + 500_000_000, status: failed ? .error : .unset, statusMessage: failed ? "failed \(i)" : "",
-            attributes: attributes, resource: resource, scope: "tests"))
+        spans.append(
+            SpanRecord(
+                traceID: traceID, spanID: SpanID(n + 1), parentSpanID: parent, name: "\(name) \(i)", kind: .server,
+                startNanos: start, endNanos: start + 500_000_000, status: failed ? .error : .unset, statusMessage: failed ? "failed \(i)" : "",
+                attributes: attributes, resource: resource, scope: "tests"))
     }
     return spans
 }

@@ -1,13 +1,13 @@
 import CompressNIO
 import Foundation
 import NIOCore
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 /// The OTLP/HTTP receiver on loopback against bodies no exporter should send: each is refused
 /// with a clear status and a readable `google.rpc.Status`, and the spans that did arrive are
@@ -69,7 +69,8 @@ struct ReceiverHostileInputTests {
         var zeros = ByteBuffer(bytes: [UInt8](repeating: 0, count: 64 << 20))
         let bomb = try zeros.compress(with: .gzip())
         #expect(bomb.readableBytes < 1 << 20)
-        let bombed = try await HTTP.request(url, method: .POST, bytes: Array(bomb.readableBytesView),
+        let bombed = try await HTTP.request(
+            url, method: .POST, bytes: Array(bomb.readableBytesView),
             headers: Self.protobuf + [("Content-Encoding", "gzip")])
         #expect(bombed.status == 400)
         #expect(try Self.statusMessage(bombed, json: false).hasPrefix("gzip body could not be read"))

@@ -1,12 +1,12 @@
 import Foundation
 import Logging
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 extension TracingPeers {
     /// Our OTLP receivers (through `SpanIntake`, as the dashboard runs them) against the real
@@ -61,7 +61,8 @@ extension TracingPeers {
                 var trace: String, span: String, parent: String?, name: String
             }
             let sentKeys = Set(sent.map { Key(trace: $0.trace, span: $0.span, parent: $0.parent, name: $0.name) })
-            let heldKeys = Set(held.map { Key(trace: $0.traceID.description, span: $0.spanID.description, parent: $0.parentSpanID?.description, name: $0.name) })
+            let heldKeys = Set(
+                held.map { Key(trace: $0.traceID.description, span: $0.spanID.description, parent: $0.parentSpanID?.description, name: $0.name) })
             #expect(sent.count == sentKeys.count)
             #expect(held.count == sent.count)
             let differing = heldKeys.symmetricDifference(sentKeys)
@@ -96,7 +97,8 @@ extension TracingPeers {
         func httpSDK(gzip: Bool) async throws {
             let running = try await Self.start(grpc: false)
             let http = try #require(running.http)
-            let (sent, status, stderr) = try await PythonOTel.send(protocol: "http", endpoint: "http://\(http)/v1/traces", traces: 15, extra: gzip ? ["--gzip"] : [])
+            let (sent, status, stderr) = try await PythonOTel.send(
+                protocol: "http", endpoint: "http://\(http)/v1/traces", traces: 15, extra: gzip ? ["--gzip"] : [])
             #expect(status == 0, "\(stderr)")
             #expect(sent.spans.count == 150)
             expectSame(sent.spans, await running.spans())
@@ -168,19 +170,22 @@ extension TracingPeers {
             #expect(snapshot.rejected == 4)
             #expect(await running.spans().allSatisfy { $0.name == "good" })
             // A body that is not a request at all: 400 with a google.rpc.Status, nothing stored.
-            let garbage = try await PythonOTel.runScript("export_raw.py", ["--http", httpURL, "--json"],
+            let garbage = try await PythonOTel.runScript(
+                "export_raw.py", ["--http", httpURL, "--json"],
                 input: Data("{\"resourceSpans\": 7".utf8))
             #expect(garbage.stdout.contains("\"status\": 400"), "\(garbage.stdout)")
             #expect(await running.store.received == 2)
             await running.stop()
         }
 
-        @Test("TLS and mutual TLS receivers: the SDK with the CA (and a client certificate) gets through; without a certificate it is refused",
+        @Test(
+            "TLS and mutual TLS receivers: the SDK with the CA (and a client certificate) gets through; without a certificate it is refused",
             arguments: ["grpc", "http"])
         func tls(proto: String) async throws {
             let ca = try await TestCA.makeOffPool()
             for mutual in [false, true] {
-                let running = try await Self.start(grpc: proto == "grpc", http: proto == "http",
+                let running = try await Self.start(
+                    grpc: proto == "grpc", http: proto == "http",
                     tls: ReceiverTLS(certPath: ca.serverCert, keyPath: ca.serverKey, clientCAPath: mutual ? ca.caCert : nil))
                 let warnings = await running.store.snapshot().warnings
                 let address = try #require(proto == "grpc" ? running.grpc : running.http, "\(warnings)")
@@ -194,7 +199,8 @@ extension TracingPeers {
                 expectSame(sent.spans, await running.spans())
                 if mutual {
                     // The same client without its certificate: the handshake is refused, nothing arrives.
-                    let (refused, refusedStatus, _) = try await PythonOTel.send(protocol: proto, endpoint: endpoint, traces: 2, extra: ["--ca", ca.caCert, "--timeout", "3"])
+                    let (refused, refusedStatus, _) = try await PythonOTel.send(
+                        protocol: proto, endpoint: endpoint, traces: 2, extra: ["--ca", ca.caCert, "--timeout", "3"])
                     #expect(refusedStatus != 0)
                     #expect(refused.exported == 0)
                     #expect(refused.failed_exports == refused.spans.count)
@@ -212,7 +218,8 @@ extension TracingPeers {
 
             let second = try await Self.start(grpcPort: grpcPort)
             let secondSnapshot = await second.store.snapshot()
-            #expect(secondSnapshot.warnings.contains { $0.hasPrefix("OTLP gRPC 127.0.0.1:\(grpcPort)") && $0.contains("address in use") },
+            #expect(
+                secondSnapshot.warnings.contains { $0.hasPrefix("OTLP gRPC 127.0.0.1:\(grpcPort)") && $0.contains("address in use") },
                 "\(secondSnapshot.warnings)")
             #expect(!secondSnapshot.sources.contains { $0.hasPrefix("OTLP gRPC") })
             let secondHTTP = try #require(second.http)
@@ -222,7 +229,8 @@ extension TracingPeers {
 
             let third = try await Self.start(httpPort: httpPort)
             let thirdSnapshot = await third.store.snapshot()
-            #expect(thirdSnapshot.warnings.contains { $0.hasPrefix("OTLP HTTP 127.0.0.1:\(httpPort)") && $0.contains("address in use") },
+            #expect(
+                thirdSnapshot.warnings.contains { $0.hasPrefix("OTLP HTTP 127.0.0.1:\(httpPort)") && $0.contains("address in use") },
                 "\(thirdSnapshot.warnings)")
             let thirdGRPC = try #require(third.grpc)
             let (sentGRPC, statusGRPC, _) = try await PythonOTel.send(protocol: "grpc", endpoint: thirdGRPC, traces: 2)

@@ -1,24 +1,28 @@
 import Foundation
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 /// The span ring, trace assembly, operation stats and queries, from hand-made spans whose
 /// figures are known.
 @Suite("Span store")
 struct SpanStoreTests {
-    static let resourceA = SpanResource(attributes: [SpanAttribute("service.name", .string("proxy")), SpanAttribute("teleport.forwarded.for", .string("alice"))])
+    static let resourceA = SpanResource(attributes: [
+        SpanAttribute("service.name", .string("proxy")), SpanAttribute("teleport.forwarded.for", .string("alice")),
+    ])
     static let resourceB = SpanResource(attributes: [SpanAttribute("service.name", .string("auth"))])
     static let base: UInt64 = 1_800_000_000_000_000_000
 
-    static func span(_ trace: UInt64, _ id: UInt64, parent: UInt64? = nil, name: String = "op", start: UInt64 = 0, ms: UInt64 = 10,
-        error: Bool = false, resource: SpanResource = resourceA, attributes: [SpanAttribute] = []) -> SpanRecord
-    {
-        SpanRecord(traceID: TraceID(high: 1, low: trace), spanID: SpanID(id), parentSpanID: parent.map(SpanID.init), name: name,
+    static func span(
+        _ trace: UInt64, _ id: UInt64, parent: UInt64? = nil, name: String = "op", start: UInt64 = 0, ms: UInt64 = 10,
+        error: Bool = false, resource: SpanResource = resourceA, attributes: [SpanAttribute] = []
+    ) -> SpanRecord {
+        SpanRecord(
+            traceID: TraceID(high: 1, low: trace), spanID: SpanID(id), parentSpanID: parent.map(SpanID.init), name: name,
             startNanos: base + start * 1_000_000, endNanos: base + (start + ms) * 1_000_000, status: error ? .error : .unset,
             statusMessage: error ? "boom" : "", attributes: attributes, resource: resource)
     }

@@ -1,12 +1,12 @@
 import Foundation
 import OTLPProto
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 @Suite("--trace-dir: tailing a Teleport file-exporter directory")
 struct TraceDirectoryTailTests {
@@ -90,7 +90,8 @@ struct TraceDirectoryTailTests {
         let handle = try #require(FileHandle(forWritingAtPath: path))
         try handle.truncate(atOffset: UInt64(TraceDirectoryTail.maxLine + (6 << 20)))
         try handle.seekToEnd()
-        let line = #"{"resource":{},"scopeSpans":[{"spans":[{"traceId":"AAECAwQFBgcICQoLDA0ODw==","spanId":"AAECAwQFBgc=","name":"after","startTimeUnixNano":"1","endTimeUnixNano":"2"}]}]}"#
+        let line =
+            #"{"resource":{},"scopeSpans":[{"spans":[{"traceId":"AAECAwQFBgcICQoLDA0ODw==","spanId":"AAECAwQFBgc=","name":"after","startTimeUnixNano":"1","endTimeUnixNano":"2"}]}]}"#
         try handle.write(contentsOf: Data(("\n" + line + "\n").utf8))
         try handle.close()
         var tail = TraceDirectoryTail(directory: directory)

@@ -1,37 +1,41 @@
 import Foundation
+import TeleportTopTestSupport
 import Testing
 
-@testable import TeleportDiagnostics
 @testable import TeleportCore
-@testable import TeleportTopData
+@testable import TeleportDiagnostics
 @testable import TeleportOTLP
-import TeleportTopTestSupport
+@testable import TeleportTopData
 
 @Suite("tracing_service config and exporter URLs")
 struct TracingConfigTests {
-    @Test("Exporter URLs by Teleport's rules", arguments: [
-        ("collector.example.com:4317", TracingEndpoint.grpc(host: "collector.example.com", port: 4317)),
-        ("127.0.0.1:0", .grpc(host: "127.0.0.1", port: 0)),
-        ("[::1]:4317", .grpc(host: "::1", port: 4317)),
-        ("grpc://collector:4317", .grpc(host: "collector", port: 4317)),
-        ("http://collector:4318", .http(url: "http://collector:4318/v1/traces")),
-        ("http://collector:4318/", .http(url: "http://collector:4318/v1/traces")),
-        ("http://collector:4318/custom/path", .http(url: "http://collector:4318/custom/path")),
-        ("https://collector", .https(url: "https://collector/v1/traces")),
-        ("file:///var/lib/teleport/traces", .file(directory: "/var/lib/teleport/traces", limit: 104_857_600)),
-        ("file:///tmp/t?limit=4096", .file(directory: "/tmp/t", limit: 4096)),
-    ])
+    @Test(
+        "Exporter URLs by Teleport's rules",
+        arguments: [
+            ("collector.example.com:4317", TracingEndpoint.grpc(host: "collector.example.com", port: 4317)),
+            ("127.0.0.1:0", .grpc(host: "127.0.0.1", port: 0)),
+            ("[::1]:4317", .grpc(host: "::1", port: 4317)),
+            ("grpc://collector:4317", .grpc(host: "collector", port: 4317)),
+            ("http://collector:4318", .http(url: "http://collector:4318/v1/traces")),
+            ("http://collector:4318/", .http(url: "http://collector:4318/v1/traces")),
+            ("http://collector:4318/custom/path", .http(url: "http://collector:4318/custom/path")),
+            ("https://collector", .https(url: "https://collector/v1/traces")),
+            ("file:///var/lib/teleport/traces", .file(directory: "/var/lib/teleport/traces", limit: 104_857_600)),
+            ("file:///tmp/t?limit=4096", .file(directory: "/tmp/t", limit: 4096)),
+        ])
     func urls(text: String, endpoint: TracingEndpoint) throws {
         #expect(try TracingEndpoint(parsing: text) == endpoint)
     }
 
-    @Test("Bad exporter URLs fail with Teleport's texts", arguments: [
-        ("", "exporter URL cannot be empty"),
-        ("ftp://collector:21", "unsupported exporter scheme: \"ftp\""),
-        ("collector", "unsupported exporter scheme: \"\""),
-        ("file:///tmp/t?limit=lots", "invalid file exporter limit: lots"),
-        ("unix:///run/otel.sock", "unsupported exporter scheme: \"unix\""),
-    ])
+    @Test(
+        "Bad exporter URLs fail with Teleport's texts",
+        arguments: [
+            ("", "exporter URL cannot be empty"),
+            ("ftp://collector:21", "unsupported exporter scheme: \"ftp\""),
+            ("collector", "unsupported exporter scheme: \"\""),
+            ("file:///tmp/t?limit=lots", "invalid file exporter limit: lots"),
+            ("unix:///run/otel.sock", "unsupported exporter scheme: \"unix\""),
+        ])
     func badURLs(text: String, message: String) {
         #expect(throws: TracingConfigError(message)) { try TracingEndpoint(parsing: text) }
     }
@@ -50,37 +54,40 @@ struct TracingConfigTests {
 
     @Test("tracing_service from teleport.yaml: every key, keypairs and the docs' https_keypairs")
     func yaml() throws {
-        let config = try TeleportConfig(yaml: """
-            teleport:
-              data_dir: /var/lib/teleport
-            tracing_service:
-              enabled: yes
-              exporter_url: grpc://collector.example.com:4317
-              sampling_rate_per_million: 250000
-              ca_certs:
-                - /var/lib/teleport/exporter_ca.pem
-                - /var/lib/teleport/other_ca.pem
-              keypairs:
-                - key_file: /var/lib/teleport/exporter_key.pem
-                  cert_file: /var/lib/teleport/exporter_cert.pem
-              https_keypairs:
-                - key_file: /k2.pem
-                  cert_file: /c2.pem
-            """)
+        let config = try TeleportConfig(
+            yaml: """
+                teleport:
+                  data_dir: /var/lib/teleport
+                tracing_service:
+                  enabled: yes
+                  exporter_url: grpc://collector.example.com:4317
+                  sampling_rate_per_million: 250000
+                  ca_certs:
+                    - /var/lib/teleport/exporter_ca.pem
+                    - /var/lib/teleport/other_ca.pem
+                  keypairs:
+                    - key_file: /var/lib/teleport/exporter_key.pem
+                      cert_file: /var/lib/teleport/exporter_cert.pem
+                  https_keypairs:
+                    - key_file: /k2.pem
+                      cert_file: /c2.pem
+                """)
         let tracing = try #require(config.tracing)
         #expect(tracing.enabled)
         #expect(tracing.exporterURL == "grpc://collector.example.com:4317")
         #expect(tracing.samplingRatePerMillion == 250_000)
         #expect(tracing.samplingRatio == 0.25)
         #expect(tracing.caCerts == ["/var/lib/teleport/exporter_ca.pem", "/var/lib/teleport/other_ca.pem"])
-        #expect(tracing.keypairs == [
-            TracingKeypair(keyFile: "/var/lib/teleport/exporter_key.pem", certFile: "/var/lib/teleport/exporter_cert.pem"),
-            TracingKeypair(keyFile: "/k2.pem", certFile: "/c2.pem"),
-        ])
+        #expect(
+            tracing.keypairs == [
+                TracingKeypair(keyFile: "/var/lib/teleport/exporter_key.pem", certFile: "/var/lib/teleport/exporter_cert.pem"),
+                TracingKeypair(keyFile: "/k2.pem", certFile: "/c2.pem"),
+            ])
         #expect(config.dataDir == "/var/lib/teleport")
         #expect(try TeleportConfig(yaml: "tracing_service:\n  enabled: false\n").tracing?.enabled == false)
-        #expect(try TeleportConfig(yaml: "tracing_service:\n  enabled: \"on\"\n  sampling_rate_per_million: 0.5\n").tracing
-            == TracingConfig(enabled: true, samplingRatePerMillion: 0.5))
+        #expect(
+            try TeleportConfig(yaml: "tracing_service:\n  enabled: \"on\"\n  sampling_rate_per_million: 0.5\n").tracing
+                == TracingConfig(enabled: true, samplingRatePerMillion: 0.5))
         #expect(try TeleportConfig(yaml: "teleport: {}\n").tracing == nil)
         #expect(throws: ConfigError.self) { try TeleportConfig(yaml: "tracing_service: [1]\n") }
         #expect(throws: ConfigError.self) { try TeleportConfig(yaml: "tracing_service:\n  enabled: maybe\n") }
@@ -110,7 +117,8 @@ struct TracingConfigTests {
         #expect(throws: TracingConfigError("unsupported exporter scheme: \"udp\"")) {
             try TracingConfig(enabled: true, exporterURL: "udp://c:1").validated(fileExists: exists)
         }
-        let ok = TracingConfig(enabled: true, exporterURL: "https://c", caCerts: ["/ca.pem"], keypairs: [TracingKeypair(keyFile: "/key.pem", certFile: "/cert.pem")])
+        let ok = TracingConfig(
+            enabled: true, exporterURL: "https://c", caCerts: ["/ca.pem"], keypairs: [TracingKeypair(keyFile: "/key.pem", certFile: "/cert.pem")])
         #expect(try ok.validated(fileExists: exists) == .https(url: "https://c/v1/traces"))
         #expect(ok.hasTLSMaterial)
     }

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import Tracing
 import TeleportCore
+import Tracing
 
 /// Simulated requests through the simulated cluster, traced with the engine's tracer so
 /// every mode has spans to show: proxy -> auth -> backend nesting, node, kube and database
@@ -56,9 +56,10 @@ public struct SimulatedRequests: Service {
         return emit(root, engine: engine, context: .topLevel, start: endNanos - duration, end: endNanos, random: &random, depth: 0)
     }
 
-    static func emit(_ step: Step, engine: DiagnosticsEngine, context: InstrumentationContext, start: UInt64, end: UInt64, random: inout SplitMix64,
-        depth: Int) -> Int
-    {
+    static func emit(
+        _ step: Step, engine: DiagnosticsEngine, context: InstrumentationContext, start: UInt64, end: UInt64, random: inout SplitMix64,
+        depth: Int
+    ) -> Int {
         let span = engine.startSpan(step.name, context: context, kind: step.kind, at: start)
         for (key, value) in step.attributes.sorted(by: { $0.key < $1.key }) { span.attributes[key] = value }
         var count = 1
@@ -116,46 +117,63 @@ public struct SimulatedRequests: Service {
             Step(name: "backend/\(op)", kind: .internal, attributes: ["teleport.component": "backend", "backend.key": key], error: error, children: [])
         }
         func auth(_ method: String, _ children: [Step], error: String? = nil) -> Step {
-            Step(name: "auth/\(method)", kind: .client, attributes: ["teleport.component": "proxy", "rpc.method": method], error: error, children: [
-                Step(name: "proto.AuthService/\(method)", kind: .server, attributes: ["teleport.component": "auth", "rpc.system": "grpc"],
-                    error: error, children: children)
-            ])
+            Step(
+                name: "auth/\(method)", kind: .client, attributes: ["teleport.component": "proxy", "rpc.method": method], error: error,
+                children: [
+                    Step(
+                        name: "proto.AuthService/\(method)", kind: .server, attributes: ["teleport.component": "auth", "rpc.system": "grpc"],
+                        error: error, children: children)
+                ])
         }
         switch random.next(below: 5) {
         case 0:
             // An SSH session: certificates from auth, then the node.
-            return Step(name: "proxy/ssh.dial", kind: .server, attributes: ["teleport.component": "proxy", "teleport.user": user, "target.host": node],
-                error: nil, children: [
+            return Step(
+                name: "proxy/ssh.dial", kind: .server, attributes: ["teleport.component": "proxy", "teleport.user": user, "target.host": node],
+                error: nil,
+                children: [
                     auth("GenerateUserCerts", [backend("Get", "/users/\(user)/params"), backend("Get", "/authorities/user/example.com")]),
-                    Step(name: "node/ssh.session.start", kind: .server, attributes: ["teleport.component": "node", "target.host": node], error: nil, children: []),
+                    Step(
+                        name: "node/ssh.session.start", kind: .server, attributes: ["teleport.component": "node", "target.host": node], error: nil, children: []
+                    ),
                 ])
         case 1:
             // A web login, failing now and then.
             let denied = fail < 0.2 ? "access denied: invalid credentials" : nil
-            return Step(name: "proxy/web.login", kind: .server, attributes: ["teleport.component": "proxy", "teleport.user": user], error: denied, children: [
-                auth("AuthenticateWebUser", [backend("Get", "/web/users/\(user)/pwd"), backend("Put", "/web/sessions/\(user)")], error: denied)
-            ])
+            return Step(
+                name: "proxy/web.login", kind: .server, attributes: ["teleport.component": "proxy", "teleport.user": user], error: denied,
+                children: [
+                    auth("AuthenticateWebUser", [backend("Get", "/web/users/\(user)/pwd"), backend("Put", "/web/sessions/\(user)")], error: denied)
+                ])
         case 2:
             // A client span forwarded by tsh --trace.
             let forwarded = fail < 0.5 ? user : "ci-bot:Bot"
-            return Step(name: "tsh/ssh", kind: .client, attributes: ["teleport.forwarded.for": forwarded, "service.client": "tsh"], error: nil, children: [
-                Step(name: "proxy/ssh.dial", kind: .server, attributes: ["teleport.component": "proxy", "target.host": node], error: nil, children: [
-                    auth("GetClusterCACert", [backend("Get", "/authorities/host/example.com")])
+            return Step(
+                name: "tsh/ssh", kind: .client, attributes: ["teleport.forwarded.for": forwarded, "service.client": "tsh"], error: nil,
+                children: [
+                    Step(
+                        name: "proxy/ssh.dial", kind: .server, attributes: ["teleport.component": "proxy", "target.host": node], error: nil,
+                        children: [
+                            auth("GetClusterCACert", [backend("Get", "/authorities/host/example.com")])
+                        ])
                 ])
-            ])
         case 3:
             // Kubernetes exec; the backend times out now and then.
             let timeout = fail < 0.15 ? "backend timeout: context deadline exceeded" : nil
-            return Step(name: "proxy/kube.forward", kind: .server, attributes: ["teleport.component": "proxy", "kube.cluster": "minikube"], error: timeout, children: [
-                auth("GetKubernetesServers", [backend("GetRange", "/kubeServers/", error: timeout)], error: timeout),
-                Step(name: "kube/exec", kind: .server, attributes: ["teleport.component": "kube", "kube.pod": "web-0"], error: nil, children: []),
-            ])
+            return Step(
+                name: "proxy/kube.forward", kind: .server, attributes: ["teleport.component": "proxy", "kube.cluster": "minikube"], error: timeout,
+                children: [
+                    auth("GetKubernetesServers", [backend("GetRange", "/kubeServers/", error: timeout)], error: timeout),
+                    Step(name: "kube/exec", kind: .server, attributes: ["teleport.component": "kube", "kube.pod": "web-0"], error: nil, children: []),
+                ])
         default:
             // A database query.
-            return Step(name: "proxy/db.connect", kind: .server, attributes: ["teleport.component": "proxy", "db.system": "postgresql"], error: nil, children: [
-                auth("GetDatabaseServers", [backend("GetRange", "/databaseServers/")]),
-                Step(name: "db/postgres.query", kind: .client, attributes: ["teleport.component": "db", "db.user": user], error: nil, children: []),
-            ])
+            return Step(
+                name: "proxy/db.connect", kind: .server, attributes: ["teleport.component": "proxy", "db.system": "postgresql"], error: nil,
+                children: [
+                    auth("GetDatabaseServers", [backend("GetRange", "/databaseServers/")]),
+                    Step(name: "db/postgres.query", kind: .client, attributes: ["teleport.component": "db", "db.user": user], error: nil, children: []),
+                ])
         }
     }
 }

@@ -46,11 +46,12 @@ enum SimulationCatalog {
             guard seen.insert(name).inserted else { return }
             let registered: MetricType = type == .summary ? .histogram : type
             guard registered == .counter || registered == .gauge || registered == .histogram else { return }
-            specs.append(SimulatedFamilySpec(
-                name: name, type: registered, help: help,
-                labels: SimulationLabelTables.labels(for: name),
-                buckets: registered == .histogram ? SimulationProfiles.buckets(for: name) : [],
-                movement: SimulationProfiles.movement(for: name, type: registered)))
+            specs.append(
+                SimulatedFamilySpec(
+                    name: name, type: registered, help: help,
+                    labels: SimulationLabelTables.labels(for: name),
+                    buckets: registered == .histogram ? SimulationProfiles.buckets(for: name) : [],
+                    movement: SimulationProfiles.movement(for: name, type: registered)))
         }
         for entry in catalog.entries where sections.contains(entry.section) {
             add(entry.name, entry.type, entry.description)

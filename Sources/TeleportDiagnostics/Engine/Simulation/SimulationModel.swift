@@ -56,7 +56,8 @@ struct SimulationLabels: Sendable {
     /// sorted; the series order, and so the event split, is unchanged). Names missing from
     /// `order` keep their place after the listed ones.
     func ordered(_ order: [String]) -> SimulationLabels {
-        let indices = order.compactMap { names.firstIndex(of: $0) }
+        let indices =
+            order.compactMap { names.firstIndex(of: $0) }
             + names.indices.filter { !order.contains(names[$0]) }
         return SimulationLabels(
             names: indices.map { names[$0] },

@@ -1,6 +1,5 @@
 import TeleportCore
 
-
 /// tctl top's Audit tab: emitted, failed and trimmed events per second over time, then the
 /// size of emitted events (mean, and quantiles over the last minute).
 public enum AuditPanelView {

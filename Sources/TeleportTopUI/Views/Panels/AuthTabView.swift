@@ -6,7 +6,8 @@ public enum AuthTabView {
         let y = AuthViewBar.draw(state, into: &screen, y: top)
         switch state.tables.authView {
         case .families: TableView.draw(state, into: &screen, top: y, bottom: bottom, symbols: symbols)
-        case .backend, .cache: BackendPanelView.draw(state, component: state.tables.authView.component!, into: &screen, top: y, bottom: bottom, symbols: symbols)
+        case .backend, .cache:
+            BackendPanelView.draw(state, component: state.tables.authView.component!, into: &screen, top: y, bottom: bottom, symbols: symbols)
         case .watcher: WatcherPanelView.draw(state, into: &screen, top: y, bottom: bottom, symbols: symbols)
         case .audit: AuditPanelView.draw(state, into: &screen, top: y, bottom: bottom, symbols: symbols)
         }

@@ -1,6 +1,5 @@
 import TeleportCore
 
-
 /// tctl top's Backend and Cache tabs, done right: read / batch read / write / batch write
 /// latency quantiles over the last minute (not cumulative bucket shares), then
 /// `backend_requests` by key with counts and measured rates, busiest first.

@@ -1,6 +1,5 @@
 import TeleportCore
 
-
 /// tctl top's Watcher tab: events/s and bytes/s over time (from `watcher_event_sizes`, else
 /// `watcher_events`), then the events emitted per resource with counts, rates and mean size.
 public enum WatcherPanelView {

@@ -23,7 +23,9 @@ public enum ProfilesTabView {
         }
         guard y + 1 < bottom else { return }
         y += 1
-        screen.write(p.captures.isEmpty ? " no capture yet: Space checks, Enter captures, p takes a CPU profile from any tab" : " captures of this session (Enter opens one)",
+        screen.write(
+            p.captures.isEmpty
+                ? " no capture yet: Space checks, Enter captures, p takes a CPU profile from any tab" : " captures of this session (Enter opens one)",
             x: 0, y: y, role: p.captures.isEmpty ? .dim : .accent)
         y += 1
         let base = ProfilesTabState.kinds.count
@@ -75,7 +77,9 @@ public enum ProfileViewerView {
         var y = top
         let o = viewer.options
         var x = screen.write(" \((viewer.path as NSString).lastPathComponent)", x: 0, y: y, role: .accent)
-        x = screen.write("  sort \(o.order.rawValue) (s) · \(o.granularity.rawValue) (L) · sample \(viewer.data?.report.map { $0.sampleType.type } ?? "-") (i)", x: x, y: y, role: .dim)
+        x = screen.write(
+            "  sort \(o.order.rawValue) (s) · \(o.granularity.rawValue) (L) · sample \(viewer.data?.report.map { $0.sampleType.type } ?? "-") (i)", x: x, y: y,
+            role: .dim)
         if let focus = o.focus { x = screen.write("  focus /\(focus)", x: x, y: y, role: .accent) }
         if viewer.kind == .goroutine { screen.write("  stacks (g)", x: x, y: y, role: .dim) }
         y += 1

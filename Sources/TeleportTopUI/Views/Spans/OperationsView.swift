@@ -1,6 +1,5 @@
 import TeleportCore
 
-
 /// The operations table: per service and operation over the window, spans/s, error %, p50,
 /// p99 and max duration, count; busiest first. Enter filters the feed to one operation.
 public enum OperationsView {

@@ -22,7 +22,9 @@ public enum SpanFeedView {
         screen.write("trace", x: w.trace, y: y, role: .dim)
         y += 1
         guard !spans.feed.isEmpty else {
-            let hint = spans.received == 0 ? "no spans yet: point an OTLP exporter at the receivers above, or use --trace-dir" : "no span matches the filters (Esc clears them)"
+            let hint =
+                spans.received == 0
+                ? "no spans yet: point an OTLP exporter at the receivers above, or use --trace-dir" : "no span matches the filters (Esc clears them)"
             screen.write("  " + hint, x: 0, y: y, role: .dim)
             return
         }
@@ -66,7 +68,8 @@ public enum SpanFeedView {
         let trace = width - 10
         let status = trace - 7
         let durationRight = status - 2
-        return Columns(service: service, operation: operation, durationRight: durationRight, status: status, trace: trace,
+        return Columns(
+            service: service, operation: operation, durationRight: durationRight, status: status, trace: trace,
             operationWidth: max(8, durationRight - 10 - operation), serviceWidth: serviceWidth)
     }
 

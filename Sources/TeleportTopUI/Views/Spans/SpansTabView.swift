@@ -1,6 +1,5 @@
 import TeleportCore
 
-
 /// Tab 8: the view bar (feed · operations), the sources line, then the live feed or the
 /// operations table; the waterfall when a trace is open.
 public enum SpansTabView {
@@ -19,8 +18,9 @@ public enum SpansTabView {
         }
         x = screen.write("  v next view", x: x, y: y, role: .dim)
         let spans = state.spans
-        screen.writeRight("held \(Format.number(Double(spans.held)))/\(Format.number(Double(spans.capacity))) · received \(Format.number(Double(spans.received)))"
-            + (spans.rejected > 0 ? " · rejected \(spans.rejected)" : "") + " ", right: screen.width, y: y, role: .dim)
+        screen.writeRight(
+            "held \(Format.number(Double(spans.held)))/\(Format.number(Double(spans.capacity))) · received \(Format.number(Double(spans.received)))"
+                + (spans.rejected > 0 ? " · rejected \(spans.rejected)" : "") + " ", right: screen.width, y: y, role: .dim)
         y += 1
         let sources = spans.sources.isEmpty ? "no span source" : "from " + spans.sources.joined(separator: ", ")
         screen.write(" " + sources, x: 0, y: y, role: .dim)

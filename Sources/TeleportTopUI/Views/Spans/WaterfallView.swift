@@ -1,6 +1,5 @@
 import TeleportCore
 
-
 /// The trace waterfall: the span tree (folding with ←/→ or Enter), a time ruler, one bar per
 /// span coloured per service, errors marked, and a detail pane for the selected span:
 /// attributes, events, status message, resource (incl. `teleport.forwarded.for`).
@@ -12,12 +11,16 @@ public enum WaterfallView {
             return
         }
         guard !trace.nodes.isEmpty else {
-            screen.write(" trace \(trace.traceID): its spans are no longer held (the store keeps the newest \(Format.number(Double(state.spans.capacity))))", x: 0, y: y, role: .dim)
+            screen.write(
+                " trace \(trace.traceID): its spans are no longer held (the store keeps the newest \(Format.number(Double(state.spans.capacity))))", x: 0, y: y,
+                role: .dim)
             return
         }
         let services = trace.services
         var x = screen.write(" trace \(trace.traceID)", x: 0, y: y, role: .accent)
-        x = screen.write(" · \(trace.nodes.count) span\(trace.nodes.count == 1 ? "" : "s") · \(services.count) service\(services.count == 1 ? "" : "s") · \(Format.seconds(trace.duration))", x: x, y: y, role: .text)
+        x = screen.write(
+            " · \(trace.nodes.count) span\(trace.nodes.count == 1 ? "" : "s") · \(services.count) service\(services.count == 1 ? "" : "s") · \(Format.seconds(trace.duration))",
+            x: x, y: y, role: .text)
         if trace.errorCount > 0 { screen.write(" · \(trace.errorCount) error\(trace.errorCount == 1 ? "" : "s")", x: x, y: y, role: .error) }
         y += 1
         let detailLines = max(4, min(12, (bottom - top) / 3))
@@ -53,10 +56,13 @@ public enum WaterfallView {
             let endOffset = Double(min(span.endNanos, trace.endNanos) &- trace.startNanos) / Double(total)
             let from = barX + Int(startOffset * Double(barWidth))
             let to = max(from + 1, barX + Int((endOffset * Double(barWidth)).rounded()))
-            let role: StyleRole = span.isError ? .error : StyleRole.chart(level: 0.3 + 0.7 * Double(services.firstIndex(of: span.service) ?? 0) / Double(max(1, services.count)))
+            let role: StyleRole =
+                span.isError ? .error : StyleRole.chart(level: 0.3 + 0.7 * Double(services.firstIndex(of: span.service) ?? 0) / Double(max(1, services.count)))
             for column in from..<min(to, barX + barWidth) { screen[column, y] = Cell("█", role: role) }
             let label = Format.seconds(span.duration)
-            if to + 1 + label.count <= barX + barWidth { screen.write(label, x: to + 1, y: y, role: .dim) } else if from - label.count - 1 >= barX {
+            if to + 1 + label.count <= barX + barWidth {
+                screen.write(label, x: to + 1, y: y, role: .dim)
+            } else if from - label.count - 1 >= barX {
                 screen.write(label, x: from - label.count - 1, y: y, role: .dim)
             }
             if index == selected { screen.fill(row: y, role: .selection, from: 0, width: nameWidth) }
@@ -77,7 +83,11 @@ public enum SpanDetailView {
     public static func draw(_ span: SpanRecord, traceStart: UInt64, into screen: inout Screen, top: Int, bottom: Int, logs: [LogLine] = []) {
         var lines: [(String, StyleRole)] = []
         let status = span.isError ? "error" + (span.statusMessage.isEmpty ? "" : ": \(span.statusMessage)") : span.status == .ok ? "ok" : "unset"
-        lines.append(("\(span.name)  service \(span.service)  kind \(span.kind.name)  \(Format.seconds(span.duration)) at +\(Format.seconds(Double(span.startNanos &- traceStart) / 1e9))", .accent))
+        lines.append(
+            (
+                "\(span.name)  service \(span.service)  kind \(span.kind.name)  \(Format.seconds(span.duration)) at +\(Format.seconds(Double(span.startNanos &- traceStart) / 1e9))",
+                .accent
+            ))
         lines.append(("status \(status)", span.isError ? .error : .text))
         lines.append(("span \(span.spanID)  parent \(span.parentSpanID?.description ?? "none")" + (span.scope.isEmpty ? "" : "  scope \(span.scope)"), .dim))
         if !span.attributes.isEmpty {
@@ -85,14 +95,22 @@ public enum SpanDetailView {
         }
         for event in span.events {
             let offset = Format.seconds(Double(event.timeNanos &- traceStart) / 1e9)
-            lines.append(("event +\(offset) \(event.name)" + (event.attributes.isEmpty ? "" : "  " + event.attributes.map { "\($0.key)=\($0.value)" }.joined(separator: "  ")), .text))
+            lines.append(
+                (
+                    "event +\(offset) \(event.name)"
+                        + (event.attributes.isEmpty ? "" : "  " + event.attributes.map { "\($0.key)=\($0.value)" }.joined(separator: "  ")), .text
+                ))
         }
         let forwarded = span.resource.attributes.first { $0.key == "teleport.forwarded.for" } ?? span.attributes.first { $0.key == "teleport.forwarded.for" }
         if let forwarded { lines.append(("forwarded for \(forwarded.value)", .accent)) }
         // The span's own log lines (matched by span_id), the newest last.
         for line in logs {
-            lines.append(("log \(line.time.map(LogsView.clock) ?? "") \(line.level ?? "") \(line.message)" + (line.attributes.isEmpty ? "" : "  " + line.attributes.map { "\($0.key)=\($0.value)" }.joined(separator: " ")),
-                LogsView.role(line)))
+            lines.append(
+                (
+                    "log \(line.time.map(LogsView.clock) ?? "") \(line.level ?? "") \(line.message)"
+                        + (line.attributes.isEmpty ? "" : "  " + line.attributes.map { "\($0.key)=\($0.value)" }.joined(separator: " ")),
+                    LogsView.role(line)
+                ))
         }
         lines.append(("resource  " + span.resource.attributes.map { "\($0.key)=\($0.value)" }.joined(separator: "  "), .dim))
         var y = top
