@@ -2,7 +2,7 @@
 # Fuzzes the readers of untrusted bytes with libFuzzer (the toolchain's -sanitize=fuzzer,address).
 #   Scripts/fuzz.sh TARGET SECONDS   one target (exposition, otlp-protobuf, otlp-json, trace-file,
 #                                    pprof, teleport-yaml, theme, targets, log-lines, prometheus,
-#                                    recording)
+#                                    recording, time, duration, size, matchers, selector, regex)
 #   Scripts/fuzz.sh all SECONDS      each target in turn
 # Seeds come from Fuzz/Corpus/TARGET (committed; Scripts/fuzz-seeds.sh regenerates them); what
 # the fuzzer adds goes to Fuzz/work/TARGET/corpus, crashes to Fuzz/work/TARGET/ (not committed:
@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 swift build --package-path Fuzz --scratch-path Fuzz/.build \
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >&2
 bin=Fuzz/.build/debug/teleport-top-fuzz
-all=(exposition otlp-protobuf otlp-json trace-file pprof teleport-yaml theme targets log-lines prometheus recording)
+all=(exposition otlp-protobuf otlp-json trace-file pprof teleport-yaml theme targets log-lines prometheus recording time duration size matchers selector regex)
 if [ "$1" = all ]; then targets=("${all[@]}"); else targets=("$1"); fi
 mkdir -p Fuzz/work
 status=0

@@ -131,7 +131,7 @@ public enum OTLPSpans {
         return order.map { resource in
             var rs = ResourceSpans()
             rs.resource.attributes = resource.attributes.map(keyValue)
-            let spans = groups[resource]!
+            let spans = groups[resource] ?? []
             var scopes: [String: [SpanRecord]] = [:]
             var scopeOrder: [String] = []
             for span in spans {
@@ -141,7 +141,7 @@ public enum OTLPSpans {
             rs.scopeSpans = scopeOrder.map { name in
                 var ss = Opentelemetry_Proto_Trace_V1_ScopeSpans()
                 ss.scope.name = name
-                ss.spans = scopes[name]!.map(span)
+                ss.spans = (scopes[name] ?? []).map(span)
                 return ss
             }
             return rs

@@ -1,6 +1,6 @@
 import Foundation
 
-/// One reader of untrusted bytes under fuzzing: `check` runs the bytes through it (as the
+/// One reader of untrusted bytes (from a peer, a file or a person typing) under fuzzing: `check` runs the bytes through it (as the
 /// dashboard would) and returns the invariants the result broke (none for a clean run; an
 /// error thrown by the reader is a clean run). libFuzzer traps on a broken invariant; the
 /// unit tests replay every committed corpus file and crash input through the same checks.
@@ -16,6 +16,12 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case logLines = "log-lines"
     case prometheus
     case recording
+    case time
+    case duration
+    case size
+    case matchers
+    case selector
+    case regex
 
     /// Runs `bytes` through the reader; the broken invariants, described.
     public func check(_ bytes: [UInt8]) -> [String] {
@@ -31,6 +37,12 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .logLines: return LogChecks.logLines(bytes)
         case .prometheus: return ParserChecks.prometheus(bytes)
         case .recording: return RecordingChecks.recording(bytes)
+        case .time: return InputChecks.time(bytes)
+        case .duration: return InputChecks.duration(bytes)
+        case .size: return InputChecks.size(bytes)
+        case .matchers: return InputChecks.matchers(bytes)
+        case .selector: return InputChecks.selector(bytes)
+        case .regex: return InputChecks.regex(bytes)
         }
     }
 }

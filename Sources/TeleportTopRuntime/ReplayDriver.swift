@@ -68,14 +68,17 @@ public actor ReplayDriver {
         profileDirectory: String? = nil
     ) {
         self.init(
-            members: [Member(id: 0, name: "", playback: playback, store: store)], fleet: false, spans: spans, queue: queue,
+            first: Member(id: 0, name: "", playback: playback, store: store), others: [], fleet: false, spans: spans, queue: queue,
             maxLogLines: maxLogLines, profileDirectory: profileDirectory)
     }
 
     /// A fleet's replay: one member per instance (sharing one reader).
-    public init(members: [Member], fleet: Bool = true, spans: SpanStore, queue: EventQueue, maxLogLines: Int = 50_000, profileDirectory: String? = nil) {
-        precondition(!members.isEmpty)
-        let playback = members[0].playback
+    public init(
+        first: Member, others: [Member], fleet: Bool = true, spans: SpanStore, queue: EventQueue, maxLogLines: Int = 50_000,
+        profileDirectory: String? = nil
+    ) {
+        let members = [first] + others
+        let playback = first.playback
         self.members = members
         self.isFleet = fleet
         self.profileDirectory = profileDirectory
@@ -203,8 +206,9 @@ public actor ReplayDriver {
             speed = Self.speeds[max(0, min(Self.speeds.count - 1, index + delta))]
             report()
         case .jump(let text):
-            guard let time = ReplayJump.time(text, end: end) else {
-                queue.post(.notice("cannot read \(Sanitized.quote(text)) as a time: 05:32, -5m or 2026-12-02T05:32:40Z"))
+            let time: Date
+            do { time = try ReplayJump.read(text, end: end) } catch {
+                queue.post(.notice("jump: \(error)"))
                 return report()
             }
             await seek(to: time)

@@ -10,7 +10,7 @@ public enum GoldenSnapshots {
     public static let t0 = Date(timeIntervalSince1970: 1_795_000_000)
 
     /// A store fed `scrapes` scrapes 2 s apart (the last one failed when `failLast`).
-    public static func store(scrapes: Int = 4, failLast: Bool = false) async -> MetricStore {
+    public static func store(scrapes: Int = 4, failLast: Bool = false) async throws -> MetricStore {
         let registry = MetricRegistry()
         let processFamilies: [MetricFamily] = [
             MetricFamily(name: "process_cpu_seconds_total", type: .counter, help: "Total user and system CPU time spent in seconds.", samples: []),
@@ -20,8 +20,8 @@ public enum GoldenSnapshots {
             MetricFamily(name: "process_max_fds", type: .gauge, help: "Maximum number of open file descriptors.", samples: []),
         ]
         var simulation = SeededSimulation(registry: registry, startTime: t0.timeIntervalSince1970 - 7200, seed: 42)
-        let state = try! registry.gauge("process_state", help: "State of the teleport process: 0 - ok, 1 - recovering, 2 - degraded, 3 - starting")
-        let build = try! registry.gauge("teleport_build_info", help: "Build information.", labels: ["version", "gitref", "goversion"])
+        let state = try registry.gauge("process_state", help: "State of the teleport process: 0 - ok, 1 - recovering, 2 - degraded, 3 - starting")
+        let build = try registry.gauge("teleport_build_info", help: "Build information.", labels: ["version", "gitref", "goversion"])
         build.set(1, "17.2.1", "v17.2.1-0-g1234567", "go1.23.4")
         let store = MetricStore(target: "127.0.0.1:3000", interval: .seconds(2))
         let states: [ProcessState] = [.ok, .degraded, .recovering, .ok, .ok, .ok]
@@ -50,7 +50,7 @@ public enum GoldenSnapshots {
     }
 
     /// The snapshot of `store(scrapes:failLast:)`.
-    public static func snapshot(scrapes: Int = 4, failLast: Bool = false) async -> MetricsSnapshot {
-        await store(scrapes: scrapes, failLast: failLast).snapshot()
+    public static func snapshot(scrapes: Int = 4, failLast: Bool = false) async throws -> MetricsSnapshot {
+        try await store(scrapes: scrapes, failLast: failLast).snapshot()
     }
 }

@@ -97,9 +97,10 @@ struct FleetSetup {
             }
             if headless && !target.embedded { throw ValidationError("--instances runs simulated instances: add --embedded") }
             do {
-                embedded = try await EmbeddedFleet.start(count: count, seed: fleet.seed, logSink: LogSink(handle: .nullDevice), spans: spans)
+                let started = try await EmbeddedFleet.start(count: count, seed: fleet.seed, logSink: LogSink(handle: .nullDevice), spans: spans)
+                embedded = started
+                entries = started.entries
             } catch { throw ValidationError("cannot start the simulated fleet: \(error)") }
-            entries = embedded!.entries
         } else {
             if let file = fleet.targetsFile {
                 do { entries = try TargetsFile.load(file) } catch { throw ValidationError(error.description) }

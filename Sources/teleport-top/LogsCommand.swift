@@ -49,7 +49,7 @@ struct LogsCommand: AsyncParsableCommand {
         if let level, !LogLine.levels.contains(level.uppercased()) { throw fail("--level must be TRACE, DEBUG, INFO, WARN or ERROR") }
         var filter = LogFilter(minimumRank: level.map { LogLine.rank(of: $0) } ?? 0)
         if let grep {
-            guard (try? NSRegularExpression(pattern: grep)) != nil else { throw fail("--grep: not a regular expression") }
+            if let problem = PromptCheck.regexProblem(grep) { throw fail("--grep: \(InputError(grep, problem))") }
             filter = LogFilter(minimumRank: filter.minimumRank, pattern: grep)
         }
         var embeddedEngine: EmbeddedTeleport?
@@ -78,14 +78,15 @@ struct LogsCommand: AsyncParsableCommand {
                 }
                 return
             }
+            guard let socketPath else { return }
             let client: DiagClient
-            do { client = try DiagClient(target: .socket(path: socketPath!)) } catch {
+            do { client = try DiagClient(target: .socket(path: socketPath)) } catch {
                 ended.fail(String(describing: error))
                 return
             }
             await LogStreamClient(client: client).run(level: level?.uppercased(), onLines: output.print) { status in
                 switch status {
-                case .unsupported: ended.fail("\(socketPath!): this Teleport has no /log-stream (404: an older version); try --tail-log PATH")
+                case .unsupported: ended.fail("\(socketPath): this Teleport has no /log-stream (404: an older version); try --tail-log PATH")
                 case .failed(let why): ended.fail(why)
                 case .retrying(let reason, let retry): output.note("\(reason); retrying in \(Int(retry.rounded(.up)))s")
                 default: break

@@ -59,12 +59,14 @@ struct RecordCommand: AsyncParsableCommand {
         case .target(let t): diagTarget = t
         case .embedded:
             let socket = DebugSocketPath.defaultDataDir() + "/record-\(getpid()).sock"
+            let started: EmbeddedTeleport
             do {
-                embedded = try await EmbeddedTeleport.start(
+                started = try await EmbeddedTeleport.start(
                     address: try target.embeddedAddress(), logLevel: LogLevelControl(.info),
                     logSink: LogSink(handle: .nullDevice), spans: spanStore, socketPath: socket)
             } catch { throw fail("cannot start the embedded engine: \(error)") }
-            diagTarget = embedded!.target
+            embedded = started
+            diagTarget = started.target
         }
         var socketPath: String?
         if case .socket(let path) = diagTarget { socketPath = path }

@@ -77,6 +77,6 @@ struct RecordingBenchCommand: AsyncParsableCommand {
                 format: "%d scrapes (%.1f h at %.0f s, bodies of %.1f KB) written in %.1f s: %.1f MB (%.0f bytes a scrape)", count, hours, interval,
                 Double(body) / 1000, writeSeconds, Double(size) / 1e6, Double(size) / Double(count)))
         print(String(format: "open (scan and CRC of every frame): %.0f ms", openSeconds * 1000))
-        print(String(format: "seek + snapshot, %d random times: median %.0f ms, max %.0f ms", seeks, times[times.count / 2] * 1000, times.last! * 1000))
+        print(String(format: "seek + snapshot, %d random times: median %.0f ms, max %.0f ms", seeks, times[times.count / 2] * 1000, (times.last ?? 0) * 1000))
     }
 }

@@ -17,7 +17,13 @@ struct RecordingLimitOptions: ParsableArguments {
     var maxAge: TimeInterval = 7 * 86_400
 
     static func age(_ text: String) throws -> TimeInterval {
-        if text.hasSuffix("d"), let days = Double(text.dropLast()), days > 0 { return days * 86_400 }
+        if text.hasSuffix("d") {
+            let number = text.dropLast()
+            guard number.allSatisfy({ $0.isASCIIDigit || $0 == "." }), let days = Double(number), days > 0, days <= 36_500 else {
+                throw ValidationError(InputError(text, "not an age: days (7d, 0.5d, at most 36500d) or a duration (12h, 90m)").description)
+            }
+            return days * 86_400
+        }
         return try TargetOptions.duration(text).seconds
     }
 

@@ -42,7 +42,8 @@ struct ReplayCommand: AsyncParsableCommand {
         guard let end = playback.end else { throw fail("\(path): the recording has no frames yet") }
         var start: Date?
         if let at {
-            guard let time = ReplayJump.time(at, end: end) else { throw fail("--at: cannot read \"\(at)\" as a time: 05:32, -5m or 2026-12-02T05:32:40Z") }
+            let time: Date
+            do { time = try ReplayJump.read(at, end: end) } catch { throw fail("--at: \(error)") }
             start = time
         }
         let header = playback.header
@@ -82,7 +83,7 @@ struct ReplayCommand: AsyncParsableCommand {
                     id: id, name: name, playback: RecordingPlayback(reader: playback.reader, target: name),
                     store: MetricStore(target: name + " (recorded)", interval: interval, history: .seconds(header.historySeconds)))
             }
-            driver = ReplayDriver(members: members, spans: spans, queue: queue, profileDirectory: profiles)
+            driver = ReplayDriver(first: members[0], others: Array(members.dropFirst()), spans: spans, queue: queue, profileDirectory: profiles)
             fleet = ReplayFleet(driver: driver)
         }
         let fleetSource: (any FleetSource)? = fleet ?? prometheus

@@ -54,10 +54,12 @@ struct Snapshot: AsyncParsableCommand {
             diagTarget = t
             if case .socket = t { sourceName = "debug-socket" } else { sourceName = "diag-addr" }
         case .embedded:
+            let started: EmbeddedTeleport
             do {
-                embedded = try await EmbeddedTeleport.start(address: try target.embeddedAddress(), logSink: LogSink(handle: .nullDevice))
+                started = try await EmbeddedTeleport.start(address: try target.embeddedAddress(), logSink: LogSink(handle: .nullDevice))
             } catch { throw fail("cannot start the embedded engine: \(error)") }
-            diagTarget = embedded!.target
+            embedded = started
+            diagTarget = started.target
             sourceName = "embedded"
         }
         defer { if let embedded { Task { await embedded.stop() } } }
@@ -97,7 +99,8 @@ struct Snapshot: AsyncParsableCommand {
         guard let end = playback.end else { throw fail("\(path): the recording has no frames") }
         var time = end
         if let at {
-            guard let parsed = ReplayJump.time(at, end: end) else { throw fail("--at: cannot read \"\(at)\" as a time: 05:32, -5m or 2026-12-02T05:32:40Z") }
+            let parsed: Date
+            do { parsed = try ReplayJump.read(at, end: end) } catch { throw fail("--at: \(error)") }
             time = parsed
         }
         guard let first = playback.start, time >= first else { throw fail("--at: the recording starts at \(Format.utc(playback.start ?? end))") }

@@ -53,7 +53,9 @@ struct TargetOptions: ParsableArguments {
     }
 
     static func byteCount(_ text: String) throws -> Int {
-        guard let bytes = Int(byteCount: text) else { throw ValidationError("\"\(text)\" is not a size (examples: 64MiB, 512KiB, 1048576)") }
+        guard let bytes = Int(byteCount: text) else {
+            throw ValidationError(InputError(text, "not a size: a whole number and a unit, as in 64MiB, 512KiB, 1048576").description)
+        }
         return bytes
     }
 
@@ -64,9 +66,9 @@ struct TargetOptions: ParsableArguments {
     }
 
     static func duration(_ text: String) throws -> Duration {
-        guard let duration = DurationText.parse(text), duration > .zero else {
-            throw ValidationError("\"\(text)\" is not a duration (examples: 500ms, 5s, 1m)")
-        }
+        let duration: Duration
+        do { duration = try DurationText.read(text) } catch { throw ValidationError(error.description) }
+        guard duration > .zero else { throw ValidationError(InputError(text, "must be longer than 0 (examples: 500ms, 5s, 1m)").description) }
         return duration
     }
 

@@ -35,7 +35,7 @@ struct DashboardLoopTests {
 
     @Test("A focus change racing a scrape: only the newest heatmap request's answer is shown, whatever the order answers arrive in")
     func focusRacesScrape() async throws {
-        let store = await GoldenSnapshots.store(scrapes: 40)
+        let store = try await GoldenSnapshots.store(scrapes: 40)
         let snapshot = await store.snapshot()
         let family = try #require(snapshot.family("backend_read_seconds"))
         try #require(family.histograms.count >= 2)
@@ -55,23 +55,25 @@ struct DashboardLoopTests {
         let scrape = ScrapeEvent(outcome: .success(ScrapeResult(time: Self.t0, duration: .milliseconds(1), bytes: 1, families: [])), snapshot: snapshot)
         for answersInOrder in [false, true] {
             let before = log.heatmapRequests.count
-            let (loop, terminal) = try await Self.run(state, queue: queue, effects: { log.record($0) }) { box in
-                [
-                    .input(.key(.enter)),  // opens A: request 1
-                    .run { queue.post(.scrape(scrape)) },  // a scrape while A is open: request 2, for A
-                    .input(.key(.escape)),
-                    .input(.key(.down)),
-                    .input(.key(.enter)),  // opens B: request 3
-                    .run {
-                        let requests = log.heatmapRequests.dropFirst(before).map(\.0)
-                        let answers = [(requests[0], heatmapA), (requests[1], heatmapA), (requests[2], heatmapB)]
-                        // Late answers for A after B's, or all in order: B's is shown either way.
-                        for (id, heatmap) in answersInOrder ? answers : answers.reversed() { queue.post(.heatmap(request: id, heatmap)) }
-                        box.mark()
-                    },
-                    box.waitForNewFrame(),
-                ]
-            }
+            let (loop, terminal) = try await Self.run(
+                state, queue: queue, effects: { log.record($0) },
+                steps: { box in
+                    [
+                        .input(.key(.enter)),  // opens A: request 1
+                        .run { queue.post(.scrape(scrape)) },  // a scrape while A is open: request 2, for A
+                        .input(.key(.escape)),
+                        .input(.key(.down)),
+                        .input(.key(.enter)),  // opens B: request 3
+                        .run {
+                            let requests = log.heatmapRequests.dropFirst(before).map(\.0)
+                            let answers = [(requests[0], heatmapA), (requests[1], heatmapA), (requests[2], heatmapB)]
+                            // Late answers for A after B's, or all in order: B's is shown either way.
+                            for (id, heatmap) in answersInOrder ? answers : answers.reversed() { queue.post(.heatmap(request: id, heatmap)) }
+                            box.mark()
+                        },
+                        box.waitForNewFrame(),
+                    ]
+                })
             let requests = log.heatmapRequests.dropFirst(before)
             #expect(requests.map(\.1) == [a, a, b])
             #expect(Set(requests.map(\.0)).count == 3)
@@ -98,19 +100,21 @@ struct DashboardLoopTests {
         state.profiles.viewer = viewer
         let log = EffectLog()
         let queue = EventQueue()
-        let (loop, terminal) = try await Self.run(state, queue: queue, effects: { log.record($0) }) { box in
-            [
-                .input(.key(.character("s"))),  // cum
-                .input(.key(.character("s"))),  // flat again
-                .run {
-                    let requests = log.reportRequests
-                    // The newer (flat) report first, the older (cum) one after it.
-                    for (id, options) in requests.reversed() { queue.post(.report(request: id, ProfileRunner.report(path: path, options: options))) }
-                    box.mark()
-                },
-                box.waitForNewFrame(),
-            ]
-        }
+        let (loop, terminal) = try await Self.run(
+            state, queue: queue, effects: { log.record($0) },
+            steps: { box in
+                [
+                    .input(.key(.character("s"))),  // cum
+                    .input(.key(.character("s"))),  // flat again
+                    .run {
+                        let requests = log.reportRequests
+                        // The newer (flat) report first, the older (cum) one after it.
+                        for (id, options) in requests.reversed() { queue.post(.report(request: id, ProfileRunner.report(path: path, options: options))) }
+                        box.mark()
+                    },
+                    box.waitForNewFrame(),
+                ]
+            })
         #expect(log.reportRequests.map(\.1.order) == [.cum, .flat])
         let shown = try #require(loop.state.profiles.viewer?.data)
         #expect(shown.options.order == .flat)
@@ -124,7 +128,7 @@ struct DashboardLoopTests {
 
     @Test("The real effect runner over real stores: span notices bring queries and answers, a click on a tab, a heatmap from the store")
     func runnerEndToEnd() async throws {
-        let store = await GoldenSnapshots.store(scrapes: 40)
+        let store = try await GoldenSnapshots.store(scrapes: 40)
         let queue = EventQueue()
         let spans = SpanStore(capacity: 100) { count in queue.post(.spansArrived(count)) }
         await spans.addSource("test source")
@@ -132,25 +136,27 @@ struct DashboardLoopTests {
         let runner = EffectRunner(queue: queue, parts: .init(metrics: store, spans: spans))
         var state = DashboardState(snapshot: await store.snapshot(), isEmbedded: false, now: Self.t0)
         state.tables.expanded = ["backend_read_seconds"]
-        let (loop, terminal) = try await Self.run(state, queue: queue, effects: { runner.run($0) }) { box in
-            [
-                // A click on tab 8's label in the tab bar.
-                .inputFrom { screen in
-                    let region = screen?.regions.first { $0.target == .tab(.spans) }
-                    return .click(x: region?.x ?? 0, y: region?.y ?? 0)
-                },
-                .waitFor("the first span") { $0.text.contains("first.Operation") },
-                .run { Task { await spans.add([Self.span("second.Operation", id: 2)]) } },
-                .waitFor("the second span") { $0.text.contains("second.Operation") && $0.text.contains("2 spans") },
-                .input(.key(.character("2"))),
-                .waitFor("tab 2 with the histogram series") { $0.text.contains("{component=") },
-                // The histogram series row of backend_read_seconds, clicked twice (select, open).
-                .inputFrom { screen in box.click(screen) { $0.contains("{component=") } },
-                .waitFor("the series row selected") { _ in box.loop?.state.selectedRow == box.row },
-                .inputFrom { screen in box.click(screen) { $0.contains("{component=") } },
-                .waitFor("the heatmap from the store") { _ in box.loop?.state.heatmap != nil },
-            ]
-        }
+        let (loop, terminal) = try await Self.run(
+            state, queue: queue, effects: { runner.run($0) },
+            steps: { box in
+                [
+                    // A click on tab 8's label in the tab bar.
+                    .inputFrom { screen in
+                        let region = screen?.regions.first { $0.target == .tab(.spans) }
+                        return .click(x: region?.x ?? 0, y: region?.y ?? 0)
+                    },
+                    .waitFor("the first span") { $0.text.contains("first.Operation") },
+                    .run { Task { await spans.add([Self.span("second.Operation", id: 2)]) } },
+                    .waitFor("the second span") { $0.text.contains("second.Operation") && $0.text.contains("2 spans") },
+                    .input(.key(.character("2"))),
+                    .waitFor("tab 2 with the histogram series") { $0.text.contains("{component=") },
+                    // The histogram series row of backend_read_seconds, clicked twice (select, open).
+                    .inputFrom { screen in box.click(screen) { $0.contains("{component=") } },
+                    .waitFor("the series row selected") { _ in box.loop?.state.selectedRow == box.row },
+                    .inputFrom { screen in box.click(screen) { $0.contains("{component=") } },
+                    .waitFor("the heatmap from the store") { _ in box.loop?.state.heatmap != nil },
+                ]
+            })
         await runner.finish()
         #expect(loop.state.histogram?.family == "backend_read_seconds")
         #expect(loop.state.heatmap?.columns.count == 39)

@@ -12,7 +12,7 @@ struct DashboardScreenTests {
 
     @Test("Overview: header, state timeline with the degraded episode, cluster/process/runtime boxes")
     func overview() async throws {
-        let snapshot = await Fixtures.snapshot()
+        let snapshot = try await Fixtures.snapshot()
         for (w, h) in Self.sizes {
             let screen = DashboardView.render(Fixtures.state(snapshot), width: w, height: h)
             Golden.check(screen, "overview-\(w)x\(h)")
@@ -24,7 +24,7 @@ struct DashboardScreenTests {
 
     @Test("Section tab: families with rates, one expanded into its series, one histogram's quantiles")
     func authTab() async throws {
-        let snapshot = await Fixtures.snapshot()
+        let snapshot = try await Fixtures.snapshot()
         var state = Fixtures.state(snapshot, tab: .auth)
         state.tables.expanded = ["backend_requests", "backend_read_seconds"]
         for (w, h) in Self.sizes {
@@ -36,7 +36,7 @@ struct DashboardScreenTests {
 
     @Test("Every other section tab: its catalog sections' families with rates", arguments: [Tab.proxy, .ssh, .kubernetes, .database, .runtime])
     func sectionTabs(tab: Tab) async throws {
-        let snapshot = await Fixtures.snapshot(scrapes: 3)
+        let snapshot = try await Fixtures.snapshot(scrapes: 3)
         var state = Fixtures.state(snapshot, tab: tab)
         state.now = Fixtures.t0.addingTimeInterval(6)
         for (w, h) in Self.sizes {
@@ -53,7 +53,7 @@ struct DashboardScreenTests {
 
     @Test("Raw browser: every family with HELP, filtered by a regular expression")
     func raw() async throws {
-        let snapshot = await Fixtures.snapshot()
+        let snapshot = try await Fixtures.snapshot()
         var state = Fixtures.state(snapshot, tab: .raw)
         for (w, h) in Self.sizes {
             Golden.check(DashboardView.render(state, width: w, height: h), "raw-\(w)x\(h)")
@@ -86,7 +86,7 @@ struct DashboardScreenTests {
 
     @Test("Histogram view: windows, quantiles, bucket bars")
     func histogram() async throws {
-        let snapshot = await Fixtures.snapshot()
+        let snapshot = try await Fixtures.snapshot()
         var state = Fixtures.state(snapshot, tab: .auth)
         let family = try #require(snapshot.family("backend_read_seconds"))
         state.histogram = HistogramSelection(family: family.name, labels: family.histograms[0].labels)
@@ -101,7 +101,7 @@ struct DashboardScreenTests {
     func histogramHeatmap() async throws {
         let family = "backend_read_seconds"
         let labels = [Label("component", "backend")]
-        let store = await GoldenSnapshots.store(scrapes: 40)
+        let store = try await GoldenSnapshots.store(scrapes: 40)
         let heatmap = try #require(await store.heatmap(family: family, labels: labels))
         #expect(heatmap.columns.count == 39)
         var state = Fixtures.state(await store.snapshot(), tab: .auth)
@@ -117,7 +117,7 @@ struct DashboardScreenTests {
 
     @Test("Tab 2's views: tctl top's Backend, Cache, Watcher and Audit boxes")
     func authViews() async throws {
-        let snapshot = await Fixtures.snapshot(scrapes: 6)
+        let snapshot = try await Fixtures.snapshot(scrapes: 6)
         var state = Fixtures.state(snapshot, tab: .auth)
         state.now = Fixtures.t0.addingTimeInterval(12)
         for view in AuthView.allCases where view != .families {
@@ -137,7 +137,7 @@ struct DashboardScreenTests {
 
     @Test("Help lists every key of the context; 9 from a section tab opens the Profiles checklist")
     func helpAndComing() async throws {
-        let snapshot = await Fixtures.snapshot()
+        let snapshot = try await Fixtures.snapshot()
         var state = Fixtures.state(snapshot, tab: .auth)
         state.showHelp = true
         let help = DashboardView.render(state, width: 80, height: 24)
@@ -156,7 +156,7 @@ struct DashboardScreenTests {
 
     @Test("Unreachable: the classified error, the retry countdown, the last data marked stale")
     func unreachable() async throws {
-        let snapshot = await Fixtures.snapshot(failLast: true)
+        let snapshot = try await Fixtures.snapshot(failLast: true)
         let screen = DashboardView.render(Fixtures.state(snapshot), width: 80, height: 24)
         Golden.check(screen, "unreachable-80x24")
         Golden.check(DashboardView.render(Fixtures.state(snapshot), width: 160, height: 48), "unreachable-160x48")
@@ -167,7 +167,7 @@ struct DashboardScreenTests {
 
     @Test("Chart glyph sets: braille and ascii draw the same screen with their own glyphs", arguments: [Symbols.braille, .ascii])
     func symbols(symbols: Symbols) async throws {
-        let snapshot = await Fixtures.snapshot()
+        let snapshot = try await Fixtures.snapshot()
         let screen = DashboardView.render(Fixtures.state(snapshot), width: 160, height: 48, symbols: symbols)
         Golden.check(screen, "overview-\(symbols.rawValue)-160x48")
         let block = DashboardView.render(Fixtures.state(snapshot), width: 160, height: 48, symbols: .block).text
@@ -183,7 +183,7 @@ struct DashboardScreenTests {
 
     @Test("A 40x12 terminal says it is too small")
     func tooSmall() async throws {
-        let screen = DashboardView.render(Fixtures.state(await Fixtures.snapshot()), width: 40, height: 12)
+        let screen = DashboardView.render(Fixtures.state(try await Fixtures.snapshot()), width: 40, height: 12)
         Golden.check(screen, "too-small-40x12")
         #expect(screen.text.contains("terminal too small"))
     }
@@ -193,7 +193,7 @@ struct DashboardScreenTests {
 struct ReducerTests {
     @Test("Keys map through one table; tabs, movement, expansion, histogram, back")
     func navigation() async throws {
-        let snapshot = await Fixtures.snapshot()
+        let snapshot = try await Fixtures.snapshot()
         var state = Fixtures.state(snapshot)
         func press(_ key: KeyCode) -> [Effect] {
             guard let action = KeyTable.action(for: key, in: Reducer.context(state)) else { return [] }
@@ -241,8 +241,8 @@ struct ReducerTests {
 
     @Test("Pause freezes the screen while data keeps coming; +/- step the interval; x only in embedded mode")
     func pauseIntervalInject() async throws {
-        let first = await Fixtures.snapshot(scrapes: 2)
-        let second = await Fixtures.snapshot(scrapes: 3)
+        let first = try await Fixtures.snapshot(scrapes: 2)
+        let second = try await Fixtures.snapshot(scrapes: 3)
         var state = Fixtures.state(first)
         _ = Reducer.reduce(&state, .togglePause)
         Reducer.receive(&state, second)
@@ -285,8 +285,8 @@ struct ReducerTests {
     }
 
     @Test("S keeps the selected span's service, again every service")
-    func serviceFilter() async {
-        var state = Fixtures.state(await Fixtures.snapshot(), tab: .spans)
+    func serviceFilter() async throws {
+        var state = Fixtures.state(try await Fixtures.snapshot(), tab: .spans)
         let store = await SpanFixtures.store()
         SpansReducer.receive(&state, await store.snapshot(now: SpanFixtures.now))
         state.selection[.spans] = 1

@@ -40,8 +40,8 @@ enum Golden {
 enum Fixtures {
     static let t0 = GoldenSnapshots.t0
 
-    static func snapshot(scrapes: Int = 4, failLast: Bool = false) async -> MetricsSnapshot {
-        await GoldenSnapshots.snapshot(scrapes: scrapes, failLast: failLast)
+    static func snapshot(scrapes: Int = 4, failLast: Bool = false) async throws -> MetricsSnapshot {
+        try await GoldenSnapshots.snapshot(scrapes: scrapes, failLast: failLast)
     }
 
     static func state(_ snapshot: MetricsSnapshot, tab: Tab = .overview) -> DashboardState {

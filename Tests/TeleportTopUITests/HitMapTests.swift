@@ -20,7 +20,7 @@ struct HitMapTests {
 
     @Test("Every region lies inside its screen, at both sizes, on every screen")
     func regionsInside() async throws {
-        let snapshot = await Fixtures.snapshot()
+        let snapshot = try await Fixtures.snapshot()
         for tab in Tab.ordered {
             for (w, h) in [(80, 24), (160, 48)] {
                 let screen = DashboardView.render(Fixtures.state(snapshot, tab: tab), width: w, height: h)
@@ -39,7 +39,7 @@ struct HitMapTests {
 
     @Test("Tab 8's view bar and the operations table: a click selects a view, a row, then opens it")
     func spansViews() async throws {
-        var state = Fixtures.state(await Fixtures.snapshot(), tab: .spans)
+        var state = Fixtures.state(try await Fixtures.snapshot(), tab: .spans)
         state.now = SpanFixtures.now
         SpansReducer.receive(&state, await SpanFixtures.store().snapshot(now: SpanFixtures.now))
         _ = try Self.click(&state, .spansView(.operations))
@@ -58,7 +58,7 @@ struct HitMapTests {
     @Test("Waterfall: a click selects a span, a second click folds its children")
     func waterfall() async throws {
         let store = await SpanFixtures.store()
-        var state = Fixtures.state(await Fixtures.snapshot(), tab: .spans)
+        var state = Fixtures.state(try await Fixtures.snapshot(), tab: .spans)
         state.now = SpanFixtures.now
         SpansReducer.receive(&state, await store.snapshot(now: SpanFixtures.now))
         let failing = try #require(state.spans.feed.firstIndex { $0.isError && $0.parentSpanID == nil })
@@ -76,7 +76,7 @@ struct HitMapTests {
 
     @Test("Profile viewer: a click selects a row of the top-N, and a goroutine group")
     func viewerRows() async throws {
-        var state = Fixtures.state(await Fixtures.snapshot(), tab: .profiles)
+        var state = Fixtures.state(try await Fixtures.snapshot(), tab: .profiles)
         let (path, data) = try ProfilesScreenTests.viewerData()
         defer { try? FileManager.default.removeItem(atPath: path) }
         state.profiles.viewer = ProfileViewerState(path: path, kind: .profile)

@@ -24,7 +24,7 @@ struct PanelFiguresTests {
         let bounds = ["0.001", "0.002", "+Inf"]
         var samples = zip(bounds, cumulative).map { Sample(name: name + "_bucket", labels: labels + [Label("le", $0.0)], value: $0.1) }
         samples.append(Sample(name: name + "_sum", labels: labels, value: sum))
-        samples.append(Sample(name: name + "_count", labels: labels, value: cumulative.last!))
+        samples.append(Sample(name: name + "_count", labels: labels, value: cumulative.last ?? 0))
         return MetricFamily(name: name, type: .histogram, help: "h", samples: samples)
     }
 
@@ -99,7 +99,7 @@ struct PanelFiguresTests {
 
     @Test("Opening a histogram asks the store for its heatmap; leaving it asks nothing")
     func focusEffect() async throws {
-        let snapshot = await Fixtures.snapshot()
+        let snapshot = try await Fixtures.snapshot()
         var state = Fixtures.state(snapshot, tab: .auth)
         state.tables.expanded = ["backend_read_seconds"]
         let rows = TableRows.rows(state)

@@ -10,8 +10,8 @@ import Testing
 struct ProfilesScreenTests {
     static let sizes = [(80, 24), (160, 48)]
 
-    func state() async -> DashboardState {
-        var state = Fixtures.state(await Fixtures.snapshot(), tab: .profiles)
+    func state() async throws -> DashboardState {
+        var state = Fixtures.state(try await Fixtures.snapshot(), tab: .profiles)
         state.profiles = ProfilesTabState(seconds: 30, directory: "./teleport-top-profiles")
         return state
     }
@@ -28,7 +28,7 @@ struct ProfilesScreenTests {
 
     @Test("Checklist: Space checks, ←/→ change the duration in steps of 5 within 1...300, Enter captures the checked kinds in order")
     func checklist() async throws {
-        var state = await state()
+        var state = try await state()
         #expect(Reducer.context(state) == .profiles)
         for (w, h) in Self.sizes { Golden.check(DashboardView.render(state, width: w, height: h), "profiles-\(w)x\(h)") }
         func press(_ key: KeyCode) -> [Effect] { Reducer.reduce(&state, KeyTable.action(for: key, in: Reducer.context(state))!) }
@@ -60,7 +60,7 @@ struct ProfilesScreenTests {
 
     @Test("p from any tab: a CPU capture whose viewer opens by itself when it is saved")
     func oneKey() async throws {
-        var state = Fixtures.state(await Fixtures.snapshot(), tab: .raw)
+        var state = Fixtures.state(try await Fixtures.snapshot(), tab: .raw)
         let effects = Reducer.reduce(&state, KeyTable.action(for: .character("p"), in: Reducer.context(state))!)
         #expect(effects == [.captureProfiles([ProfileCaptureRequest(id: 1, kind: .profile, seconds: 30)])])
         let (path, data) = try Self.viewerData()
@@ -79,7 +79,7 @@ struct ProfilesScreenTests {
 
     @Test("Viewer: goldens, s/i/L/focus ask for a new report with those options, Esc goes back")
     func viewer() async throws {
-        var state = await state()
+        var state = try await state()
         let (path, data) = try Self.viewerData()
         state.profiles.viewer = ProfileViewerState(path: path, kind: .profile)
         state.profiles.viewer?.data = ProfileViewerData(
@@ -142,7 +142,7 @@ struct ProfilesScreenTests {
 
     @Test("Goroutine viewer: identical stacks grouped with their counts, leaf first; g switches to the top table")
     func goroutineGroups() async throws {
-        var state = await state()
+        var state = try await state()
         let path = "127.0.0.1_3000-goroutine-20261117T102640Z.pb.gz"
         func frame(_ function: String, _ file: String, _ line: Int64, inlined: Bool = false) -> GoroutineGroup.Frame {
             GoroutineGroup.Frame(function: function, file: file, line: line, inlined: inlined)
@@ -184,7 +184,7 @@ struct ProfilesScreenTests {
 
     @Test("Clicks on the Profiles tab: a kind is selected, a second click checks it; a saved capture opens on its second click")
     func clicks() async throws {
-        var state = await state()
+        var state = try await state()
         let lines = DashboardView.render(state, width: 80, height: 24).text.split(separator: "\n", omittingEmptySubsequences: false)
         let allocsLine = try #require(lines.firstIndex { $0.contains("] allocs") })
         func click(_ y: Int) -> [Effect] {
@@ -209,7 +209,7 @@ struct ProfilesScreenTests {
 
     @Test("A file that is not a profile shows the decoder's error in the viewer")
     func corrupt() async throws {
-        var state = await state()
+        var state = try await state()
         let bytes = Array("<html><body>502 Bad Gateway</body></html>".utf8)
         var message = ""
         do { _ = try PprofDecoder.decode(bytes) } catch { message = "\(error)" }

@@ -9,8 +9,8 @@ import Testing
 /// the `:` prompt, a seek back starting the log lines over.
 @Suite("Replay (goldens and keys)", .serialized)
 struct ReplayScreenTests {
-    func state(tab: Tab = .overview) async -> DashboardState {
-        var state = Fixtures.state(await Fixtures.snapshot(), tab: tab)
+    func state(tab: Tab = .overview) async throws -> DashboardState {
+        var state = Fixtures.state(try await Fixtures.snapshot(), tab: tab)
         let status = ReplayStatus(
             start: Fixtures.t0, end: Fixtures.t0.addingTimeInterval(3600), cursor: Fixtures.t0.addingTimeInterval(7.5), speed: 10,
             playing: true)
@@ -26,7 +26,7 @@ struct ReplayScreenTests {
     func goldens() async throws {
         for (width, height) in [(80, 24), (160, 48)] {
             for tab in [Tab.overview, .auth, .logs] {
-                let screen = DashboardView.render(await state(tab: tab), width: width, height: height)
+                let screen = DashboardView.render(try await state(tab: tab), width: width, height: height)
                 #expect(screen.text.contains("REPLAY 20"), "\(screen.text)")
                 Golden.check(screen, "replay-\(tab)-\(width)x\(height)")
             }
@@ -35,7 +35,7 @@ struct ReplayScreenTests {
 
     @Test("Replay keys come before the screen's: Space plays, s is still the table's sort, : opens the time prompt")
     func keys() async throws {
-        var state = await state(tab: .auth)
+        var state = try await state(tab: .auth)
         #expect(key(&state, " ") == [.replay(.playPause)])
         #expect(!state.paused, "Space is the replay's, not the dashboard's pause")
         for (character, command) in [
@@ -68,7 +68,7 @@ struct ReplayScreenTests {
 
     @Test("A seek back starts the log lines over and asks for the spans again; the clock follows the cursor")
     func reset() async throws {
-        var state = await state(tab: .logs)
+        var state = try await state(tab: .logs)
         _ = Reducer.fold(&state, .logLines([LogLine(time: Fixtures.t0, level: "INFO", message: "before the seek", component: "auth")]))
         #expect(state.logs.buffer.count == 1)
         let back = ReplayStatus(start: Fixtures.t0, end: Fixtures.t0.addingTimeInterval(3600), cursor: Fixtures.t0.addingTimeInterval(2), reset: true)

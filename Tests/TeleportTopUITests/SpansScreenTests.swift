@@ -75,8 +75,8 @@ enum SpanFixtures {
 struct SpansScreenTests {
     static let sizes = [(80, 24), (160, 48)]
 
-    func state(_ snapshot: SpanSnapshot) async -> DashboardState {
-        var state = Fixtures.state(await Fixtures.snapshot(), tab: .spans)
+    func state(_ snapshot: SpanSnapshot) async throws -> DashboardState {
+        var state = Fixtures.state(try await Fixtures.snapshot(), tab: .spans)
         state.now = SpanFixtures.now
         SpansReducer.receive(&state, snapshot)
         return state
@@ -85,7 +85,7 @@ struct SpansScreenTests {
     @Test("Feed: newest first, services, durations, errors, short trace IDs; sources line")
     func feed() async throws {
         let store = await SpanFixtures.store()
-        var state = await state(await store.snapshot(now: SpanFixtures.now))
+        var state = try await state(await store.snapshot(now: SpanFixtures.now))
         for (w, h) in Self.sizes {
             let screen = DashboardView.render(state, width: w, height: h)
             Golden.check(screen, "spans-feed-\(w)x\(h)")
@@ -101,7 +101,7 @@ struct SpansScreenTests {
     @Test("Operations: rate, error %, p50/p99 over the window; Enter filters the feed to one")
     func operations() async throws {
         let store = await SpanFixtures.store()
-        var state = await state(await store.snapshot(now: SpanFixtures.now))
+        var state = try await state(await store.snapshot(now: SpanFixtures.now))
         _ = Reducer.reduce(&state, .cycleView)
         #expect(state.spansTab.view == .operations)
         for (w, h) in Self.sizes { Golden.check(DashboardView.render(state, width: w, height: h), "spans-operations-\(w)x\(h)") }
@@ -114,7 +114,7 @@ struct SpansScreenTests {
     @Test("Waterfall: tree, ruler, bars, error marks, detail pane; folding with the keys")
     func waterfall() async throws {
         let store = await SpanFixtures.store()
-        var state = await state(await store.snapshot(now: SpanFixtures.now))
+        var state = try await state(await store.snapshot(now: SpanFixtures.now))
         // The newest span is the root of the newest trace (spans arrive children first).
         let trace = state.spans.feed[0].traceID
         let failing = try #require(state.spans.feed.first { $0.isError && $0.parentSpanID == nil }).traceID
@@ -152,7 +152,7 @@ struct SpansScreenTests {
     @Test("Clicks on the feed: a row selects it (following stops), a click on the selected row opens its trace")
     func clicks() async throws {
         let store = await SpanFixtures.store()
-        var state = await state(await store.snapshot(now: SpanFixtures.now))
+        var state = try await state(await store.snapshot(now: SpanFixtures.now))
         let screen = DashboardView.render(state, width: 160, height: 48)
         let line = try #require(screen.regions.first { $0.target == .spanRow(2) }).y
         let lines = screen.text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -169,7 +169,7 @@ struct SpansScreenTests {
     @Test("Paused: the feed stays frozen, but a trace opened from it still arrives in the waterfall")
     func openWhilePaused() async throws {
         let store = await SpanFixtures.store(count: 4)
-        var state = await state(await store.snapshot(now: SpanFixtures.now))
+        var state = try await state(await store.snapshot(now: SpanFixtures.now))
         _ = Reducer.reduce(&state, .togglePause)
         let frozen = state.spans.feed.map(\.spanID)
         let wanted = state.spans.feed[0].traceID
@@ -185,7 +185,7 @@ struct SpansScreenTests {
     @Test("Paused after a filter was typed: the filter's answer is shown; new spans then stay out")
     func filterThenPause() async throws {
         let store = await SpanFixtures.store(count: 6)
-        var state = await state(await store.snapshot(now: SpanFixtures.now))
+        var state = try await state(await store.snapshot(now: SpanFixtures.now))
         var effects: [Effect] = []
         _ = Reducer.reduce(&state, .startFilter)
         for c in "GetUser" { effects += Reducer.reduce(&state, .filterInput(c)) }
@@ -207,7 +207,7 @@ struct SpansScreenTests {
     @Test("Follow: the newest span stays selected until the user moves; filters by key; Esc clears")
     func followAndFilters() async throws {
         let store = await SpanFixtures.store(count: 4)
-        var state = await state(await store.snapshot(now: SpanFixtures.now))
+        var state = try await state(await store.snapshot(now: SpanFixtures.now))
         #expect(state.spansTab.follow)
         _ = Reducer.reduce(&state, .down)
         #expect(!state.spansTab.follow)

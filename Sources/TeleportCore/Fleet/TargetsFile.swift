@@ -63,7 +63,7 @@ public enum TargetsFile {
                 do { _ = try DiagTarget(diagAddr: addr) } catch { throw fail(line, "diag_addr: \(error.description)") }
             }
             if (fields["cert"] == nil) != (fields["key"] == nil) { throw fail(line, "cert and key go together") }
-            let name = fields["name"] ?? fields["diag_addr"] ?? fields["debug_socket"] ?? fields["config"]!
+            let name = fields["name"] ?? fields["diag_addr"] ?? fields["debug_socket"] ?? fields["config"] ?? ""
             if let first = names[name] { throw fail(line, "the name \"\(Sanitized.quote(name))\" is already used on line \(first)") }
             names[name] = line ?? 0
             entries.append(

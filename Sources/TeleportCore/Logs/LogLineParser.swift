@@ -40,8 +40,8 @@ public enum LogLineParser {
         let timeText = string("timestamp") ?? string("time") ?? string("ts")
         var attributes: [(key: String, value: String)] = []
         // Keep the sender's order where JSON allows: sorted keys (JSONSerialization loses order).
-        for key in object.keys.sorted() where !known.contains(key) {
-            attributes.append((key, text(object[key]!)))
+        for (key, value) in object.sorted(by: { $0.key < $1.key }) where !known.contains(key) {
+            attributes.append((key, text(value)))
         }
         var traceID = string("trace_id")
         if let id = traceID, !(id.count == 32 && id.allSatisfy(\.isHexDigit)) {

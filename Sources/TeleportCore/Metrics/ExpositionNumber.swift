@@ -122,9 +122,10 @@ public enum ExpositionNumber {
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes.count + 1) { buffer -> Double? in
             for (i, b) in bytes.enumerated() { buffer[i] = CChar(bitPattern: b) }
             buffer[bytes.count] = 0
+            guard let start = buffer.baseAddress else { return nil }
             var end: UnsafeMutablePointer<CChar>?
-            let value = strtod(buffer.baseAddress!, &end)
-            guard let end, end == buffer.baseAddress! + bytes.count else { return nil }
+            let value = strtod(start, &end)
+            guard let end, end == start + bytes.count else { return nil }
             return value
         }
     }

@@ -37,8 +37,16 @@ public struct ExpositionParser: Sendable {
             throw ExpositionParseError(
                 line: 0, reason: "payload of \(buffer.count) bytes exceeds the \(limits.maxPayloadBytes.byteCountText) limit")
         }
+        guard let base = buffer.baseAddress else {
+            // An empty buffer may have no address: parse an empty view of a real one.
+            let one: [UInt8] = [0]
+            let result = one.withUnsafeBufferPointer { one in
+                Result { () throws(ExpositionParseError) in try parse(UnsafeBufferPointer(start: one.baseAddress, count: 0), format: format) }
+            }
+            return try result.get()
+        }
         let resolved: ExpositionFormat = format == .detect ? (Self.endsWithEOF(buffer) ? .openMetrics : .text) : format
-        var state = ParseState(buffer: buffer, openMetrics: resolved == .openMetrics, limits: limits)
+        var state = ParseState(buffer: buffer, base: base, openMetrics: resolved == .openMetrics, limits: limits)
         try state.run()
         return state.families
     }
@@ -84,9 +92,9 @@ struct ParseState {
     var declarationGeneration = 0
     var ownerCache: (nameGeneration: Int, declarationGeneration: Int, index: Int, role: SampleRole)?
 
-    init(buffer: UnsafeBufferPointer<UInt8>, openMetrics: Bool, limits: ExpositionLimits) {
+    init(buffer: UnsafeBufferPointer<UInt8>, base: UnsafePointer<UInt8>, openMetrics: Bool, limits: ExpositionLimits) {
         self.buffer = buffer
-        self.base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
+        self.base = base
         self.openMetrics = openMetrics
         self.limits = limits
         families.reserveCapacity(64)

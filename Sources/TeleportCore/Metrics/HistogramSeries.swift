@@ -45,27 +45,31 @@ extension MetricFamily {
     /// first appearance. Empty unless the family is a histogram or gauge histogram.
     public func histogramSeries() -> [HistogramSeries] {
         guard type == .histogram || type == .gaugehistogram else { return [] }
-        var order: [[Label]] = []
-        var byLabels: [[Label]: HistogramSeries] = [:]
+        var all: [HistogramSeries] = []
+        var index: [[Label]: Int] = [:]
         let le: Set<String> = ["le"]
         for sample in samples {
             let suffix = sample.name.dropFirst(name.count)
             let key = suffix == "_bucket" ? sample.labels.removing(le) : sample.labels
-            if byLabels[key] == nil {
-                order.append(key)
-                byLabels[key] = HistogramSeries(labels: key, buckets: [], sum: nil, count: nil)
+            let at: Int
+            if let found = index[key] {
+                at = found
+            } else {
+                at = all.count
+                index[key] = at
+                all.append(HistogramSeries(labels: key, buckets: [], sum: nil, count: nil))
             }
             switch suffix {
             case "_bucket":
                 guard let raw = sample.labels[label: "le"], let bound = ExpositionNumber.parse(raw) else { continue }
-                byLabels[key]!.buckets.append(.init(upperBound: bound, cumulativeCount: sample.value))
-            case "_sum", "_gsum": byLabels[key]!.sum = sample.value
-            case "_count", "_gcount": byLabels[key]!.count = sample.value
+                all[at].buckets.append(.init(upperBound: bound, cumulativeCount: sample.value))
+            case "_sum", "_gsum": all[at].sum = sample.value
+            case "_count", "_gcount": all[at].count = sample.value
             default: continue
             }
         }
-        return order.map { key in
-            var series = byLabels[key]!
+        return all.map { series in
+            var series = series
             series.buckets.sort { $0.upperBound < $1.upperBound }
             return series
         }
@@ -74,27 +78,31 @@ extension MetricFamily {
     /// The family's summary series, grouped by their labels without `quantile`.
     public func summarySeries() -> [SummarySeries] {
         guard type == .summary else { return [] }
-        var order: [[Label]] = []
-        var byLabels: [[Label]: SummarySeries] = [:]
+        var all: [SummarySeries] = []
+        var index: [[Label]: Int] = [:]
         let quantileName: Set<String> = ["quantile"]
         for sample in samples {
             let suffix = sample.name.dropFirst(name.count)
             let key = suffix.isEmpty ? sample.labels.removing(quantileName) : sample.labels
-            if byLabels[key] == nil {
-                order.append(key)
-                byLabels[key] = SummarySeries(labels: key, quantiles: [], sum: nil, count: nil)
+            let at: Int
+            if let found = index[key] {
+                at = found
+            } else {
+                at = all.count
+                index[key] = at
+                all.append(SummarySeries(labels: key, quantiles: [], sum: nil, count: nil))
             }
             switch suffix {
             case "":
                 guard let raw = sample.labels[label: "quantile"], let q = ExpositionNumber.parse(raw) else { continue }
-                byLabels[key]!.quantiles.append(.init(quantile: q, value: sample.value))
-            case "_sum": byLabels[key]!.sum = sample.value
-            case "_count": byLabels[key]!.count = sample.value
+                all[at].quantiles.append(.init(quantile: q, value: sample.value))
+            case "_sum": all[at].sum = sample.value
+            case "_count": all[at].count = sample.value
             default: continue
             }
         }
-        return order.map { key in
-            var series = byLabels[key]!
+        return all.map { series in
+            var series = series
             series.quantiles.sort { $0.quantile < $1.quantile }
             return series
         }

@@ -65,8 +65,9 @@ public struct PrometheusFleetQueries: Sendable {
         func row(_ name: String) -> FleetRow { rows[name] ?? FleetRow(id: 0, name: name, source: .prometheus) }
         func each(_ query: Name, _ body: (inout FleetRow, PrometheusAnswer.Series, Double) -> Void) {
             for series in answers[query] ?? [] {
-                guard let instance = series.metric[instanceLabel], let value = series.value?.value, rows[instance] != nil else { continue }
-                body(&rows[instance]!, series, value)
+                guard let instance = series.metric[instanceLabel], let value = series.value?.value, var r = rows[instance] else { continue }
+                body(&r, series, value)
+                rows[instance] = r
             }
         }
         for series in answers[.state] ?? [] {
@@ -85,7 +86,7 @@ public struct PrometheusFleetQueries: Sendable {
             r.lastScrape = target.lastScrapeDate ?? r.lastScrape
             if target.health == "down" {
                 r.state = .unreachable
-                r.scrapeError = Sanitized.quote((target.lastError ?? "").isEmpty ? "down" : target.lastError!)
+                r.scrapeError = Sanitized.quote(target.lastError.flatMap { $0.isEmpty ? nil : $0 } ?? "down")
             }
             rows[instance] = r
         }
@@ -101,25 +102,28 @@ public struct PrometheusFleetQueries: Sendable {
         each(.heartbeats) { r, _, v in r.heartbeatsMissed = v }
         each(.changes) { r, _, v in r.changes = Int(v) }
         each(.restarts) { r, _, v in if v > 0 { r.restartedAt = r.processStart } }
-        for name in rows.keys {
+        for (name, var r) in rows {
             // grpcFailed holds the failed rate until here: make it a share of the total.
-            if let total = rows[name]!.grpcRate {
-                rows[name]!.grpcErrorShare = total > 0 ? (rows[name]!.grpcErrorShare ?? 0) / total : nil
+            if let total = r.grpcRate {
+                r.grpcErrorShare = total > 0 ? (r.grpcErrorShare ?? 0) / total : nil
             } else {
-                rows[name]!.grpcErrorShare = nil
+                r.grpcErrorShare = nil
             }
+            rows[name] = r
         }
         let strips = strips(state: answers[.stateRange] ?? [], up: answers[.upRange] ?? [], instanceLabel: instanceLabel, now: now, window: window)
-        for (name, strip) in strips where rows[name] != nil {
-            rows[name]!.strip = strip
-            let current = rows[name]!.state
+        for (name, strip) in strips {
+            guard var r = rows[name] else { continue }
+            r.strip = strip
+            let current = r.state
             // When the current state began: the start of the strip's last run of it.
             var since: Int?
             for i in stride(from: strip.count - 1, through: 0, by: -1) {
                 guard strip[i] == current else { break }
                 since = i
             }
-            if let since { rows[name]!.stateSince = now.addingTimeInterval(-window + window * Double(since) / Double(strip.count)) }
+            if let since { r.stateSince = now.addingTimeInterval(-window + window * Double(since) / Double(strip.count)) }
+            rows[name] = r
         }
         return rows.values.sorted { $0.name < $1.name }
     }
@@ -182,14 +186,12 @@ public struct PrometheusFleetQueries: Sendable {
             }
             let labels = item.metric.filter { $0.key != "__name__" && !dropping.contains($0.key) }.map { Label($0.key, $0.value) }
                 .sorted { $0.name < $1.name }
-            if families[familyName] == nil {
-                families[familyName] = MetricFamily(name: familyName, type: type, help: metadata[familyName]?.first?.help)
-                order.append(familyName)
-            }
-            families[familyName]!.samples.append(Sample(name: sampleName, labels: labels, value: value))
+            if families[familyName] == nil { order.append(familyName) }
+            families[familyName, default: MetricFamily(name: familyName, type: type, help: metadata[familyName]?.first?.help)].samples.append(
+                Sample(name: sampleName, labels: labels, value: value))
         }
-        return order.sorted().map { name in
-            var family = families[name]!
+        return order.sorted().compactMap { name in
+            guard var family = families[name] else { return nil }
             family.samples.sort(by: exposition)
             return family
         }

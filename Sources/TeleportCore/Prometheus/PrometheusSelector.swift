@@ -15,7 +15,14 @@ public struct PrometheusSelector: Sendable, Hashable, CustomStringConvertible {
         let inner = trimmed.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
         var inQuote = false
         var escaped = false
+        var partIsBlank = true
         for character in inner {
+            if !inQuote && character == "," {
+                if partIsBlank { throw TargetError("--selector: an empty matcher in \"\(Sanitized.quote(text))\"") }
+                partIsBlank = true
+                continue
+            }
+            if !character.isWhitespace { partIsBlank = false }
             if escaped {
                 escaped = false
                 continue
@@ -33,11 +40,13 @@ public struct PrometheusSelector: Sendable, Hashable, CustomStringConvertible {
             }
         }
         guard !inQuote else { throw TargetError("--selector: unclosed quote in \"\(Sanitized.quote(text))\"") }
-        matchers = inner.hasSuffix(",") ? String(inner.dropLast()) : inner
+        matchers = (inner.hasSuffix(",") ? String(inner.dropLast()) : inner).trimmingCharacters(in: .whitespaces)
     }
 
     /// The selector with no matchers: instances are the series that carry `process_state`.
-    public static let all = try! PrometheusSelector(parsing: "{}")
+    public static let all = PrometheusSelector(matchers: "")
+
+    init(matchers: String) { self.matchers = matchers }
 
     /// `metric{matchers,extra}`.
     public func metric(_ name: String, _ extra: String = "") -> String {

@@ -21,7 +21,7 @@ public struct OperationStats: Sendable, Hashable {
         for span in spans where span.endNanos > start && span.endNanos <= now {
             let key = Key(service: span.service, operation: span.name)
             groups[key, default: ([], 0)].durations.append(span.duration)
-            if span.isError { groups[key]!.errors += 1 }
+            if span.isError { groups[key, default: ([], 0)].errors += 1 }
         }
         return groups.map { key, value in
             let sorted = value.durations.sorted()

@@ -38,7 +38,7 @@ public struct TraceTree: Sendable, Hashable {
         func visit(_ span: SpanRecord, depth: Int) -> Int {
             guard visited.insert(span.spanID).inserted else { return 0 }
             let index = nodes.count
-            nodes.append(Node(span: span, depth: depth, descendants: 0, orphan: span.parentSpanID != nil && !ids.contains(span.parentSpanID!)))
+            nodes.append(Node(span: span, depth: depth, descendants: 0, orphan: span.parentSpanID.map { !ids.contains($0) } ?? false))
             var total = 0
             for child in (children[span.spanID] ?? []).sorted(by: byStart) { total += 1 + visit(child, depth: depth + 1) }
             nodes[index].descendants = total

@@ -3,16 +3,23 @@ import Foundation
 /// Durations as people type them: `500ms`, `2s`, `1m`, `1m30s`, `1h`, `250us`.
 public enum DurationText {
     /// Parses a Go-style duration; nil when the text is not one.
-    public static func parse(_ text: String) -> Duration? {
+    public static func parse(_ text: String) -> Duration? { try? read(text) }
+
+    /// Reads a Go-style duration (`1m30s`, `250ms`, `0`), or says why it is not one.
+    public static func read(_ text: String) throws(InputError) -> Duration {
         var rest = Substring(text.trimmingCharacters(in: [" "]))
-        guard !rest.isEmpty else { return nil }
+        guard !rest.isEmpty else { throw InputError(text, "empty: a duration is a number and a unit, as in 500ms, 5s, 1m30s") }
         if rest == "0" { return .zero }
         var total: Double = 0
         while !rest.isEmpty {
-            let number = rest.prefix { $0.isNumber || $0 == "." }
-            guard !number.isEmpty, let value = Double(number) else { return nil }
+            let number = rest.prefix { $0.isASCIIDigit || $0 == "." }
+            guard !number.isEmpty else {
+                let what = rest.first.map { $0.isNumber ? "\"\($0)\" is not an ASCII digit" : "expected a number at \"\(rest.prefix(8))\"" } ?? ""
+                throw InputError(text, "\(what): a duration is a number and a unit, as in 500ms, 5s, 1m30s")
+            }
+            guard let value = Double(number) else { throw InputError(text, "\"\(number)\" is not a number") }
             rest = rest.dropFirst(number.count)
-            let unit = rest.prefix { $0.isLetter || $0 == "µ" }
+            let unit = rest.prefix { !$0.isASCIIDigit && $0 != "." }
             rest = rest.dropFirst(unit.count)
             let scale: Double
             switch unit {
@@ -22,11 +29,12 @@ public enum DurationText {
             case "s": scale = 1
             case "m": scale = 60
             case "h": scale = 3600
-            default: return nil
+            case "": throw InputError(text, "\(number) needs a unit: ns, us, ms, s, m or h")
+            default: throw InputError(text, "\"\(unit.prefix(8))\" is not a unit: ns, us, ms, s, m or h")
             }
             total += value * scale
         }
-        guard total.isFinite, total < 1e9 else { return nil }
+        guard total.isFinite, total < 1e9 else { throw InputError(text, "too long: at most 1e9 seconds") }
         return .nanoseconds(Int64((total * 1e9).rounded()))
     }
 

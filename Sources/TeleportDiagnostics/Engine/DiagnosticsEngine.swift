@@ -51,8 +51,8 @@ public final class DiagnosticsEngine: Sendable {
         let start = now()
         for component in configuration.components { health.register(component, at: start) }
         self.health = Mutex(health)
-        // These names are fixed and valid, so registration cannot fail; `try!` would be the
-        // only trap in the engine, hence the fallback registry.
+        // These names are fixed and valid, so registration cannot fail; a forced try would be
+        // the only trap in the engine, hence the fallback registry.
         processStateGauge = Self.gauge(
             registry, "process_state",
             "State of the teleport process: 0 - ok, 1 - recovering, 2 - degraded, 3 - starting")

@@ -35,15 +35,22 @@ public final class LogBroadcast: Sendable {
             guard !state.subscribers.isEmpty else { return [] }
             var encoded: String?
             var wakes: [AsyncStream<Void>.Continuation] = []
-            for id in state.subscribers.keys {
-                guard rank >= state.subscribers[id]!.minimum else { continue }
-                if encoded == nil { encoded = line.ndjson() }
-                if state.subscribers[id]!.lines.count - state.subscribers[id]!.head >= Self.bufferLines {
-                    state.subscribers[id]!.head += 1
-                    state.subscribers[id]!.dropped += 1
+            for id in Array(state.subscribers.keys) {
+                // Taken out and put back, so the buffer has one owner and grows in place.
+                guard var subscriber = state.subscribers.removeValue(forKey: id) else { continue }
+                guard rank >= subscriber.minimum else {
+                    state.subscribers[id] = subscriber
+                    continue
                 }
-                state.subscribers[id]!.lines.append(encoded!)
-                wakes.append(state.subscribers[id]!.wake)
+                let text = encoded ?? line.ndjson()
+                encoded = text
+                if subscriber.lines.count - subscriber.head >= Self.bufferLines {
+                    subscriber.head += 1
+                    subscriber.dropped += 1
+                }
+                subscriber.lines.append(text)
+                wakes.append(subscriber.wake)
+                state.subscribers[id] = subscriber
             }
             return wakes
         }

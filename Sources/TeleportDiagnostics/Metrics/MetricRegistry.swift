@@ -129,8 +129,8 @@ final class ScalarStore: SeriesStore {
 
     func samples(name: String, labelNames: [String]) -> [Sample] {
         let snapshot = values.withLock { $0 }
-        return snapshot.keys.sorted { $0.lexicographicallyPrecedes($1) }.map { key in
-            Sample(name: name, labels: labelPairs(labelNames, key), value: snapshot[key]!)
+        return snapshot.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { key, value in
+            Sample(name: name, labels: labelPairs(labelNames, key), value: value)
         }
     }
 }
@@ -167,8 +167,7 @@ final class HistogramStore: SeriesStore {
     func samples(name: String, labelNames: [String]) -> [Sample] {
         let snapshot = series.withLock { $0 }
         var out: [Sample] = []
-        for key in snapshot.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-            let s = snapshot[key]!
+        for (key, s) in snapshot.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
             let labels = labelPairs(labelNames, key)
             var cumulative: UInt64 = 0
             for (i, bound) in bounds.enumerated() {

@@ -135,7 +135,7 @@ public enum SelfCPUProfile {
         profile.sample = order.map { ids in
             var sample = Perftools_Profiles_Sample()
             sample.locationID = ids
-            let count = samples[ids]!
+            let count = samples[ids] ?? 0
             sample.value = [count, count * period]
             return sample
         }

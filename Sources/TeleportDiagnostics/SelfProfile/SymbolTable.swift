@@ -39,7 +39,7 @@ final class SymbolTable {
     static func demangle(_ mangled: String) -> String {
         guard mangled.hasPrefix("$s") || mangled.hasPrefix("_$s") || mangled.hasPrefix("$S") else { return mangled }
         return mangled.withCString { pointer in
-            guard let out = swift_demangle(pointer, strlen(pointer), nil, nil, 0) else { return mangled }
+            guard let out = swiftDemangle(pointer, strlen(pointer), nil, nil, 0) else { return mangled }
             defer { free(out) }
             return String(cString: out)
         }
@@ -47,7 +47,7 @@ final class SymbolTable {
 }
 
 @_silgen_name("swift_demangle")
-private func swift_demangle(
+private func swiftDemangle(
     _ mangledName: UnsafePointer<CChar>?, _ length: Int, _ outputBuffer: UnsafeMutablePointer<CChar>?,
     _ outputBufferSize: UnsafeMutablePointer<Int>?, _ flags: UInt32
 ) -> UnsafeMutablePointer<CChar>?

@@ -212,6 +212,8 @@ public final class RecordedSpan: Tracing.Span {
     /// Attributes in a stable order (by key), as values of OTLP's AnyValue.
     static func attributes(_ attributes: SpanAttributes) -> [TeleportCore.SpanAttribute] {
         var out: [TeleportCore.SpanAttribute] = []
+        // swift-format-ignore: ReplaceForEachWithForLoop
+        // SpanAttributes is no Sequence: forEach is its own method.
         attributes.forEach { key, value in out.append(TeleportCore.SpanAttribute(key, Self.value(value))) }
         return out.sorted { $0.key < $1.key }
     }

@@ -83,7 +83,7 @@ public final class TraceFileWriter: SpanSink {
             if state.fd < 0 { try open(&state) }
             var offset = 0
             while offset < record.count {
-                let n = record.withUnsafeBytes { posixWrite(state.fd, $0.baseAddress! + offset, record.count - offset) }
+                let n = record.withUnsafeBytes { raw in raw.baseAddress.map { posixWrite(state.fd, $0 + offset, record.count - offset) } ?? -1 }
                 if n < 0 {
                     if errno == EINTR { continue }
                     throw TraceFileError("cannot write \(state.path ?? directory): \(String(cString: strerror(errno)))")

@@ -40,7 +40,7 @@ public struct ProfileDirectory: Sendable, Hashable {
         if fchmod(fd, 0o600) != 0 { failure = Self.errnoText() }
         var offset = 0
         while failure == nil && offset < bytes.count {
-            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            let written = bytes.withUnsafeBytes { raw in raw.baseAddress.map { write(fd, $0 + offset, raw.count - offset) } ?? -1 }
             if written < 0 {
                 if errno == EINTR { continue }
                 failure = Self.errnoText()

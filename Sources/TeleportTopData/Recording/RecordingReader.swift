@@ -201,7 +201,7 @@ public final class RecordingReader: @unchecked Sendable {
         var bytes = [UInt8](repeating: 0, count: wanted)
         var done = 0
         while done < wanted {
-            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, wanted - done, off_t(ref.offset + done)) }
+            let n = bytes.withUnsafeMutableBytes { raw in raw.baseAddress.map { pread(fd, $0 + done, wanted - done, off_t(ref.offset + done)) } ?? -1 }
             if n < 0, errno == EINTR { continue }
             guard n > 0 else { throw .io("\(path): cut short (removed?)") }
             done += n

@@ -195,7 +195,7 @@ public final class RecordingWriter: Sendable {
     private func write(_ fd: Int32, _ bytes: [UInt8]) -> String? {
         var written = 0
         while written < bytes.count {
-            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + written, $0.count - written) }
+            let n = bytes.withUnsafeBytes { raw in raw.baseAddress.map { Foundation.write(fd, $0 + written, raw.count - written) } ?? -1 }
             if n < 0 {
                 if errno == EINTR { continue }
                 return errno == ENOSPC ? "disk full" : String(cString: strerror(errno))

@@ -19,26 +19,46 @@ public enum Zlib {
     /// uses its last 32 KiB).
     public static func compress(_ bytes: [UInt8], dictionary: [UInt8]? = nil, level: Int32 = 6) -> [UInt8] {
         var stream = z_stream()
-        guard czlib_deflate_init(&stream, level) == Z_OK else { fatalError("deflateInit failed") }
+        // deflateInit fails only when zlib cannot allocate its state: the bytes go stored.
+        guard czlib_deflate_init(&stream, level) == Z_OK else { return stored(bytes) }
         defer { deflateEnd(&stream) }
         if let dictionary, !dictionary.isEmpty {
             let tail = dictionary.suffix(32 * 1024)
             tail.withUnsafeBufferPointer { _ = deflateSetDictionary(&stream, $0.baseAddress, uInt($0.count)) }
         }
         var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(bytes.count))))
-        let written: Int = bytes.withUnsafeBufferPointer { input in
+        let written: Int? = bytes.withUnsafeBufferPointer { input in
             output.withUnsafeMutableBufferPointer { out in
                 stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
                 stream.avail_in = uInt(input.count)
                 stream.next_out = out.baseAddress
                 stream.avail_out = uInt(out.count)
-                let status = deflate(&stream, Z_FINISH)
-                precondition(status == Z_STREAM_END, "deflate with a bound-sized buffer must finish")
+                // With a deflateBound-sized buffer deflate finishes in one call.
+                guard deflate(&stream, Z_FINISH) == Z_STREAM_END else { return nil }
                 return out.count - Int(stream.avail_out)
             }
         }
+        guard let written else { return stored(bytes) }
         output.removeLast(output.count - written)
         return output
+    }
+
+    /// A zlib stream of stored (uncompressed) deflate blocks: what `compress` returns when
+    /// zlib cannot run, still read by `decompress` (and by any zlib).
+    static func stored(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = [0x78, 0x01]
+        var start = 0
+        repeat {
+            let count = min(65_535, bytes.count - start)
+            let final: UInt8 = start + count == bytes.count ? 1 : 0
+            out.append(final)
+            out += [UInt8(count & 0xFF), UInt8(count >> 8), UInt8(~count & 0xFF), UInt8((~count >> 8) & 0xFF)]
+            out += bytes[start..<start + count]
+            start += count
+        } while start < bytes.count
+        let adler = bytes.withUnsafeBufferPointer { UInt32(adler32(1, $0.baseAddress, uInt($0.count))) }
+        out += [UInt8(adler >> 24), UInt8((adler >> 16) & 0xFF), UInt8((adler >> 8) & 0xFF), UInt8(adler & 0xFF)]
+        return out
     }
 
     /// Decompresses what `compress` made (with the same dictionary), refusing to grow past `limit`.

@@ -53,7 +53,7 @@ public struct SpanRing: Sendable {
     public func newestFirst() -> some Sequence<SpanRecord> {
         let n = received
         let held = spans.count
-        return (0..<held).lazy.map { self.span(sequence: n - 1 - $0)! }
+        return (0..<held).lazy.compactMap { self.span(sequence: n - 1 - $0) }
     }
 
     /// Every held span of a trace, in arrival order.

@@ -117,7 +117,7 @@ public actor MetricStore {
     private func noteRestart(pid newPid: Int?, start newStart: Date?, version newVersion: String?, at time: Date) -> Bool {
         let oldPid = readyz?.pid
         let pidChanged = newPid != nil && oldPid != nil && newPid != oldPid
-        let startChanged = newStart != nil && processStart != nil && abs(newStart!.timeIntervalSince(processStart!)) > 0.5
+        let startChanged = newStart.flatMap { new in processStart.map { abs(new.timeIntervalSince($0)) > 0.5 } } ?? false
         guard pidChanged || startChanged else { return false }
         timeline.markRestart(
             Restart(

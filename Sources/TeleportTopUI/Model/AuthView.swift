@@ -11,7 +11,7 @@ public enum AuthView: String, Sendable, Hashable, CaseIterable {
 
     public var next: AuthView {
         let all = AuthView.allCases
-        return all[(all.firstIndex(of: self)! + 1) % all.count]
+        return all[((all.firstIndex(of: self) ?? 0) + 1) % all.count]
     }
 
     /// The `component` label value of `backend_requests` and the latency histograms.

@@ -121,10 +121,6 @@ enum FleetReducer: ScreenReducer {
         case .filterBackspace:
             if labels { _ = state.fleet?.labelFilter.popLast() } else { _ = state.fleet?.filter.popLast() }
         case .filterDone:
-            if labels, let text = state.fleet?.labelFilter, case .failure(let error) = Result(catching: { try LabelFilter(parsing: text) }) {
-                state.message = "label filter: \(error)"
-                return
-            }
             state.editing = nil
         case .filterCancel:
             if labels { state.fleet?.labelFilter = "" } else { state.fleet?.filter = "" }

@@ -44,16 +44,20 @@ public struct LabelFilter: Sendable {
                 throw FilterError(text: part, reason: "expected name=value, name!=value, name=~regex or name!~regex")
             }
             let name = part[..<opRange.lowerBound].trimmingCharacters(in: .whitespaces)
-            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            guard let first = name.first, first == "_" || (first.isASCII && first.isLetter),
+                name.allSatisfy({ $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) })
+            else {
                 throw FilterError(text: part, reason: "\"\(name)\" is not a label name")
             }
-            let op = Operator(rawValue: String(part[opRange]))!
+            guard let op = Operator(rawValue: String(part[opRange])) else {
+                throw FilterError(text: part, reason: "expected name=value, name!=value, name=~regex or name!~regex")
+            }
             var value = part[opRange.upperBound...].trimmingCharacters(in: .whitespaces)
             if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
             var regex: NSRegularExpression?
             if op == .matches || op == .notMatches {
-                do { regex = try NSRegularExpression(pattern: value) } catch {
-                    throw FilterError(text: part, reason: "invalid regular expression")
+                do { regex = try RegexText.compile(value, caseInsensitive: false) } catch {
+                    throw FilterError(text: part, reason: error.reason)
                 }
             }
             matchers.append(Matcher(name: name, op: op, value: value, regex: regex))
@@ -61,7 +65,9 @@ public struct LabelFilter: Sendable {
         self.matchers = matchers
     }
 
-    public static let none = try! LabelFilter(parsing: "")
+    public static let none = LabelFilter(matchers: [])
+
+    init(matchers: [Matcher]) { self.matchers = matchers }
 
     /// Whether a series with these labels passes.
     public func matches(_ labels: [Label]) -> Bool {
@@ -72,6 +78,6 @@ public struct LabelFilter: Sendable {
     public struct FilterError: Error, Sendable, Hashable, CustomStringConvertible {
         public var text: String
         public var reason: String
-        public var description: String { "\(text): \(reason)" }
+        public var description: String { Sanitized.quote("\(text): \(reason)") }
     }
 }

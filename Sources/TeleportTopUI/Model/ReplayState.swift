@@ -110,17 +110,34 @@ enum ReplayReducer {
 /// Parses a `:` jump: `05:32` or `05:32:40` (UTC, on the day of `end`), `-5m`/`-90s`/`-2h`
 /// (before `end`), or an ISO 8601 time (`2026-12-02T05:32:40Z`).
 public enum ReplayJump {
-    public static func time(_ text: String, end: Date) -> Date? {
+    /// The forms, for errors and the prompt.
+    public static let syntax = "05:32, 05:32:40 (UTC), -5m (before the end) or 2026-12-02T05:32:40Z"
+
+    /// The time, or nil when the text is not one.
+    public static func time(_ text: String, end: Date) -> Date? { try? read(text, end: end) }
+
+    /// The time the text names, or why it names none.
+    public static func read(_ text: String, end: Date) throws(InputError) -> Date {
         let text = text.trimmingCharacters(in: .whitespaces)
-        if text.hasPrefix("-"), let duration = DurationText.parse(String(text.dropFirst())) {
+        guard !text.isEmpty else { throw InputError(text, "empty: type \(syntax)") }
+        if text.hasPrefix("-") {
+            let duration: Duration
+            do { duration = try DurationText.read(String(text.dropFirst())) } catch { throw InputError(text, error.reason) }
             return end.addingTimeInterval(-duration.seconds)
         }
-        let clock = text.split(separator: ":")
-        if (2...3).contains(clock.count), clock.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isNumber) }) {
-            let parts = clock.map { Int($0)! }
-            guard parts[0] < 24, parts[1] < 60, parts.count < 3 || parts[2] < 60 else { return nil }
+        let clock = text.split(separator: ":", omittingEmptySubsequences: false)
+        if (2...3).contains(clock.count), clock.allSatisfy({ $0.count <= 2 && !$0.isEmpty && $0.allSatisfy(\.isNumber) }) {
+            guard clock.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }) else {
+                throw InputError(text, "hours, minutes and seconds are ASCII digits 0-9, as in 05:32")
+            }
+            let parts = clock.compactMap { Int($0) }
+            guard parts.count == clock.count, clock.allSatisfy({ $0.count == 2 }) else {
+                throw InputError(text, "two digits each, as in 05:32 or 05:32:40")
+            }
+            guard parts[0] < 24 else { throw InputError(text, "hours run from 00 to 23") }
+            guard parts[1] < 60, parts.count < 3 || parts[2] < 60 else { throw InputError(text, "minutes and seconds run from 00 to 59") }
             var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(identifier: "UTC")!
+            calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
             let day = calendar.startOfDay(for: end)
             return day.addingTimeInterval(Double(parts[0] * 3600 + parts[1] * 60 + (parts.count == 3 ? parts[2] : 0)))
         }
@@ -128,6 +145,6 @@ public enum ReplayJump {
         if let date = formatter.date(from: text) { return date }
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let date = formatter.date(from: text) { return date }
-        return nil
+        throw InputError(text, "not a time: type \(syntax)")
     }
 }

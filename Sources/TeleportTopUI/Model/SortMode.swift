@@ -6,5 +6,5 @@ public enum SortMode: String, Sendable, Hashable, CaseIterable {
     case rate
     case value
 
-    public var next: SortMode { SortMode.allCases[(SortMode.allCases.firstIndex(of: self)! + 1) % SortMode.allCases.count] }
+    public var next: SortMode { SortMode.allCases[((SortMode.allCases.firstIndex(of: self) ?? 0) + 1) % SortMode.allCases.count] }
 }

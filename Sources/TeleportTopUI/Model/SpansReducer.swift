@@ -119,10 +119,6 @@ enum SpansReducer: ScreenReducer {
                 state.spansTab.query.pattern.removeLast()
             }
         case .filterDone:
-            if labels, SpanQuery.attributePairs(state.spansTab.attributeText) == nil {
-                state.message = "attributes: expected key=value, key=value"
-                return
-            }
             state.editing = nil
         case .filterCancel:
             if labels { state.spansTab.attributeText = "" } else { state.spansTab.query.pattern = "" }

@@ -66,9 +66,9 @@ public enum Tab: Int, Sendable, Hashable, CaseIterable {
         }
     }
 
-    public var next: Tab { Tab.ordered[(Tab.ordered.firstIndex(of: self)! + 1) % Tab.ordered.count] }
+    public var next: Tab { Tab.ordered[((Tab.ordered.firstIndex(of: self) ?? 0) + 1) % Tab.ordered.count] }
     public var previous: Tab {
-        let i = Tab.ordered.firstIndex(of: self)!
+        let i = Tab.ordered.firstIndex(of: self) ?? 0
         return Tab.ordered[(i + Tab.ordered.count - 1) % Tab.ordered.count]
     }
 }

@@ -97,6 +97,11 @@ enum FilterReducer: ScreenReducer {
         case .filterInput, .filterBackspace, .filterDone, .filterCancel: break
         default: return nil
         }
+        // Enter on text that cannot be used keeps the prompt open and says why (Esc leaves).
+        if action == .filterDone, let problem = PromptCheck.problem(state) {
+            state.message = problem + " · Esc leaves"
+            return []
+        }
         if state.editing == .replayTime { return ReplayReducer.jump(&state, action) }
         if state.showsFleet {
             FleetReducer.filter(&state, action)
@@ -130,10 +135,6 @@ enum FilterReducer: ScreenReducer {
                 state.tables.filter.removeLast()
             }
         case .filterDone:
-            if labels, case .failure(let error) = Result(catching: { try LabelFilter(parsing: state.tables.labelFilter) }) {
-                state.message = "label filter: \(error)"
-                return
-            }
             state.editing = nil
         case .filterCancel:
             if labels { state.tables.labelFilter = "" } else { state.tables.filter = "" }

@@ -176,7 +176,7 @@ public enum QuestionView {
         } else {
             return
         }
-        let width = min(screen.width - 4, max(40, lines.map { $0.0.count }.max()! + 4))
+        let width = min(screen.width - 4, max(40, (lines.map { $0.0.count }.max() ?? 0) + 4))
         let x = (screen.width - width) / 2
         let top = max(3, (screen.height - lines.count - 2) / 2)
         for row in 0..<(lines.count + 2) { screen.put(String(repeating: " ", count: width), x: x, y: top + row, role: .border) }

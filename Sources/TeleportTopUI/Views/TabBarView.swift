@@ -36,31 +36,8 @@ extension TabBarView {
 public enum HintBarView {
     public static func draw(_ state: DashboardState, into screen: inout Screen, y: Int) {
         screen.fill(row: y, role: .dim)
-        if state.editing == .replayTime {
-            let x = screen.write(" jump to ", x: 0, y: y, role: .accent)
-            let end = screen.write(state.replayJump, x: x, y: y, role: .text)
-            screen.write("▏", x: end, y: y, role: .accent)
-            // The syntax, as long as it fits after what is typed.
-            let room = screen.width - end - 3
-            let syntax = [
-                "05:32 (UTC, the last day) · -5m (from the end) · 2026-12-02T05:32:40Z · Enter go · Esc cancel ",
-                "05:32 UTC · -5m · ISO 8601 · Enter · Esc ", "Enter · Esc ",
-            ].first { $0.count <= room }
-            if let syntax { screen.writeRight(syntax, right: screen.width, y: y, role: .dim) }
-            return
-        }
         if let field = state.editing {
-            let x = screen.write(field == .labels ? " labels " : field == .component ? " component " : " filter /", x: 0, y: y, role: .accent)
-            let text =
-                state.showsFleet
-                ? (field == .labels ? state.fleet?.labelFilter : state.fleet?.filter) ?? ""
-                : state.tab == .logs
-                    ? (field == .component ? state.logs.componentText : state.logs.patternText)
-                    : field == .labels ? state.tables.labelFilter : state.tables.filter
-            let end = screen.write(text, x: x, y: y, role: .text)
-            screen.write("▏", x: end, y: y, role: .accent)
-            let syntax = field == .labels ? "name=v name!=v name=~re name!~re, comma-separated · " : ""
-            screen.writeRight(syntax + "Enter keep · Esc clear ", right: screen.width, y: y, role: .dim)
+            prompt(state, field, into: &screen, y: y)
             return
         }
         var x = 1
@@ -101,5 +78,48 @@ public enum HintBarView {
             px = screen.write(binding.label, x: px, y: y, role: .accent)
             px = screen.write(" \(binding.hint ?? "")" + (i < gap ? "  " : ""), x: px, y: y, role: .dim)
         }
+    }
+}
+
+extension HintBarView {
+    /// A prompt being typed: its name, the text, and at the right what Enter would refuse
+    /// (the reason it was refused, or the problem as typed) or else the syntax.
+    static func prompt(_ state: DashboardState, _ field: FilterField, into screen: inout Screen, y: Int) {
+        let name: String
+        switch field {
+        case .replayTime: name = " jump to "
+        case .labels: name = !state.showsFleet && state.tab == .spans ? " attributes " : " labels "
+        case .component: name = " component "
+        case .regex: name = !state.showsFleet && state.tab == .profiles ? " focus /" : " filter /"
+        }
+        let x = screen.write(name, x: 0, y: y, role: .accent)
+        let text = Sanitized.quote(PromptCheck.text(state) ?? "")
+        // The end of a long text stays in view.
+        let room = max(1, screen.width - x - 2)
+        let shown = text.count > room ? "…" + String(text.suffix(room - 1)) : text
+        let end = screen.write(shown, x: x, y: y, role: .text)
+        screen.write("▏", x: end, y: y, role: .accent)
+        let space = screen.width - end - 3
+        guard space > 0 else { return }
+        // The problem as typed; after a refused Enter, the refusal (it says Esc leaves).
+        if let live = PromptCheck.problem(state) {
+            let problem = "✗ " + (state.message ?? live)
+            let cut = problem.count > space ? String(problem.prefix(max(0, space - 1))) + "…" : problem
+            screen.writeRight(cut + " ", right: screen.width, y: y, role: .error)
+            return
+        }
+        let syntaxes: [String]
+        switch field {
+        case .replayTime:
+            syntaxes = [
+                "05:32 (UTC, the last day) · -5m (from the end) · 2026-12-02T05:32:40Z · Enter go · Esc cancel ",
+                "05:32 UTC · -5m · ISO 8601 · Enter · Esc ", "Enter · Esc ",
+            ]
+        case .labels:
+            syntaxes = ["name=v name!=v name=~re name!~re, comma-separated · Enter keep · Esc clear ", "Enter keep · Esc clear "]
+        case .regex, .component:
+            syntaxes = ["Enter keep · Esc clear "]
+        }
+        if let syntax = syntaxes.first(where: { $0.count <= space }) { screen.writeRight(syntax, right: screen.width, y: y, role: .dim) }
     }
 }

@@ -75,7 +75,7 @@ struct DashboardOptions: ParsableArguments {
         guard spanCapacity > 0 else { throw ValidationError("--span-capacity must be at least 1") }
         guard logLines > 0 else { throw ValidationError("--log-lines must be at least 1") }
         guard ["yes", "no", "ask"].contains(restoreLogLevel) else { throw ValidationError("--restore-log-level is yes, no or ask") }
-        let tls = otlpTLSCert.map { ReceiverTLS(certPath: $0, keyPath: otlpTLSKey!, clientCAPath: otlpClientCA) }
+        let tls = otlpTLSCert.flatMap { cert in otlpTLSKey.map { ReceiverTLS(certPath: cert, keyPath: $0, clientCAPath: otlpClientCA) } }
         return SpanIntake.Options(
             grpc: try address(otlpGRPC, "--otlp-grpc"), http: try address(otlpHTTP, "--otlp-http"), tls: tls,
             traceDirectories: traceDirs)
@@ -102,14 +102,16 @@ enum DashboardCommand {
             let sink = LogSink(handle: FileHandle(forWritingAtPath: "/dev/null") ?? .standardError)
             // Its debug service too, so the Logs screen and the log level work on the simulation.
             let socket = DebugSocketPath.defaultDataDir() + "/embedded-\(getpid()).sock"
+            let started: EmbeddedTeleport
             do {
-                embedded = try await EmbeddedTeleport.start(
+                started = try await EmbeddedTeleport.start(
                     address: try target.embeddedAddress(), logLevel: LogLevelControl(.info), logSink: sink,
                     spans: spanStore, socketPath: socket)
             } catch {
                 throw fail("cannot start the embedded engine: \(error)")
             }
-            diagTarget = embedded!.target
+            embedded = started
+            diagTarget = started.target
         }
         // The debug socket, when known: it serves the log stream and the log level.
         var socketPath: String?

@@ -99,8 +99,8 @@ extension TracingPeers {
             #expect(check.errors.isEmpty)
             #expect(check.spans.contains { $0.name == "heartbeat/announce" })
             #expect(check.spans.contains { $0.name.hasPrefix("proxy/") })
-            #expect(check.files.allSatisfy { $0.mode == "0o600" && $0.ends_with_newline })
-            #expect(check.dir_mode == "0o700")
+            #expect(check.files.allSatisfy { $0.mode == "0o600" && $0.endsWithNewline })
+            #expect(check.dirMode == "0o700")
         }
 
         @Test(

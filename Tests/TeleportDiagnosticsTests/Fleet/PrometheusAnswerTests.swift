@@ -83,15 +83,15 @@ struct PrometheusAnswerTests {
         #expect(try PrometheusSelector(parsing: #"{job="a}b"}"#).matchers == #"job="a}b""#)
     }
 
-    func series(_ metric: [String: String], _ value: Double, at time: Double = 1000) -> PrometheusAnswer.Series {
-        let json = try! JSONSerialization.data(withJSONObject: ["metric": metric, "value": [time, String(value)]])
-        return try! JSONDecoder().decode(PrometheusAnswer.Series.self, from: json)
+    func series(_ metric: [String: String], _ value: Double, at time: Double = 1000) throws -> PrometheusAnswer.Series {
+        let json = try JSONSerialization.data(withJSONObject: ["metric": metric, "value": [time, String(value)]])
+        return try JSONDecoder().decode(PrometheusAnswer.Series.self, from: json)
     }
 
     @Test("assembling rows: one per instance, figures where answered, down targets kept as unreachable")
     func assemble() throws {
         let now = Date(timeIntervalSince1970: 1000)
-        let answers: [PrometheusFleetQueries.Name: [PrometheusAnswer.Series]] = [
+        let answers: [PrometheusFleetQueries.Name: [PrometheusAnswer.Series]] = try [
             .state: [series(["instance": "a", "job": "teleport"], 2), series(["instance": "b", "job": "teleport"], 0)],
             .build: [series(["instance": "a", "version": "17.4.8"], 1), series(["instance": "b", "version": "16.5.11"], 1)],
             .services: [series(["instance": "a", "service_name": "auth_service"], 1), series(["instance": "a", "service_name": "proxy_service"], 1)],
@@ -124,7 +124,7 @@ struct PrometheusAnswerTests {
             "backend_read_seconds": [.init(type: "histogram", help: "read latency", unit: "")],
             "backend_requests": [.init(type: "counter", help: nil, unit: nil)],
         ]
-        let raw = [
+        let raw = try [
             series(["__name__": "backend_read_seconds_count", "instance": "a", "job": "t"], 10),
             series(["__name__": "backend_read_seconds_bucket", "le": "+Inf", "instance": "a", "job": "t"], 10),
             series(["__name__": "backend_read_seconds_bucket", "le": "0.1", "instance": "a", "job": "t"], 7),

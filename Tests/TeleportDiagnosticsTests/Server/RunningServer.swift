@@ -50,7 +50,7 @@ struct RunningServer {
     }
 }
 
-let quietSink = LogSink(handle: FileHandle(forWritingAtPath: "/dev/null")!)
+let quietSink = LogSink(handle: FileHandle(forWritingAtPath: "/dev/null") ?? .standardError)
 
 /// An engine with one component, a manual clock and quiet logs.
 func makeEngine(debug: Bool = false, clock: TestClock = TestClock(Date(timeIntervalSince1970: 1_700_000_000))) -> (DiagnosticsEngine, TestClock) {

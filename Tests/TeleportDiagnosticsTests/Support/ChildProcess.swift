@@ -164,7 +164,7 @@ func spawnAndWait(_ executable: String, _ arguments: [String]) -> Int32 {
     // by the daemon for ever, and the reader of that pipe would never see its end (a hung test).
     closeFrom(&actions, 3)
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
+    defer { for arg in argv { free(arg) } }
     // The calling thread blocks most signals (the concurrency runtime's and NIO's threads do):
     // inherited, a tmux server could never reap its shell nor its shell die of SIGHUP, so
     // `kill-server` would leave both running. Empty mask, default dispositions.

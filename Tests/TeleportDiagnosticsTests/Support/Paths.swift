@@ -20,7 +20,7 @@ enum Paths {
             dir = dir.deletingLastPathComponent()
         }
         candidates.append(packageRoot.appendingPathComponent(".build/debug/teleport-top"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? packageRoot.appendingPathComponent(".build/debug/teleport-top")
     }
 
     /// A fresh temporary directory (short path, so unix socket paths fit).

@@ -79,7 +79,12 @@ enum PythonOTel {
         }
         var spans: [Span]
         var exported: Int
-        var failed_exports: Int
+        var failedExports: Int
+
+        enum CodingKeys: String, CodingKey {
+            case spans, exported
+            case failedExports = "failed_exports"
+        }
     }
 
     /// Sends nested traces with the SDK; returns the report (and the exit status).
@@ -100,12 +105,17 @@ enum PythonOTel {
         var name: String
         var kind: Int
         var status: Int
-        var status_message: String
+        var statusMessage: String
         var start: UInt64
         var end: UInt64
         var attributes: [String: AttributeJSON]
         var resource: [String: AttributeJSON]
         var scope: String
+
+        enum CodingKeys: String, CodingKey {
+            case transport, trace, span, parent, name, kind, status, start, end, attributes, resource, scope
+            case statusMessage = "status_message"
+        }
     }
 
     /// A JSON attribute value, kept as text.
@@ -187,8 +197,13 @@ enum PythonOTel {
             var name: String
             var bytes: Int
             var lines: Int
-            var ends_with_newline: Bool
+            var endsWithNewline: Bool
             var mode: String
+
+            enum CodingKeys: String, CodingKey {
+                case name, bytes, lines, mode
+                case endsWithNewline = "ends_with_newline"
+            }
         }
         struct Span: Decodable, Hashable {
             var file: String
@@ -202,7 +217,12 @@ enum PythonOTel {
         var files: [File]
         var spans: [Span]
         var errors: [String]
-        var dir_mode: String
+        var dirMode: String
+
+        enum CodingKeys: String, CodingKey {
+            case files, spans, errors
+            case dirMode = "dir_mode"
+        }
     }
 
     static func checkTraceFiles(_ directory: String) async throws -> FileCheck {

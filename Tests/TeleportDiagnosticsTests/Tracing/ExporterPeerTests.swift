@@ -65,7 +65,7 @@ extension TracingPeers {
         static func config(rate: Double = 1_000_000, ca: TestCA? = nil, mutual: Bool = false) -> TracingConfig {
             TracingConfig(
                 enabled: true, exporterURL: "", samplingRatePerMillion: rate, caCerts: ca.map { [$0.caCert] } ?? [],
-                keypairs: mutual ? [TracingKeypair(keyFile: ca!.clientKey, certFile: ca!.clientCert)] : [])
+                keypairs: mutual ? ca.map { [TracingKeypair(keyFile: $0.clientKey, certFile: $0.clientCert)] } ?? [] : [])
         }
 
         enum Security: String, CaseIterable, CustomStringConvertible {
@@ -106,7 +106,7 @@ extension TracingPeers {
             #expect(resource["teleport.host.name"]?.description == "host-a")
             #expect(resource["teleport.host.uuid"]?.description == "uuid-a")
             #expect(spans.filter { $0.status == 2 }.count == 10)
-            #expect(spans.contains { $0.name == "grandchild" && $0.status_message == "boom 3" })
+            #expect(spans.contains { $0.name == "grandchild" && $0.statusMessage == "boom 3" })
             await receiver.stop()
         }
 

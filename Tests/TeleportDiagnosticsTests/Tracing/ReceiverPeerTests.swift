@@ -44,8 +44,8 @@ extension TracingPeers {
             var httpAddress: String?
             while ContinuousClock.now < deadline {
                 let snapshot = await store.snapshot()
-                grpcAddress = snapshot.sources.first { $0.hasPrefix("OTLP gRPC ") }.map { String($0.split(separator: " ").last!) }
-                httpAddress = snapshot.sources.first { $0.hasPrefix("OTLP HTTP ") }.map { String($0.split(separator: " ").last!) }
+                grpcAddress = snapshot.sources.first { $0.hasPrefix("OTLP gRPC ") }.flatMap { $0.split(separator: " ").last.map(String.init) }
+                httpAddress = snapshot.sources.first { $0.hasPrefix("OTLP HTTP ") }.flatMap { $0.split(separator: " ").last.map(String.init) }
                 let grpcDone = !grpc || grpcAddress != nil || snapshot.warnings.contains { $0.hasPrefix("OTLP gRPC") }
                 let httpDone = !http || httpAddress != nil || snapshot.warnings.contains { $0.hasPrefix("OTLP HTTP") }
                 if grpcDone && httpDone { break }
@@ -203,7 +203,7 @@ extension TracingPeers {
                         protocol: proto, endpoint: endpoint, traces: 2, extra: ["--ca", ca.caCert, "--timeout", "3"])
                     #expect(refusedStatus != 0)
                     #expect(refused.exported == 0)
-                    #expect(refused.failed_exports == refused.spans.count)
+                    #expect(refused.failedExports == refused.spans.count)
                     #expect(await running.store.received == sent.spans.count)
                 }
                 await running.stop()

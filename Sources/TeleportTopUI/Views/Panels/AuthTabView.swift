@@ -7,7 +7,8 @@ public enum AuthTabView {
         switch state.tables.authView {
         case .families: TableView.draw(state, into: &screen, top: y, bottom: bottom, symbols: symbols)
         case .backend, .cache:
-            BackendPanelView.draw(state, component: state.tables.authView.component!, into: &screen, top: y, bottom: bottom, symbols: symbols)
+            guard let component = state.tables.authView.component else { return }
+            BackendPanelView.draw(state, component: component, into: &screen, top: y, bottom: bottom, symbols: symbols)
         case .watcher: WatcherPanelView.draw(state, into: &screen, top: y, bottom: bottom, symbols: symbols)
         case .audit: AuditPanelView.draw(state, into: &screen, top: y, bottom: bottom, symbols: symbols)
         }
