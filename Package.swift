@@ -111,7 +111,7 @@ let package = Package(
         // protocol, and the effect runner that answers effects with events.
         .target(
             name: "TeleportTopRuntime",
-            dependencies: ["TeleportCore", "TeleportTopUI", "TeleportTopData"]
+            dependencies: ["TeleportCore", "TeleportTopUI", "TeleportTopData", .product(name: "Logging", package: "swift-log")]
         ),
         // Fixtures and generators for tests, benchmarks and the hidden synthetic-profile
         // command: a synthetic pprof profile, the seeded simulation the goldens use.
@@ -142,7 +142,6 @@ let package = Package(
                 "TeleportTopData",
                 "TeleportTopUI",
                 "TeleportTopRuntime",
-                "TeleportTopTestSupport",
                 "CNcursesw",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -151,6 +150,12 @@ let package = Package(
             // Every function's symbol in the dynamic table, so the engine's own CPU profiles
             // name them (dladdr reads only that table).
             linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]
+        ),
+        // Generators for the measuring scripts (a synthetic pprof profile): they link the test
+        // support, which the shipped binary does not.
+        .executableTarget(
+            name: "teleport-top-fixtures",
+            dependencies: ["TeleportCore", "TeleportTopTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "TeleportDiagnosticsTests",

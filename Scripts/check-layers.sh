@@ -2,7 +2,9 @@
 # Checks the layering Package.swift declares: the UI target's whole dependency closure
 # (targets and products, transitively) holds no Hummingbird, gRPC, swift-otel,
 # AsyncHTTPClient or swift-nio product (nor anything built on NIO), and the core links
-# none either. Prints the target graph. Exit 1 on a violation.
+# none either. Then reads every target's `import` lines: a target imports only what it
+# declares (its target and product dependencies, or the toolchain's own modules), and never
+# itself. Prints the target graph. Exit 1 on a violation.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift package dump-package | python3 -c '
@@ -43,6 +45,25 @@ for layer in ["TeleportCore", "TeleportTopUI"]:
     hits = sorted(f"{p} ({pkg})" for p, pkg in ps if pkg in forbidden)
     print(f"{layer} closure: targets {sorted(ts)}; products {sorted(p for p, _ in ps)}")
     if hits: bad.append(f"{layer} links {hits}")
+# The import lines of every target: only declared dependencies and the toolchain'"'"'s modules.
+import os, re
+toolchain = {"Foundation", "FoundationEssentials", "FoundationNetworking", "Dispatch", "Synchronization", "Glibc", "Darwin",
+             "Musl", "Testing", "XCTest", "Runtime", "_Concurrency", "Observation", "RegexBuilder", "PackageDescription"}
+pattern = re.compile(r"^\s*(?:@\w+\s+)*import\s+(?:(?:struct|class|enum|protocol|func|var|let|typealias)\s+)?([A-Za-z_][A-Za-z0-9_]*)", re.M)
+for name, t in targets.items():
+    if t["type"] == "system": continue
+    path = t.get("path") or (("Tests/" if t["type"] == "test" else "Sources/") + name)
+    ts, ps = deps(name)
+    allowed = set(ts) | {p for p, _ in ps} | toolchain
+    for root, _, files in os.walk(path):
+        for f in files:
+            if not f.endswith(".swift"): continue
+            text = open(os.path.join(root, f), encoding="utf-8").read()
+            for imported in pattern.findall(text):
+                where = os.path.join(root, f)
+                if imported == name: bad.append(f"{where} imports its own module {imported}")
+                elif imported not in allowed: bad.append(f"{where} imports {imported}, which {name} does not declare")
+print("imports checked: every target imports only what it declares")
 if bad:
     print("layering violated: " + "; ".join(bad), file=sys.stderr)
     sys.exit(1)

@@ -7,7 +7,7 @@
 # Needs a release build of teleport-top (built here if missing, in the benchmarks' scratch
 # path so it shares their release build of the dependencies),
 # Go (golang-go) and hyperfine (apt-get install hyperfine). FILE defaults to a generated
-# profile in /tmp (`teleport-top synthetic-profile`, seed 1, the same bytes every time).
+# profile in /tmp (`teleport-top-fixtures synthetic-profile`, seed 1, the same bytes every time).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -17,7 +17,10 @@ command -v go >/dev/null || { echo "go not found: apt-get install golang-go" >&2
 swift build -c release --product teleport-top --scratch-path Benchmarks/.build
 bin=$(swift build -c release --product teleport-top --scratch-path Benchmarks/.build --show-bin-path)/teleport-top
 file=${1:-/tmp/teleport-top-synthetic-10MB.pb.gz}
-[[ -f $file ]] || "$bin" synthetic-profile --compressed-bytes 10485760 "$file"
+if [[ ! -f $file ]]; then
+  swift build -c release --product teleport-top-fixtures --scratch-path Benchmarks/.build
+  "$(dirname "$bin")/teleport-top-fixtures" synthetic-profile --compressed-bytes 10485760 "$file"
+fi
 pprof=$(go env GOTOOLDIR)/pprof
 ls -l "$file"
 

@@ -16,8 +16,11 @@ cd "$(dirname "$0")/.."
 scratch=Benchmarks/.build
 if [ -n "${TELEPORT_TOP_BIN:-}" ]; then bin=$TELEPORT_TOP_BIN; else  # another build, e.g. a debug one
   swift build -c release --product teleport-top --scratch-path "$scratch" >&2
+  swift build -c release --product teleport-top-fixtures --scratch-path "$scratch" >&2
   bin=$(swift build -c release --product teleport-top --scratch-path "$scratch" --show-bin-path)/teleport-top
 fi
+# The generator of the synthetic profile, beside the binary (it is not part of teleport-top).
+[ -x "$(dirname "$bin")/teleport-top-fixtures" ] || { echo "no teleport-top-fixtures beside $bin: swift build --product teleport-top-fixtures" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'tmux -L limits kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
 python3 - "$bin" "$work" <<'PY'
@@ -127,7 +130,7 @@ hwm = peak(rec.pid); rec.wait()
 rows.append((f"OTLP/HTTP export of 1M spans ({len(body) >> 20} MiB)", f"HTTP {answer}", rec.returncode, hwm, time.time() - start))
 
 # pprof: a 100 MB profile (synthetic, gzip-compressed as Go writes them).
-subprocess.run([binary, "synthetic-profile", f"{work}/big.pb.gz", "--compressed-bytes", str(100_000_000)], check=True)
+subprocess.run([os.path.join(os.path.dirname(binary), "teleport-top-fixtures"), "synthetic-profile", f"{work}/big.pb.gz", "--compressed-bytes", str(100_000_000)], check=True)
 run(f"pprof of {os.path.getsize(work + '/big.pb.gz') // 1_000_000} MB", ["pprof", f"{work}/big.pb.gz", "--top", "20"], timeout=600)
 
 # A log line of 100 MiB over a debug socket's /log-stream, then a normal line.

@@ -84,8 +84,7 @@ public final class EffectRunner: Sendable {
         switch effect {
         case .setInterval(let interval):
             parts.recorder?.note(RecordedNote(kind: "interval", text: "polling every \(DurationText.format(interval))"))
-            await parts.poller?.setInterval(interval)
-            await parts.fleet?.setInterval(interval)
+            if let poller = parts.poller { await poller.setInterval(interval) } else { await parts.fleet?.setInterval(interval) }
         case .focusInstance(let id):
             guard let fleet = parts.fleet else { return }
             parts.profiles?.setClient(id.flatMap { fleet.client(for: $0) })
@@ -104,7 +103,12 @@ public final class EffectRunner: Sendable {
             parts.recorder?.note(RecordedNote(kind: "inject", text: "heartbeat failure injected"))
             parts.injectFailure?()
         case .retryNow:
-            parts.poller?.retryNow()
+            // One target: its poller, or the fleet of one's only instance.
+            if let poller = parts.poller {
+                poller.retryNow()
+            } else if let fleet = parts.fleet, let id = await fleet.focusedID() {
+                fleet.retry(id)
+            }
         case .loadTheme(let name):
             queue.post(.theme(name: name, ThemeLoader.builtin(name)))
         case .queryHeatmap(let request, let selection):

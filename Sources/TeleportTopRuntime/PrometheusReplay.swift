@@ -23,13 +23,16 @@ public final class PrometheusReplay: FleetSource, @unchecked Sendable {
         self.options = options
         self.queue = queue
         clock = now
-        fleet = PrometheusFleet(client: recorded, options: options)
-        fleet.setFocusSink(Self.sink(queue))
+        let seam = ScrapeSeam(shape: .fleet, window: options.window.seconds)
+        self.seam = seam
+        fleet = PrometheusFleet(client: recorded, options: options, seam: seam)
     }
 
-    static func sink(_ queue: EventQueue) -> @Sendable (FleetFocusUpdate) -> Void {
-        { update in queue.post(.scrape(ScrapeEvent(outcome: update.outcome, snapshot: update.snapshot, instance: update.id))) }
-    }
+    /// Shared by every fleet the replay makes (one per seek back).
+    public let seam: ScrapeSeam
+    /// A replay records nothing.
+    public var recordingSources: [String] { [] }
+    public func attach(_ recorder: Recorder) {}
 
     var current: PrometheusFleet { lock.withLock { fleet } }
 
@@ -37,8 +40,7 @@ public final class PrometheusReplay: FleetSource, @unchecked Sendable {
     public func move(to cursor: Date, reset: Bool) async {
         recorded.index()
         if reset {
-            let fresh = PrometheusFleet(client: recorded, options: options)
-            fresh.setFocusSink(Self.sink(queue))
+            let fresh = PrometheusFleet(client: recorded, options: options, seam: seam)
             let open = lock.withLock { () -> Int? in
                 self.fleet = fresh
                 self.lastRefresh = nil
@@ -51,7 +53,7 @@ public final class PrometheusReplay: FleetSource, @unchecked Sendable {
         lock.withLock { lastRefresh = cursor }
         let fleet = current
         let refresh = await fleet.refresh(now: cursor)
-        for row in refresh.rows { queue.post(.fleetRow(row)) }
+        for row in refresh.rows { seam.publish(row: row) }
         if let failure = refresh.failure {
             queue.post(.fleetStatus("Prometheus (recorded): \(failure)"))
         } else {
@@ -83,10 +85,8 @@ public final class PrometheusReplay: FleetSource, @unchecked Sendable {
     /// When the first refresh was recorded (where a replay starts).
     public var firstRefresh: Date? { recorded.firstRefresh }
 
-    public func run(
-        onRow: @escaping @Sendable (FleetRow) -> Void, onFocused: @escaping @Sendable (FleetFocusUpdate) -> Void,
-        onStatus: @escaping @Sendable (String?) -> Void
-    ) async {}
+    /// The driver moves it (`move(to:reset:)`): nothing to run.
+    public func run(onStatus: @escaping @Sendable (String?) -> Void) async {}
 
     public func focus(_ id: Int?) async {
         lock.withLock {

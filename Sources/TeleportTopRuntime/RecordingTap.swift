@@ -4,10 +4,10 @@ import TeleportCore
 import TeleportTopData
 import TeleportTopUI
 
-/// The recording's seam on the one event stream: every event posted is seen here before any
-/// coalescing, and what a replay needs (the target's scrape outcomes with their bodies, log
-/// lines) is written as frames. Spans are tapped at the span store (they reach the stream
-/// only as counts).
+/// The recording's tap on the one event stream: every event posted is seen here before any
+/// coalescing, and the log lines and saved profiles a replay needs are written as frames.
+/// Scrapes are recorded where they are folded (the source's `ScrapeSeam`, with their raw
+/// bodies), spans at the span store (they reach the stream only as counts).
 public final class RecordingTap: Sendable {
     private let recorder = Mutex<Recorder?>(nil)
 
@@ -24,9 +24,6 @@ public final class RecordingTap: Sendable {
     public func see(_ event: DashboardEvent) {
         guard let recorder = current else { return }
         switch event {
-        case .scrape(let scrape):
-            guard scrape.instance == nil, let outcome = scrape.outcome else { return }
-            recorder.scrape(outcome, interval: scrape.snapshot.interval)
         case .logLines(let lines):
             recorder.logs(lines)
         case .profile(.saved(_, let path, _)):

@@ -31,7 +31,9 @@ public actor ReplayDriver {
     public let members: [Member]
     /// Whether the recording is of a fleet (rows and an open instance) or of one target.
     public let isFleet: Bool
-    private var focused: Int?
+    /// What the stores' pictures are published through (a fleet's rows and open instance, or
+    /// the one target's snapshots).
+    public let seam: ScrapeSeam
     let spans: SpanStore
     let queue: EventQueue
     let maxLogLines: Int
@@ -81,6 +83,7 @@ public actor ReplayDriver {
         let playback = first.playback
         self.members = members
         self.isFleet = fleet
+        seam = ScrapeSeam(shape: fleet ? .fleet : .single, window: first.store.historySeconds)
         self.profileDirectory = profileDirectory
         self.playback = playback
         self.spans = spans
@@ -135,12 +138,16 @@ public actor ReplayDriver {
 
     /// Opens an instance's dashboard (nil: back to the fleet): its snapshot at once.
     public func focus(_ id: Int?) async {
-        focused = id
+        seam.focus(id)
         guard let id, members.indices.contains(id) else { return }
-        queue.post(.scrape(ScrapeEvent(outcome: nil, snapshot: await members[id].store.snapshot(), instance: id)))
+        await seam.publish(nil, of: seamMember(members[id]), row: .none)
     }
 
-    public func focusedID() -> Int? { focused }
+    public func focusedID() -> Int? { seam.focusedID }
+
+    func seamMember(_ member: Member) -> ScrapeSeam.Member {
+        ScrapeSeam.Member(id: member.id, name: member.name, store: member.store)
+    }
 
     /// The replay's clock (the dashboard loop's and the span queries' `now`).
     public nonisolated var now: Date { clockTime.withLock { $0 } }
@@ -282,15 +289,9 @@ public actor ReplayDriver {
     /// Hands the stores' pictures over: the one target's snapshot, or a fleet's rows and its
     /// open instance's snapshot.
     func post(_ outcomes: [Int: Result<ScrapeResult, ScrapeFailure>?]) async {
+        // Folded already (a stretch of history at a time): published once each.
         for (id, outcome) in outcomes.sorted(by: { $0.key < $1.key }) {
-            let member = members[id]
-            guard isFleet else {
-                queue.post(.scrape(ScrapeEvent(outcome: outcome, snapshot: await member.store.snapshot())))
-                continue
-            }
-            let rowSnapshot = await member.store.snapshot(only: FleetRow.families)
-            queue.post(.fleetRow(FleetRow(id: id, name: member.name, snapshot: rowSnapshot, now: cursor, window: historySeconds)))
-            if focused == id { queue.post(.scrape(ScrapeEvent(outcome: outcome, snapshot: await member.store.snapshot(), instance: id))) }
+            await seam.publish(outcome, of: seamMember(members[id]), row: .store(now: cursor))
         }
     }
 

@@ -2,9 +2,10 @@ import Foundation
 import TeleportCore
 import TeleportTopData
 
-/// A fleet read back from a recording, as a `FleetSource`: its rows and the open instance's
-/// snapshots come from the replay driver (at its cursor), not from polling. No instance can
-/// be reached: no captures, no logs of its own, no retries.
+/// A recording read back, as a `FleetSource` (one target's recording is a fleet of one): its
+/// rows and the open instance's snapshots come from the replay driver at its cursor, through
+/// the driver's seam, not from polling. No instance can be reached: no captures, no logs of
+/// its own, no retries.
 public final class ReplayFleet: FleetSource {
     public let driver: ReplayDriver
 
@@ -12,15 +13,16 @@ public final class ReplayFleet: FleetSource {
         self.driver = driver
     }
 
+    public var seam: ScrapeSeam { driver.seam }
+    public var recordingSources: [String] { [] }
+    public func attach(_ recorder: Recorder) {}
+
     public var initialRows: [FleetRow] {
         driver.members.map { FleetRow(id: $0.id, name: $0.name, source: .direct) }
     }
 
     /// The driver posts the rows itself: nothing to run.
-    public func run(
-        onRow: @escaping @Sendable (FleetRow) -> Void, onFocused: @escaping @Sendable (FleetFocusUpdate) -> Void,
-        onStatus: @escaping @Sendable (String?) -> Void
-    ) async {}
+    public func run(onStatus: @escaping @Sendable (String?) -> Void) async {}
 
     public func focus(_ id: Int?) async { await driver.focus(id) }
     public func retry(_ id: Int) {}

@@ -2,6 +2,7 @@ import ArgumentParser
 import TeleportCore
 import TeleportDiagnostics
 import TeleportTopData
+import TeleportTopRuntime
 
 /// `teleport-top log-level [LEVEL]`: read or set the log level through the debug socket.
 struct LogLevelCommand: AsyncParsableCommand {

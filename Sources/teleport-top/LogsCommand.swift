@@ -4,6 +4,7 @@ import Synchronization
 import TeleportCore
 import TeleportDiagnostics
 import TeleportTopData
+import TeleportTopRuntime
 import TeleportTopUI
 
 /// `teleport-top logs`: the debug socket's log stream (or a log file) on stdout, until
@@ -109,71 +110,4 @@ struct LogsCommand: AsyncParsableCommand {
         await embeddedEngine?.stop()
         if let failure = ended.failure { throw fail(failure) }
     }
-}
-
-/// Prints lines as they come (whole lines, never interleaved).
-final class LineOutput: Sendable {
-    let json: Bool
-    let filter: LogFilter
-
-    init(json: Bool, filter: LogFilter) {
-        self.json = json
-        self.filter = filter
-    }
-
-    func print(_ lines: [LogLine]) {
-        var text = ""
-        for line in lines where filter.passes(line) {
-            text += (json ? line.ndjson() : Self.text(line)) + "\n"
-        }
-        if !text.isEmpty { FileHandleOutput.streamOutput(text) }
-    }
-
-    func note(_ message: String) {
-        FileHandleOutput.standardError("teleport-top: \(Sanitized.quote(message))\n")
-    }
-
-    /// `2026-12-02T05:32:40.123Z WARN [auth] message key=value trace_id=...`, sanitized.
-    static func text(_ line: LogLine) -> String {
-        if line.isRaw { return Sanitized.quote(line.message) + (line.truncated ? " [cut at 1 MiB]" : "") }
-        var out = line.time.map { String(LogLine.rfc3339($0).prefix(23)) + "Z" } ?? "-"
-        out += " \(line.level ?? "INFO")"
-        if let component = line.component { out += " [\(component)]" }
-        out += " \(line.message)"
-        for (key, value) in line.attributes { out += " \(key)=\(value)" }
-        if let trace = line.traceID { out += " trace_id=\(trace)" }
-        if let span = line.spanID { out += " span_id=\(span)" }
-        if let caller = line.caller { out += " caller=\(caller)" }
-        if line.truncated { out += " [cut at 1 MiB]" }
-        return Sanitized.quote(out)
-    }
-}
-
-/// Why the stream stopped for good.
-final class Ended: Sendable {
-    private let state = Mutex<String?>(nil)
-    func fail(_ message: String) { state.withLock { $0 = $0 ?? message } }
-    var failure: String? { state.withLock { $0 } }
-}
-
-/// Waits for one of some signals (their default action is suspended meanwhile).
-final class SignalWait: Sendable {
-    private let stream: AsyncStream<Int32>
-    private let sources: Mutex<[DispatchSourceSignal]>
-
-    init(_ numbers: [Int32]) {
-        let (stream, continuation) = AsyncStream<Int32>.makeStream()
-        self.stream = stream
-        var sources: [DispatchSourceSignal] = []
-        for number in numbers {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number)
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            sources.append(source)
-        }
-        self.sources = Mutex(sources)
-    }
-
-    func wait() async { _ = await stream.first { _ in true } }
 }

@@ -3,6 +3,7 @@ import Foundation
 import TeleportCore
 import TeleportDiagnostics
 import TeleportTopData
+import TeleportTopRuntime
 
 /// `teleport-top pprof FILE`: a saved profile's top-N table, computed as `go tool pprof -top`.
 struct PprofCommand: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import Logging
 import TeleportCore
 import TeleportDiagnostics
 import TeleportTopData
+import TeleportTopRuntime
 
 /// `teleport-top record DIR`: the flight recorder, headless: the target's scrapes, its log
 /// stream (when its debug socket is known) and spans (only with --otlp-grpc/--otlp-http),
@@ -73,10 +74,15 @@ struct RecordCommand: AsyncParsableCommand {
         socketPath = socketPath ?? target.debugSocket ?? embedded?.socketPath
         if socketPath == nil, let config = target.config, let parsed = try? TeleportConfig(contentsOf: config) { socketPath = parsed.debugSocketPath }
         if noLogs { socketPath = nil }
-        let client: DiagClient
-        do { client = try DiagClient(target: diagTarget, options: target.clientOptions) } catch { throw fail(error.description) }
         let label = embedded == nil ? diagTarget.description : "embedded \(diagTarget.description)"
-        var sources = ["target \(label)"]
+        // One target is a fleet of one: its scrapes reach the recorder through the seam.
+        let fleetOfOne: DirectFleet
+        do {
+            fleetOfOne = try DirectFleet(
+                targets: [DirectFleet.Target(name: label, target: diagTarget, options: target.clientOptions)], interval: interval, history: history,
+                shape: .single)
+        } catch { throw fail(String(describing: error)) }
+        var sources = fleetOfOne.recordingSources
         if let socketPath { sources.append("logs \(socketPath)") }
         let intakeOptions = SpanIntake.Options(
             grpc: try otlpGRPC.map { try Self.listen($0, "--otlp-grpc") },
@@ -87,22 +93,19 @@ struct RecordCommand: AsyncParsableCommand {
         let recorder = try recording.recorder(path: path, sources: sources, interval: interval, history: history) { notice in
             FileHandleOutput.standardError("teleport-top record: \(notice)\n")
         }
+        fleetOfOne.attach(recorder)
         await spanStore.setOnAdd { recorder.spans($0) }
         var logger = Logger(label: "teleport-top")
         // The receivers report failures to the span store (a header warning); their own shutdown
         // chatter (a cancelled child channel) must not print over the restored terminal.
         logger.logLevel = .critical
         let intake = SpanIntake(options: intakeOptions, store: spanStore, logger: logger)
-        let store = MetricStore(target: label, interval: interval, history: history)
-        let poller = Poller(client: client, store: store, schedule: PollSchedule(interval: interval))
         FileHandleOutput.standardError(
             "teleport-top record: recording \(label) every \(DurationText.format(interval)) to \(path)"
                 + (socketPath.map { " with the log stream of \($0)" } ?? "") + "\n")
         let work = Task {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    await poller.run { outcome in recorder.scrape(outcome, interval: poller.currentSchedule.interval) }
-                }
+                group.addTask { await fleetOfOne.run(onRow: { _ in }, onFocused: { _ in }, onStatus: { _ in }) }
                 if let socketPath, let socketClient = try? DiagClient(target: .socket(path: socketPath), options: .init(timeout: .seconds(10))) {
                     group.addTask {
                         await LogStreamClient(client: socketClient).run(level: nil, onLines: { recorder.logs($0) }) { status in
@@ -117,7 +120,7 @@ struct RecordCommand: AsyncParsableCommand {
         }
         await Self.run(work, until: duration)
         await intake.stop()
-        await client.shutdown()
+        await fleetOfOne.shutdown()
         await embedded?.stop()
         recorder.close()
     }
@@ -136,13 +139,18 @@ struct RecordCommand: AsyncParsableCommand {
         } catch let error as ValidationError { throw fail(error.message) }
         let recorder: Recorder
         do {
-            recorder = try recording.fleetRecorder(path: path, source: setup.source, label: setup.label, interval: interval, history: history) { notice in
+            // Each instance's scrapes (named), or the server's answers: the source attaches them.
+            recorder = try recording.recorder(
+                path: path, sources: ["fleet \(setup.label)"] + setup.source.recordingSources, interval: interval, history: history
+            ) {
+                notice in
                 FileHandleOutput.standardError("teleport-top record: \(notice)\n")
             }
         } catch {
             await setup.embedded?.stop()
             throw error
         }
+        setup.source.attach(recorder)
         await spanStore.setOnAdd { recorder.spans($0) }
         FileHandleOutput.standardError("teleport-top record: recording the fleet \(setup.label) every \(DurationText.format(interval)) to \(path)\n")
         let source = setup.source

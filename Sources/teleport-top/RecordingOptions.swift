@@ -47,23 +47,4 @@ struct RecordingLimitOptions: ParsableArguments {
             throw fail("--record \(path): \(error)")
         }
     }
-
-    /// A recorder for a fleet, its taps attached: each instance's scrapes, named (a fleet polled
-    /// directly), or the server's answers (a fleet read from Prometheus).
-    func fleetRecorder(
-        path: String, source: any FleetSource, label: String, interval: Duration, history: Duration,
-        onNotice: @escaping @Sendable (String) -> Void
-    ) throws -> Recorder {
-        var sources = ["fleet \(label)"]
-        let direct = source as? DirectFleet
-        let prometheus = source as? PrometheusFleet
-        if let direct { sources += direct.members.map { "instance \($0.name)" } }
-        if let prometheus {
-            sources += ["prometheus-selector \(prometheus.options.selector)", "prometheus-instance-label \(prometheus.options.instanceLabel)"]
-        }
-        let recorder = try recorder(path: path, sources: sources, interval: interval, history: history, onNotice: onNotice)
-        direct?.setOnScrape { name, outcome, interval in recorder.scrape(outcome, target: name, interval: interval) }
-        (prometheus?.client as? PrometheusClient)?.setOnAnswer { recorder.prometheus($0) }
-        return recorder
-    }
 }

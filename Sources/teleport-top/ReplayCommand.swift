@@ -51,18 +51,22 @@ struct ReplayCommand: AsyncParsableCommand {
         let interval = Duration.seconds(header.intervalSeconds)
         let store = MetricStore(target: label, interval: interval, history: .seconds(header.historySeconds))
         let spans = SpanStore(capacity: 20_000)
-        let queue = EventQueue()
-        await spans.setOnChange { count in queue.post(.spansArrived(count)) }
-        for source in header.sources where source.hasPrefix("spans ") { await spans.addSource("recorded " + source.dropFirst(6)) }
+        let teardown = Teardown()
         // Recorded profiles are written here for the Profiles tab's viewer; removed at exit.
         let profiles = NSTemporaryDirectory() + "teleport-top-replay-\(getpid())"
         try? FileManager.default.createDirectory(atPath: profiles, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        defer { try? FileManager.default.removeItem(atPath: profiles) }
+        teardown.add { try? FileManager.default.removeItem(atPath: profiles) }
+        let session = DashboardSession(
+            options: DashboardSession.Options(
+                label: label, isEmbedded: label.hasPrefix("embedded"), interval: interval, settings: display.settings(), profileDirectory: profiles),
+            spans: spans, teardown: teardown)
+        let queue = session.queue
+        for source in header.sources where source.hasPrefix("spans ") { await spans.addSource("recorded " + source.dropFirst(6)) }
         // A fleet's recording: a playback and a store per instance, the fleet screen first.
         let instances = playback.instances
         let driver: ReplayDriver
-        var fleet: ReplayFleet?
-        var prometheus: PrometheusReplay?
+        let source: any FleetSource
+        var showsFleet = true
         if let selectorText = Self.source(header, "prometheus-selector ") {
             // A fleet read from Prometheus: the same fleet code over the recorded answers.
             let selector: PrometheusSelector
@@ -73,10 +77,13 @@ struct ReplayCommand: AsyncParsableCommand {
                 interval: interval, window: .seconds(header.historySeconds))
             let replay = PrometheusReplay(reader: playback.reader, options: options, queue: queue, now: { driver.now })
             await driver.setOnMove { cursor, reset in await replay.move(to: cursor, reset: reset) }
-            prometheus = replay
+            source = replay
             start = start ?? replay.firstRefresh
         } else if instances.isEmpty {
+            // One target's recording: a fleet of one.
             driver = ReplayDriver(playback: playback, store: store, spans: spans, queue: queue, profileDirectory: profiles)
+            source = ReplayFleet(driver: driver)
+            showsFleet = false
         } else {
             let members = instances.enumerated().map { id, name in
                 ReplayDriver.Member(
@@ -84,34 +91,36 @@ struct ReplayCommand: AsyncParsableCommand {
                     store: MetricStore(target: name + " (recorded)", interval: interval, history: .seconds(header.historySeconds)))
             }
             driver = ReplayDriver(first: members[0], others: Array(members.dropFirst()), spans: spans, queue: queue, profileDirectory: profiles)
-            fleet = ReplayFleet(driver: driver)
+            source = ReplayFleet(driver: driver)
         }
-        let fleetSource: (any FleetSource)? = fleet ?? prometheus
-        var parts = EffectRunner.Parts(
-            metrics: fleetSource == nil ? store : nil, spans: spans,
-            profiles: ProfileRunner(client: nil, directory: nil, queue: queue), fleet: fleetSource)
-        parts.replay = driver
-        parts.clock = { driver.now }
-        let runner = EffectRunner(queue: queue, parts: parts)
-        var initial = DashboardState(snapshot: .empty(target: label, interval: interval), isEmbedded: label.hasPrefix("embedded"), now: driver.now)
-        initial.profiles = ProfilesTabState(directory: profiles)
-        if let fleetSource { initial.fleet = FleetState(source: label, rows: fleetSource.initialRows) }
-        initial.logs = LogsState(hasSocket: header.sources.contains { $0.hasPrefix("logs ") })
-        initial.logs.opened = true
-        initial.logs.status = .streaming(source: "the recording")
-        if playback.reader.skipped > 0 {
-            initial.message = "\(playback.reader.skipped) corrupt frames skipped"
+        teardown.add { await driver.stop() }
+        let hasLogs = header.sources.contains { $0.hasPrefix("logs ") }
+        let skipped = playback.reader.skipped
+        let (from, speed, play) = (start, self.speed, self.play)
+        let feed = DashboardSession.Feed(
+            source: source, showsFleet: showsFleet,
+            parts: { parts, queue, _ in
+                parts.profiles = ProfileRunner(client: nil, directory: nil, queue: queue)
+                parts.replay = driver
+                // Once the seam reaches the queue: the first picture is the cursor's.
+                await driver.start(at: from, speed: speed, play: play)
+            },
+            configure: { state in
+                state.logs.hasSocket = hasLogs
+                state.logs.opened = true
+                state.logs.status = .streaming(source: "the recording")
+                if skipped > 0 { state.message = "\(skipped) corrupt frames skipped" }
+            },
+            clock: { driver.now })
+        let ending: DashboardSession.Ending
+        do {
+            ending = try await session.run(feed) { Terminal(theme: $0, logPath: display.logFile) }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw fail(String(describing: error))
         }
-        await driver.start(at: start, speed: speed, play: play)
-        let loop = DashboardLoop(
-            initial: initial, queue: queue,
-            settings: display.settings(),
-            effects: { runner.run($0) }, clock: { driver.now },
-            makeTerminal: { Terminal(theme: $0, logPath: display.logFile) })
-        let outcome = await loop.runOnOwnThread()
-        await driver.stop()
-        await runner.finish()
-        if case .failure(let error) = outcome { throw fail(String(describing: error)) }
+        if let failure = ending.failure { throw fail(String(describing: failure)) }
     }
 
     /// The value of a header source `PREFIX value`.

@@ -3,6 +3,7 @@ import Foundation
 import TeleportCore
 import TeleportDiagnostics
 import TeleportTopData
+import TeleportTopRuntime
 import TeleportTopUI
 
 /// `teleport-top snapshot`: scrape twice, an interval apart, and print what the dashboard
@@ -73,7 +74,7 @@ struct Snapshot: AsyncParsableCommand {
         for round in 0..<2 {
             if round > 0 { try await Task.sleep(for: schedule.interval) }
             switch await client.scrape() {
-            case .success(let scrape): await store.ingest(scrape)
+            case .success(let scrape): await ScrapeSeam.fold(.success(scrape), into: store)
             case .failure(let error):
                 await client.shutdown()
                 await embedded?.stop()

@@ -2,6 +2,7 @@ import ArgumentParser
 import TeleportCore
 import TeleportDiagnostics
 import TeleportTopData
+import TeleportTopRuntime
 
 /// The options that name a target, shared by every command that reads one.
 struct TargetOptions: ParsableArguments {
@@ -54,7 +55,7 @@ struct TargetOptions: ParsableArguments {
 
     static func byteCount(_ text: String) throws -> Int {
         guard let bytes = Int(byteCount: text) else {
-            throw ValidationError(InputError(text, "not a size: a whole number and a unit, as in 64MiB, 512KiB, 1048576").description)
+            throw ValidationError(Sanitized.quote("\"\(text.prefix(80))\" is not a size: a whole number and a unit, as in 64MiB, 512KiB, 1048576"))
         }
         return bytes
     }
@@ -67,7 +68,9 @@ struct TargetOptions: ParsableArguments {
 
     static func duration(_ text: String) throws -> Duration {
         let duration: Duration
-        do { duration = try DurationText.read(text) } catch { throw ValidationError(error.description) }
+        do { duration = try DurationText.read(text) } catch {
+            throw ValidationError(Sanitized.quote("\"\(text.prefix(80))\" is not a duration: \(error.reason)"))
+        }
         guard duration > .zero else { throw ValidationError(InputError(text, "must be longer than 0 (examples: 500ms, 5s, 1m)").description) }
         return duration
     }

@@ -20,7 +20,7 @@ struct TeleportTop: AsyncParsableCommand {
         subcommands: [
             Dashboard.self, Serve.self, Snapshot.self, RecordCommand.self, ReplayCommand.self, LogsCommand.self, LogLevelCommand.self, ProfileCommand.self,
             PprofCommand.self,
-            SyntheticProfileCommand.self, RecordingBenchCommand.self,
+            RecordingBenchCommand.self,
         ],
         defaultSubcommand: Dashboard.self
     )

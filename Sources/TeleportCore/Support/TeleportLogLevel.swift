@@ -1,5 +1,3 @@
-import TeleportCore
-
 /// A log level as Teleport's debug service reads and writes it: Go's `slog.Level` (DEBUG -4,
 /// INFO 0, WARN 4, ERROR 8, with `+N`/`-N` offsets) plus Teleport's TRACE (-8).
 public struct TeleportLogLevel: Sendable, Hashable, Comparable {

@@ -1,5 +1,4 @@
 import Foundation
-import TeleportCore
 
 #if canImport(Glibc)
     import Glibc

@@ -2,8 +2,9 @@ import Foundation
 import Synchronization
 import TeleportCore
 
-/// Polls one target on a `PollSchedule` and folds every result into a `MetricStore`;
-/// `onUpdate` is handed each outcome after its fold (the dashboard turns it into an event).
+/// Polls one target on a `PollSchedule`. `runUnfolded(handing:)` hands every outcome to a
+/// `ScrapeSeam`, which folds it into the store and publishes it; `run(onUpdate:)` folds it
+/// into `store` itself first (a poller without a dashboard: tests, `snapshot`).
 /// Scrapes never overlap: the next one is scheduled only after the previous one ended.
 public final class Poller: Sendable {
     public let client: DiagClient
@@ -41,8 +42,19 @@ public final class Poller: Sendable {
         sleeper.withLock { $0?.cancel() }
     }
 
-    /// Runs until the task is cancelled.
+    /// Runs until the task is cancelled; each outcome is folded into `store`, then handed to
+    /// `onUpdate`.
     public func run(onUpdate: @escaping @Sendable (Result<ScrapeResult, ScrapeFailure>) async -> Void = { _ in }) async {
+        let store = self.store
+        await runUnfolded(handing: { outcome in
+            await ScrapeSeam.fold(outcome, into: store)
+            await onUpdate(outcome)
+        })
+    }
+
+    /// Runs until the task is cancelled, handing each outcome, not yet folded, to `deliver`
+    /// (a seam's `deliver`).
+    public func runUnfolded(handing deliver: @escaping @Sendable (Result<ScrapeResult, ScrapeFailure>) async -> Void) async {
         let clock = ContinuousClock()
         let origin = clock.now
         var anchor = Duration.zero
@@ -68,7 +80,6 @@ public final class Poller: Sendable {
             let outcome: Result<ScrapeResult, ScrapeFailure>
             switch result {
             case .success(let scrape):
-                await store.ingest(scrape)
                 if failures > 0 { anchor = now }  // back to the cadence, anchored at this success
                 failures = 0
                 delay = plan.nextTick(anchor: anchor, now: now) - now
@@ -79,17 +90,15 @@ public final class Poller: Sendable {
                 failures = 0
                 delay = plan.nextTick(anchor: anchor, now: now) - now
                 let failure = ScrapeFailure(time: Date(), error: error, retryAt: Date().addingTimeInterval(delay.seconds), readyz: readyz)
-                await store.fail(failure)
                 outcome = .failure(failure)
             case .failure(let error):
                 failures += 1
                 let backoff = plan.backoff(failures: failures)
                 let failure = ScrapeFailure(time: Date(), error: error, retryAt: Date().addingTimeInterval(backoff.seconds))
-                await store.fail(failure)
                 delay = backoff
                 outcome = .failure(failure)
             }
-            await onUpdate(outcome)
+            await deliver(outcome)
             guard !Task.isCancelled else { break }
             // Sleep until the next tick, or until the interval changes (which cancels the sleep).
             let sleep = Task<Void, Never> { _ = try? await Task.sleep(for: delay) }

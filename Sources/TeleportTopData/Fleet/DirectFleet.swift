@@ -2,9 +2,10 @@ import Foundation
 import Synchronization
 import TeleportCore
 
-/// A fleet polled directly: one client, store and poller per target, first polls spread
+/// Targets polled directly: one client, store and poller per target, first polls spread
 /// over the interval (no thundering herd), at most `concurrency` polls in flight, each
-/// target failing alone with its own backoff.
+/// target failing alone with its own backoff. One target is a fleet of one (`single`): its
+/// store keeps everything and every scrape is the dashboard's.
 public final class DirectFleet: FleetSource {
     /// One target of the fleet.
     public struct Member: Sendable {
@@ -40,19 +41,14 @@ public final class DirectFleet: FleetSource {
     public let members: [Member]
     /// Seconds the rows' changes and strips cover.
     public let window: Double
-    private let focused = Mutex<Int?>(nil)
-    /// Sees every member's scrape outcome with its name and interval (a recording taps here).
-    private let scrapeTap = Mutex<(@Sendable (String, Result<ScrapeResult, ScrapeFailure>, Duration) -> Void)?>(nil)
-
-    /// Sets who sees every scrape outcome (called before `run`).
-    public func setOnScrape(_ tap: (@Sendable (String, Result<ScrapeResult, ScrapeFailure>, Duration) -> Void)?) {
-        scrapeTap.withLock { $0 = tap }
-    }
-    private let focusSink = Mutex<(@Sendable (FleetFocusUpdate) -> Void)?>(nil)
+    public let seam: ScrapeSeam
 
     /// Each target's store keeps only the families of its row until its dashboard is opened
-    /// (`retainAll`: everything, always).
-    public init(targets: [Target], interval: Duration, history: Duration, concurrency: Int = 16, retainAll: Bool = false) throws(TargetError) {
+    /// (`retainAll`: everything, always). `shape` `.single`: one target's dashboard.
+    public init(
+        targets: [Target], interval: Duration, history: Duration, concurrency: Int = 16, retainAll: Bool = false,
+        shape: ScrapeSeam.Shape = .fleet
+    ) throws(TargetError) {
         let gate = PollGate(limit: concurrency)
         let schedule = PollSchedule(interval: interval)
         var members: [Member] = []
@@ -71,7 +67,13 @@ public final class DirectFleet: FleetSource {
         }
         self.members = members
         window = history.seconds
-        self.retainAll = retainAll
+        self.retainAll = retainAll || shape == .single
+        seam = ScrapeSeam(shape: shape, window: history.seconds)
+    }
+
+    /// The seam's picture of a member.
+    func seamMember(_ member: Member) -> ScrapeSeam.Member {
+        ScrapeSeam.Member(id: member.id, name: member.name, hostName: member.hostName, store: member.store, hasSocket: socketClient(for: member.id) != nil)
     }
 
     private let retainAll: Bool
@@ -91,35 +93,32 @@ public final class DirectFleet: FleetSource {
         }
     }
 
-    public func run(
-        onRow: @escaping @Sendable (FleetRow) -> Void, onFocused: @escaping @Sendable (FleetFocusUpdate) -> Void,
-        onStatus: @escaping @Sendable (String?) -> Void
-    ) async {
-        focusSink.withLock { $0 = onFocused }
+    public func run(onStatus: @escaping @Sendable (String?) -> Void) async {
         await prepareStores()
         await withTaskGroup(of: Void.self) { group in
             for member in members {
-                group.addTask { [window] in
-                    await member.poller.run { outcome in
-                        self.scrapeTap.withLock { $0 }?(member.name, outcome, member.poller.currentSchedule.interval)
-                        let snapshot = await member.store.snapshot(only: FleetRow.families)
-                        var row = FleetRow(id: member.id, name: member.name, snapshot: snapshot, now: Date(), window: window, hostName: member.hostName)
-                        row.hasSocket = self.socketClient(for: member.id) != nil
-                        onRow(row)
-                        if self.focused.withLock({ $0 }) == member.id {
-                            onFocused(FleetFocusUpdate(id: member.id, outcome: outcome, snapshot: await member.store.snapshot()))
-                        }
-                    }
+                let published = seamMember(member)
+                group.addTask { [seam] in
+                    await member.poller.runUnfolded(handing: { outcome in
+                        await seam.deliver(outcome, to: published, interval: member.poller.currentSchedule.interval, row: .store(now: Date()))
+                    })
                 }
             }
         }
     }
 
+    public var recordingSources: [String] {
+        seam.shape == .single ? members.map { "target \($0.name)" } : members.map { "instance \($0.name)" }
+    }
+
+    /// Each scrape with its body: named by instance in a fleet, unnamed for one target.
+    public func attach(_ recorder: Recorder) {
+        let single = seam.shape == .single
+        seam.observe { recorder.scrape($0.outcome, target: single ? "" : $0.member.name, interval: $0.interval) }
+    }
+
     public func focus(_ id: Int?) async {
-        let previous = focused.withLock { current -> Int? in
-            defer { current = id }
-            return current
-        }
+        let previous = seam.focus(id)
         // The open instance keeps everything from now on (its other families' history starts
         // now); the one closed goes back to its row's families.
         if !retainAll, let previous, previous != id, members.indices.contains(previous) {
@@ -130,11 +129,10 @@ public final class DirectFleet: FleetSource {
             members[id].poller.retryNow()
         }
         guard let id, members.indices.contains(id) else { return }
-        let snapshot = await members[id].store.snapshot()
-        focusSink.withLock { $0 }?(FleetFocusUpdate(id: id, outcome: nil, snapshot: snapshot))
+        await seam.publish(nil, of: seamMember(members[id]), row: .none)
     }
 
-    public func focusedID() async -> Int? { focused.withLock { $0 } }
+    public func focusedID() async -> Int? { seam.focusedID }
 
     public func retry(_ id: Int) {
         guard members.indices.contains(id) else { return }

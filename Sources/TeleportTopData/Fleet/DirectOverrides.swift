@@ -11,6 +11,8 @@ final class DirectOverrides: Sendable {
         let client: DiagClient
         let store: MetricStore
         let poller: Poller
+        /// As the seam publishes it.
+        let published: ScrapeSeam.Member
         let task: Task<Void, Never>
     }
 

@@ -1,16 +1,22 @@
 import Foundation
 import TeleportCore
 
-/// Where a fleet's rows come from: targets polled directly, or a Prometheus server. Rows are
-/// handed over as they change; the focused instance (the one whose full dashboard is open)
-/// also hands over its store's snapshot after each refresh.
+/// Where a dashboard's data comes from: one target, targets polled directly, a Prometheus
+/// server, a recording. Every outcome reaches the screen through the source's `seam`, which
+/// folds it into the instance's store and hands over the rows and the open instance's
+/// snapshots; the session connects the seam to the event stream before `run`.
 public protocol FleetSource: Sendable {
+    /// The one seam this source's outcomes go through.
+    var seam: ScrapeSeam { get }
     /// Instances known at the start (a Prometheus fleet discovers more as it runs).
     var initialRows: [FleetRow] { get }
     /// Runs until cancelled; `onStatus` hears of the source's own trouble (nil: all well).
-    func run(
-        onRow: @escaping @Sendable (FleetRow) -> Void, onFocused: @escaping @Sendable (FleetFocusUpdate) -> Void,
-        onStatus: @escaping @Sendable (String?) -> Void) async
+    func run(onStatus: @escaping @Sendable (String?) -> Void) async
+    /// What a recording of this source names in its header (`target …`, `instance …`,
+    /// `prometheus-selector …`).
+    var recordingSources: [String] { get }
+    /// Records what a replay of this source needs (scrape bodies, or the server's answers).
+    func attach(_ recorder: Recorder)
     /// Opens an instance's full dashboard (nil: back to the fleet); its current snapshot is
     /// handed over at once through `onFocused`.
     func focus(_ id: Int?) async
@@ -44,5 +50,17 @@ public struct FleetFocusUpdate: Sendable {
         self.id = id
         self.outcome = outcome
         self.snapshot = snapshot
+    }
+}
+
+extension FleetSource {
+    /// Connects the seam to `onRow` and `onFocused`, then runs (a caller without an event
+    /// stream: `record`, `snapshot`, tests).
+    public func run(
+        onRow: @escaping @Sendable (FleetRow) -> Void, onFocused: @escaping @Sendable (FleetFocusUpdate) -> Void,
+        onStatus: @escaping @Sendable (String?) -> Void
+    ) async {
+        seam.connect(onRow: onRow, onFocused: onFocused)
+        await run(onStatus: onStatus)
     }
 }

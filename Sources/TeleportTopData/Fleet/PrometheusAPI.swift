@@ -10,6 +10,13 @@ public protocol PrometheusAPI: Sendable {
     func targets() async throws(PrometheusAnswer.Failure) -> [PrometheusAnswer.Target]
     func metadata() async throws(PrometheusAnswer.Failure) -> PrometheusAnswer.MetadataData
     func shutdown() async
+    /// Sets who is handed every answer as received (a recording); a server's answers only.
+    func setOnAnswer(_ tap: (@Sendable (PrometheusExchange) -> Void)?)
+}
+
+extension PrometheusAPI {
+    /// Answers read back from a recording are not recorded again.
+    public func setOnAnswer(_ tap: (@Sendable (PrometheusExchange) -> Void)?) {}
 }
 
 /// One request to a Prometheus server and its answer as received (what a recording keeps).

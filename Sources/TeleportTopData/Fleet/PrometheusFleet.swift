@@ -38,7 +38,6 @@ public final class PrometheusFleet: FleetSource {
         var names: [String] = []
         var lastSeen: [Int: Date] = [:]
         var removed: Set<Int> = []
-        var focused: Int?
         var stores: [Int: MetricStore] = [:]
         /// Each instance's last row from PromQL (where a switch to direct polling starts from).
         var lastRows: [Int: FleetRow] = [:]
@@ -51,18 +50,29 @@ public final class PrometheusFleet: FleetSource {
     public let options: Options
     private let registry: Mutex<Registry>
     private let wake = Mutex<Task<Void, Never>?>(nil)
-    private let focusSink = Mutex<(@Sendable (FleetFocusUpdate) -> Void)?>(nil)
-    private let rowSink = Mutex<(@Sendable (FleetRow) -> Void)?>(nil)
+    public let seam: ScrapeSeam
     /// Instances polled directly instead (`d`).
     private let directs = DirectOverrides()
     /// Requests the last refresh made (the budget is `PrometheusFleetQueries.perRefresh`).
     public var lastRequestCount: Int { requestCount.withLock { $0 } }
     private let requestCount = Mutex(0)
 
-    public init(client: any PrometheusAPI, options: Options) {
+    /// `seam`: the one to publish through (a replay's fleets, made anew at each seek back,
+    /// share the replay's); a new one by default.
+    public init(client: any PrometheusAPI, options: Options, seam: ScrapeSeam? = nil) {
         self.client = client
         self.options = options
         registry = Mutex(Registry(interval: options.interval))
+        self.seam = seam ?? ScrapeSeam(shape: .fleet, window: options.window.seconds)
+    }
+
+    public var recordingSources: [String] {
+        ["prometheus-selector \(options.selector)", "prometheus-instance-label \(options.instanceLabel)"]
+    }
+
+    /// Every answer of the server, as received: a replay asks the same queries of them.
+    public func attach(_ recorder: Recorder) {
+        client.setOnAnswer { recorder.prometheus($0) }
     }
 
     public var initialRows: [FleetRow] { [] }
@@ -75,19 +85,14 @@ public final class PrometheusFleet: FleetSource {
     }
 
     /// Runs until cancelled; `onStatus` is told the server's trouble or warnings (nil when fine).
-    public func run(
-        onRow: @escaping @Sendable (FleetRow) -> Void, onFocused: @escaping @Sendable (FleetFocusUpdate) -> Void,
-        onStatus: @escaping @Sendable (String?) -> Void
-    ) async {
-        focusSink.withLock { $0 = onFocused }
-        rowSink.withLock { $0 = onRow }
+    public func run(onStatus: @escaping @Sendable (String?) -> Void) async {
         while !Task.isCancelled {
             let started = ContinuousClock.now
             let refresh = await refresh()
             // A refresh cut short by quitting says nothing about the server.
             guard !Task.isCancelled else { break }
             // An instance polled directly has its rows from its own scrapes.
-            for row in refresh.rows where !directs.contains(row.id) { onRow(row) }
+            for row in refresh.rows where !directs.contains(row.id) { seam.publish(row: row) }
             if let failure = refresh.failure {
                 onStatus("Prometheus: \(failure)")
             } else {
@@ -213,7 +218,8 @@ public final class PrometheusFleet: FleetSource {
 
     /// Feeds the open instance's store from its raw series (at `now`: a replay's cursor).
     public func refreshFocused(now: Date = Date()) async {
-        guard let (id, name) = registry.withLock({ r in r.focused.map { ($0, r.names[$0]) } }), !directs.contains(id) else { return }
+        guard let id = seam.focusedID, let name = registry.withLock({ r in r.names.indices.contains(id) ? r.names[id] : nil }), !directs.contains(id)
+        else { return }
         let store = registry.withLock { r -> MetricStore in
             if let store = r.stores[id] { return store }
             let store = MetricStore(target: "\(name) (via Prometheus)", interval: r.interval, history: options.window)
@@ -242,33 +248,30 @@ public final class PrometheusFleet: FleetSource {
                 let failure = ScrapeFailure(
                     time: now, error: .other(detail: "Prometheus holds no current series for \(name)"),
                     retryAt: now.addingTimeInterval(options.interval.seconds))
-                await store.fail(failure)
                 outcome = .failure(failure)
             } else {
-                await store.ingest(scrape)
                 outcome = .success(scrape)
             }
         } catch {
             guard !Task.isCancelled else { return }
             let failure = ScrapeFailure(time: now, error: .other(detail: error.description), retryAt: now.addingTimeInterval(options.interval.seconds))
-            await store.fail(failure)
             outcome = .failure(failure)
         }
-        guard registry.withLock({ $0.focused }) == id else { return }
-        focusSink.withLock { $0 }?(FleetFocusUpdate(id: id, outcome: outcome, snapshot: await store.snapshot()))
+        let interval = registry.withLock { $0.interval }
+        await seam.deliver(outcome, to: ScrapeSeam.Member(id: id, name: name, store: store), interval: interval, row: .none)
     }
 
     public func focus(_ id: Int?) async {
-        registry.withLock { $0.focused = id }
+        seam.focus(id)
         guard let id else { return }
         if let member = directs.member(id) {
-            focusSink.withLock { $0 }?(FleetFocusUpdate(id: id, outcome: nil, snapshot: await member.store.snapshot()))
+            await seam.publish(nil, of: member.published, row: .none)
             return
         }
         wake.withLock { $0?.cancel() }  // refresh at once
     }
 
-    public func focusedID() async -> Int? { registry.withLock { $0.focused } }
+    public func focusedID() async -> Int? { seam.focusedID }
 
     /// The PromQL of an instance's raw series (what its open dashboard is fed from).
     public func rawSeriesQuery(_ name: String) -> String {
@@ -276,11 +279,9 @@ public final class PrometheusFleet: FleetSource {
     }
 
     /// The open instance's name.
-    public var focusedName: String? { registry.withLock { r in r.focused.flatMap { r.names.indices.contains($0) ? r.names[$0] : nil } } }
-
-    /// Sets who is handed the open instance's snapshots (`run` sets it; a replay calls this).
-    public func setFocusSink(_ sink: (@Sendable (FleetFocusUpdate) -> Void)?) {
-        focusSink.withLock { $0 = sink }
+    public var focusedName: String? {
+        let id = seam.focusedID
+        return registry.withLock { r in id.flatMap { r.names.indices.contains($0) ? r.names[$0] : nil } }
     }
 
     public func retry(_ id: Int) {
@@ -337,24 +338,19 @@ public final class PrometheusFleet: FleetSource {
         }
         let interval = registry.withLock { $0.interval }
         let store = MetricStore(target: name, interval: interval, history: options.window)
-        await store.ingest(scrape)
         let poller = Poller(client: client, store: store, schedule: PollSchedule(interval: interval), startDelay: interval)
         let window = options.window.seconds
         let earlier = registry.withLock { $0.lastRows[id] }
         let switchedAt = Date()
-        let publish: @Sendable (Result<ScrapeResult, ScrapeFailure>?) async -> Void = { [weak self] outcome in
-            guard let self else { return }
-            let now = Date()
-            var row = FleetRow(id: id, name: name, snapshot: await store.snapshot(only: FleetRow.families), now: now, window: window)
-            if let earlier { row.continuing(earlier, switchedAt: switchedAt, now: now, window: window) }
-            self.rowSink.withLock { $0 }?(row)
-            if self.registry.withLock({ $0.focused }) == id {
-                self.focusSink.withLock { $0 }?(FleetFocusUpdate(id: id, outcome: outcome, snapshot: await store.snapshot()))
-            }
+        let member = ScrapeSeam.Member(id: id, name: name, store: store)
+        // Its row continues what PromQL showed (the state's start, the strip's older slots).
+        let row: @Sendable () -> ScrapeSeam.RowSource = {
+            .store(now: Date()) { row, now in if let earlier { row.continuing(earlier, switchedAt: switchedAt, now: now, window: window) } }
         }
-        let task = Task { await poller.run { outcome in await publish(outcome) } }
-        directs.insert(.init(client: client, store: store, poller: poller, task: task), as: id)
-        await publish(.success(scrape))
+        let seam = self.seam
+        let task = Task { await poller.runUnfolded(handing: { outcome in await seam.deliver(outcome, to: member, interval: interval, row: row()) }) }
+        directs.insert(.init(client: client, store: store, poller: poller, published: member, task: task), as: id)
+        await seam.deliver(.success(scrape), to: member, interval: interval, row: row())
         return "\(name): polled directly every \(DurationText.format(interval)) (d again: back to Prometheus)"
     }
 }

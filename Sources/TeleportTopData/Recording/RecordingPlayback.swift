@@ -133,10 +133,7 @@ public final class RecordingPlayback: @unchecked Sendable {
         for position in range {
             let (outcome, interval) = try outcome(at: position)
             if await store.interval != interval { await store.setInterval(interval) }
-            switch outcome {
-            case .success(let scrape): await store.ingest(scrape)
-            case .failure(let failure): await store.fail(failure)
-            }
+            await ScrapeSeam.fold(outcome, into: store)
             last = outcome
         }
         return last

@@ -82,34 +82,62 @@ struct DashboardOptions: ParsableArguments {
     }
 }
 
+extension DashboardOptions {
+    /// What the session is told of these options.
+    func session(label: String, isEmbedded: Bool, profiling: ProfileOptions, intake: SpanIntake.Options?, spanSource: String?) -> DashboardSession.Options {
+        let recording = self.recording
+        let interval = self.interval
+        let history = self.history
+        var makeRecorder: (@Sendable ([String], @escaping @Sendable (String) -> Void) throws -> Recorder)?
+        if let path = record {
+            makeRecorder = { sources, onNotice in
+                try recording.recorder(path: path, sources: sources, interval: interval, history: history, onNotice: onNotice)
+            }
+        }
+        return DashboardSession.Options(
+            label: label, isEmbedded: isEmbedded, interval: PollSchedule(interval: interval).interval, settings: display.settings(bell: bell),
+            logLines: logLines, restorePolicy: restoreLogLevel, profileSeconds: profiling.profileSeconds, profileDirectory: profiling.profileDir,
+            intake: intake, spanSource: spanSource, recorder: makeRecorder)
+    }
+}
+
 extension Symbols: ExpressibleByArgument {}
 
-/// Runs the dashboard: resolves the source (falling back to the embedded engine), polls it,
-/// and hands snapshots to the UI loop.
+/// Runs the dashboard on one target: resolves the source (falling back to the embedded
+/// engine), and hands it to a `DashboardSession` as a fleet of one.
 enum DashboardCommand {
     static func run(target: TargetOptions, options: DashboardOptions, profiling: ProfileOptions) async throws {
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
             throw fail("the dashboard needs a terminal; for text or JSON use `teleport-top snapshot`")
         }
-        let source: SourceResolver.Source
-        do { source = try SourceResolver.resolve(target.request, headless: false) } catch { throw fail(error.description) }
-        var embedded: EmbeddedTeleport?
+        let intakeOptions: SpanIntake.Options
+        do { intakeOptions = try options.intake() } catch { throw fail(String(describing: error)) }
+        let resolved: SourceResolver.Source
+        do { resolved = try SourceResolver.resolve(target.request, headless: false) } catch { throw fail(error.description) }
+        let teardown = Teardown()
         let spanStore = SpanStore(capacity: options.spanCapacity)
+        do {
+            try await teardown.guarding {
+                try await run(resolved, target: target, options: options, profiling: profiling, intake: intakeOptions, spans: spanStore, teardown: teardown)
+            }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw fail(String(describing: error))
+        }
+    }
+
+    static func run(
+        _ resolved: SourceResolver.Source, target: TargetOptions, options: DashboardOptions, profiling: ProfileOptions,
+        intake: SpanIntake.Options, spans spanStore: SpanStore, teardown: Teardown
+    ) async throws {
+        var embedded: EmbeddedTeleport?
         let diagTarget: DiagTarget
-        switch source {
+        switch resolved {
         case .target(let t): diagTarget = t
         case .embedded:
-            let sink = LogSink(handle: FileHandle(forWritingAtPath: "/dev/null") ?? .standardError)
             // Its debug service too, so the Logs screen and the log level work on the simulation.
-            let socket = DebugSocketPath.defaultDataDir() + "/embedded-\(getpid()).sock"
-            let started: EmbeddedTeleport
-            do {
-                started = try await EmbeddedTeleport.start(
-                    address: try target.embeddedAddress(), logLevel: LogLevelControl(.info), logSink: sink,
-                    spans: spanStore, socketPath: socket)
-            } catch {
-                throw fail("cannot start the embedded engine: \(error)")
-            }
+            let started = try await EmbeddedLaunch.engine(target: target, spans: spanStore, socketName: "embedded", teardown: teardown)
             embedded = started
             diagTarget = started.target
         }
@@ -118,88 +146,57 @@ enum DashboardCommand {
         if case .socket(let path) = diagTarget { socketPath = path }
         socketPath = socketPath ?? target.debugSocket ?? embedded?.socketPath
         if socketPath == nil, let config = target.config, let parsed = try? TeleportConfig(contentsOf: config) { socketPath = parsed.debugSocketPath }
-        let client: DiagClient
-        do { client = try DiagClient(target: diagTarget, options: target.clientOptions) } catch {
-            throw fail(error.description)
-        }
         let label = embedded == nil ? diagTarget.description : "embedded \(diagTarget.description)"
-        let schedule = PollSchedule(interval: options.interval)
-        let store = MetricStore(target: label, interval: schedule.interval, history: options.history)
-        let poller = Poller(client: client, store: store, schedule: schedule)
-        // The one stream: every producer posts into it, the loop folds it in order.
-        let tap = RecordingTap()
-        let queue = EventQueue(tap: { tap.see($0) })
-        await spanStore.setOnChange { count in queue.post(.spansArrived(count)) }
-        if let path = options.record {
-            var sources = ["target \(label)"]
-            if let socketPath { sources.append("logs \(socketPath)") }
-            if embedded != nil { sources.append("spans embedded engine") }
-            let recorder = try options.recording.recorder(path: path, sources: sources, interval: schedule.interval, history: options.history) { notice in
-                queue.post(.notice(notice))
-            }
-            tap.attach(recorder)
-            await spanStore.setOnAdd { recorder.spans($0) }
+        let source: DirectFleet
+        do {
+            source = try DirectFleet(
+                targets: [DirectFleet.Target(name: label, target: diagTarget, options: target.clientOptions)], interval: options.interval,
+                history: options.history, shape: .single)
+        } catch { throw fail(error.description) }
+        let session = DashboardSession(
+            options: options.session(
+                label: label, isEmbedded: embedded != nil, profiling: profiling, intake: intake, spanSource: embedded.map { _ in "embedded engine" }),
+            spans: spanStore, teardown: teardown)
+        let engine = embedded?.engine
+        let tailLog = options.tailLog
+        let openLogs = options.logs || options.record != nil
+        let logControl = socketPath.flatMap { path in
+            (try? DiagClient(target: .socket(path: path), options: .init(timeout: .seconds(10)))).map { LogControl(client: $0, queue: session.queue) }
         }
-        let profiler = ProfileRunner(client: client, directory: profiling.directory, queue: queue)
-        let intakeOptions: SpanIntake.Options
-        do { intakeOptions = try options.intake() } catch { throw fail(String(describing: error)) }
-        var logger = Logger(label: "teleport-top")
-        // The receivers report failures to the span store (a header warning); their own shutdown
-        // chatter (a cancelled child channel) must not print over the restored terminal.
-        logger.logLevel = .critical
-        let intake = SpanIntake(options: intakeOptions, store: spanStore, logger: logger)
-        if embedded != nil { await spanStore.addSource("embedded engine") }
-        queue.post(.spansArrived(0))
-        let pollTask = Task {
-            await poller.run { outcome in
-                queue.post(.scrape(ScrapeEvent(outcome: outcome, snapshot: await store.snapshot())))
-            }
-        }
-        var injectFailure: (@Sendable () -> Void)?
-        if let engine = embedded?.engine { injectFailure = { engine.injectFailure(component: "proxy") } }
-        var logControl: LogControl?
-        if let socketPath, let socketClient = try? DiagClient(target: .socket(path: socketPath), options: .init(timeout: .seconds(10))) {
-            logControl = LogControl(client: socketClient, queue: queue)
-        }
-        let runner = EffectRunner(
-            queue: queue,
-            parts: .init(
-                metrics: store, spans: spanStore, poller: poller, profiles: profiler,
-                injectFailure: injectFailure, logs: logControl, logDirectory: profiling.profileDir, recorder: tap.current))
-        var initial = DashboardState(snapshot: .empty(target: label, interval: schedule.interval), isEmbedded: embedded != nil, now: Date())
-        initial.profiles = ProfilesTabState(seconds: profiling.profileSeconds, directory: profiling.profileDir)
-        initial.logs = LogsState(maxLines: options.logLines, hasSocket: logControl != nil || options.tailLog != nil)
-        initial.logs.restorePolicy = options.restoreLogLevel
-        if let logControl { Task { await logControl.readLevel() } }
-        var tailTask: Task<Void, Never>?
-        if let path = options.tailLog {
-            // A log file instead of the stream: read from the start, so the stream is never opened.
-            initial.logs.opened = true
-            tailTask = Task {
-                await LogFileTail(path: path).run(onLines: { queue.post(.logLines($0)) }, onStatus: { queue.post(.logStatus($0)) })
-            }
-        } else if options.logs || options.record != nil, let logControl {
-            // A recording records the log stream from the start.
-            initial.logs.opened = true
-            logControl.open(level: nil)
-        }
-        let loop = DashboardLoop(
-            initial: initial, queue: queue,
-            settings: options.display.settings(bell: options.bell),
-            effects: { runner.run($0) },
-            makeTerminal: { Terminal(theme: $0, logPath: options.display.logFile) })
-        let outcome = await loop.runOnOwnThread()
-        pollTask.cancel()
-        await runner.finish()
-        logControl?.stop()
-        tailTask?.cancel()
-        if let command = logControl?.restoreCommand {
+        var recordingSources: [String] = []
+        if let socketPath { recordingSources.append("logs \(socketPath)") }
+        if embedded != nil { recordingSources.append("spans embedded engine") }
+        let member = source.members[0]
+        let feed = DashboardSession.Feed(
+            source: source, showsFleet: false, recordingSources: recordingSources,
+            parts: { parts, queue, teardown in
+                parts.metrics = member.store
+                parts.poller = member.poller
+                parts.profiles = ProfileRunner(client: member.client, directory: profiling.directory, queue: queue)
+                if let engine { parts.injectFailure = { engine.injectFailure(component: "proxy") } }
+                parts.logs = logControl
+                if let logControl {
+                    teardown.add { logControl.stop() }
+                    Task { await logControl.readLevel() }
+                }
+                if let tailLog {
+                    // A log file instead of the stream: read from the start, so the stream is never opened.
+                    let tail = Task { await LogFileTail(path: tailLog).run(onLines: { queue.post(.logLines($0)) }, onStatus: { queue.post(.logStatus($0)) }) }
+                    teardown.add { tail.cancel() }
+                } else if openLogs, let logControl {
+                    // A recording records the log stream from the start.
+                    logControl.open(level: nil)
+                }
+            },
+            configure: { state in
+                state.logs.hasSocket = logControl != nil || tailLog != nil
+                state.logs.opened = tailLog != nil || (openLogs && logControl != nil)
+            },
+            farewell: { logControl?.restoreCommand })
+        let ending = try await session.run(feed) { Terminal(theme: $0, logPath: options.display.logFile) }
+        if let command = ending.farewell {
             FileHandleOutput.standardError("teleport-top: the log level teleport-top changed is still in force; restore it with: \(command)\n")
         }
-        await intake.stop()
-        await client.shutdown()
-        await embedded?.stop()
-        tap.current?.close()
-        if case .failure(let error) = outcome { throw fail(String(describing: error)) }
+        if let failure = ending.failure { throw fail(String(describing: failure)) }
     }
 }

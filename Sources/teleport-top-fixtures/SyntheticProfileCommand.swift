@@ -1,17 +1,14 @@
 import ArgumentParser
 import Foundation
 import TeleportCore
-import TeleportDiagnostics
-import TeleportTopData
 import TeleportTopTestSupport
 
-/// `teleport-top synthetic-profile OUT` (hidden): writes a generated pprof profile, for
-/// Scripts/compare-pprof.sh and for trying the viewer without a Go process.
+/// `teleport-top-fixtures synthetic-profile OUT`: writes a generated pprof profile, for
+/// Scripts/compare-pprof.sh, Scripts/limits.sh and trying the viewer without a Go process.
 struct SyntheticProfileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "synthetic-profile",
-        abstract: "Write a generated pprof profile (gzip-compressed) of about the given size.",
-        shouldDisplay: false
+        abstract: "Write a generated pprof profile (gzip-compressed) of about the given size."
     )
 
     @Argument(help: "Where to write it.")
@@ -26,7 +23,9 @@ struct SyntheticProfileCommand: ParsableCommand {
     func run() throws {
         guard compressedBytes > 0 else { throw ValidationError("--compressed-bytes must be positive") }
         let bytes = SyntheticProfile.ofCompressedSize(compressedBytes, seed: seed)
-        do { try Data(bytes).write(to: URL(fileURLWithPath: output)) } catch { throw fail("cannot write \(output): \(error.localizedDescription)") }
-        FileHandleOutput.standardError("wrote \(bytes.count) bytes to \(Sanitized.quote(output))\n")
+        do { try Data(bytes).write(to: URL(fileURLWithPath: output)) } catch {
+            throw ValidationError("cannot write \(Sanitized.quote(output)): \(error.localizedDescription)")
+        }
+        FileHandle.standardError.write(Data("wrote \(bytes.count) bytes to \(Sanitized.quote(output))\n".utf8))
     }
 }

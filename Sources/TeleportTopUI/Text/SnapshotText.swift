@@ -1,13 +1,10 @@
 import Foundation
 import TeleportCore
-import TeleportDiagnostics
-import TeleportTopData
-import TeleportTopUI
 
 /// The readable report of `teleport-top snapshot`: header facts, then every family by
 /// dashboard group with its value, rate and quantiles. Every network string is sanitized.
-enum SnapshotText {
-    static func render(_ snapshot: MetricsSnapshot, now: Date) -> String {
+public enum SnapshotText {
+    public static func render(_ snapshot: MetricsSnapshot, now: Date) -> String {
         var out = ""
         func line(_ text: String = "") { out += text + "\n" }
         line("target     \(clean(snapshot.target))")
