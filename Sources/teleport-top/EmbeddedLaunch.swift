@@ -25,4 +25,27 @@ enum EmbeddedLaunch {
         teardown.add { await started.stop() }
         return started
     }
+
+    /// The target a resolved source names, starting the embedded engine when it is the
+    /// one; the engine when started.
+    static func target(
+        _ resolved: SourceResolver.Source, options: TargetOptions, spans: SpanStore?, socketName: String, teardown: Teardown
+    ) async throws -> (DiagTarget, EmbeddedTeleport?) {
+        switch resolved {
+        case .target(let target): return (target, nil)
+        case .embedded:
+            // Its debug service too, so the Logs screen and the log level work on the simulation.
+            let started = try await engine(target: options, spans: spans, socketName: socketName, teardown: teardown)
+            return (started.target, started)
+        }
+    }
+
+    /// The debug socket of a target, when known (it serves the log stream and the log
+    /// level): the target itself, `--debug-socket`, the embedded engine's, or `-c`'s.
+    static func debugSocket(of diagTarget: DiagTarget, options: TargetOptions, embedded: EmbeddedTeleport?) -> String? {
+        if case .socket(let path) = diagTarget { return path }
+        if let path = options.debugSocket ?? embedded?.socketPath { return path }
+        guard let config = options.config, let parsed = try? TeleportConfig(contentsOf: config) else { return nil }
+        return parsed.debugSocketPath
+    }
 }

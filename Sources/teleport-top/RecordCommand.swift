@@ -53,27 +53,18 @@ struct RecordCommand: AsyncParsableCommand {
         }
         let source: SourceResolver.Source
         do { source = try SourceResolver.resolve(target.request, headless: true) } catch { throw fail(error.description) }
-        var embedded: EmbeddedTeleport?
         let spanStore = SpanStore(capacity: 1000)
-        let diagTarget: DiagTarget
-        switch source {
-        case .target(let t): diagTarget = t
-        case .embedded:
-            let socket = DebugSocketPath.defaultDataDir() + "/record-\(getpid()).sock"
-            let started: EmbeddedTeleport
-            do {
-                started = try await EmbeddedTeleport.start(
-                    address: try target.embeddedAddress(), logLevel: LogLevelControl(.info),
-                    logSink: LogSink(handle: .nullDevice), spans: spanStore, socketPath: socket)
-            } catch { throw fail("cannot start the embedded engine: \(error)") }
-            embedded = started
-            diagTarget = started.target
+        let teardown = Teardown()
+        try await teardown.guarding {
+            try await record(source, spans: spanStore, teardown: teardown)
         }
-        var socketPath: String?
-        if case .socket(let path) = diagTarget { socketPath = path }
-        socketPath = socketPath ?? target.debugSocket ?? embedded?.socketPath
-        if socketPath == nil, let config = target.config, let parsed = try? TeleportConfig(contentsOf: config) { socketPath = parsed.debugSocketPath }
-        if noLogs { socketPath = nil }
+    }
+
+    /// Records one target (a fleet of one) until a signal or `--for`; what it starts is
+    /// stopped by `teardown`, on every way out.
+    func record(_ source: SourceResolver.Source, spans spanStore: SpanStore, teardown: Teardown) async throws {
+        let (diagTarget, embedded) = try await EmbeddedLaunch.target(source, options: target, spans: spanStore, socketName: "record", teardown: teardown)
+        let socketPath = noLogs ? nil : EmbeddedLaunch.debugSocket(of: diagTarget, options: target, embedded: embedded)
         let label = embedded == nil ? diagTarget.description : "embedded \(diagTarget.description)"
         // One target is a fleet of one: its scrapes reach the recorder through the seam.
         let fleetOfOne: DirectFleet
@@ -82,6 +73,7 @@ struct RecordCommand: AsyncParsableCommand {
                 targets: [DirectFleet.Target(name: label, target: diagTarget, options: target.clientOptions)], interval: interval, history: history,
                 shape: .single)
         } catch { throw fail(String(describing: error)) }
+        teardown.add { await fleetOfOne.shutdown() }
         var sources = fleetOfOne.recordingSources
         if let socketPath { sources.append("logs \(socketPath)") }
         let intakeOptions = SpanIntake.Options(
@@ -93,6 +85,7 @@ struct RecordCommand: AsyncParsableCommand {
         let recorder = try recording.recorder(path: path, sources: sources, interval: interval, history: history) { notice in
             FileHandleOutput.standardError("teleport-top record: \(notice)\n")
         }
+        teardown.add { recorder.close() }
         fleetOfOne.attach(recorder)
         await spanStore.setOnAdd { recorder.spans($0) }
         var logger = Logger(label: "teleport-top")
@@ -100,6 +93,7 @@ struct RecordCommand: AsyncParsableCommand {
         // chatter (a cancelled child channel) must not print over the restored terminal.
         logger.logLevel = .critical
         let intake = SpanIntake(options: intakeOptions, store: spanStore, logger: logger)
+        teardown.add { await intake.stop() }
         FileHandleOutput.standardError(
             "teleport-top record: recording \(label) every \(DurationText.format(interval)) to \(path)"
                 + (socketPath.map { " with the log stream of \($0)" } ?? "") + "\n")
@@ -119,10 +113,7 @@ struct RecordCommand: AsyncParsableCommand {
             }
         }
         await Self.run(work, until: duration)
-        await intake.stop()
-        await fleetOfOne.shutdown()
-        await embedded?.stop()
-        recorder.close()
+        await teardown.run()
     }
 
     static func listen(_ text: String, _ flag: String) throws -> ListenAddress {

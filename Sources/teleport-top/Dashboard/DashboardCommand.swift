@@ -131,21 +131,8 @@ enum DashboardCommand {
         _ resolved: SourceResolver.Source, target: TargetOptions, options: DashboardOptions, profiling: ProfileOptions,
         intake: SpanIntake.Options, spans spanStore: SpanStore, teardown: Teardown
     ) async throws {
-        var embedded: EmbeddedTeleport?
-        let diagTarget: DiagTarget
-        switch resolved {
-        case .target(let t): diagTarget = t
-        case .embedded:
-            // Its debug service too, so the Logs screen and the log level work on the simulation.
-            let started = try await EmbeddedLaunch.engine(target: target, spans: spanStore, socketName: "embedded", teardown: teardown)
-            embedded = started
-            diagTarget = started.target
-        }
-        // The debug socket, when known: it serves the log stream and the log level.
-        var socketPath: String?
-        if case .socket(let path) = diagTarget { socketPath = path }
-        socketPath = socketPath ?? target.debugSocket ?? embedded?.socketPath
-        if socketPath == nil, let config = target.config, let parsed = try? TeleportConfig(contentsOf: config) { socketPath = parsed.debugSocketPath }
+        let (diagTarget, embedded) = try await EmbeddedLaunch.target(resolved, options: target, spans: spanStore, socketName: "embedded", teardown: teardown)
+        let socketPath = EmbeddedLaunch.debugSocket(of: diagTarget, options: target, embedded: embedded)
         let label = embedded == nil ? diagTarget.description : "embedded \(diagTarget.description)"
         let source: DirectFleet
         do {
