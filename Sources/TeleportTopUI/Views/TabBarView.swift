@@ -56,7 +56,10 @@ public enum HintBarView {
                 ? (field == .labels ? state.fleet?.labelFilter : state.fleet?.filter) ?? ""
                 : state.tab == .logs
                     ? (field == .component ? state.logs.componentText : state.logs.patternText)
-                    : field == .labels ? state.tables.labelFilter : state.tables.filter
+                    : state.tab == .profiles && state.profiles.viewer != nil
+                        ? (state.profiles.viewer?.showsFlame == true
+                            ? state.profiles.viewer?.flame?.search : state.profiles.viewer?.options.focus) ?? ""
+                        : field == .labels ? state.tables.labelFilter : state.tables.filter
             let end = screen.write(text, x: x, y: y, role: .text)
             screen.write("▏", x: end, y: y, role: .accent)
             let syntax = field == .labels ? "name=v name!=v name=~re name!~re, comma-separated · " : ""
