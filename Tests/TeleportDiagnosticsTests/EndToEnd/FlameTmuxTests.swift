@@ -32,7 +32,14 @@ struct FlameTmuxTests {
         let second = try #require(tree.children(of: first).first)
         screen = try await session.wait(for: " \(tree.name(of: second)) · flat ")
         #expect(screen.contains(" · cum "))
-        // → (or nothing beside it), then Enter zooms: the frame spans the whole width.
+        // → moves to the frame beside it on the row (as laid out at 160 columns), ← comes back.
+        if let beside = FlameLayout(tree, width: 160).neighbour(of: second, step: 1) {
+            try session.send("Right")
+            _ = try await session.wait(for: " \(tree.name(of: beside.node)) · flat ")
+            try session.send("h")
+            _ = try await session.wait(for: " \(tree.name(of: second)) · flat ")
+        }
+        // Enter zooms: the frame spans the whole width.
         try session.send("Enter")
         screen = try await session.wait(for: "▏\(tree.name(of: second)) ")
         let row = screen.split(separator: "\n").first { $0.hasPrefix("▏\(tree.name(of: second)) ") }
