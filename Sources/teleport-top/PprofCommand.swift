@@ -4,11 +4,13 @@ import TeleportCore
 import TeleportDiagnostics
 import TeleportTopData
 
-/// `teleport-top pprof FILE`: a saved profile's top-N table, computed as `go tool pprof -top`.
+/// `teleport-top pprof FILE`: a saved profile's top-N table, computed as `go tool pprof -top`;
+/// folded stacks, pprof's peek, or the viewer (table or flame graph) on a terminal.
 struct PprofCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pprof",
-        abstract: "Show a pprof profile's top functions, as `go tool pprof -top` does: in the viewer on a terminal, else printed.",
+        abstract:
+            "Show a pprof profile's top functions as `go tool pprof -top` does, its flame graph, folded stacks or callers and callees: in the viewer on a terminal, else printed.",
         discussion: """
             FILE is a pprof profile, gzip-compressed (.pb.gz, as Go serves and teleport-top saves \
             them) or not. The table has go tool pprof's columns (flat, flat%, sum%, cum, cum%) and \
@@ -48,7 +50,9 @@ struct PprofCommand: AsyncParsableCommand {
     @Flag(help: "Print folded stacks (`a;b;c N`, root first) for flamegraph.pl, inferno or speedscope: one line per distinct stack of the sample type.")
     var folded = false
 
-    @Option(help: "Print the callers and callees of the functions matching this regular expression, as `go tool pprof -peek REGEX`.")
+    @Option(
+        help: ArgumentHelp(
+            "Print the callers and callees of the functions matching this regular expression, as `go tool pprof -peek REGEX`.", valueName: "regex"))
     var peek: String?
 
     @Flag(help: "On a terminal: open the viewer on the flame graph instead of the table.")

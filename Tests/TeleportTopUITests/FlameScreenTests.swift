@@ -83,11 +83,18 @@ struct FlameScreenTests {
     @Test("Goldens: the whole profile and zoomed, at 80x24 and 200x60; ascii symbols; roles and the default and monochrome styles")
     func goldens() throws {
         var (state, _, tree) = try Self.state()
-        for (w, h) in Self.sizes { Golden.check(DashboardView.render(state, width: w, height: h), "flame-\(w)x\(h)") }
+        /// The text, and the styles each theme gives it.
+        func check(_ name: String) {
+            for (w, h) in Self.sizes {
+                let screen = DashboardView.render(state, width: w, height: h)
+                Golden.check(screen, "\(name)-\(w)x\(h)")
+                Golden.check(Self.styleMap(screen, ThemeLoader.defaultTheme), "\(name)-styles-default-\(w)x\(h)")
+                Golden.check(Self.styleMap(screen, Theme.monochrome), "\(name)-styles-monochrome-\(w)x\(h)")
+            }
+        }
+        check("flame")
         let screen = DashboardView.render(state, width: 80, height: 24)
         Golden.check(Self.roleMap(screen), "flame-roles-80x24")
-        Golden.check(Self.styleMap(screen, ThemeLoader.defaultTheme), "flame-styles-default-80x24")
-        Golden.check(Self.styleMap(screen, Theme.monochrome), "flame-styles-monochrome-80x24")
         Golden.check(DashboardView.render(state, width: 80, height: 24, symbols: .ascii), "flame-ascii-80x24")
         // Down twice, then zoom on that frame.
         _ = Self.press(&state, .down)
@@ -96,7 +103,7 @@ struct FlameScreenTests {
         #expect(tree.nodes[Int(selected)].depth == 2)
         _ = Self.press(&state, .enter)
         #expect(state.profiles.viewer?.flame?.zoom == selected)
-        for (w, h) in Self.sizes { Golden.check(DashboardView.render(state, width: w, height: h), "flame-zoomed-\(w)x\(h)") }
+        check("flame-zoomed")
         Golden.check(Self.roleMap(DashboardView.render(state, width: 80, height: 24)), "flame-zoomed-roles-80x24")
     }
 

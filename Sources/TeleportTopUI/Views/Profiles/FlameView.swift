@@ -51,7 +51,6 @@ public enum FlameView {
     }
 
     static func draw(_ frame: FlameLayout.Frame, label: String, boundary: Character, role: StyleRole, y: Int, into screen: inout Screen) {
-        screen.fill(row: y, role: role, from: frame.x, width: frame.width)
         for column in frame.x..<min(screen.width, frame.x + frame.width) { screen[column, y] = Cell(" ", role: role) }
         screen[frame.x, y] = Cell(boundary, role: role)
         // Under three columns a cut name says nothing: the boundary and the colour only.
