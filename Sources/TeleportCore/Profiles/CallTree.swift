@@ -65,32 +65,68 @@ public struct CallTree: Sendable {
 
     private mutating func build(_ profile: PprofProfile, _ graph: PprofGraph) {
         var nodes = [Node(parent: -1, name: -1, depth: 0, total: 0, selfValue: 0, file: -1, line: 0)]
-        var index: [UInt64: Int32] = [:]
+        let frames = min(profile.samples.reduce(0) { $0 + $1.locations.count }, 1 << 24)
+        nodes.reserveCapacity(frames + 1)
+        // A node's children are found by walking its short list of children; a node with many
+        // (the root of a large profile has thousands) gets a hash table of its own. One table
+        // for every node was several times slower on a large profile, whose stacks share little.
+        let wideAt: Int32 = 16
+        var firstChild: [Int32] = [-1]
+        var nextSibling: [Int32] = [-1]
+        var childCount: [Int32] = [0]
+        firstChild.reserveCapacity(frames + 1)
+        nextSibling.reserveCapacity(frames + 1)
+        childCount.reserveCapacity(frames + 1)
+        var wide: [UInt64: Int32] = [:]
         for (s, sample) in profile.samples.enumerated() where graph.includes(sample: s) {
             let w = sample.values[sampleTypeIndex]
             if w == 0 { continue }
             var current: Int32 = 0
             nodes[0].total &+= w
             for location in sample.locations.reversed() {
-                let lines = profile.locations[Int(location)].lines
-                let frames = graph.nodes(ofLocation: Int(location))
-                for position in frames.indices.reversed() {
-                    let name = frames[position]
-                    let key = UInt64(UInt32(bitPattern: current)) << 32 | UInt64(UInt32(bitPattern: name))
-                    if let child = index[key] {
-                        current = child
+                let frameNodes = graph.nodes(ofLocation: Int(location))
+                for position in frameNodes.indices.reversed() {
+                    let name = frameNodes[position]
+                    var found: Int32 = -1
+                    if childCount[Int(current)] < wideAt {
+                        var child = firstChild[Int(current)]
+                        while child >= 0 {
+                            if nodes[Int(child)].name == name {
+                                found = child
+                                break
+                            }
+                            child = nextSibling[Int(child)]
+                        }
                     } else {
-                        let offset = position - frames.startIndex
+                        found = wide[UInt64(UInt32(bitPattern: current)) << 32 | UInt64(UInt32(bitPattern: name))] ?? -1
+                    }
+                    if found < 0 {
+                        let lines = profile.locations[Int(location)].lines
+                        let offset = position - frameNodes.startIndex
                         let line = offset < lines.count ? lines[offset] : nil
-                        let child = Int32(nodes.count)
+                        found = Int32(nodes.count)
                         nodes.append(
                             Node(
                                 parent: current, name: name, depth: nodes[Int(current)].depth + 1, total: 0, selfValue: 0,
                                 file: line.map { profile.functions[Int($0.function)].filename.isEmpty ? -1 : $0.function } ?? -1,
                                 line: line?.line ?? 0))
-                        index[key] = child
-                        current = child
+                        firstChild.append(-1)
+                        childCount.append(0)
+                        nextSibling.append(firstChild[Int(current)])
+                        firstChild[Int(current)] = found
+                        childCount[Int(current)] += 1
+                        let count = childCount[Int(current)]
+                        if count == wideAt {
+                            var child = firstChild[Int(current)]
+                            while child >= 0 {
+                                wide[UInt64(UInt32(bitPattern: current)) << 32 | UInt64(UInt32(bitPattern: nodes[Int(child)].name))] = child
+                                child = nextSibling[Int(child)]
+                            }
+                        } else if count > wideAt {
+                            wide[UInt64(UInt32(bitPattern: current)) << 32 | UInt64(UInt32(bitPattern: name))] = found
+                        }
                     }
+                    current = found
                     nodes[Int(current)].total &+= w
                 }
             }
