@@ -125,6 +125,10 @@ public final class EffectRunner: Sendable {
             parts.profiles?.cancel()
         case .loadProfile(let request, let path, let options):
             parts.profiles?.load(request: request, path: path, options: options)
+        case .loadFlame(let request, let path, let options):
+            parts.profiles?.loadFlame(request: request, path: path, options: options)
+        case .peekProfile(let request, let path, let options, let symbol):
+            parts.profiles?.peek(request: request, path: path, options: options, symbol: symbol)
         case .openLogs(let level):
             (parts.logs ?? parts.fleetLogs?.current)?.open(level: level)
         case .setLogLevel(let level, let restoring):

@@ -67,6 +67,35 @@ public final class ProfileRunner: Sendable {
         }
     }
 
+    /// Decodes and builds the call tree for the flame graph off the loop's thread.
+    public func loadFlame(request: Int, path: String, options: TopOptions) {
+        Task.detached { [queue] in
+            queue.post(.flame(request: request, options: options, Self.flame(path: path, options: options)))
+        }
+    }
+
+    public static func flame(path: String, options: TopOptions) -> Result<CallTree, PprofFailure> {
+        do {
+            return .success(try CallTree(PprofDecoder.decode(contentsOf: path), options: options))
+        } catch {
+            return .failure(PprofFailure("\(error)"))
+        }
+    }
+
+    /// Decodes and computes `go tool pprof -peek SYMBOL` off the loop's thread.
+    public func peek(request: Int, path: String, options: TopOptions, symbol: String) {
+        Task.detached { [queue] in
+            let result: Result<PeekReport, PprofFailure>
+            do {
+                let report = try PeekReport(PprofDecoder.decode(contentsOf: path), symbol: symbol, options: options)
+                result = report.entries.isEmpty ? .failure(PprofFailure("no function matches \(symbol)")) : .success(report)
+            } catch {
+                result = .failure(PprofFailure("\(error)"))
+            }
+            queue.post(.peek(request: request, result))
+        }
+    }
+
     public static func report(path: String, options: TopOptions) -> ProfileViewerData {
         do {
             let profile = try PprofDecoder.decode(contentsOf: path)

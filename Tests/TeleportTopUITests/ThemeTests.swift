@@ -22,7 +22,7 @@ struct ThemeTests {
         let theme = try #require(try ThemeLoader.builtinTheme(name))
         #expect(theme.name == name)
         #expect(ThemeLoader.builtin(name) == theme)
-        #expect(Set(theme.roles.keys) == Set(ThemeParser.roleKeys.map(\.role)), "\(name) should set all 12 roles")
+        #expect(Set(theme.roles.keys) == Set(ThemeParser.roleKeys.map(\.role)), "\(name) should set every role")
         #expect((1...8).contains(theme.chart.count))
         for role in StyleRole.allCases {
             let style = theme.style(for: role)
@@ -276,9 +276,18 @@ struct ThemeTests {
                 """,
             source: "t.yaml")
         let text = RoleStyle(fg: .index(250), bg: .rgb(16, 16, 16), underline: true)
-        for role in StyleRole.allCases where ![.error, .header, .text].contains(role) {
+        for role in StyleRole.allCases where ![.error, .header, .text].contains(role) && Theme.flameDefaults[role] == nil {
             #expect(theme.style(for: role) == text, "\(role)")
         }
+        // The flame roles came later: a theme without them gets the built-in colours, and
+        // the eight package colours differ from each other and from a match.
+        for role in StyleRole.flames + [.flameMatch] {
+            var expected = try #require(Theme.flameDefaults[role])
+            expected.bg = expected.bg == .terminalDefault ? .rgb(16, 16, 16) : expected.bg
+            #expect(theme.style(for: role) == expected, "\(role)")
+        }
+        #expect(Set((StyleRole.flames + [.flameMatch]).map { theme.style(for: $0) }).count == 9)
+        #expect(ThemeLoader.defaultTheme.style(for: .flame3) == Theme.flameDefaults[.flame3])
         #expect(theme.style(for: .text) == text)
         #expect(theme.style(for: .error) == RoleStyle(fg: .index(196), bg: .rgb(16, 16, 16), bold: true))
         #expect(theme.style(for: .header) == RoleStyle(fg: .index(15), bg: .index(4)))
@@ -322,7 +331,9 @@ struct ThemeTests {
             reason: #""transparent" is not a colour"#),
         Broken(
             label: "unknown role", yaml: "roles:\n  text: {fg: 1}\n  warning: {fg: 3}\n", line: 3, key: "roles.warning",
-            reason: "unknown role (expected text, dim, accent, border, selection, header, ok, recovering, degraded, starting, unreachable or error)"),
+            reason:
+                "unknown role (expected text, dim, accent, border, selection, header, ok, recovering, degraded, starting, unreachable, error, flame0, flame1, flame2, flame3, flame4, flame5, flame6, flame7 or flame-match)"
+        ),
         Broken(label: "Swift role name", yaml: "roles:\n  stateOK: {fg: 1}\n", line: 2, key: "roles.stateOK", reason: "unknown role"),
         Broken(
             label: "unknown attribute key", yaml: "roles:\n  text:\n    fg: 1\n    blink: true\n", line: 4, key: "roles.text.blink",

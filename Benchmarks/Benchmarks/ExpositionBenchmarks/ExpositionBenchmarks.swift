@@ -38,6 +38,7 @@ let benchmarks: @Sendable () -> Void = {
     fleetBenchmarks()
     logBenchmarks()
     profileBenchmarks()
+    flameBenchmarks()
     spanIngestBenchmarks()
 
     let engine = DiagnosticsEngine(logSink: LogSink(handle: .nullDevice))

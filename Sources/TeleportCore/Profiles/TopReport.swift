@@ -83,22 +83,8 @@ public struct TopReport: Sendable {
         droppedNodes = dropped
         nodesAfterDrop = nodes.count
 
-        // Sort as pprof's FlatNameOrder / CumNameOrder: value, name, the other value, identity.
         let names = (0..<graph.nodeCount).map { Self.printableName(graph.keys[$0]) }
-        func identity(_ n: Int) -> String {
-            let k = graph.keys[n]
-            return "{\(k.name)  0 \(k.file) \(k.startLine) \(k.line) \(k.objfile)}"
-        }
-        func precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
-        let byCum = options.order == .cum
-        nodes.sort { l, r in
-            let (lk, rk) = byCum ? (abs(graph.cum[l]), abs(graph.cum[r])) : (abs(graph.flat[l]), abs(graph.flat[r]))
-            if lk != rk { return lk > rk }
-            if names[l] != names[r] { return precedes(names[l], names[r]) }
-            let (lo, ro) = byCum ? (abs(graph.flat[l]), abs(graph.flat[r])) : (abs(graph.cum[l]), abs(graph.cum[r]))
-            if lo != ro { return lo > ro }
-            return precedes(identity(l), identity(r))
-        }
+        Self.sort(&nodes, graph: graph, names: names, byCum: options.order == .cum)
         if options.nodeCount > 0, nodes.count > options.nodeCount { nodes.removeSubrange(options.nodeCount...) }
 
         // Inline marks come from the call edges of the final graph above the edge cutoff.
@@ -170,6 +156,24 @@ public struct TopReport: Sendable {
             }
         }
         self.labels = labels
+    }
+
+    /// Sorts nodes as pprof's FlatNameOrder / CumNameOrder: value, name, the other value, identity.
+    static func sort(_ nodes: inout [Int], graph: PprofGraph, names: [String], byCum: Bool) {
+        let abs: (Int64) -> Int64 = { $0 < 0 ? 0 &- $0 : $0 }
+        func identity(_ n: Int) -> String {
+            let k = graph.keys[n]
+            return "{\(k.name)  0 \(k.file) \(k.startLine) \(k.line) \(k.objfile)}"
+        }
+        func precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+        nodes.sort { l, r in
+            let (lk, rk) = byCum ? (abs(graph.cum[l]), abs(graph.cum[r])) : (abs(graph.flat[l]), abs(graph.flat[r]))
+            if lk != rk { return lk > rk }
+            if names[l] != names[r] { return precedes(names[l], names[r]) }
+            let (lo, ro) = byCum ? (abs(graph.flat[l]), abs(graph.flat[r])) : (abs(graph.cum[l]), abs(graph.cum[r]))
+            if lo != ro { return lo > ro }
+            return precedes(identity(l), identity(r))
+        }
     }
 
     /// The report as `go tool pprof -top` prints it, with every profile string sanitized.

@@ -16,6 +16,9 @@ public enum Action: Sendable, Hashable {
     case fold, unfold
     case toggleKind, longer, shorter, cancelCapture
     case cycleSampleIndex, toggleLines, toggleGroups
+    /// The profile viewer: the flame graph or the table; callers and callees of a function;
+    /// the frame to the left or right in the flame graph.
+    case toggleFlame, peek, left, right
     case togglePause
     case faster, slower
     case cycleTheme
@@ -57,6 +60,10 @@ public enum Effect: Sendable, Hashable {
     case cancelCaptures
     /// Decode a saved profile and compute its report with these options (answered by `.report`).
     case loadProfile(request: Int, path: String, options: TopOptions)
+    /// Decode a saved profile and build its call tree for the flame graph (answered by `.flame`).
+    case loadFlame(request: Int, path: String, options: TopOptions)
+    /// Decode a saved profile and compute `go tool pprof -peek SYMBOL` (answered by `.peek`).
+    case peekProfile(request: Int, path: String, options: TopOptions, symbol: String)
     /// Open the log stream (at most one per target), or reopen it at another minimum level.
     case openLogs(level: String?)
     /// Set the process's log level (answered by `.logLevel`); `restoring`: teleport-top puts back what it changed.

@@ -12,6 +12,10 @@ public enum KeyContext: String, Sendable, Hashable, CaseIterable {
     case profiles
     /// The pprof viewer.
     case profileViewer
+    /// The profile viewer's flame graph.
+    case flame
+    /// Callers and callees of a function (the profile viewer's `P`).
+    case peek
     /// The trace waterfall.
     case waterfall
     /// The histogram view.

@@ -131,7 +131,26 @@ public enum KeyTable {
             KeyBinding([c("L")], "L", .toggleLines, "functions or lines", .profileViewer, hint: "lines"),
             KeyBinding([c("/")], "/", .startFilter, "focus: keep samples through a matching frame", .profileViewer, hint: "focus"),
             KeyBinding([c("g")], "g", .toggleGroups, "goroutine profile: grouped stacks or top", .profileViewer),
+            KeyBinding([c("F")], "F", .toggleFlame, "flame graph of the sample type", .profileViewer, hint: "flame"),
+            KeyBinding([c("P")], "P", .peek, "callers and callees of the row's function (go tool pprof -peek)", .profileViewer, hint: "peek"),
             KeyBinding([.escape], "Esc", .back, "back to the captures", .profileViewer, hint: "back"),
+            KeyBinding([.up, c("k")], "↑/k", .up, "parent frame", .flame, hint: "parent"),
+            KeyBinding([.down, c("j")], "↓/j", .down, "heaviest child frame", .flame, hint: "child"),
+            KeyBinding([.left, c("h")], "←/h", .left, "frame to the left", .flame),
+            KeyBinding([.right, c("l")], "→/l", .right, "frame to the right", .flame, hint: "sibling"),
+            KeyBinding([.home, c("g")], "g", .top, "the root frame", .flame),
+            KeyBinding([.enter], "Enter", .enter, "zoom: the frame takes the full width", .flame, hint: "zoom"),
+            KeyBinding([c("/")], "/", .startFilter, "highlight frames matching a regex, with their share", .flame, hint: "search"),
+            KeyBinding([c("i")], "i", .cycleSampleIndex, "next sample type", .flame, hint: "sample"),
+            KeyBinding([c("P")], "P", .peek, "callers and callees of the frame's function", .flame, hint: "peek"),
+            KeyBinding([c("F")], "F", .toggleFlame, "back to the table", .flame),
+            KeyBinding([.escape], "Esc", .back, "zoom out; at the root: back to the table", .flame, hint: "back"),
+            KeyBinding([.up, c("k")], "↑/k", .up, "scroll up", .peek),
+            KeyBinding([.down, c("j")], "↓/j", .down, "scroll down", .peek),
+            KeyBinding([.pageUp], "PgUp", .pageUp, "page up", .peek),
+            KeyBinding([.pageDown], "PgDn", .pageDown, "page down", .peek),
+            KeyBinding([c("P")], "P", .peek, "close", .peek),
+            KeyBinding([.escape], "Esc", .back, "close", .peek, hint: "back"),
             KeyBinding([c(" ")], "Space", .replay(.playPause), "replay: play or pause", .replay, hint: "play"),
             KeyBinding([c(",")], ",", .replay(.step(-1)), "replay: one scrape back", .replay),
             KeyBinding([c(".")], ".", .replay(.step(1)), "replay: one scrape forward", .replay, hint: "step"),
@@ -181,6 +200,8 @@ public enum KeyTable {
         case .waterfall: return [.waterfall, .global]
         case .profiles: return [.profiles, .global]
         case .profileViewer: return [.profileViewer, .global]
+        case .flame: return [.flame, .global]
+        case .peek: return [.peek, .global]
         case .fleet: return [.fleet, .global]
         case .logs: return [.logs, .global]
         case .question: return [.question]

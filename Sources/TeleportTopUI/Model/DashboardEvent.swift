@@ -18,6 +18,10 @@ public enum DashboardEvent: Sendable {
     case profile(ProfileEvent)
     /// A decoded profile's report, for a viewer request.
     case report(request: Int, ProfileViewerData)
+    /// A decoded profile's call tree for the flame graph (or why there is none).
+    case flame(request: Int, options: TopOptions, Result<CallTree, PprofFailure>)
+    /// Callers and callees of a function (or why there are none).
+    case peek(request: Int, Result<PeekReport, PprofFailure>)
     /// A theme was loaded (nil: no theme of that name).
     case theme(name: String, Theme?)
     /// Log lines arrived (from the log stream or a tailed file).

@@ -56,6 +56,8 @@ public struct DashboardState: Sendable {
     public var quit = false
     /// `teleport-top pprof FILE` on a terminal: only the profile viewer, whose Esc quits.
     public var fileViewer = false
+    /// The width of the last frame drawn: what the flame graph's ←/→/↓ are measured against.
+    public var columns = 80
     /// The Logs screen and the process's log level.
     public var logs = LogsState()
     /// Several instances: the fleet table, and which instance's dashboard is open.

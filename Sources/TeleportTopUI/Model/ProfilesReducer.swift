@@ -154,12 +154,30 @@ enum ViewerReducer: ScreenReducer {
         case .toggleGroups:
             state.profiles.viewer?.groups.toggle()
             return []
+        case .toggleFlame:
+            return FlameReducer.open(&state)
+        case .peek:
+            guard let function = selectedFunction(viewer) else {
+                state.message = "no function selected"
+                return []
+            }
+            return PeekReducer.open(&state, function: function)
         default:
             return nil
         }
         viewer.row = 0
         state.profiles.viewer = viewer
         return load(&state)
+    }
+
+    /// The function of the selected row (of a goroutine group: its top frame).
+    static func selectedFunction(_ viewer: ProfileViewerState) -> String? {
+        guard let data = viewer.data else { return nil }
+        if viewer.groups && !data.groups.isEmpty {
+            return data.groups[min(viewer.row, data.groups.count - 1)].frames.first?.function
+        }
+        guard let rows = data.report?.rows, !rows.isEmpty else { return nil }
+        return rows[min(viewer.row, rows.count - 1)].name
     }
 
     static func rowCount(_ viewer: ProfileViewerState) -> Int {

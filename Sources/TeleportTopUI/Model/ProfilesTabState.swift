@@ -81,6 +81,12 @@ public struct ProfileViewerState: Sendable {
     public var data: ProfileViewerData?
     /// The report asked for last: only its answer is shown.
     public var request: Int?
+    /// The flame graph (`F`): kept when the table is shown again, so `F` comes straight back.
+    public var flame: FlameViewState?
+    /// Whether the flame graph is on screen (else the table).
+    public var showsFlame = false
+    /// Callers and callees of a function, while they are shown (`P`).
+    public var peek: PeekViewState?
 
     public init(path: String, kind: ProfileKind, options: TopOptions = TopOptions()) {
         self.path = path

@@ -13,7 +13,10 @@ public enum PromptCheck {
         switch state.tab {
         case .logs: return field == .component ? state.logs.componentText : state.logs.patternText
         case .spans: return field == .labels ? state.spansTab.attributeText : state.spansTab.query.pattern
-        case .profiles: return state.profiles.viewer?.options.focus ?? ""
+        case .profiles:
+            // The flame graph's search, or the table's focus.
+            guard let viewer = state.profiles.viewer else { return state.tables.filter }
+            return (viewer.showsFlame ? viewer.flame?.search : viewer.options.focus) ?? ""
         default: return field == .labels ? state.tables.labelFilter : state.tables.filter
         }
     }

@@ -21,7 +21,9 @@ public enum Reducer {
         if state.histogram != nil { return .histogram }
         switch state.tab {
         case .spans: return state.spansTab.trace != nil ? .waterfall : .spans
-        case .profiles: return state.profiles.viewer != nil ? .profileViewer : .profiles
+        case .profiles:
+            guard let viewer = state.profiles.viewer else { return .profiles }
+            return viewer.peek != nil ? .peek : viewer.showsFlame ? .flame : .profileViewer
         case .overview: return .global
         case .logs: return .logs
         default: return .table
@@ -39,6 +41,8 @@ public enum Reducer {
         case .waterfall: return WaterfallReducer.self
         case .profiles: return ProfilesReducer.self
         case .profileViewer: return ViewerReducer.self
+        case .flame: return FlameReducer.self
+        case .peek: return PeekReducer.self
         case .global, .replay: return OverviewReducer.self
         case .fleet: return FleetReducer.self
         case .logs: return LogsReducer.self
@@ -66,7 +70,7 @@ public enum Reducer {
         if case .tick = action {} else { state.message = nil }
         if state.fileViewer && state.editing == nil && !state.showHelp {
             switch action {
-            case .back, .quit:
+            case .back where context(state) == .profileViewer, .quit:
                 state.quit = true
                 return [.quit]
             case .selectTab, .nextTab, .previousTab, .captureProfile, .injectFailure, .retryNow, .togglePause, .faster, .slower, .click(.tab):
@@ -179,6 +183,7 @@ public enum Reducer {
         case .input(let input):
             switch input {
             case .key(let key):
+                if let screen { state.columns = screen.width }
                 // A replay's keys come first, except while typing or answering a question.
                 let current = context(state)
                 if state.replay != nil, current != .filter, current != .question, !state.showHelp, let action = ReplayReducer.action(for: key) {
@@ -217,6 +222,12 @@ public enum Reducer {
             return ProfilesReducer.receive(&state, event)
         case .report(let request, let data):
             if state.profiles.viewer?.request == request { state.profiles.viewer?.data = data }
+            return []
+        case .flame(let request, let options, let result):
+            FlameReducer.receive(&state, request: request, options: options, result)
+            return []
+        case .peek(let request, let result):
+            PeekReducer.receive(&state, request: request, result)
             return []
         case .logLines(let lines):
             LogsReducer.receive(&state, lines)

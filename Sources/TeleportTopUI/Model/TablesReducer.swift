@@ -112,7 +112,12 @@ enum FilterReducer: ScreenReducer {
             return []
         }
         switch state.tab {
-        case .profiles: return ViewerReducer.focus(&state, action)
+        case .profiles:
+            if state.profiles.viewer?.showsFlame == true {
+                FlameReducer.search(&state, action)
+                return []
+            }
+            return ViewerReducer.focus(&state, action)
         case .spans:
             SpansReducer.filter(&state, action)
             return []

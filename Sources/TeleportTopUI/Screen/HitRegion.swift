@@ -17,6 +17,8 @@ public enum HitTarget: Sendable, Hashable {
     case profileRow(Int)
     /// Row i of the profile viewer's table (or its goroutine groups).
     case viewerRow(Int)
+    /// A frame (call tree node) of the flame graph.
+    case flameFrame(Int32)
     /// Row i of the fleet table.
     case fleetRow(Int)
     /// The fleet's entry of the tab bar.

@@ -16,6 +16,13 @@ public enum StyleRole: UInt8, Sendable, Hashable, CaseIterable {
     case error
     /// Chart levels, lowest to highest: a theme's gradient spread over eight steps.
     case chart0, chart1, chart2, chart3, chart4, chart5, chart6, chart7
+    /// Flame graph frames, coloured by package (a stable hash picks one of the eight), and
+    /// the frames a `/` search matches. Themes written before them get built-in defaults.
+    case flame0, flame1, flame2, flame3, flame4, flame5, flame6, flame7
+    case flameMatch
+
+    /// The flame roles, in order.
+    public static let flames: [StyleRole] = [.flame0, .flame1, .flame2, .flame3, .flame4, .flame5, .flame6, .flame7]
 
     /// The chart role for a level in 0...1.
     public static func chart(level: Double) -> StyleRole {

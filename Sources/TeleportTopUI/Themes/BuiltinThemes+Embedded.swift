@@ -17,6 +17,10 @@ extension ThemeLoader {
         #                header       the top and bottom bars
         #                ok, recovering, degraded, starting, unreachable   the state badges
         #                error        error messages
+        #                flame0 ... flame7   flame graph frames (a frame's package picks one)
+        #                flame-match  frames a flame graph search matches
+        #              Roles left out fall back to text, except the flame roles, which have
+        #              built-in defaults (so themes written before them still load and look right).
         #              Attributes are booleans: bold, underline, reverse, dim (all false when left out).
         # chart:       1 to 8 colours, low to high, spread over the chart's 8 levels.
         #
@@ -39,6 +43,15 @@ extension ThemeLoader {
           starting:    {fg: "#000000", bg: "#5fafd7", bold: true}
           unreachable: {fg: "#ffffff", bg: 201, bold: true}
           error:       {fg: "#ff5f5f", bold: true}
+          flame0:      {fg: "#000000", bg: "#d75f5f"}   # flame graph frames, by package
+          flame1:      {fg: "#000000", bg: "#d7875f"}
+          flame2:      {fg: "#000000", bg: "#d7af5f"}
+          flame3:      {fg: "#000000", bg: "#afaf5f"}
+          flame4:      {fg: "#000000", bg: "#ff875f"}
+          flame5:      {fg: "#000000", bg: "#ffaf5f"}
+          flame6:      {fg: "#000000", bg: "#d78787"}
+          flame7:      {fg: "#000000", bg: "#ffd787"}
+          flame-match: {fg: "#000000", bg: "#d75fd7", bold: true}
         chart: ["#005f87", "#0087af", "#00afd7", "#5fd7ff", "#87ff87", "#d7ff5f", "#ffd700", "#ff8700"]   # 1 to 8 colours, low to high
 
         """#,
@@ -60,6 +73,15 @@ extension ThemeLoader {
           starting:    {fg: "#000000", bg: "#00ffff", bold: true}
           unreachable: {fg: "#000000", bg: "#ff00ff", bold: true}
           error:       {fg: "#ff0000", bold: true, underline: true}
+          flame0:      {fg: "#000000", bg: "#ff0000"}
+          flame1:      {fg: "#000000", bg: "#ff5f00"}
+          flame2:      {fg: "#000000", bg: "#ff8700"}
+          flame3:      {fg: "#000000", bg: "#ffaf00"}
+          flame4:      {fg: "#000000", bg: "#ffd700"}
+          flame5:      {fg: "#000000", bg: "#ffff00"}
+          flame6:      {fg: "#000000", bg: "#d75f00"}
+          flame7:      {fg: "#000000", bg: "#ffaf5f"}
+          flame-match: {fg: "#000000", bg: "#00ffff", bold: true}
         chart: ["#00ffff", "#00ff00", "#ffff00", "#ff0000"]
 
         """#,
@@ -81,6 +103,15 @@ extension ThemeLoader {
           starting:    {fg: "#ffffff", bg: "#0087af", bold: true}
           unreachable: {fg: "#ffffff", bg: "#af00af", bold: true}
           error:       {fg: "#d70000", bold: true}
+          flame0:      {fg: "#000000", bg: "#ffafaf"}
+          flame1:      {fg: "#000000", bg: "#ffd7af"}
+          flame2:      {fg: "#000000", bg: "#ffd787"}
+          flame3:      {fg: "#000000", bg: "#d7d787"}
+          flame4:      {fg: "#000000", bg: "#ffaf87"}
+          flame5:      {fg: "#000000", bg: "#ffffaf"}
+          flame6:      {fg: "#000000", bg: "#d7afaf"}
+          flame7:      {fg: "#000000", bg: "#ffd7d7"}
+          flame-match: {fg: "#000000", bg: "#d787ff", bold: true}
         chart: ["#87d7ff", "#5fafd7", "#0087af", "#005f87", "#5f8700", "#af8700", "#d75f00", "#d70000"]
 
         """#,
@@ -103,6 +134,15 @@ extension ThemeLoader {
           starting:    {underline: true}
           unreachable: {reverse: true, underline: true}
           error:       {bold: true, underline: true}
+          flame0:      {}                                # frames: plain, told apart by their boundaries
+          flame1:      {}
+          flame2:      {}
+          flame3:      {}
+          flame4:      {}
+          flame5:      {}
+          flame6:      {}
+          flame7:      {}
+          flame-match: {bold: true, underline: true, reverse: true}
         chart: [default]
 
         """#,

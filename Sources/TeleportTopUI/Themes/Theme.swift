@@ -26,12 +26,27 @@ public struct Theme: Sendable, Hashable {
             style = own
         } else if let level = Self.chartLevel(role), !chart.isEmpty {
             style = RoleStyle(fg: chart[min(chart.count - 1, level * chart.count / 8)])
+        } else if let fallback = Self.flameDefaults[role] {
+            style = fallback
         } else {
             style = roles[.text] ?? RoleStyle()
         }
         if style.bg == .terminalDefault { style.bg = background }
         return style
     }
+
+    /// How the flame roles look in a theme that does not set them (one written before they
+    /// existed): warm backgrounds with black text, matches in magenta.
+    public static let flameDefaults: [StyleRole: RoleStyle] = {
+        let colours: [ThemeColor] = [
+            .rgb(0xd7, 0x5f, 0x5f), .rgb(0xd7, 0x87, 0x5f), .rgb(0xd7, 0xaf, 0x5f), .rgb(0xaf, 0xaf, 0x5f),
+            .rgb(0xff, 0x87, 0x5f), .rgb(0xff, 0xaf, 0x5f), .rgb(0xd7, 0x87, 0x87), .rgb(0xff, 0xd7, 0x87),
+        ]
+        var roles: [StyleRole: RoleStyle] = [:]
+        for (role, colour) in zip(StyleRole.flames, colours) { roles[role] = RoleStyle(fg: .rgb(0, 0, 0), bg: colour) }
+        roles[.flameMatch] = RoleStyle(fg: .rgb(0, 0, 0), bg: .rgb(0xd7, 0x5f, 0xd7), bold: true)
+        return roles
+    }()
 
     /// The chart level 0-7 of a chart role, nil for other roles.
     static func chartLevel(_ role: StyleRole) -> Int? {
@@ -65,6 +80,9 @@ public struct Theme: Sendable, Hashable {
             .stateStarting: RoleStyle(underline: true),
             .stateUnreachable: RoleStyle(underline: true, reverse: true),
             .error: RoleStyle(bold: true, underline: true),
+            .flame0: RoleStyle(), .flame1: RoleStyle(), .flame2: RoleStyle(), .flame3: RoleStyle(),
+            .flame4: RoleStyle(), .flame5: RoleStyle(), .flame6: RoleStyle(), .flame7: RoleStyle(),
+            .flameMatch: RoleStyle(bold: true, underline: true, reverse: true),
         ],
         chart: [.terminalDefault]
     )

@@ -11,6 +11,8 @@ struct ThemeParser {
         ("text", .text), ("dim", .dim), ("accent", .accent), ("border", .border), ("selection", .selection),
         ("header", .header), ("ok", .stateOK), ("recovering", .stateRecovering), ("degraded", .stateDegraded),
         ("starting", .stateStarting), ("unreachable", .stateUnreachable), ("error", .error),
+        ("flame0", .flame0), ("flame1", .flame1), ("flame2", .flame2), ("flame3", .flame3), ("flame4", .flame4),
+        ("flame5", .flame5), ("flame6", .flame6), ("flame7", .flame7), ("flame-match", .flameMatch),
     ]
     static let topKeys = ["name", "background", "roles", "chart"]
     static let attributeKeys = ["fg", "bg", "bold", "underline", "reverse", "dim"]

@@ -21,7 +21,7 @@ public enum DashboardView {
             if state.showHelp {
                 HelpView.draw(state, into: &screen, top: 1, bottom: height - 1)
             } else {
-                ProfileViewerView.draw(state, into: &screen, top: 1, bottom: height - 1)
+                ProfileViewerView.draw(state, into: &screen, top: 1, bottom: height - 1, symbols: symbols)
             }
             HintBarView.draw(state, into: &screen, y: height - 1)
             return screen
@@ -48,7 +48,7 @@ public enum DashboardView {
             switch state.tab {
             case .overview: OverviewView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
             case .spans: SpansTabView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
-            case .profiles: ProfilesTabView.draw(state, into: &screen, top: top, bottom: bottom)
+            case .profiles: ProfilesTabView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
             case .auth: AuthTabView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
             case .logs: LogsView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
             default: TableView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)

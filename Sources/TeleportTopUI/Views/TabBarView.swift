@@ -90,7 +90,7 @@ extension HintBarView {
         case .replayTime: name = " jump to "
         case .labels: name = !state.showsFleet && state.tab == .spans ? " attributes " : " labels "
         case .component: name = " component "
-        case .regex: name = !state.showsFleet && state.tab == .profiles ? " focus /" : " filter /"
+        case .regex: name = " filter /"
         }
         let x = screen.write(name, x: 0, y: y, role: .accent)
         let text = Sanitized.quote(PromptCheck.text(state) ?? "")

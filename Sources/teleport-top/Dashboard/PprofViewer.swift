@@ -7,22 +7,32 @@ import TeleportTopUI
 
 /// `teleport-top pprof FILE` on a terminal: the dashboard's profile viewer alone, over the
 /// dashboard's loop (keys, help, themes, resize); each change of options decodes the file
-/// again off the UI thread. Esc or q quits.
+/// again off the UI thread. Esc or q quits; `--flame` opens on the flame graph.
 enum PprofViewer {
-    static func run(file: String, options: TopOptions, kind: ProfileKind) async throws {
+    static func run(file: String, options: TopOptions, kind: ProfileKind, flame: Bool = false, settings: DashboardLoop.Settings) async throws {
         let queue = EventQueue()
         var state = DashboardState(snapshot: .empty(target: file, interval: .seconds(2)), isEmbedded: false, now: Date())
         state.fileViewer = true
         state.tab = .profiles
         var viewer = ProfileViewerState(path: file, kind: kind, options: options)
         viewer.data = ProfileRunner.report(path: file, options: options)
+        if flame {
+            // --flame: open on the flame graph, its tree built before the first frame.
+            var flameState = FlameViewState()
+            switch ProfileRunner.flame(path: file, options: options) {
+            case .success(let tree): flameState.tree = tree
+            case .failure(let failure): flameState.error = failure.message
+            }
+            flameState.options = options
+            viewer.flame = flameState
+            viewer.showsFlame = true
+        }
         state.profiles.viewer = viewer
-        let environment = ProcessInfo.processInfo.environment
-        let logPath = "/tmp/teleport-top-\(getuid()).log"
+        let logPath = settings.logPath
         let runner = EffectRunner(queue: queue, parts: .init(profiles: ProfileRunner(client: nil, directory: nil, queue: queue)))
         let loop = DashboardLoop(
             initial: state, queue: queue,
-            settings: .init(symbols: .block, themeName: "default", environment: environment, logPath: logPath),
+            settings: settings,
             effects: { runner.run($0) },
             makeTerminal: { Terminal(theme: $0, logPath: logPath) })
         let outcome = await loop.runOnOwnThread()

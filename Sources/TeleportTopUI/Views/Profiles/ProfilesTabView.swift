@@ -4,9 +4,9 @@ import TeleportCore
 /// Tab 9: the checklist of profile kinds and the duration (as `tctl debug live`), the
 /// session's captures with a countdown while they run; the viewer when one is open.
 public enum ProfilesTabView {
-    public static func draw(_ state: DashboardState, into screen: inout Screen, top: Int, bottom: Int) {
+    public static func draw(_ state: DashboardState, into screen: inout Screen, top: Int, bottom: Int, symbols: Symbols = .block) {
         if state.profiles.viewer != nil {
-            ProfileViewerView.draw(state, into: &screen, top: top, bottom: bottom)
+            ProfileViewerView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
             return
         }
         let p = state.profiles
@@ -72,8 +72,16 @@ public enum ProfilesTabView {
 /// (flat, flat%, sum%, cum, cum%, function), or a goroutine profile's identical stacks
 /// grouped with counts.
 public enum ProfileViewerView {
-    public static func draw(_ state: DashboardState, into screen: inout Screen, top: Int, bottom: Int) {
+    public static func draw(_ state: DashboardState, into screen: inout Screen, top: Int, bottom: Int, symbols: Symbols = .block) {
         guard let viewer = state.profiles.viewer else { return }
+        if viewer.peek != nil {
+            PeekView.draw(state, into: &screen, top: top, bottom: bottom)
+            return
+        }
+        if viewer.showsFlame {
+            FlameView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
+            return
+        }
         var y = top
         let o = viewer.options
         var x = screen.write(" \((viewer.path as NSString).lastPathComponent)", x: 0, y: y, role: .accent)
