@@ -52,6 +52,7 @@ public final class PrometheusReplay: FleetSource, @unchecked Sendable {
         let fleet = current
         let refresh = await fleet.refresh(now: cursor)
         for row in refresh.rows { queue.post(.fleetRow(row)) }
+        queue.post(.fleetEngine(refresh.via))
         if let failure = refresh.failure {
             queue.post(.fleetStatus("Prometheus (recorded): \(failure)"))
         } else {

@@ -45,6 +45,7 @@ enum FleetDashboardCommand {
         if setup.embedded != nil { await spanStore.addSource("simulated fleet") }
         queue.post(.spansArrived(0))
         let profiler = ProfileRunner(client: nil, directory: profiling.directory, queue: queue)
+        (source as? PrometheusFleet)?.setEngineSink { queue.post(.fleetEngine($0)) }
         let task = Task {
             await source.run(
                 onRow: { queue.post(.fleetRow($0)) },
