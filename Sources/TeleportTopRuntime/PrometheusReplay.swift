@@ -54,6 +54,7 @@ public final class PrometheusReplay: FleetSource, @unchecked Sendable {
         let fleet = current
         let refresh = await fleet.refresh(now: cursor)
         for row in refresh.rows { seam.publish(row: row) }
+        queue.post(.fleetEngine(refresh.via))
         if let failure = refresh.failure {
             queue.post(.fleetStatus("Prometheus (recorded): \(failure)"))
         } else {

@@ -9,7 +9,7 @@ struct FleetOptions: ParsableArguments {
     @Option(name: .customLong("targets"), help: "A YAML list of targets: {name, diag_addr, debug_socket, config, ca_cert, cert, key, host_name}.")
     var targetsFile: String?
 
-    @Option(help: "Read the fleet from this Prometheus server (or Thanos, Mimir, VictoriaMetrics): http(s)://host:port.")
+    @Option(help: "Read the fleet from a Prometheus-API server (tested: Prometheus 2.42, VictoriaMetrics 1.79): http(s)://host:port.")
     var prometheus: String?
 
     @Option(help: "With --prometheus: the series selector, e.g. '{job=\"teleport\"}' (default: every series carrying process_state).")
@@ -83,7 +83,7 @@ struct FleetSetup {
                 options: .init(
                     selector: selector, instanceLabel: fleet.instanceLabel,
                     interval: interval, window: history, direct: direct))
-            return FleetSetup(source: source, label: "Prometheus \(url) \(selector)", embedded: nil, isPrometheus: true)
+            return FleetSetup(source: source, label: "Prometheus \(url)" + (selector.matchers.isEmpty ? "" : " \(selector)"), embedded: nil, isPrometheus: true)
         }
         if fleet.selector != nil || fleet.bearerTokenFile != nil || fleet.basicAuthUser != nil {
             throw ValidationError("--selector, --bearer-token-file and --basic-auth-user go with --prometheus")
@@ -96,11 +96,12 @@ struct FleetSetup {
                 throw ValidationError("--instances runs a simulated fleet; it does not go with --targets, --diag-addr, --debug-socket or -c")
             }
             if headless && !target.embedded { throw ValidationError("--instances runs simulated instances: add --embedded") }
+            let started: EmbeddedFleet
             do {
-                let started = try await EmbeddedFleet.start(count: count, seed: fleet.seed, logSink: LogSink(handle: .nullDevice), spans: spans)
-                embedded = started
-                entries = started.entries
+                started = try await EmbeddedFleet.start(count: count, seed: fleet.seed, logSink: LogSink(handle: .nullDevice), spans: spans)
             } catch { throw ValidationError("cannot start the simulated fleet: \(error)") }
+            embedded = started
+            entries = started.entries
         } else {
             if let file = fleet.targetsFile {
                 do { entries = try TargetsFile.load(file) } catch { throw ValidationError(error.description) }

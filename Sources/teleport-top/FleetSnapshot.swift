@@ -15,9 +15,11 @@ enum FleetSnapshot {
         } catch let error as ValidationError { throw fail(error.message) }
         var rows: [FleetRow] = []
         var trouble: String?
+        var label = setup.label
         if let prometheus = setup.source as? PrometheusFleet {
             let refresh = await prometheus.refresh()
             rows = refresh.rows
+            if let via = refresh.via { label += " \(via)" }
             trouble = refresh.failure
             if !refresh.warnings.isEmpty { FileHandleOutput.standardError("teleport-top: Prometheus warnings: \(refresh.warnings.joined(separator: "; "))\n") }
         } else if let direct = setup.source as? DirectFleet {
@@ -38,7 +40,7 @@ enum FleetSnapshot {
         }
         await setup.source.shutdown()
         await setup.embedded?.stop()
-        try print(rows, source: setup.label, at: Date(), json: json)
+        try print(rows, source: label, at: Date(), json: json)
         if let trouble, rows.isEmpty { throw fail(trouble) }
         if rows.isEmpty || rows.allSatisfy({ $0.state == .unreachable }) { throw ExitCode.failure }
     }

@@ -109,6 +109,7 @@ struct Snapshot: AsyncParsableCommand {
         if let fleetLabel = ReplayCommand.source(header, "fleet ") {
             // A fleet's recording: its rows at that time, as `snapshot --targets` prints them.
             var rows: [FleetRow] = []
+            var via = ""
             if let selectorText = ReplayCommand.source(header, "prometheus-selector ") {
                 let selector: PrometheusSelector
                 do { selector = try PrometheusSelector(parsing: selectorText) } catch { throw fail("\(path): the recorded selector: \(error)") }
@@ -123,6 +124,7 @@ struct Snapshot: AsyncParsableCommand {
                 .refresh(now: time)
                 if let failure = refresh.failure, refresh.rows.isEmpty { throw fail("\(path): \(failure)") }
                 rows = refresh.rows
+                via = refresh.via.map { " \($0)" } ?? ""
             } else {
                 for (id, name) in playback.instances.enumerated() {
                     let instance = RecordingPlayback(reader: playback.reader, target: name)
@@ -133,7 +135,7 @@ struct Snapshot: AsyncParsableCommand {
                             window: header.historySeconds))
                 }
             }
-            try FleetSnapshot.print(rows, source: fleetLabel + " (recorded)", at: time, json: json)
+            try FleetSnapshot.print(rows, source: fleetLabel + via + " (recorded)", at: time, json: json)
             return
         }
         let store: MetricStore

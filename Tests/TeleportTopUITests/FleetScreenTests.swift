@@ -221,6 +221,27 @@ struct FleetScreenTests {
         #expect(!Reducer.fold(&state, .input(.key(.character("d")))).contains(.toggleDirect(3)))
     }
 
+    @Test("a Prometheus-API engine is named with its lag in the fleet header and in an open instance's header")
+    func engine() {
+        let rows = Self.rows().map { row -> FleetRow in
+            var row = row
+            row.source = .prometheus
+            return row
+        }
+        var state = Self.state(rows)
+        state.fleet?.source = "Prometheus http://vm:8428"
+        #expect(Reducer.fold(&state, .fleetEngine("via VictoriaMetrics, 31s behind")).isEmpty)
+        let fleet = DashboardView.render(state, width: 200, height: 30).text
+        #expect(fleet.split(separator: "\n").first?.contains("fleet · Prometheus http://vm:8428 via VictoriaMetrics, 31s behind") == true, "\(fleet)")
+        state.fleet?.selectedID = 1
+        _ = Reducer.fold(&state, .input(.key(.enter)))
+        let open = DashboardView.render(state, width: 200, height: 30).text
+        #expect(open.split(separator: "\n").first?.contains("proxy-1 via VictoriaMetrics, 31s behind") == true, "\(open)")
+        // Not known: the header names the target as before.
+        _ = Reducer.fold(&state, .fleetEngine(nil))
+        #expect(DashboardView.render(state, width: 200, height: 30).text.split(separator: "\n").first?.contains("via") == false)
+    }
+
     @Test("clicks: a row selects, again opens; the fleet entry of the tab bar comes back")
     func clicks() throws {
         var state = Self.state()

@@ -2,7 +2,7 @@ import Foundation
 
 /// An answer of Prometheus's HTTP API (`/api/v1/query`, `query_range`, `targets`,
 /// `metadata`), decoded: `{"status": "success"|"error", "data": ..., "errorType", "error",
-/// "warnings"}`. Servers that speak the same API (Thanos, Mimir, VictoriaMetrics) answer alike.
+/// "warnings"}`. Prometheus and VictoriaMetrics (tested) answer alike.
 public enum PrometheusAnswer {
     /// The largest answer read.
     public static let maxBytes = 64 << 20
@@ -106,6 +106,14 @@ public enum PrometheusAnswer {
         public var health: String
         public var lastError: String?
         public var lastScrape: String?
+        /// Prometheus names the interval here (`1s`); VictoriaMetrics in `discoveredLabels`.
+        public var scrapeInterval: String?
+        public var discoveredLabels: [String: String]?
+
+        /// Seconds between scrapes, when the answer says.
+        public var scrapeIntervalSeconds: Double? {
+            (scrapeInterval ?? discoveredLabels?["__scrape_interval__"]).flatMap(DurationText.parse)?.seconds
+        }
 
         /// `lastScrape` as a date (Prometheus writes RFC 3339 with nanoseconds).
         public var lastScrapeDate: Date? {

@@ -17,6 +17,9 @@ public protocol FleetSource: Sendable {
     var recordingSources: [String] { get }
     /// Records what a replay of this source needs (scrape bodies, or the server's answers).
     func attach(_ recorder: Recorder)
+    /// Sets who hears the headers' words for the engine the source reads (`via
+    /// VictoriaMetrics, 30s behind`) after each refresh; a source that reads none says nothing.
+    func setOnEngine(_ sink: (@Sendable (String?) -> Void)?)
     /// Opens an instance's full dashboard (nil: back to the fleet); its current snapshot is
     /// handed over at once through `onFocused`.
     func focus(_ id: Int?) async
@@ -54,6 +57,9 @@ public struct FleetFocusUpdate: Sendable {
 }
 
 extension FleetSource {
+    /// Polled directly or replayed: no engine between.
+    public func setOnEngine(_ sink: (@Sendable (String?) -> Void)?) {}
+
     /// Connects the seam to `onRow` and `onFocused`, then runs (a caller without an event
     /// stream: `record`, `snapshot`, tests).
     public func run(

@@ -9,6 +9,8 @@ public protocol PrometheusAPI: Sendable {
         -> (data: PrometheusAnswer.QueryData, warnings: [String])
     func targets() async throws(PrometheusAnswer.Failure) -> [PrometheusAnswer.Target]
     func metadata() async throws(PrometheusAnswer.Failure) -> PrometheusAnswer.MetadataData
+    /// A GET of another API path, its HTTP status and body as received (how the engine is told).
+    func get(_ path: String) async throws(PrometheusAnswer.Failure) -> (status: Int, body: [UInt8])
     func shutdown() async
     /// Sets who is handed every answer as received (a recording); a server's answers only.
     func setOnAnswer(_ tap: (@Sendable (PrometheusExchange) -> Void)?)

@@ -103,11 +103,22 @@ public final class PrometheusClient: PrometheusAPI {
         try await call("/api/v1/metadata", form: nil, as: PrometheusAnswer.MetadataData.self).data
     }
 
+    /// A GET of any other API path, as received (401 and 403 are failures).
+    public func get(_ path: String) async throws(PrometheusAnswer.Failure) -> (status: Int, body: [UInt8]) {
+        try await exchange(path, form: nil)
+    }
+
     static func seconds(_ date: Date) -> String { String(format: "%.3f", date.timeIntervalSince1970) }
 
     /// POSTs a form (queries) or GETs a path; decodes the envelope.
     func call<T: Decodable>(_ path: String, form: [(String, String)]?, as type: T.Type) async throws(PrometheusAnswer.Failure) -> (data: T, warnings: [String])
     {
+        let (status, body) = try await exchange(path, form: form)
+        return try PrometheusAnswer.decode(T.self, body: body, status: status)
+    }
+
+    /// POSTs a form (queries) or GETs a path; the status and body, seen by the tap.
+    func exchange(_ path: String, form: [(String, String)]?) async throws(PrometheusAnswer.Failure) -> (status: Int, body: [UInt8]) {
         var request = HTTPClientRequest(url: base + path)
         request.headers.add(name: "User-Agent", value: "teleport-top/\(TeleportTopVersion.current)")
         request.headers.add(name: "Accept", value: "application/json")
@@ -141,7 +152,7 @@ public final class PrometheusClient: PrometheusAPI {
             tap(PrometheusExchange(path: path, query: form?.first { $0.0 == "query" }?.1 ?? "", status: status, time: Date(), body: body))
         }
         if status == 401 || status == 403 { throw PrometheusAnswer.Failure("Prometheus \(base): HTTP \(status) (check the credentials)") }
-        return try PrometheusAnswer.decode(T.self, body: body, status: status)
+        return (status, body)
     }
 
     static func encode(_ form: [(String, String)]) -> String {

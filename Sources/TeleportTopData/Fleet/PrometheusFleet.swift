@@ -44,6 +44,9 @@ public final class PrometheusFleet: FleetSource {
         var metadata: PrometheusAnswer.MetadataData = [:]
         var metadataFetched: Date?
         var interval: Duration
+        /// The server's engine, once told (`engineAsked`: it answered the question at all).
+        var engine: PrometheusEngine?
+        var engineAsked = false
     }
 
     public let client: any PrometheusAPI
@@ -51,6 +54,7 @@ public final class PrometheusFleet: FleetSource {
     private let registry: Mutex<Registry>
     private let wake = Mutex<Task<Void, Never>?>(nil)
     public let seam: ScrapeSeam
+    private let engineSink = Mutex<(@Sendable (String?) -> Void)?>(nil)
     /// Instances polled directly instead (`d`).
     private let directs = DirectOverrides()
     /// Requests the last refresh made (the budget is `PrometheusFleetQueries.perRefresh`).
@@ -77,11 +81,22 @@ public final class PrometheusFleet: FleetSource {
 
     public var initialRows: [FleetRow] { [] }
 
-    /// One refresh: the fleet's rows, the server's warnings, or why it failed.
+    /// One refresh: the fleet's rows, the server's warnings, or why it failed; the engine
+    /// and how far behind the scrapes its answers are (nil: not on purpose).
     public struct Refresh: Sendable {
         public var rows: [FleetRow]
         public var warnings: [String]
         public var failure: String?
+        public var engine: PrometheusEngine?
+        public var lag: Double?
+
+        /// The headers' words: `via VictoriaMetrics, 30s behind`.
+        public var via: String? { PrometheusEngine.via(engine, lag: lag) }
+    }
+
+    /// Sets who hears the headers' words for the engine after each refresh (the session).
+    public func setOnEngine(_ sink: (@Sendable (String?) -> Void)?) {
+        engineSink.withLock { $0 = sink }
     }
 
     /// Runs until cancelled; `onStatus` is told the server's trouble or warnings (nil when fine).
@@ -93,6 +108,7 @@ public final class PrometheusFleet: FleetSource {
             guard !Task.isCancelled else { break }
             // An instance polled directly has its rows from its own scrapes.
             for row in refresh.rows where !directs.contains(row.id) { seam.publish(row: row) }
+            engineSink.withLock { $0 }?(refresh.via)
             if let failure = refresh.failure {
                 onStatus("Prometheus: \(failure)")
             } else {
@@ -114,9 +130,16 @@ public final class PrometheusFleet: FleetSource {
 
     /// Queries the server once and assembles the rows (also what `snapshot --prometheus` prints).
     public func refresh(now: Date = Date()) async -> Refresh {
-        let queries = PrometheusFleetQueries(selector: options.selector, instanceLabel: options.instanceLabel, window: options.window.seconds)
-        // Every query at once; each child answers with plain values (no error crosses tasks).
+        let interval = registry.withLock { $0.interval }
+        let queries = PrometheusFleetQueries(
+            selector: options.selector, instanceLabel: options.instanceLabel, window: options.window.seconds, step: interval.seconds)
         let client = self.client
+        var requests = 0
+        if !registry.withLock({ $0.engineAsked }) {
+            requests += 2
+            await detectEngine()
+        }
+        // Every query at once; each child answers with plain values (no error crosses tasks).
         let outcomes = await withTaskGroup(of: QueryOutcome.self, returning: [QueryOutcome].self) { group in
             for (name, promql) in queries.instant {
                 group.addTask { await Self.outcome(name) { try await client.query(promql, at: now) } }
@@ -134,7 +157,7 @@ public final class PrometheusFleet: FleetSource {
         }
         var answers: [PrometheusFleetQueries.Name: [PrometheusAnswer.Series]] = [:]
         var warnings: [String] = []
-        var requests = outcomes.count
+        requests += outcomes.count
         var failure: String?
         for outcome in outcomes {
             if let series = outcome.series { answers[outcome.name] = series }
@@ -147,8 +170,20 @@ public final class PrometheusFleet: FleetSource {
             if failure == nil { failure = error.description }
         }
         requestCount.withLock { $0 = requests }
+        let engine = registry.withLock { $0.engine }
         if failure != nil && answers[.state] == nil {
-            return Refresh(rows: [], warnings: Array(Set(warnings)).sorted(), failure: failure)
+            return Refresh(rows: [], warnings: Array(Set(warnings)).sorted(), failure: failure, engine: engine)
+        }
+        var lastScrapes: [String: Date] = [:]
+        for target in targets {
+            if let instance = target.labels[options.instanceLabel], let date = target.lastScrapeDate { lastScrapes[instance] = date }
+        }
+        let lag = PrometheusEngine.lag(
+            newestSamples: PrometheusFleetQueries.newestSamples(answers, instanceLabel: options.instanceLabel), lastScrapes: lastScrapes,
+            scrapeInterval: targets.compactMap(\.scrapeIntervalSeconds).max())
+        if engine == .victoriaMetrics, (answers[.state] ?? []).isEmpty, !lastScrapes.isEmpty {
+            // Scraped, yet nothing to see: it holds back the newest samples (the header tells by how much once it shows them).
+            warnings.append("VictoriaMetrics shows no samples of the scraped targets yet (it holds the newest back: -search.latencyOffset, 30s by default)")
         }
         let assembled = PrometheusFleetQueries.assemble(
             answers: answers, targets: targets, instanceLabel: options.instanceLabel,
@@ -186,8 +221,26 @@ public final class PrometheusFleet: FleetSource {
             for row in rows { if row.removed { registry.lastRows[row.id] = nil } else { registry.lastRows[row.id] = row } }
             return rows.sorted { $0.id < $1.id }
         }
-        return Refresh(rows: rows, warnings: Array(Set(warnings)).sorted(), failure: failure)
+        return Refresh(rows: rows, warnings: Array(Set(warnings)).sorted(), failure: failure, engine: engine, lag: lag)
     }
+
+    /// Tells the engine from its status answers, once: asked again only when neither
+    /// answered at all (the server was down, or a recording holds neither).
+    func detectEngine() async {
+        let client = self.client
+        async let active = try? client.get(PrometheusEngine.activeQueriesPath)
+        async let build = try? client.get(PrometheusEngine.buildInfoPath)
+        let (activeAnswer, buildAnswer) = await (active, build)
+        guard activeAnswer != nil || buildAnswer != nil else { return }
+        let engine = PrometheusEngine.detect(buildInfo: buildAnswer, activeQueries: activeAnswer)
+        registry.withLock {
+            $0.engine = engine
+            $0.engineAsked = true
+        }
+    }
+
+    /// The engine, once told.
+    public var engine: PrometheusEngine? { registry.withLock { $0.engine } }
 
     /// One query's answer, as plain values.
     struct QueryOutcome: Sendable {
@@ -222,7 +275,7 @@ public final class PrometheusFleet: FleetSource {
         else { return }
         let store = registry.withLock { r -> MetricStore in
             if let store = r.stores[id] { return store }
-            let store = MetricStore(target: "\(name) (via Prometheus)", interval: r.interval, history: options.window)
+            let store = MetricStore(target: "\(name) via \(r.engine?.description ?? "the Prometheus API")", interval: r.interval, history: options.window)
             r.stores[id] = store
             return store
         }

@@ -65,6 +65,12 @@ public final class RecordedPrometheus: PrometheusAPI, @unchecked Sendable {
     }
 
     func answer<T: Decodable>(_ path: String, _ query: String, as type: T.Type) throws(PrometheusAnswer.Failure) -> (data: T, warnings: [String]) {
+        let exchange = try recorded(path, query)
+        return try PrometheusAnswer.decode(T.self, body: exchange.body, status: exchange.status)
+    }
+
+    /// The latest recorded exchange of a request at or before the cursor.
+    func recorded(_ path: String, _ query: String) throws(PrometheusAnswer.Failure) -> PrometheusExchange {
         let ns = Int64((now().timeIntervalSince1970 * 1e9).rounded())
         guard let ref = lock.withLock({ answers[Self.key(path, query)]?.last { $0.nanoseconds <= ns } }) else {
             throw PrometheusAnswer.Failure("the recording has no answer to \(path) \(query.prefix(80)) before this time")
@@ -73,7 +79,7 @@ public final class RecordedPrometheus: PrometheusAPI, @unchecked Sendable {
         do { exchange = try Self.exchange(try reader.payload(ref), bodyToo: true) } catch {
             throw PrometheusAnswer.Failure("a recorded answer is unreadable: \(error)")
         }
-        return try PrometheusAnswer.decode(T.self, body: exchange.body, status: exchange.status)
+        return exchange
     }
 
     public func query(_ promql: String, at time: Date?) async throws(PrometheusAnswer.Failure) -> (data: PrometheusAnswer.QueryData, warnings: [String]) {
@@ -92,6 +98,11 @@ public final class RecordedPrometheus: PrometheusAPI, @unchecked Sendable {
 
     public func metadata() async throws(PrometheusAnswer.Failure) -> PrometheusAnswer.MetadataData {
         try answer("/api/v1/metadata", "", as: PrometheusAnswer.MetadataData.self).data
+    }
+
+    public func get(_ path: String) async throws(PrometheusAnswer.Failure) -> (status: Int, body: [UInt8]) {
+        let exchange = try recorded(path, "")
+        return (exchange.status, exchange.body)
     }
 
     public func shutdown() async {}

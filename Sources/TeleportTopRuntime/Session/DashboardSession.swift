@@ -123,6 +123,7 @@ public final class DashboardSession: Sendable {
                 onFocused: { update in
                     queue.post(.scrape(ScrapeEvent(outcome: update.outcome, snapshot: update.snapshot, instance: single ? nil : update.id)))
                 })
+            source.setOnEngine { queue.post(.fleetEngine($0)) }
             await spans.setOnChange { count in queue.post(.spansArrived(count)) }
             var recorder: Recorder?
             if let make = options.recorder {

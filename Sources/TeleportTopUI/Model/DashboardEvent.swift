@@ -36,6 +36,9 @@ public enum DashboardEvent: Sendable {
     case fleetRow(FleetRow)
     /// The fleet source's trouble or warnings (nil: all well).
     case fleetStatus(String?)
+    /// The engine behind a Prometheus-API fleet, as the headers name it (`via
+    /// VictoriaMetrics, 30s behind`; nil: not known).
+    case fleetEngine(String?)
     /// Where a replay stands (after every move of its cursor).
     case replay(ReplayStatus)
 }

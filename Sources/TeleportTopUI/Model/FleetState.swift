@@ -20,6 +20,8 @@ public struct FleetState: Sendable {
     public var source: String
     /// The source's trouble (a Prometheus that is down or answers an error) or warnings.
     public var status: String?
+    /// The engine behind a Prometheus-API source (`via VictoriaMetrics, 30s behind`).
+    public var via: String?
 
     public init(source: String, rows: [FleetRow] = []) {
         self.source = source

@@ -249,6 +249,9 @@ public enum Reducer {
         case .fleetStatus(let status):
             state.fleet?.status = status
             return []
+        case .fleetEngine(let via):
+            state.fleet?.via = via
+            return []
         case .replay(let status):
             return ReplayReducer.receive(&state, status)
         case .theme(let name, let theme):

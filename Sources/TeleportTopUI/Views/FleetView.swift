@@ -102,7 +102,8 @@ public enum FleetView {
         screen.fill(row: 0, role: .header)
         var x = screen.write(" teleport-top ", x: 0, y: 0, role: .header)
         x = screen.write(state.isEmbedded ? "simulated · " : "", x: x, y: 0, role: .header)
-        x = screen.write("fleet · \(fleet.source)", x: x, y: 0, role: .header, maxWidth: max(10, screen.width / 2))
+        let source = fleet.via.map { "\(fleet.source) \($0)" } ?? fleet.source
+        x = screen.write("fleet · \(source)", x: x, y: 0, role: .header, maxWidth: max(10, screen.width / 2))
         var right = screen.width
         if state.paused {
             screen.writeRight(" PAUSED ", right: right, y: 0, role: .selection)

@@ -11,6 +11,15 @@ public enum HeaderView {
     /// How long a restart is told in the header.
     static let restartNotice: TimeInterval = 60
 
+    /// What the header names: the target, or an instance read through a Prometheus-API
+    /// engine with the engine and its lag (`proxy-1 via VictoriaMetrics, 30s behind`).
+    static func target(_ state: DashboardState) -> String {
+        guard let fleet = state.fleet, let open = fleet.open, let row = fleet.rows[open], row.source == .prometheus, let via = fleet.via else {
+            return state.snapshot.target
+        }
+        return "\(row.name) \(via)"
+    }
+
     public static func draw(_ state: DashboardState, into screen: inout Screen) {
         let snapshot = state.snapshot
         let interval = snapshot.interval.seconds
@@ -20,7 +29,7 @@ public enum HeaderView {
         screen.fill(row: 0, role: .header)
         var x = screen.write(" teleport-top ", x: 0, y: 0, role: .header)
         x = screen.write(state.isEmbedded ? "simulated · " : "", x: x, y: 0, role: .header)
-        x = screen.write(snapshot.target, x: x, y: 0, role: .header, maxWidth: max(10, screen.width / 3)) + 1
+        x = screen.write(target(state), x: x, y: 0, role: .header, maxWidth: max(10, screen.width / 3)) + 1
         let badge = " \(snapshot.state.label) "
         x = screen.write(badge, x: x, y: 0, role: snapshot.state.role) + 1
         var facts: [String] = []

@@ -1,17 +1,44 @@
 import Foundation
 
-/// Debian's `prometheus` started by a test: a generated config scraping the given targets
-/// every `scrapeInterval` under job `teleport`, a temporary storage directory, a free port.
-/// Readiness is waited for by polling (`/-/ready`, then `/api/v1/targets`), never by sleeping.
+/// A Prometheus-API server started by a test: Debian's `prometheus`, or Debian's
+/// `victoria-metrics` (with its default `-search.latencyOffset` of 30 s, or another), with a
+/// generated config scraping the given targets every `scrapeInterval` under job `teleport`,
+/// a temporary storage directory, a free port. Readiness is waited for by polling (`/-/ready`
+/// or `/health`), never by sleeping.
 struct PrometheusServer {
+    /// Which server, and how it is started.
+    enum Engine: Sendable, CustomStringConvertible {
+        case prometheus
+        /// `latencyOffset`: `-search.latencyOffset` (nil: the default, 30 s).
+        case victoriaMetrics(latencyOffset: String?)
+
+        var binary: String {
+            switch self {
+            case .prometheus: return "prometheus"
+            case .victoriaMetrics: return "victoria-metrics"
+            }
+        }
+
+        var available: Bool { Prerequisites.which(binary) != nil }
+
+        var description: String {
+            switch self {
+            case .prometheus: return "Prometheus"
+            case .victoriaMetrics(let offset?): return "VictoriaMetrics -search.latencyOffset=\(offset)"
+            case .victoriaMetrics(nil): return "VictoriaMetrics"
+            }
+        }
+    }
+
     static let available = Prerequisites.which("prometheus") != nil
 
     let process: ChildProcess
     let url: String
     let directory: URL
+    let engine: Engine
 
-    static func start(targets: [String], scrapeInterval: String = "1s") async throws -> PrometheusServer {
-        let binary = try require2(Prerequisites.which("prometheus"), "prometheus missing: apt-get install prometheus")
+    static func start(targets: [String], scrapeInterval: String = "1s", engine: Engine = .prometheus) async throws -> PrometheusServer {
+        let binary = try require2(Prerequisites.which(engine.binary), "\(engine.binary) missing: apt-get install \(engine.binary)")
         let directory = Paths.temporaryDirectory("prom")
         let config = """
             global:
@@ -26,21 +53,37 @@ struct PrometheusServer {
         let configPath = directory.appendingPathComponent("prometheus.yml").path
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         let port = Ports.closed()
-        let process = try ChildProcess(
-            binary,
-            [
-                "--config.file=\(configPath)", "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
-                "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",
-            ])
-        let server = PrometheusServer(process: process, url: "http://127.0.0.1:\(port)", directory: directory)
-        try await server.waitUntil(timeout: .seconds(60), "Prometheus ready") {
-            (try? await HTTP.request(server.url + "/-/ready"))?.status == 200
+        let data = directory.appendingPathComponent("data").path
+        let arguments: [String]
+        let readiness: String
+        switch engine {
+        case .prometheus:
+            arguments = [
+                "--config.file=\(configPath)", "--storage.tsdb.path=\(data)", "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",
+            ]
+            readiness = "/-/ready"
+        case .victoriaMetrics(let offset):
+            arguments =
+                [
+                    "-promscrape.config=\(configPath)", "-storageDataPath=\(data)", "-httpListenAddr=127.0.0.1:\(port)", "-loggerLevel=ERROR",
+                ] + (offset.map { ["-search.latencyOffset=\($0)"] } ?? [])
+            readiness = "/health"
+        }
+        let process = try ChildProcess(binary, arguments)
+        let server = PrometheusServer(process: process, url: "http://127.0.0.1:\(port)", directory: directory, engine: engine)
+        try await server.waitUntil(timeout: .seconds(60), "\(engine) ready") {
+            (try? await HTTP.request(server.url + readiness))?.status == 200
         }
         return server
     }
 
     /// Polls `condition` every 200 ms until it holds; throws after `timeout`.
     func waitUntil(timeout: Duration, _ what: String, _ condition: () async -> Bool) async throws {
+        try await Self.poll(timeout: timeout, what, condition)
+    }
+
+    /// Polls `condition` every 200 ms until it holds; throws after `timeout`.
+    static func poll(timeout: Duration, _ what: String, _ condition: () async -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if await condition() { return }
@@ -64,7 +107,11 @@ struct PrometheusServer {
         return out
     }
 
-    func stop() async { _ = await process.stop() }
+    /// Stops the server and removes its data.
+    func stop() async {
+        _ = await process.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
 }
 
 /// `#require` for helpers outside a test.
