@@ -31,7 +31,7 @@ public final class PrometheusReplay: FleetSource, @unchecked Sendable {
     /// Shared by every fleet the replay makes (one per seek back).
     public let seam: ScrapeSeam
     /// A replay records nothing.
-    public var recordingSources: [String] { [] }
+    public var recordedSources: RecordedSources { RecordedSources() }
     public func attach(_ recorder: Recorder) {}
 
     var current: PrometheusFleet { lock.withLock { fleet } }

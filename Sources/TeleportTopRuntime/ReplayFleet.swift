@@ -14,7 +14,7 @@ public final class ReplayFleet: FleetSource {
     }
 
     public var seam: ScrapeSeam { driver.seam }
-    public var recordingSources: [String] { [] }
+    public var recordedSources: RecordedSources { RecordedSources() }
     public func attach(_ recorder: Recorder) {}
 
     public var initialRows: [FleetRow] {

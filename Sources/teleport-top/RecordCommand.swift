@@ -74,14 +74,14 @@ struct RecordCommand: AsyncParsableCommand {
                 shape: .single)
         } catch { throw fail(String(describing: error)) }
         teardown.add { await fleetOfOne.shutdown() }
-        var sources = fleetOfOne.recordingSources
-        if let socketPath { sources.append("logs \(socketPath)") }
+        var sources = fleetOfOne.recordedSources
+        sources.logs = socketPath
         let intakeOptions = SpanIntake.Options(
             grpc: try otlpGRPC.map { try Self.listen($0, "--otlp-grpc") },
             http: try otlpHTTP.map { try Self.listen($0, "--otlp-http") }, tls: nil, traceDirectories: [])
-        if let grpc = intakeOptions.grpc { sources.append("spans OTLP gRPC \(grpc)") }
-        if let http = intakeOptions.http { sources.append("spans OTLP HTTP \(http)") }
-        if embedded != nil { sources.append("spans embedded engine") }
+        if let grpc = intakeOptions.grpc { sources.spans.append("OTLP gRPC \(grpc)") }
+        if let http = intakeOptions.http { sources.spans.append("OTLP HTTP \(http)") }
+        if embedded != nil { sources.spans.append("embedded engine") }
         let recorder = try recording.recorder(path: path, sources: sources, interval: interval, history: history) { notice in
             FileHandleOutput.standardError("teleport-top record: \(notice)\n")
         }
@@ -132,7 +132,7 @@ struct RecordCommand: AsyncParsableCommand {
         do {
             // Each instance's scrapes (named), or the server's answers: the source attaches them.
             recorder = try recording.recorder(
-                path: path, sources: ["fleet \(setup.label)"] + setup.source.recordingSources, interval: interval, history: history
+                path: path, sources: RecordedSources(fleet: setup.label).merging(setup.source.recordedSources), interval: interval, history: history
             ) {
                 notice in
                 FileHandleOutput.standardError("teleport-top record: \(notice)\n")

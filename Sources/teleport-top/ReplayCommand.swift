@@ -61,19 +61,19 @@ struct ReplayCommand: AsyncParsableCommand {
                 label: label, isEmbedded: label.hasPrefix("embedded"), interval: interval, settings: display.settings(), profileDirectory: profiles),
             spans: spans, teardown: teardown)
         let queue = session.queue
-        for source in header.sources where source.hasPrefix("spans ") { await spans.addSource("recorded " + source.dropFirst(6)) }
+        for source in header.sources.spans { await spans.addSource("recorded " + source) }
         // A fleet's recording: a playback and a store per instance, the fleet screen first.
         let instances = playback.instances
         let driver: ReplayDriver
         let source: any FleetSource
         var showsFleet = true
-        if let selectorText = Self.source(header, "prometheus-selector ") {
+        if let prometheus = header.sources.prometheus {
             // A fleet read from Prometheus: the same fleet code over the recorded answers.
             let selector: PrometheusSelector
-            do { selector = try PrometheusSelector(parsing: selectorText) } catch { throw fail("\(path): the recorded selector: \(error)") }
+            do { selector = try PrometheusSelector(parsing: prometheus.selector) } catch { throw fail("\(path): the recorded selector: \(error)") }
             driver = ReplayDriver(playback: playback, store: store, spans: spans, queue: queue, profileDirectory: profiles)
             let options = PrometheusFleet.Options(
-                selector: selector, instanceLabel: Self.source(header, "prometheus-instance-label ") ?? "instance",
+                selector: selector, instanceLabel: prometheus.instanceLabel,
                 interval: interval, window: .seconds(header.historySeconds))
             let replay = PrometheusReplay(reader: playback.reader, options: options, queue: queue, now: { driver.now })
             await driver.setOnMove { cursor, reset in await replay.move(to: cursor, reset: reset) }
@@ -94,7 +94,7 @@ struct ReplayCommand: AsyncParsableCommand {
             source = ReplayFleet(driver: driver)
         }
         teardown.add { await driver.stop() }
-        let hasLogs = header.sources.contains { $0.hasPrefix("logs ") }
+        let hasLogs = header.sources.logs != nil
         let skipped = playback.reader.skipped
         let (from, speed, play) = (start, self.speed, self.play)
         let feed = DashboardSession.Feed(
@@ -123,16 +123,8 @@ struct ReplayCommand: AsyncParsableCommand {
         if let failure = ending.failure { throw fail(String(describing: failure)) }
     }
 
-    /// The value of a header source `PREFIX value`.
-    static func source(_ header: RecordingFormat.Header, _ prefix: String) -> String? {
-        header.sources.first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
-    }
-
     /// The header's target, e.g. `127.0.0.1:3000 (recorded)`.
     static func label(_ header: RecordingFormat.Header) -> String {
-        let target =
-            header.sources.first { $0.hasPrefix("target ") }.map { String($0.dropFirst(7)) }
-            ?? header.sources.first { $0.hasPrefix("fleet ") }.map { String($0.dropFirst(6)) } ?? "recording"
-        return target + " (recorded)"
+        header.sources.name + " (recorded)"
     }
 }

@@ -106,20 +106,20 @@ struct Snapshot: AsyncParsableCommand {
         }
         guard let first = playback.start, time >= first else { throw fail("--at: the recording starts at \(Format.utc(playback.start ?? end))") }
         let header = playback.header
-        if let fleetLabel = ReplayCommand.source(header, "fleet ") {
+        if let fleetLabel = header.sources.fleet {
             // A fleet's recording: its rows at that time, as `snapshot --targets` prints them.
             var rows: [FleetRow] = []
             var via = ""
-            if let selectorText = ReplayCommand.source(header, "prometheus-selector ") {
+            if let prometheus = header.sources.prometheus {
                 let selector: PrometheusSelector
-                do { selector = try PrometheusSelector(parsing: selectorText) } catch { throw fail("\(path): the recorded selector: \(error)") }
+                do { selector = try PrometheusSelector(parsing: prometheus.selector) } catch { throw fail("\(path): the recorded selector: \(error)") }
                 let at = time
                 let recorded = RecordedPrometheus(reader: playback.reader, now: { at })
                 let refresh = await PrometheusFleet(
                     client: recorded,
                     options: .init(
                         selector: selector,
-                        instanceLabel: ReplayCommand.source(header, "prometheus-instance-label ") ?? "instance", window: .seconds(header.historySeconds))
+                        instanceLabel: prometheus.instanceLabel, window: .seconds(header.historySeconds))
                 )
                 .refresh(now: time)
                 if let failure = refresh.failure, refresh.rows.isEmpty { throw fail("\(path): \(failure)") }

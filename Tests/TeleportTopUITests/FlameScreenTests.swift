@@ -226,8 +226,12 @@ struct FlameScreenTests {
         Golden.check(screen, "flame-search-80x24")
         _ = Self.press(&state, .character("/"))
         for c in "(unclosed" { _ = Reducer.reduce(&state, .filterInput(c)) }
+        // Enter on an expression that does not compile keeps the prompt open with the reason; Esc leaves.
         _ = Reducer.reduce(&state, .filterDone)
-        #expect(DashboardView.render(state, width: 80, height: 24).text.contains("not a valid regular expression"))
+        #expect(state.editing == .regex)
+        #expect(DashboardView.render(state, width: 80, height: 24).text.contains("not a regular expression"))
+        _ = Reducer.reduce(&state, .filterCancel)
+        #expect(state.editing == nil)
         // In the table, / stays pprof's focus.
         _ = Self.press(&state, .character("F"))
         _ = Self.press(&state, .character("/"))

@@ -97,10 +97,12 @@ public struct FlameLayout: Sendable, Hashable {
         return row.indices.contains(next) ? row[next] : nil
     }
 
-    /// The widest drawn frame directly under `node` (its heaviest child), if any.
+    /// The heaviest drawn child of `node`, if any: children are laid out heaviest first (ties
+    /// by name, as `CallTree` orders them), so the leftmost frame under it. Its drawn width
+    /// alone could disagree by a column where two children weigh the same.
     public func firstChild(of node: Int32) -> Frame? {
         guard let frame = frame(of: node) else { return nil }
         return frames(inRow: frame.row + 1).filter { $0.x >= frame.x && $0.x + $0.width <= frame.x + frame.width }
-            .max { $0.width < $1.width || ($0.width == $1.width && $0.x > $1.x) }
+            .min { $0.x < $1.x }
     }
 }

@@ -107,8 +107,8 @@ public final class DirectFleet: FleetSource {
         }
     }
 
-    public var recordingSources: [String] {
-        seam.shape == .single ? members.map { "target \($0.name)" } : members.map { "instance \($0.name)" }
+    public var recordedSources: RecordedSources {
+        seam.shape == .single ? RecordedSources(target: members.first?.name) : RecordedSources(instances: members.map(\.name))
     }
 
     /// Each scrape with its body: named by instance in a fleet, unnamed for one target.

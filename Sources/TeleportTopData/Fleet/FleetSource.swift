@@ -12,9 +12,9 @@ public protocol FleetSource: Sendable {
     var initialRows: [FleetRow] { get }
     /// Runs until cancelled; `onStatus` hears of the source's own trouble (nil: all well).
     func run(onStatus: @escaping @Sendable (String?) -> Void) async
-    /// What a recording of this source names in its header (`target …`, `instance …`,
-    /// `prometheus-selector …`).
-    var recordingSources: [String] { get }
+    /// What a recording of this source says of it in its header (one target, the instances,
+    /// a Prometheus selector).
+    var recordedSources: RecordedSources { get }
     /// Records what a replay of this source needs (scrape bodies, or the server's answers).
     func attach(_ recorder: Recorder)
     /// Sets who hears the headers' words for the engine the source reads (`via

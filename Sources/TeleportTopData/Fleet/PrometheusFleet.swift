@@ -70,8 +70,8 @@ public final class PrometheusFleet: FleetSource {
         self.seam = seam ?? ScrapeSeam(shape: .fleet, window: options.window.seconds)
     }
 
-    public var recordingSources: [String] {
-        ["prometheus-selector \(options.selector)", "prometheus-instance-label \(options.instanceLabel)"]
+    public var recordedSources: RecordedSources {
+        RecordedSources(prometheus: .init(selector: options.selector.description, instanceLabel: options.instanceLabel))
     }
 
     /// Every answer of the server, as received: a replay asks the same queries of them.

@@ -6,8 +6,9 @@ import Foundation
 public enum RecordingFormat {
     /// The first eight bytes of every segment.
     public static let magic: [UInt8] = [0x89, 0x54, 0x54, 0x4F, 0x50, 0x52, 0x45, 0x43]  // "\x89TTOPREC"
-    /// The version this build writes and the newest it reads.
-    public static let version: UInt16 = 1
+    /// The version this build writes and the newest it reads (1: the header's sources as
+    /// prefixed lines; 2: typed, `RecordedSources`).
+    public static let version: UInt16 = 2
     /// Every frame starts with these two bytes (a reader finds the next frame after a torn or
     /// corrupt one by them and a CRC that holds).
     public static let sync: [UInt8] = [0xF7, 0x5E]
@@ -26,15 +27,15 @@ public enum RecordingFormat {
         public var created: Date
         /// The segment's number in its recording (1 for the first).
         public var segment: Int
-        /// What was recorded: `target <name>`, `spans <source>`, `logs <socket>`...
-        public var sources: [String]
+        /// What was recorded: one target or a fleet, the log stream, the span sources.
+        public var sources: RecordedSources
         /// The scrape interval and history the recorder ran with.
         public var intervalSeconds: Double
         public var historySeconds: Double
         /// The writer's version (teleport-top's).
         public var writer: String
 
-        public init(created: Date, segment: Int, sources: [String], intervalSeconds: Double, historySeconds: Double, writer: String) {
+        public init(created: Date, segment: Int, sources: RecordedSources, intervalSeconds: Double, historySeconds: Double, writer: String) {
             self.created = created
             self.segment = segment
             self.sources = sources
@@ -42,16 +43,49 @@ public enum RecordingFormat {
             self.historySeconds = historySeconds
             self.writer = writer
         }
+
+        /// A header whose sources are given as version 1's lines (`target NAME`...).
+        public init(created: Date, segment: Int, sources lines: [String], intervalSeconds: Double, historySeconds: Double, writer: String) {
+            self.init(
+                created: created, segment: segment, sources: RecordedSources(lines: lines), intervalSeconds: intervalSeconds,
+                historySeconds: historySeconds, writer: writer)
+        }
+    }
+
+    /// Version 1's header: the same, its sources as prefixed lines.
+    struct HeaderV1: Codable {
+        var created: Date
+        var segment: Int
+        var sources: [String]
+        var intervalSeconds: Double
+        var historySeconds: Double
+        var writer: String
+
+        var current: Header {
+            Header(
+                created: created, segment: segment, sources: RecordedSources(lines: sources), intervalSeconds: intervalSeconds,
+                historySeconds: historySeconds, writer: writer)
+        }
     }
 
     /// A segment's header bytes: magic, version, length, JSON, CRC-32 of version..JSON.
-    public static func encode(_ header: Header) -> [UInt8] {
+    /// `as` 1 writes the version 1 form (what an older teleport-top wrote; tests read it).
+    public static func encode(_ header: Header, as format: UInt16 = version) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .secondsSince1970
         encoder.outputFormatting = .sortedKeys
-        let json = Array((try? encoder.encode(header)) ?? Data("{}".utf8))
+        let encoded: Data?
+        if format == 1 {
+            encoded = try? encoder.encode(
+                HeaderV1(
+                    created: header.created, segment: header.segment, sources: header.sources.lines, intervalSeconds: header.intervalSeconds,
+                    historySeconds: header.historySeconds, writer: header.writer))
+        } else {
+            encoded = try? encoder.encode(header)
+        }
+        let json = Array(encoded ?? Data("{}".utf8))
         var body: [UInt8] = []
-        body.appendLittleEndian(version)
+        body.appendLittleEndian(format)
         body.appendLittleEndian(UInt32(json.count))
         body += json
         return magic + body + littleEndianBytes(Zlib.crc32(body))
@@ -76,6 +110,7 @@ public enum RecordingFormat {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
         do {
+            if version == 1 { return (try decoder.decode(HeaderV1.self, from: Data(body[6...])).current, total) }
             return (try decoder.decode(Header.self, from: Data(body[6...])), total)
         } catch {
             throw .corruptHeader("unreadable JSON")

@@ -55,7 +55,7 @@ public final class RecordingPlayback: @unchecked Sendable {
 
     /// The fleet's instances, in order, when the recording is of a fleet (`instance NAME` sources).
     public var instances: [String] {
-        header.sources.filter { $0.hasPrefix("instance ") }.map { String($0.dropFirst(9)) }
+        header.sources.instances
     }
     public var start: Date? { reader.frames.first?.time }
     public var end: Date? { reader.frames.last?.time }

@@ -28,13 +28,13 @@ public final class DashboardSession: Sendable {
         /// A span source the store names from the start (`embedded engine`).
         public var spanSource: String?
         /// `--record DIR`: makes the recorder from the header's sources.
-        public var recorder: (@Sendable (_ sources: [String], _ onNotice: @escaping @Sendable (String) -> Void) throws -> Recorder)?
+        public var recorder: (@Sendable (_ sources: RecordedSources, _ onNotice: @escaping @Sendable (String) -> Void) throws -> Recorder)?
 
         public init(
             label: String, isEmbedded: Bool, interval: Duration, settings: DashboardLoop.Settings, logLines: Int = 50_000,
             restorePolicy: String = "ask", profileSeconds: Int = 30, profileDirectory: String = ProfileDirectory.defaultPath,
             intake: SpanIntake.Options? = nil, spanSource: String? = nil,
-            recorder: (@Sendable ([String], @escaping @Sendable (String) -> Void) throws -> Recorder)? = nil
+            recorder: (@Sendable (RecordedSources, @escaping @Sendable (String) -> Void) throws -> Recorder)? = nil
         ) {
             self.label = label
             self.isEmbedded = isEmbedded
@@ -56,8 +56,8 @@ public final class DashboardSession: Sendable {
         public var source: any FleetSource
         /// The fleet screen comes first (a fleet, a fleet's recording); else one target's tabs.
         public var showsFleet: Bool
-        /// Header sources of a recording besides the source's own (`logs …`, `spans …`).
-        public var recordingSources: [String]
+        /// What a recording's header says besides the source's own (the log stream, spans).
+        public var recorded: RecordedSources
         /// The kind's effect parts (logs, failure injection, a replay's driver and clock).
         public var parts: @Sendable (inout EffectRunner.Parts, EventQueue, Teardown) async -> Void
         /// The kind's first state (logs, replay marks).
@@ -69,7 +69,7 @@ public final class DashboardSession: Sendable {
         public var farewell: @Sendable () async -> String?
 
         public init(
-            source: any FleetSource, showsFleet: Bool, recordingSources: [String] = [],
+            source: any FleetSource, showsFleet: Bool, recorded: RecordedSources = RecordedSources(),
             parts: @escaping @Sendable (inout EffectRunner.Parts, EventQueue, Teardown) async -> Void = { _, _, _ in },
             configure: @escaping @Sendable (inout DashboardState) -> Void = { _ in },
             clock: @escaping @Sendable () -> Date = { Date() },
@@ -77,7 +77,7 @@ public final class DashboardSession: Sendable {
         ) {
             self.source = source
             self.showsFleet = showsFleet
-            self.recordingSources = recordingSources
+            self.recorded = recorded
             self.parts = parts
             self.configure = configure
             self.clock = clock
@@ -127,7 +127,7 @@ public final class DashboardSession: Sendable {
             await spans.setOnChange { count in queue.post(.spansArrived(count)) }
             var recorder: Recorder?
             if let make = options.recorder {
-                let made = try make(source.recordingSources + feed.recordingSources) { notice in queue.post(.notice(notice)) }
+                let made = try make(source.recordedSources.merging(feed.recorded)) { notice in queue.post(.notice(notice)) }
                 teardown.add { made.close() }
                 source.attach(made)
                 tap.attach(made)

@@ -88,7 +88,7 @@ extension DashboardOptions {
         let recording = self.recording
         let interval = self.interval
         let history = self.history
-        var makeRecorder: (@Sendable ([String], @escaping @Sendable (String) -> Void) throws -> Recorder)?
+        var makeRecorder: (@Sendable (RecordedSources, @escaping @Sendable (String) -> Void) throws -> Recorder)?
         if let path = record {
             makeRecorder = { sources, onNotice in
                 try recording.recorder(path: path, sources: sources, interval: interval, history: history, onNotice: onNotice)
@@ -150,12 +150,10 @@ enum DashboardCommand {
         let logControl = socketPath.flatMap { path in
             (try? DiagClient(target: .socket(path: path), options: .init(timeout: .seconds(10)))).map { LogControl(client: $0, queue: session.queue) }
         }
-        var recordingSources: [String] = []
-        if let socketPath { recordingSources.append("logs \(socketPath)") }
-        if embedded != nil { recordingSources.append("spans embedded engine") }
+        let recorded = RecordedSources(logs: socketPath, spans: embedded == nil ? [] : ["embedded engine"])
         let member = source.members[0]
         let feed = DashboardSession.Feed(
-            source: source, showsFleet: false, recordingSources: recordingSources,
+            source: source, showsFleet: false, recorded: recorded,
             parts: { parts, queue, teardown in
                 parts.metrics = member.store
                 parts.poller = member.poller

@@ -30,7 +30,7 @@ enum FleetDashboardCommand {
         let instances = setup.embedded?.instances
         let fleetLogs = FleetLogs(queue: session.queue)
         let feed = DashboardSession.Feed(
-            source: setup.source, showsFleet: true, recordingSources: ["fleet \(setup.label)"],
+            source: setup.source, showsFleet: true, recorded: RecordedSources(fleet: setup.label),
             parts: { parts, queue, teardown in
                 parts.profiles = ProfileRunner(client: nil, directory: profiling.directory, queue: queue)
                 parts.fleetLogs = fleetLogs

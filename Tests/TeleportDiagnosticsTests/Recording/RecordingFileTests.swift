@@ -196,14 +196,37 @@ struct RecordingFileTests {
         #expect(open(Array("<html>not a recording</html>".utf8)) == "not a teleport-top recording (no TTOPREC magic)")
         #expect(open(Array("ab".utf8)) == "not a teleport-top recording (no TTOPREC magic)")
         var newer = bytes
-        newer[8] = 2
-        #expect(open(newer).contains("format version 2; this teleport-top reads up to 1: use a newer teleport-top"))
+        newer[8] = 3
+        #expect(open(newer).contains("format version 3; this teleport-top reads up to 2: use a newer teleport-top"))
         var corrupt = bytes
         corrupt[20] ^= 1
         #expect(open(corrupt).contains("header is corrupt"))
         let empty = Paths.temporaryDirectory("rec-empty").path
         #expect(throws: RecordingError.empty(empty)) { try RecordingReader(path: empty) }
         for message in [open(newer), open(corrupt), open(Array(bytes[0..<13]))] { #expect(!message.contains("\n")) }
+    }
+
+    @Test("The header's sources are typed (version 2); a version 1 header's prefixed lines read into the same value")
+    func headerVersions() throws {
+        let sources = RecordedSources(
+            fleet: "Prometheus http://p:9090", prometheus: .init(selector: #"{job="teleport"}"#, instanceLabel: "pod"), logs: "/var/lib/teleport/debug.sock",
+            spans: ["OTLP gRPC 127.0.0.1:4317", "embedded engine"])
+        let header = RecordingFormat.Header(
+            created: Date(timeIntervalSince1970: 1_780_000_000), segment: 3, sources: sources, intervalSeconds: 2, historySeconds: 600, writer: "test")
+        for format: UInt16 in [1, 2] {
+            let bytes = RecordingFormat.encode(header, as: format)
+            #expect(bytes[8] == UInt8(format))
+            let (read, size) = try RecordingFormat.decodeHeader(bytes[...])
+            #expect(size == bytes.count)
+            #expect(read == header, "version \(format)")
+        }
+        // What version 1 wrote, as it wrote it.
+        let v1 = String(decoding: RecordingFormat.encode(header, as: 1), as: UTF8.self)
+        #expect(v1.contains("prometheus-instance-label pod") && v1.contains("spans embedded engine") && v1.contains("fleet Prometheus"))
+        #expect(
+            RecordedSources(lines: ["target a", "instance b", "instance c", "unknown x", "spans s"])
+                == RecordedSources(target: "a", instances: ["b", "c"], spans: ["s"]))
+        #expect(RecordingFormat.version == 2)
     }
 
     @Test("Rotation by size and age keeps at most the configured segments; each segment replays on its own")

@@ -177,7 +177,7 @@ struct ReplayTmuxTests {
         _ = try await session.wait(for: "shell>")
         let playback = try RecordingPlayback(path: dir)
         #expect(playback.scrapes.count >= 2)
-        #expect(playback.header.sources.first?.hasPrefix("target embedded") == true)
+        #expect(playback.header.sources.target?.hasPrefix("embedded") == true)
         let kinds = Set(playback.reader.frames.map(\.kind))
         #expect(kinds.contains(FrameKind.logs.rawValue), "the log stream is recorded from the start")
         #expect(kinds.contains(FrameKind.spans.rawValue), "the embedded engine's spans")
