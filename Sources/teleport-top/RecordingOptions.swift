@@ -32,7 +32,9 @@ struct RecordingLimitOptions: ParsableArguments {
     }
 
     /// A recorder writing into `path`; notices (disk full, resumed) go to `onNotice`.
-    func recorder(path: String, sources: RecordedSources, interval: Duration, history: Duration, onNotice: @escaping @Sendable (String) -> Void) throws -> Recorder {
+    func recorder(path: String, sources: RecordedSources, interval: Duration, history: Duration, onNotice: @escaping @Sendable (String) -> Void) throws
+        -> Recorder
+    {
         guard segmentSize > 0, maxSize >= segmentSize else { throw fail("--max-size must be at least --segment-size") }
         do {
             let writer = try RecordingWriter(
