@@ -157,30 +157,66 @@ let package = Package(
             name: "teleport-top-fixtures",
             dependencies: ["TeleportCore", "TeleportTopTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(
-            name: "TeleportDiagnosticsTests",
+        // Test helpers every test target shares, never shipped: child processes, the Go
+        // fixture, Prometheus, Python's OpenTelemetry peers, misbehaving servers, paths.
+        .target(
+            name: "TeleportTopTestPeers",
             dependencies: [
-                "TeleportCore",
-                "TeleportOTLP",
-                "TeleportDiagnostics",
-                "TeleportTopData",
-                "TeleportTopTestSupport",
-                "TeleportTopFuzzing",
-                "OTLPProto",
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "TeleportCore", "TeleportOTLP", "TeleportDiagnostics", "TeleportTopData", "TeleportTopTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
+            path: "Tests/Support"
+        ),
+        // One test target per library target, and one for the real peers and tmux runs.
+        .testTarget(name: "TeleportCoreTests", dependencies: ["TeleportCore", "TeleportTopTestPeers"]),
+        .testTarget(
+            name: "TeleportOTLPTests",
+            dependencies: ["TeleportCore", "TeleportOTLP", "OTLPProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+        .testTarget(
+            name: "TeleportDiagnosticsTests",
+            dependencies: [
+                "TeleportCore", "TeleportOTLP", "TeleportDiagnostics", "TeleportTopData", "TeleportTopTestSupport", "TeleportTopTestPeers",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            // The self-profile tests read their own symbols (dladdr reads the dynamic table).
             linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]
         ),
-        .testTarget(name: "TeleportTopUITests", dependencies: ["TeleportCore", "TeleportTopUI", "TeleportTopData", "TeleportTopTestSupport"], exclude: ["Goldens"]),
+        .testTarget(
+            name: "TeleportTopDataTests",
+            dependencies: [
+                "TeleportCore", "TeleportOTLP", "TeleportDiagnostics", "TeleportTopData", "TeleportTopTestSupport", "TeleportTopTestPeers",
+                "TeleportTopFuzzing", "OTLPProto",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "TeleportTopEndToEndTests",
+            dependencies: [
+                "TeleportCore", "TeleportOTLP", "TeleportDiagnostics", "TeleportTopData", "TeleportTopTestSupport", "TeleportTopTestPeers",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]
+        ),
+        .testTarget(
+            name: "TeleportTopUITests", dependencies: ["TeleportCore", "TeleportTopUI", "TeleportTopData", "TeleportTopTestSupport"], exclude: ["Goldens"]),
         .testTarget(
             name: "TeleportTopRuntimeTests",
             dependencies: ["TeleportCore", "TeleportTopUI", "TeleportTopData", "TeleportTopRuntime", "TeleportTopTestSupport"]

@@ -42,94 +42,47 @@ struct FleetOptions: ParsableArguments {
     }
 }
 
-/// A fleet resolved from the options, started and ready to run.
-struct FleetSetup {
-    var source: any FleetSource
-    /// What the header says feeds the fleet.
-    var label: String
+/// A fleet the options name, started: its setup (made by the data side's `FleetSetup`) and
+/// the simulated fleet it runs, if any.
+struct FleetLaunch {
+    var setup: FleetSetup
     var embedded: EmbeddedFleet?
-    var isPrometheus: Bool
+    var source: any FleetSource { setup.source }
+    /// What the header says feeds the fleet.
+    var label: String { setup.label }
 
     /// Starts what the options name: the embedded fleet's instances, the clients.
-    static func make(
+    static func start(
         target: TargetOptions, fleet: FleetOptions, interval: Duration, history: Duration, headless: Bool,
         spans: (any SpanSink)? = nil
-    ) async throws -> FleetSetup {
-        guard fleet.concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
-        if let url = fleet.prometheus {
-            guard fleet.targetsFile == nil, target.diagAddrs.isEmpty, target.debugSocket == nil, target.config == nil, !target.embedded,
-                fleet.instances == nil
-            else {
-                throw ValidationError(
-                    "--prometheus reads the fleet from the server; it does not go with --targets, --diag-addr, --debug-socket, -c, --embedded or --instances")
-            }
-            let selector: PrometheusSelector
-            do { selector = try fleet.selector.map { text throws(TargetError) in try PrometheusSelector(parsing: text) } ?? .all } catch {
-                throw ValidationError(error.description)
-            }
-            let client: PrometheusClient
-            do {
-                client = try PrometheusClient(
-                    options: .init(
-                        baseURL: url, bearerTokenFile: fleet.bearerTokenFile, basicUser: fleet.basicAuthUser,
-                        basicPasswordFile: fleet.basicAuthPasswordFile, tls: target.tls, timeout: target.timeout))
-            } catch { throw ValidationError(error.description) }
-            // `d` polls an instance at its instance label; its diag listener is plain HTTP
-            // (the TLS options are the server's).
-            var direct = target.clientOptions
-            direct.tls = nil
-            let source = PrometheusFleet(
-                client: client,
-                options: .init(
-                    selector: selector, instanceLabel: fleet.instanceLabel,
-                    interval: interval, window: history, direct: direct))
-            return FleetSetup(source: source, label: "Prometheus \(url)" + (selector.matchers.isEmpty ? "" : " \(selector)"), embedded: nil, isPrometheus: true)
-        }
-        if fleet.selector != nil || fleet.bearerTokenFile != nil || fleet.basicAuthUser != nil {
-            throw ValidationError("--selector, --bearer-token-file and --basic-auth-user go with --prometheus")
-        }
-        var entries: [FleetTargetEntry] = []
+    ) async throws -> FleetLaunch {
+        var request = FleetRequest()
+        request.targetsFile = fleet.targetsFile
+        request.prometheus = fleet.prometheus
+        request.selector = fleet.selector
+        request.instanceLabel = fleet.instanceLabel
+        request.bearerTokenFile = fleet.bearerTokenFile
+        request.basicAuthUser = fleet.basicAuthUser
+        request.basicAuthPasswordFile = fleet.basicAuthPasswordFile
+        request.instances = fleet.instances
+        request.concurrency = fleet.concurrency
+        request.diagAddrs = target.diagAddrs
+        request.debugSocket = target.debugSocket
+        request.config = target.config
+        request.embedded = target.embedded
+        request.client = target.clientOptions
         var embedded: EmbeddedFleet?
-        if let count = fleet.instances, count > 1 || target.embedded {
-            guard count >= 1, count <= 2000 else { throw ValidationError("--instances must be from 1 to 2000") }
-            guard fleet.targetsFile == nil, target.diagAddrs.isEmpty, target.debugSocket == nil, target.config == nil else {
-                throw ValidationError("--instances runs a simulated fleet; it does not go with --targets, --diag-addr, --debug-socket or -c")
-            }
-            if headless && !target.embedded { throw ValidationError("--instances runs simulated instances: add --embedded") }
-            let started: EmbeddedFleet
-            do {
-                started = try await EmbeddedFleet.start(count: count, seed: fleet.seed, logSink: LogSink(handle: .nullDevice), spans: spans)
-            } catch { throw ValidationError("cannot start the simulated fleet: \(error)") }
-            embedded = started
-            entries = started.entries
-        } else {
-            if let file = fleet.targetsFile {
-                do { entries = try TargetsFile.load(file) } catch { throw ValidationError(error.description) }
-            }
-            for addr in target.diagAddrs {
-                do { _ = try DiagTarget(diagAddr: addr) } catch { throw ValidationError("--diag-addr: \(error.description)") }
-                entries.append(FleetTargetEntry(name: addr, diagAddr: addr))
-            }
-        }
-        var targets: [DirectFleet.Target] = []
-        for entry in entries {
-            do {
-                var options = target.clientOptions
-                if entry.caCert != nil || entry.cert != nil {
-                    options.tls = ClientTLS(caCertPath: entry.caCert, certPath: entry.cert, keyPath: entry.key)
-                }
-                targets.append(
-                    DirectFleet.Target(
-                        name: entry.name, target: try entry.metricsTarget(), options: options, hostName: entry.hostName,
-                        socketPath: entry.socketPath))
-            } catch { throw ValidationError(error.description) }
-        }
-        let source: DirectFleet
-        do { source = try DirectFleet(targets: targets, interval: interval, history: history, concurrency: fleet.concurrency) } catch {
-            await embedded?.stop()
-            throw ValidationError(error.description)
-        }
-        let label = embedded != nil ? "\(targets.count) simulated instances" : "\(targets.count) targets"
-        return FleetSetup(source: source, label: label, embedded: embedded, isPrometheus: false)
+        let seed = fleet.seed
+        do {
+            let setup = try await FleetSetup.make(
+                request, interval: interval, history: history, headless: headless,
+                startSimulated: { count in
+                    let started = try await EmbeddedFleet.start(count: count, seed: seed, logSink: LogSink(handle: .nullDevice), spans: spans)
+                    embedded = started
+                    return started.entries
+                },
+                stopSimulated: { await embedded?.stop() })
+            return FleetLaunch(setup: setup, embedded: embedded)
+        } catch { throw ValidationError(error.description) }
     }
 }

@@ -9,9 +9,9 @@ import TeleportTopUI
 /// Prometheus server), printed as the fleet table or as JSON. Exits 1 when no instance answered.
 enum FleetSnapshot {
     static func run(target: TargetOptions, fleet: FleetOptions, interval: Duration, json: Bool) async throws {
-        let setup: FleetSetup
+        let setup: FleetLaunch
         do {
-            setup = try await FleetSetup.make(target: target, fleet: fleet, interval: interval, history: .seconds(600), headless: true)
+            setup = try await FleetLaunch.start(target: target, fleet: fleet, interval: interval, history: .seconds(600), headless: true)
         } catch let error as ValidationError { throw fail(error.message) }
         var rows: [FleetRow] = []
         var trouble: String?

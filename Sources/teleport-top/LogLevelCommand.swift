@@ -20,7 +20,7 @@ struct LogLevelCommand: AsyncParsableCommand {
 
     func run() async throws {
         let source: SourceResolver.Source
-        do { source = try SourceResolver.resolve(target.request, headless: true) } catch { throw fail(error.description) }
+        do { source = try target.resolve(headless: true) } catch { throw fail(error.description) }
         guard case .target(let diagTarget) = source, case .socket = diagTarget else {
             throw fail("log-level needs the debug socket (--debug-socket PATH or -c teleport.yaml): the diag listener has no /log-level")
         }

@@ -35,7 +35,7 @@ struct ProfileCommand: AsyncParsableCommand {
             throw fail("refusing to write a gzip-compressed tar to a terminal: redirect stdout (teleport-top profile > profiles.tar.gz)")
         }
         let source: SourceResolver.Source
-        do { source = try SourceResolver.resolve(target.request, headless: true) } catch { throw fail(error.description) }
+        do { source = try target.resolve(headless: true) } catch { throw fail(error.description) }
         guard case .target(let diagTarget) = source else { throw fail(SourceResolver.noTargetMessage) }
         let client: DiagClient
         do { client = try DiagClient(target: diagTarget, options: .init(timeout: target.timeout, tls: target.tls)) } catch {

@@ -52,7 +52,7 @@ struct RecordCommand: AsyncParsableCommand {
             return
         }
         let source: SourceResolver.Source
-        do { source = try SourceResolver.resolve(target.request, headless: true) } catch { throw fail(error.description) }
+        do { source = try target.resolve(headless: true) } catch { throw fail(error.description) }
         let spanStore = SpanStore(capacity: 1000)
         let teardown = Teardown()
         try await teardown.guarding {
@@ -124,9 +124,9 @@ struct RecordCommand: AsyncParsableCommand {
     /// (read from Prometheus), until a signal or `--for`.
     func recordFleet() async throws {
         let spanStore = SpanStore(capacity: 1000)
-        let setup: FleetSetup
+        let setup: FleetLaunch
         do {
-            setup = try await FleetSetup.make(target: target, fleet: fleet, interval: interval, history: history, headless: true, spans: spanStore)
+            setup = try await FleetLaunch.start(target: target, fleet: fleet, interval: interval, history: history, headless: true, spans: spanStore)
         } catch let error as ValidationError { throw fail(error.message) }
         let recorder: Recorder
         do {

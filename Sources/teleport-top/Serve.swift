@@ -197,7 +197,7 @@ struct Serve: AsyncParsableCommand {
             logLevel: levelControl, tracer: tracing.tracer, logStream: logStream)
 
         let socketPath = DebugSocketPath.socketPath(dataDir: effectiveDataDir)
-        do { try DebugSocketPath.prepare(socketPath: socketPath) } catch {
+        do { try DebugSocketFile.prepare(socketPath: socketPath) } catch {
             logger.error("\(String(describing: error))")
             throw ExitCode.failure
         }

@@ -46,7 +46,7 @@ struct Snapshot: AsyncParsableCommand {
             return
         }
         let source: SourceResolver.Source
-        do { source = try SourceResolver.resolve(target.request, headless: true) } catch { throw fail(error.description) }
+        do { source = try target.resolve(headless: true) } catch { throw fail(error.description) }
         var embedded: EmbeddedTeleport?
         let diagTarget: DiagTarget
         let sourceName: String

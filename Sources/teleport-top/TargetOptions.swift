@@ -79,6 +79,11 @@ struct TargetOptions: ParsableArguments {
         SourceResolver.Request(diagAddr: diagAddr, debugSocket: debugSocket, configPath: config, embedded: embedded)
     }
 
+    /// The source the options name, by the one rule (a socket answers when a process accepts on it).
+    func resolve(headless: Bool) throws(TargetError) -> SourceResolver.Source {
+        try SourceResolver.resolve(request, headless: headless, socketAnswers: DebugSocketFile.answers)
+    }
+
     var tls: ClientTLS? {
         caCert == nil && cert == nil && key == nil ? nil : ClientTLS(caCertPath: caCert, certPath: cert, keyPath: key)
     }

@@ -15,9 +15,10 @@ public enum TargetsFile {
     /// Reads and checks a file.
     public static func load(_ path: String) throws(TargetError) -> [FleetTargetEntry] {
         let name = (path as NSString).lastPathComponent
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw TargetError("\(name): cannot be read") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw TargetError(UnreadableFile.message(path)) }
         defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: maxBytes + 1)) ?? Data()
+        let data: Data
+        do { data = try handle.read(upToCount: maxBytes + 1) ?? Data() } catch { throw TargetError(UnreadableFile.message(path)) }
         guard data.count <= maxBytes else { throw TargetError("\(name): larger than \(maxBytes >> 20) MiB") }
         return try parse(String(decoding: data, as: UTF8.self), fileName: name)
     }

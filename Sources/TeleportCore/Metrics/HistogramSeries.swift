@@ -45,29 +45,20 @@ extension MetricFamily {
     /// first appearance. Empty unless the family is a histogram or gauge histogram.
     public func histogramSeries() -> [HistogramSeries] {
         guard type == .histogram || type == .gaugehistogram else { return [] }
-        var all: [HistogramSeries] = []
-        var index: [[Label]: Int] = [:]
         let le: Set<String> = ["le"]
-        for sample in samples {
-            let suffix = sample.name.dropFirst(name.count)
-            let key = suffix == "_bucket" ? sample.labels.removing(le) : sample.labels
-            let at: Int
-            if let found = index[key] {
-                at = found
-            } else {
-                at = all.count
-                index[key] = at
-                all.append(HistogramSeries(labels: key, buckets: [], sum: nil, count: nil))
-            }
-            switch suffix {
-            case "_bucket":
-                guard let raw = sample.labels[label: "le"], let bound = ExpositionNumber.parse(raw) else { continue }
-                all[at].buckets.append(.init(upperBound: bound, cumulativeCount: sample.value))
-            case "_sum", "_gsum": all[at].sum = sample.value
-            case "_count", "_gcount": all[at].count = sample.value
-            default: continue
-            }
-        }
+        let all = grouped(
+            key: { suffix, labels in suffix == "_bucket" ? labels.removing(le) : labels },
+            make: { HistogramSeries(labels: $0, buckets: [], sum: nil, count: nil) },
+            add: { series, suffix, sample in
+                switch suffix {
+                case "_bucket":
+                    guard let raw = sample.labels[label: "le"], let bound = ExpositionNumber.parse(raw) else { return }
+                    series.buckets.append(.init(upperBound: bound, cumulativeCount: sample.value))
+                case "_sum", "_gsum": series.sum = sample.value
+                case "_count", "_gcount": series.count = sample.value
+                default: return
+                }
+            })
         return all.map { series in
             var series = series
             series.buckets.sort { $0.upperBound < $1.upperBound }
@@ -78,33 +69,47 @@ extension MetricFamily {
     /// The family's summary series, grouped by their labels without `quantile`.
     public func summarySeries() -> [SummarySeries] {
         guard type == .summary else { return [] }
-        var all: [SummarySeries] = []
-        var index: [[Label]: Int] = [:]
         let quantileName: Set<String> = ["quantile"]
-        for sample in samples {
-            let suffix = sample.name.dropFirst(name.count)
-            let key = suffix.isEmpty ? sample.labels.removing(quantileName) : sample.labels
-            let at: Int
-            if let found = index[key] {
-                at = found
-            } else {
-                at = all.count
-                index[key] = at
-                all.append(SummarySeries(labels: key, quantiles: [], sum: nil, count: nil))
-            }
-            switch suffix {
-            case "":
-                guard let raw = sample.labels[label: "quantile"], let q = ExpositionNumber.parse(raw) else { continue }
-                all[at].quantiles.append(.init(quantile: q, value: sample.value))
-            case "_sum": all[at].sum = sample.value
-            case "_count": all[at].count = sample.value
-            default: continue
-            }
-        }
+        let all = grouped(
+            key: { suffix, labels in suffix.isEmpty ? labels.removing(quantileName) : labels },
+            make: { SummarySeries(labels: $0, quantiles: [], sum: nil, count: nil) },
+            add: { series, suffix, sample in
+                switch suffix {
+                case "":
+                    guard let raw = sample.labels[label: "quantile"], let q = ExpositionNumber.parse(raw) else { return }
+                    series.quantiles.append(.init(quantile: q, value: sample.value))
+                case "_sum": series.sum = sample.value
+                case "_count": series.count = sample.value
+                default: return
+                }
+            })
         return all.map { series in
             var series = series
             series.quantiles.sort { $0.quantile < $1.quantile }
             return series
         }
+    }
+
+    /// The samples grouped by `key` (of the sample name's suffix after the family's name and
+    /// the labels), in order of first appearance; `add` folds each sample into its group.
+    private func grouped<Group>(
+        key: (Substring, [Label]) -> [Label], make: ([Label]) -> Group, add: (inout Group, Substring, Sample) -> Void
+    ) -> [Group] {
+        var all: [Group] = []
+        var index: [[Label]: Int] = [:]
+        for sample in samples {
+            let suffix = sample.name.dropFirst(name.count)
+            let labels = key(suffix, sample.labels)
+            let at: Int
+            if let found = index[labels] {
+                at = found
+            } else {
+                at = all.count
+                index[labels] = at
+                all.append(make(labels))
+            }
+            add(&all[at], suffix, sample)
+        }
+        return all
     }
 }

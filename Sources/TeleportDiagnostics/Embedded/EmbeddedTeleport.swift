@@ -65,7 +65,7 @@ public final class EmbeddedTeleport: Sendable {
         ]
         if let socketPath {
             // The debug service too (log level, log stream, profiles), as Teleport serves it.
-            try DebugSocketPath.prepare(socketPath: socketPath)
+            try DebugSocketFile.prepare(socketPath: socketPath)
             services.append(DiagServer(engine: engine, address: .unix(path: socketPath), exposure: .debugSocket, logger: logger) { _ in })
         }
         services.append(SimulatedRequests(engine: engine, interval: requestInterval))  // traced when tracing is on; logged always

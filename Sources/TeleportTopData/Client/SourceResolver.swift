@@ -38,9 +38,10 @@ public enum SourceResolver {
     public static let noTargetMessage =
         "no target found: name one with --diag-addr HOST:PORT, --debug-socket PATH or -c teleport.yaml (or --embedded for the built-in simulation)"
 
-    /// Applies the rule. `headless` commands fail instead of falling back to embedded.
+    /// Applies the rule. `headless` commands fail instead of falling back to embedded;
+    /// `socketAnswers` says whether a process accepts on a socket path (the engine's probe).
     public static func resolve(
-        _ request: Request, headless: Bool, socketAnswers: (String) -> Bool = DebugSocketPath.answers
+        _ request: Request, headless: Bool, socketAnswers: (String) -> Bool
     ) throws(TargetError) -> Source {
         if request.embedded {
             if request.diagAddr != nil || request.debugSocket != nil || request.configPath != nil {

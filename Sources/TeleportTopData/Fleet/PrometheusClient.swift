@@ -53,7 +53,7 @@ public final class PrometheusClient: PrometheusAPI {
         }
         self.base = base
         func secret(_ path: String, _ flag: String) throws(TargetError) -> String {
-            guard let data = FileManager.default.contents(atPath: path) else { throw TargetError("\(flag) \(path): cannot be read") }
+            guard let data = FileManager.default.contents(atPath: path) else { throw TargetError("\(flag) \(UnreadableFile.message(path))") }
             return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         if let file = options.bearerTokenFile {

@@ -113,7 +113,7 @@ enum DashboardCommand {
         let intakeOptions: SpanIntake.Options
         do { intakeOptions = try options.intake() } catch { throw fail(String(describing: error)) }
         let resolved: SourceResolver.Source
-        do { resolved = try SourceResolver.resolve(target.request, headless: false) } catch { throw fail(error.description) }
+        do { resolved = try target.resolve(headless: false) } catch { throw fail(error.description) }
         let teardown = Teardown()
         let spanStore = SpanStore(capacity: options.spanCapacity)
         do {

@@ -15,9 +15,9 @@ enum FleetDashboardCommand {
         do { intakeOptions = try options.intake() } catch { throw fail(String(describing: error)) }
         let spanStore = SpanStore(capacity: options.spanCapacity)
         let teardown = Teardown()
-        let setup: FleetSetup
+        let setup: FleetLaunch
         do {
-            setup = try await FleetSetup.make(
+            setup = try await FleetLaunch.start(
                 target: target, fleet: fleet, interval: options.interval, history: options.history, headless: false,
                 spans: spanStore)
         } catch let error as ValidationError { throw fail(error.message) }

@@ -1,4 +1,5 @@
 import Foundation
+import TeleportTopTestPeers
 import TeleportTopTestSupport
 import Testing
 

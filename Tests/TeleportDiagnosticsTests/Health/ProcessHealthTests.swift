@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TeleportTopTestPeers
 import TeleportTopTestSupport
 import Testing
 
@@ -168,12 +169,4 @@ struct ProcessHealthTests {
             #expect(throws: FaultScheduleError.self, "\(bad)") { try FaultSchedule(parsing: bad) }
         }
     }
-}
-
-/// A clock tests move by hand.
-final class TestClock: Sendable {
-    private let current: Mutex<Date>
-    init(_ start: Date) { current = Mutex(start) }
-    var now: Date { current.withLock { $0 } }
-    func advance(_ seconds: Double) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }

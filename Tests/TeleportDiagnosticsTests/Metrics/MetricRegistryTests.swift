@@ -89,4 +89,26 @@ struct MetricRegistryTests {
         #expect(HistogramBuckets.teleport.last == 32.768)
         #expect(HistogramBuckets.teleport.map(ExpositionNumber.format).prefix(4) == ["0.001", "0.002", "0.004", "0.008"])
     }
+
+    @Test("Our writer's output parses back to the same families")
+    func roundTripOfWriter() throws {
+        let registry = MetricRegistry()
+        let counter = try registry.counter("requests_total", help: "Requests with a \\ and a\nnewline.", labels: ["path", "code"])
+        counter.increment("/a\"b\\c\nd", "200", by: 3)
+        counter.increment("/", "500")
+        let gauge = try registry.gauge("temperature", help: "Degrees.")
+        gauge.set(-12.5)
+        let histogram = try registry.histogram("latency_seconds", help: "Latency.", labels: ["op"])
+        for value in [0.0005, 0.003, 0.003, 1.5, 100] { histogram.observe(value, "read") }
+        let families = registry.gather()
+        let parsed = try ExpositionParser().parse(ExpositionWriter.write(families))
+        #expect(parsed == families)
+        let latency = try #require(parsed.first { $0.name == "latency_seconds" }).histogramSeries()[0]
+        #expect(latency.buckets.count == 17)
+        #expect(latency.buckets[0].cumulativeCount == 1)
+        #expect(latency.buckets[2].cumulativeCount == 3)
+        #expect(latency.buckets[11].cumulativeCount == 4)
+        #expect(latency.buckets[16].cumulativeCount == 5)
+        #expect(latency.count == 5)
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TeleportTopTestPeers
 import TeleportTopTestSupport
 import Testing
 

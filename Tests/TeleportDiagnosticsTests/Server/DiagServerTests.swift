@@ -1,6 +1,7 @@
 import CompressNIO
 import Foundation
 import NIOCore
+import TeleportTopTestPeers
 import TeleportTopTestSupport
 import Testing
 
@@ -14,7 +15,7 @@ struct DiagServerTests {
     @Test("/readyz answers Teleport's code and text in each state; /healthz is always ok", arguments: ProcessState.allCases)
     func readyzPerState(state: ProcessState) async throws {
         let (engine, clock) = makeEngine()
-        drive(engine, clock, to: state)
+        try drive(engine, clock, to: state)
         let server = try await RunningServer.start(engine: engine, address: .tcp(host: "127.0.0.1", port: 0), exposure: .diagListener(debug: false))
         let readyz = try await HTTP.request(server.url("/readyz"))
         #expect(readyz.status == state.readyzStatusCode)
@@ -32,7 +33,7 @@ struct DiagServerTests {
     @Test("/metrics is text 0.0.4, gzip-compressed when asked, and parses back")
     func metrics() async throws {
         let (engine, clock) = makeEngine()
-        drive(engine, clock, to: .ok)
+        try drive(engine, clock, to: .ok)
         let server = try await RunningServer.start(engine: engine, address: .tcp(host: "127.0.0.1", port: 0), exposure: .diagListener(debug: false))
         let plain = try await HTTP.request(server.url("/metrics"))
         #expect(plain.status == 200)
@@ -94,9 +95,9 @@ struct DiagServerTests {
     func debugSocket() async throws {
         let dir = Paths.temporaryDirectory("sock").appendingPathComponent("data")
         let path = DebugSocketPath.socketPath(dataDir: dir.path)
-        try DebugSocketPath.prepare(socketPath: path)
+        try DebugSocketFile.prepare(socketPath: path)
         let (engine, clock) = makeEngine(debug: false)
-        drive(engine, clock, to: .degraded)
+        try drive(engine, clock, to: .degraded)
         let server = try await RunningServer.start(engine: engine, address: .unix(path: path), exposure: .debugSocket)
         let socketMode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         let dirMode = try FileManager.default.attributesOfItem(atPath: dir.path)[.posixPermissions] as? Int
@@ -138,9 +139,9 @@ struct DiagServerTests {
         let path = dir.appendingPathComponent("debug.sock").path
         let (engine, _) = makeEngine()
         let first = try await RunningServer.start(engine: engine, address: .unix(path: path), exposure: .debugSocket)
-        #expect(DebugSocketPath.answers(path))
+        #expect(DebugSocketFile.answers(path))
         #expect(throws: DebugSocketError(path: path, reason: "another process is serving on this socket")) {
-            try DebugSocketPath.prepare(socketPath: path)
+            try DebugSocketFile.prepare(socketPath: path)
         }
         await first.stop()
         // Leave a socket file with nobody behind it, as a killed process does.
@@ -157,8 +158,8 @@ struct DiagServerTests {
             close(fd)
         }
         #expect(FileManager.default.fileExists(atPath: path))
-        #expect(!DebugSocketPath.answers(path))
-        try DebugSocketPath.prepare(socketPath: path)
+        #expect(!DebugSocketFile.answers(path))
+        try DebugSocketFile.prepare(socketPath: path)
         #expect(!FileManager.default.fileExists(atPath: path))
         let second = try await RunningServer.start(engine: engine, address: .unix(path: path), exposure: .debugSocket)
         #expect(try await HTTP.request(second.url("/healthz")).status == 200)
@@ -167,7 +168,7 @@ struct DiagServerTests {
         let regular = dir.appendingPathComponent("not-a-socket").path
         FileManager.default.createFile(atPath: regular, contents: Data("x".utf8))
         #expect(throws: DebugSocketError(path: regular, reason: "the path exists and is not a socket")) {
-            try DebugSocketPath.prepare(socketPath: regular)
+            try DebugSocketFile.prepare(socketPath: regular)
         }
     }
 }

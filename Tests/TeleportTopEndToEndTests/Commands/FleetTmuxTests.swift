@@ -1,0 +1,56 @@
+import Foundation
+import TeleportTopTestPeers
+import Testing
+
+@testable import TeleportCore
+@testable import TeleportDiagnostics
+
+/// The embedded fleet as a person sees it, at 80x24 and 200x60: the summary, a degraded
+/// instance first, Enter into it, Esc back, I from a tab, q with the terminal given back.
+@Suite("Fleet under tmux", .serialized, .enabled(if: Prerequisites.required(Prerequisites.which("tmux") != nil)))
+struct FleetTmuxTests {
+    let binary = Paths.teleportTopBinary.path
+
+    @Test("embedded fleet of 8: summary, x fails the selected instance and it sorts first, Enter and Esc, I, q", arguments: [(80, 24), (200, 60)])
+    func fleet(width: Int, height: Int) async throws {
+        let session = try DashboardTmuxTests.Session(width: width, height: height)
+        let plan = EmbeddedFleet.plan(count: 8, seed: 1)
+        let sttyFile = try session.typeWithStty("\(binary) --embedded --instances 8 --interval 1s --otlp-grpc off --otlp-http off --log-file /tmp/tt-fleet.log")
+        var screen = try await session.wait(for: "versions v\(EmbeddedFleet.newest)", timeout: .seconds(60))
+        #expect(screen.contains("I Fleet") && screen.contains("8 instances"))
+        for member in plan { _ = try await session.wait(for: member.name) }
+        // Wait for every instance to be OK, then fail the last row's instance: it sorts first.
+        screen = try await session.wait(for: "8 OK", timeout: .seconds(60))
+        let lastName = try #require(screen.split(separator: "\n").last { line in plan.contains { line.hasPrefix(" \($0.name) ") } })
+            .split(separator: " ").first.map(String.init)
+        try session.send("G")
+        try session.send("x")
+        // The failed instance leads the table while it is degraded, then recovering (the
+        // simulation retries a failed heartbeat within seconds, so either may be on screen).
+        let deadline = ContinuousClock.now + .seconds(60)
+        var led = false
+        while !led && ContinuousClock.now < deadline {
+            screen = try session.capture()
+            let firstRow = screen.split(separator: "\n").first { line in plan.contains { line.hasPrefix(" \($0.name) ") } } ?? ""
+            led = firstRow.hasPrefix(" \(lastName ?? "") ") && (firstRow.contains("DEGRADED") || firstRow.contains("RECOVERING"))
+            if !led { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(led, "the failed instance never led the table:\n\(screen)")
+        // Enter opens the selected (the cursor stayed on it while it moved up).
+        try session.send("Enter")
+        _ = try await session.wait(for: "simulated · \(lastName ?? "")")
+        _ = try await session.wait(for: "state, last")  // the Overview (a frame can be read while it is drawn)
+        try session.send("Escape")
+        _ = try await session.wait(for: "8 instances")
+        // From a tab of an instance, I returns.
+        try session.send("Enter")
+        _ = try await session.wait(for: "simulated · \(lastName ?? "")")
+        try session.send("7")
+        _ = try await session.wait(for: "Runtime")
+        try session.send("I")
+        _ = try await session.wait(for: "8 instances")
+        try session.send("q")
+        let words = try await session.sttyWords(sttyFile)
+        #expect(words.contains("icanon") && words.contains("echo"))
+    }
+}
