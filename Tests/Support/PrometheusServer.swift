@@ -37,17 +37,29 @@ package struct PrometheusServer {
     package let directory: URL
     package let engine: Engine
 
-    package static func start(targets: [String], scrapeInterval: String = "1s", engine: Engine = .prometheus) async throws -> PrometheusServer {
+    /// `jobs`: each scrapes every target at its own interval (job name, interval); by default
+    /// one job, `teleport`, at `scrapeInterval`.
+    package static func start(
+        targets: [String], scrapeInterval: String = "1s", engine: Engine = .prometheus, jobs: [(name: String, interval: String)]? = nil
+    ) async throws -> PrometheusServer {
         let binary = try require2(Prerequisites.which(engine.binary), "\(engine.binary) missing: apt-get install \(engine.binary)")
         let directory = Paths.temporaryDirectory("prom")
+        let list = targets.map { "\"\($0)\"" }.joined(separator: ", ")
+        let scrapeConfigs = (jobs ?? [("teleport", scrapeInterval)]).map { job in
+            """
+              - job_name: \(job.name)
+                scrape_interval: \(job.interval)
+                scrape_timeout: \(job.interval)
+                static_configs:
+                  - targets: [\(list)]
+            """
+        }
         let config = """
             global:
               scrape_interval: \(scrapeInterval)
               scrape_timeout: \(scrapeInterval)
             scrape_configs:
-              - job_name: teleport
-                static_configs:
-                  - targets: [\(targets.map { "\"\($0)\"" }.joined(separator: ", "))]
+            \(scrapeConfigs.joined(separator: "\n"))
 
             """
         let configPath = directory.appendingPathComponent("prometheus.yml").path

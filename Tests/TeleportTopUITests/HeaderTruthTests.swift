@@ -93,4 +93,32 @@ struct HeaderTruthTests {
         let later = await Self.lines(store, now: 70)
         #expect(!later[1].contains("restarted"))
     }
+
+    @Test("Read through a Prometheus-API engine: the engine, when it was asked, no byte count, the newest sample's age; overdue only by the asking")
+    func engineRead() async {
+        // Samples 15 s apart (the engine's scrape interval), asked every second.
+        let store = MetricStore(target: "t", interval: .seconds(15))
+        for (sample, asked) in [(0.0, 0.4), (15.0, 15.3)] {
+            await store.ingest(
+                ScrapeResult(
+                    time: Self.t0.addingTimeInterval(sample), duration: .milliseconds(38), bytes: 0,
+                    families: [MetricFamily(name: "up", type: .gauge, samples: [Sample(name: "up", value: 1)])],
+                    asked: Self.t0.addingTimeInterval(asked)))
+        }
+        // Asked again 14 s later with nothing newer: current, nothing added.
+        await store.noteAsked(Self.t0.addingTimeInterval(29.3), duration: .milliseconds(12))
+        var fleet = FleetState(source: "Prometheus http://p:9090", rows: [FleetRow(id: 0, name: "a:1", source: .prometheus)])
+        fleet.via = "via VictoriaMetrics, 30s behind"
+        fleet.open = 0
+        var state = DashboardState(snapshot: await store.snapshot(), isEmbedded: false, now: Self.t0.addingTimeInterval(30))
+        state.fleet = fleet
+        let line = DashboardView.render(state, width: 160, height: 48).text.split(separator: "\n", omittingEmptySubsequences: false)[1]
+        #expect(line.hasPrefix(" via VictoriaMetrics, 30s behind · refreshed 0.7s ago in 12ms · 1 series · newest sample 15s old · every 15s"), "\(line)")
+        #expect(!line.contains(" B ·") && !line.contains("no answer"), "\(line)")
+        #expect(await store.snapshot().scrapeCount == 2)
+        // Not asked for over two intervals: overdue, counted from the asking.
+        state.now = Self.t0.addingTimeInterval(60)
+        let late = DashboardView.render(state, width: 160, height: 48).text.split(separator: "\n", omittingEmptySubsequences: false)[1]
+        #expect(late.contains("no answer for 30.7s"), "\(late)")
+    }
 }

@@ -21,10 +21,13 @@ public enum PrometheusFamilyTypes {
         func isSummary(_ base: String) -> Bool {
             !isHistogram(base) && names.contains(base + "_sum") && names.contains(base + "_count")
         }
-        /// What the metadata or the catalog says of a name (nil: nothing).
+        /// What the metadata or the catalog says of a name (nil: nothing). Metadata that says
+        /// `unknown` (a target's untyped family, or one an engine mixes up) does not hide the
+        /// catalog's type; any declared type wins over another target's `unknown`.
         func declared(_ name: String) -> MetricType? {
-            if let text = metadata[name]?.first?.type { return MetricType(prometheusType: text) }
-            return catalog.entries(named: name).first?.type
+            let stated = (metadata[name] ?? []).map { MetricType(prometheusType: $0.type) }
+            if let known = stated.first(where: { $0 != .untyped }) { return known }
+            return catalog.entries(named: name).first?.type ?? stated.first
         }
         var kinds: [String: Kind] = [:]
         for name in names {

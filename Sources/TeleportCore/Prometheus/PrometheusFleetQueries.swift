@@ -149,16 +149,33 @@ public struct PrometheusFleetQueries: Sendable {
     public static func families(
         from series: [PrometheusAnswer.Series], metadata: PrometheusAnswer.MetadataData, dropping: Set<String>, catalog: MetricCatalog = .builtin
     ) -> [MetricFamily] {
+        let kinds = kinds(of: series, metadata: metadata, catalog: catalog)
+        return families(
+            series.compactMap { item in item.value.map { (item.metric, $0.value) } }, kinds: kinds, metadata: metadata, dropping: dropping, catalog: catalog)
+    }
+
+    /// The family and type of every sample name among the series (metadata, else the
+    /// catalog and the sample names).
+    public static func kinds(
+        of series: [PrometheusAnswer.Series], metadata: PrometheusAnswer.MetadataData, catalog: MetricCatalog = .builtin
+    ) -> [String: PrometheusFamilyTypes.Kind] {
         var labelNames: [String: Set<String>] = [:]
         for item in series {
             if let name = item.metric["__name__"] { labelNames[name, default: []].formUnion(item.metric.keys) }
         }
-        let kinds = PrometheusFamilyTypes.resolve(labelNames: labelNames, metadata: metadata, catalog: catalog)
+        return PrometheusFamilyTypes.resolve(labelNames: labelNames, metadata: metadata, catalog: catalog)
+    }
+
+    /// Samples (a series' labels and one value each) as the families a scrape would give.
+    public static func families(
+        _ samples: [(metric: [String: String], value: Double)], kinds: [String: PrometheusFamilyTypes.Kind], metadata: PrometheusAnswer.MetadataData,
+        dropping: Set<String>, catalog: MetricCatalog = .builtin
+    ) -> [MetricFamily] {
         var families: [String: MetricFamily] = [:]
-        for item in series {
-            guard let sampleName = item.metric["__name__"], let value = item.value?.value else { continue }
+        for (metric, value) in samples {
+            guard let sampleName = metric["__name__"] else { continue }
             let kind = kinds[sampleName] ?? PrometheusFamilyTypes.Kind(family: sampleName, type: .untyped)
-            let labels = item.metric.filter { $0.key != "__name__" && !dropping.contains($0.key) }.map { Label($0.key, $0.value) }
+            let labels = metric.filter { $0.key != "__name__" && !dropping.contains($0.key) }.map { Label($0.key, $0.value) }
                 .sorted { $0.name < $1.name }
             let help = metadata[kind.family]?.first?.help ?? catalog.entries(named: kind.family).first?.description
             var family = families[kind.family] ?? MetricFamily(name: kind.family, type: kind.type, help: help)

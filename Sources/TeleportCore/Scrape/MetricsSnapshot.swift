@@ -85,13 +85,20 @@ public struct ScrapeInfo: Sendable, Hashable {
     public var duration: Duration
     public var bytes: Int
     public var series: Int
+    /// When a Prometheus-API engine was last asked for the instance's samples (`time` is then
+    /// the newest sample's); nil for a scrape of the target itself.
+    public var asked: Date?
 
-    public init(time: Date, duration: Duration, bytes: Int, series: Int) {
+    public init(time: Date, duration: Duration, bytes: Int, series: Int, asked: Date? = nil) {
         self.time = time
         self.duration = duration
         self.bytes = bytes
         self.series = series
+        self.asked = asked
     }
+
+    /// When the data last arrived: the engine's answer, else the scrape.
+    public var answered: Date { asked ?? time }
 }
 
 /// One family as shown: metadata, catalog rows, and every series with value and rates.

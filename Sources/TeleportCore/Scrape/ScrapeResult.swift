@@ -18,10 +18,13 @@ public struct ScrapeResult: Sendable {
     /// keeps, so a replay parses the same bytes.
     public var body: [UInt8]
     public var contentType: String?
+    /// When a Prometheus-API engine was asked for these samples (`time` is their own
+    /// timestamp); nil for a scrape of the target itself.
+    public var asked: Date?
 
     public init(
         time: Date, duration: Duration, bytes: Int, families: [MetricFamily], readyz: ReadyzAnswer? = nil, healthy: Bool? = nil,
-        started: Date? = nil, body: [UInt8] = [], contentType: String? = nil
+        started: Date? = nil, body: [UInt8] = [], contentType: String? = nil, asked: Date? = nil
     ) {
         self.time = time
         self.duration = duration
@@ -32,6 +35,7 @@ public struct ScrapeResult: Sendable {
         self.started = started
         self.body = body
         self.contentType = contentType
+        self.asked = asked
     }
 }
 

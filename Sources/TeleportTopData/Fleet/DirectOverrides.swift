@@ -3,8 +3,9 @@ import Synchronization
 import TeleportCore
 
 /// The instances of a Prometheus-read fleet switched to direct polling (`d` on the fleet
-/// screen): each has its own client, store and poller, and its row and open dashboard come
-/// from its own scrapes instead of PromQL until it is switched back.
+/// screen): each has its own client and poller feeding the instance's one store (the history
+/// read from the engine goes on), and its row and open dashboard come from its own scrapes
+/// instead of PromQL until it is switched back.
 final class DirectOverrides: Sendable {
     /// One instance polled directly.
     struct Member: Sendable {

@@ -47,6 +47,13 @@ public final class PrometheusFleet: FleetSource {
         /// The server's engine, once told (`engineAsked`: it answered the question at all).
         var engine: PrometheusEngine?
         var engineAsked = false
+        /// Each instance's scrape interval as the engine's targets say (seconds).
+        var scrapeIntervals: [String: Double] = [:]
+        /// How far behind the scrapes the engine's answers are, on purpose (seconds).
+        var lag: Double?
+        /// The newest sample folded into each open instance's store (nil: none yet: its
+        /// history is filled first).
+        var newest: [Int: Date] = [:]
     }
 
     public let client: any PrometheusAPI
@@ -181,6 +188,12 @@ public final class PrometheusFleet: FleetSource {
         let lag = PrometheusEngine.lag(
             newestSamples: PrometheusFleetQueries.newestSamples(answers, instanceLabel: options.instanceLabel), lastScrapes: lastScrapes,
             scrapeInterval: targets.compactMap(\.scrapeIntervalSeconds).max())
+        registry.withLock { r in
+            r.lag = lag
+            for target in targets {
+                if let instance = target.labels[options.instanceLabel], let seconds = target.scrapeIntervalSeconds { r.scrapeIntervals[instance] = seconds }
+            }
+        }
         if engine == .victoriaMetrics, (answers[.state] ?? []).isEmpty, !lastScrapes.isEmpty {
             // Scraped, yet nothing to see: it holds back the newest samples (the header tells by how much once it shows them).
             warnings.append("VictoriaMetrics shows no samples of the scraped targets yet (it holds the newest back: -search.latencyOffset, 30s by default)")
@@ -269,16 +282,31 @@ public final class PrometheusFleet: FleetSource {
         return formatter.string(from: date) + " UTC"
     }
 
-    /// Feeds the open instance's store from its raw series (at `now`: a replay's cursor).
-    public func refreshFocused(now: Date = Date()) async {
-        guard let id = seam.focusedID, let name = registry.withLock({ r in r.names.indices.contains(id) ? r.names[id] : nil }), !directs.contains(id)
-        else { return }
-        let store = registry.withLock { r -> MetricStore in
+    /// The most samples the first read of an opened instance's history asks for (about
+    /// 30 bytes each in the engine's JSON).
+    public static let historyPoints = 500_000
+
+    /// The open instance's store, made on first use; its interval is the larger of the
+    /// refresh's and the instance's scrape interval (what its samples are spaced by).
+    func openStore(_ id: Int, _ name: String) -> MetricStore {
+        registry.withLock { r -> MetricStore in
             if let store = r.stores[id] { return store }
-            let store = MetricStore(target: "\(name) via \(r.engine?.description ?? "the Prometheus API")", interval: r.interval, history: options.window)
+            let spacing = max(r.interval.seconds, r.scrapeIntervals[name] ?? 0)
+            let store = MetricStore(
+                target: "\(name) via \(r.engine?.description ?? "the Prometheus API")", interval: .seconds(spacing), history: options.window)
             r.stores[id] = store
             return store
         }
+    }
+
+    /// Feeds the open instance's store from its raw samples (at `now`: a replay's cursor),
+    /// each scrape at its own timestamp: the first time its history over the window (as much
+    /// as `historyPoints` allows), then the samples newer than those held. A refresh that
+    /// brings no new sample adds nothing.
+    public func refreshFocused(now: Date = Date()) async {
+        guard let id = seam.focusedID, let name = registry.withLock({ r in r.names.indices.contains(id) ? r.names[id] : nil }), !directs.contains(id)
+        else { return }
+        let store = openStore(id, name)
         let needsMetadata = registry.withLock { r in r.metadataFetched.map { now.timeIntervalSince($0) > 300 || now < $0 } ?? true }
         if needsMetadata, let metadata = try? await client.metadata() {
             registry.withLock {
@@ -286,32 +314,74 @@ public final class PrometheusFleet: FleetSource {
                 $0.metadataFetched = now
             }
         }
-        let started = now
         let clockStart = Date()
-        let promql = rawSeriesQuery(name)
-        let outcome: Result<ScrapeResult, ScrapeFailure>
+        let (newest, interval, range, lag) = registry.withLock { r in
+            (
+                r.newest[id], r.interval,
+                Self.liveRange(refresh: r.interval.seconds, scrape: r.scrapeIntervals[name], lag: r.lag, window: options.window.seconds),
+                r.lag
+            )
+        }
+        let selector = rawSeriesQuery(name)
+        let member = ScrapeSeam.Member(id: id, name: name, store: store)
         do {
-            let (data, _) = try await client.query(promql, at: started)
-            let metadata = registry.withLock { $0.metadata }
-            let families = PrometheusFleetQueries.families(from: data.series, metadata: metadata, dropping: [options.instanceLabel, "job"])
-            let scrape = ScrapeResult(
-                time: started, duration: .seconds(Date().timeIntervalSince(clockStart)), bytes: 0, families: families,
-                started: started)
-            if families.isEmpty {
-                let failure = ScrapeFailure(
-                    time: now, error: .other(detail: "Prometheus holds no current series for \(name)"),
-                    retryAt: now.addingTimeInterval(options.interval.seconds))
-                outcome = .failure(failure)
-            } else {
-                outcome = .success(scrape)
+            var seconds = range
+            if newest == nil {
+                // How many series the instance has decides how far back its history is read.
+                let count = try? await client.query("count(\(selector))", at: now).data.series.first?.value?.value
+                seconds = Self.historyRange(series: count ?? 0, scrape: registry.withLock { $0.scrapeIntervals[name] }, window: options.window.seconds)
             }
+            let (data, _) = try await client.query("\(selector)[\(Int(seconds))s]", at: now)
+            let metadata = registry.withLock { $0.metadata }
+            // An engine that holds its newest samples back from queries (VictoriaMetrics'
+            // latency offset) still answers them raw: the dashboard shows the moment the row does.
+            let scrapes = PrometheusRawScrapes.scrapes(
+                from: data.series, metadata: metadata, dropping: [options.instanceLabel, "job"], after: newest,
+                through: lag.map { now.addingTimeInterval(-$0) })
+            let duration = Duration.seconds(Date().timeIntervalSince(clockStart))
+            guard let last = scrapes.last else {
+                if newest == nil {
+                    let failure = ScrapeFailure(
+                        time: now, error: .other(detail: "Prometheus holds no samples of \(name) in the last \(Int(seconds))s"),
+                        retryAt: now.addingTimeInterval(interval.seconds))
+                    await seam.deliver(.failure(failure), to: member, interval: interval, row: .none)
+                } else {
+                    await store.noteAsked(now, duration: duration)
+                    await seam.deliver(nil, to: member, interval: interval, row: .none)
+                }
+                return
+            }
+            registry.withLock { $0.newest[id] = last.time }
+            // A scrape the engine failed (`up` 0) is the instance unreachable then, as its row's
+            // state history counts it.
+            let outcomes = scrapes.map { scrape -> Result<ScrapeResult, ScrapeFailure> in
+                if scrape.families.first(where: { $0.name == "up" })?.samples.first?.value == 0 {
+                    return .failure(ScrapeFailure(time: scrape.time, error: .other(detail: "the engine's scrape of \(name) failed (up 0)"), retryAt: nil))
+                }
+                return .success(ScrapeResult(time: scrape.time, duration: duration, bytes: 0, families: scrape.families, asked: now))
+            }
+            await seam.deliver(all: outcomes, to: member, interval: interval, row: .none)
         } catch {
             guard !Task.isCancelled else { return }
-            let failure = ScrapeFailure(time: now, error: .other(detail: error.description), retryAt: now.addingTimeInterval(options.interval.seconds))
-            outcome = .failure(failure)
+            let failure = ScrapeFailure(time: now, error: .other(detail: error.description), retryAt: now.addingTimeInterval(interval.seconds))
+            await seam.deliver(.failure(failure), to: member, interval: interval, row: .none)
         }
-        let interval = registry.withLock { $0.interval }
-        await seam.deliver(outcome, to: ScrapeSeam.Member(id: id, name: name, store: store), interval: interval, row: .none)
+    }
+
+    /// Seconds of raw samples a regular refresh of the open instance asks for: enough that
+    /// no scrape falls between two refreshes (three refreshes or two scrapes, past the
+    /// engine's lag), in whole seconds so that a replay asks the recorded query.
+    static func liveRange(refresh: Double, scrape: Double?, lag: Double?, window: Double) -> Double {
+        min(max(window, 60), (max(3 * refresh, 2 * (scrape ?? refresh)) + (lag ?? 0) + 5).rounded(.up))
+    }
+
+    /// Seconds of history the first read asks for: the window, or less where the instance's
+    /// series at its scrape interval would pass `historyPoints` (at least a minute; tens of
+    /// seconds, so that a replay asks the recorded query).
+    static func historyRange(series: Double, scrape: Double?, window: Double) -> Double {
+        let samplesPerSeries = Double(historyPoints) / max(1, series)
+        let fits = samplesPerSeries * max(1, scrape ?? 1)
+        return max(60, min(window, (fits / 10).rounded(.down) * 10))
     }
 
     public func focus(_ id: Int?) async {
@@ -370,6 +440,13 @@ public final class PrometheusFleet: FleetSource {
         guard let name = registry.withLock({ r in r.names.indices.contains(id) ? r.names[id] : nil }) else { return "no such instance" }
         if let member = directs.remove(id) {
             await DirectOverrides.stop(member)
+            // The same store goes on from PromQL's samples newer than the direct scrapes it holds.
+            let directNewest = await member.store.newestScrapeTime ?? Date()
+            let spacing = registry.withLock { r in
+                r.newest[id] = directNewest
+                return max(r.interval.seconds, r.scrapeIntervals[name] ?? 0)
+            }
+            await member.store.setInterval(.seconds(spacing))
             wake.withLock { $0?.cancel() }  // its PromQL row at once
             return "\(name): read from Prometheus again"
         }
@@ -390,7 +467,10 @@ public final class PrometheusFleet: FleetSource {
             return "\(name) does not answer from here (\(error.description)): it stays read from Prometheus"
         }
         let interval = registry.withLock { $0.interval }
-        let store = MetricStore(target: name, interval: interval, history: options.window)
+        // One store per instance, whichever source feeds it: the history read from the
+        // engine goes on with the direct scrapes.
+        let store = openStore(id, name)
+        await store.setInterval(interval)
         let poller = Poller(client: client, store: store, schedule: PollSchedule(interval: interval), startDelay: interval)
         let window = options.window.seconds
         let earlier = registry.withLock { $0.lastRows[id] }

@@ -105,12 +105,18 @@ public final class ScrapeSeam: Sendable {
 
     /// Folds `outcome` (nil: nothing new) into the member's store and publishes it.
     public func deliver(_ outcome: Result<ScrapeResult, ScrapeFailure>?, to member: Member, interval: Duration, row: RowSource) async {
-        if let outcome {
+        await deliver(all: outcome.map { [$0] } ?? [], to: member, interval: interval, row: row)
+    }
+
+    /// Folds several outcomes in order (scrapes an engine held, read at once) and publishes
+    /// once, with the last.
+    public func deliver(all outcomes: [Result<ScrapeResult, ScrapeFailure>], to member: Member, interval: Duration, row: RowSource) async {
+        for outcome in outcomes {
             await Self.fold(outcome, into: member.store)
             let observation = Observation(member: member, outcome: outcome, interval: interval)
             for observer in observers.withLock({ $0 }) { observer(observation) }
         }
-        await publish(outcome, of: member, row: row)
+        await publish(outcomes.last, of: member, row: row)
     }
 
     /// Publishes what a member's store holds now, without folding (a replay that folded a

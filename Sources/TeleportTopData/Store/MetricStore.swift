@@ -75,11 +75,14 @@ public actor MetricStore {
 
     /// Folds a successful scrape in.
     public func ingest(_ scrape: ScrapeResult) {
+        // Samples an engine held that are not newer than those held (an answer in flight when
+        // the instance was switched to direct polling) add nothing.
+        if scrape.asked != nil, let last = lastScrape, scrape.time <= last.time { return }
         let kept = retained.map { names in scrape.families.filter { names.contains($0.name) } } ?? scrape.families
         history.ingest(kept, at: scrape.time, interval: interval)
         lastScrape = ScrapeInfo(
             time: scrape.time, duration: scrape.duration, bytes: scrape.bytes,
-            series: scrape.families.reduce(0) { $0 + $1.samples.count })
+            series: scrape.families.reduce(0) { $0 + $1.samples.count }, asked: scrape.asked)
         lastFailure = nil
         let newBuild = scrape.families.first(where: { $0.name == "teleport_build_info" })?.samples.first.map { info in
             BuildInfo(
@@ -94,6 +97,19 @@ public actor MetricStore {
         timeline.observe(observed, at: scrape.time)
         build = newBuild
         processStart = newStart
+    }
+
+    /// The time of the newest scrape folded in (nil: none yet).
+    public var newestScrapeTime: Date? { lastScrape?.time }
+
+    /// Notes that a Prometheus-API engine was asked and had no sample newer than those held:
+    /// the data is current as of `asked`, and nothing is added to the history (nothing at all
+    /// when the newest data is a direct scrape's).
+    public func noteAsked(_ asked: Date, duration: Duration) {
+        guard lastFailure == nil, var last = lastScrape, last.asked != nil else { return }
+        last.asked = asked
+        last.duration = duration
+        lastScrape = last
     }
 
     /// Notes a failed scrape; the data is kept (stale). With no answer at all the state

@@ -23,7 +23,7 @@ public enum HeaderView {
     public static func draw(_ state: DashboardState, into screen: inout Screen) {
         let snapshot = state.snapshot
         let interval = snapshot.interval.seconds
-        let overdue = snapshot.lastFailure == nil && snapshot.lastScrape.map { state.now.timeIntervalSince($0.time) > 2 * interval } ?? false
+        let overdue = snapshot.lastFailure == nil && snapshot.lastScrape.map { state.now.timeIntervalSince($0.answered) > 2 * interval } ?? false
         // Figures that count with the clock stop at the last answer while the data is stale.
         let dataTime = snapshot.isStale || overdue ? snapshot.lastScrape?.time ?? state.now : state.now
         screen.fill(row: 0, role: .header)
@@ -83,10 +83,18 @@ public enum HeaderView {
             }
             screen.write(failure.error.description, x: x, y: 1, role: .error)
         } else if let last = snapshot.lastScrape, overdue {
-            let age = state.now.timeIntervalSince(last.time)
+            let age = state.now.timeIntervalSince(last.answered)
             let x = screen.write(" no answer for \(Format.number((age * 10).rounded() / 10))s · ", x: 0, y: 1, role: .error)
             screen.write(
                 "the last scrape took \(Format.seconds(last.duration.seconds)) · every \(DurationText.format(snapshot.interval))", x: x, y: 1, role: .dim)
+        } else if let last = snapshot.lastScrape, let asked = last.asked {
+            // Read through a Prometheus-API engine: when it was asked, no byte count it does not
+            // have, and how old its newest sample is.
+            let age = max(0, state.now.timeIntervalSince(asked))
+            let sampleAge = max(0, state.now.timeIntervalSince(last.time))
+            screen.write(
+                " \(state.fleet?.via ?? "via the Prometheus API") · refreshed \(Format.number((age * 10).rounded() / 10))s ago in \(Format.seconds(last.duration.seconds)) · \(last.series) series · newest sample \(Format.duration(sampleAge)) old · every \(DurationText.format(snapshot.interval))",
+                x: 0, y: 1, role: .dim)
         } else if let last = snapshot.lastScrape {
             let age = max(0, state.now.timeIntervalSince(last.time))
             screen.write(

@@ -134,4 +134,33 @@ struct MetricStoreTests {
         #expect(abs((last.p50?.value ?? 0) - 0.0625) < 1e-12)
         #expect(histogram.windows[.oneMinute]?.observations == 40)
     }
+
+    @Test("An engine's samples: folded at their own times; not newer than those held, nothing; asked again with nothing new, current but unchanged")
+    func engineSamples() async {
+        let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+        func counter(_ value: Double) -> [MetricFamily] {
+            [MetricFamily(name: "c_total", type: .counter, samples: [Sample(name: "c_total", value: value)])]
+        }
+        let store = MetricStore(target: "t", interval: .seconds(15))
+        for (n, asked) in [(0.0, 1.0), (15.0, 16.0)] {
+            await store.ingest(
+                ScrapeResult(
+                    time: t0.addingTimeInterval(n), duration: .milliseconds(5), bytes: 0, families: counter(n * 10), asked: t0.addingTimeInterval(asked)))
+        }
+        var snapshot = await store.snapshot()
+        #expect(snapshot.scrapeCount == 2)
+        #expect(snapshot.family("c_total")?.series.first?.rate == 10)
+        await store.noteAsked(t0.addingTimeInterval(17), duration: .milliseconds(3))
+        snapshot = await store.snapshot()
+        #expect(snapshot.scrapeCount == 2 && snapshot.lastScrape?.asked == t0.addingTimeInterval(17) && snapshot.lastScrape?.time == t0.addingTimeInterval(15))
+        // A direct scrape, then an engine's answer that was in flight: older, so nothing.
+        await store.ingest(ScrapeResult(time: t0.addingTimeInterval(18), duration: .milliseconds(5), bytes: 900, families: counter(180)))
+        await store.ingest(
+            ScrapeResult(time: t0.addingTimeInterval(16), duration: .milliseconds(5), bytes: 0, families: counter(160), asked: t0.addingTimeInterval(19)))
+        await store.noteAsked(t0.addingTimeInterval(19), duration: .milliseconds(3))
+        snapshot = await store.snapshot()
+        #expect(snapshot.scrapeCount == 3)
+        #expect(snapshot.lastScrape?.asked == nil && snapshot.lastScrape?.bytes == 900)
+        #expect(snapshot.family("c_total")?.series.first?.rate == 10)
+    }
 }
