@@ -91,7 +91,16 @@ enum ParserChecks {
             do {
                 let (data, warnings) = try PrometheusAnswer.decode(PrometheusAnswer.QueryData.self, body: bytes, status: status)
                 warnings.forEach(failure)
-                _ = data
+                // An open instance's raw samples regrouped into scrapes: in time order, no
+                // scrape empty, no more samples than the answer held.
+                let scrapes = PrometheusRawScrapes.scrapes(from: data.series, metadata: [:], dropping: ["instance", "job"])
+                let points = data.series.reduce(0) { $0 + ($1.values?.count ?? 0) }
+                let samples = scrapes.reduce(0) { $0 + $1.families.reduce(0) { $0 + $1.samples.count } }
+                if zip(scrapes, scrapes.dropFirst()).contains(where: { $0.time >= $1.time }) { broken.append("prometheus: raw scrapes out of order") }
+                if scrapes.contains(where: { $0.families.isEmpty }) || samples > points {
+                    broken.append("prometheus: \(samples) samples in \(scrapes.count) scrapes from \(points) points")
+                }
+                _ = PrometheusFleetQueries.families(from: data.series, metadata: [:], dropping: [])
             } catch { failure(error.description) }
             do { _ = try PrometheusAnswer.decode(PrometheusAnswer.TargetsData.self, body: bytes, status: status) } catch { failure(error.description) }
             do { _ = try PrometheusAnswer.decode(PrometheusAnswer.MetadataData.self, body: bytes, status: status) } catch { failure(error.description) }

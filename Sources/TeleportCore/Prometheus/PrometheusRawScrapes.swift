@@ -64,10 +64,10 @@ public enum PrometheusRawScrapes {
             }
             for (index, value) in newest { samples[index].append((item.metric, value)) }
         }
-        return zip(lasts, samples).map { last, samples in
-            Scrape(
-                time: Date(timeIntervalSince1970: Double(last) / 1000),
-                families: PrometheusFleetQueries.families(samples, kinds: kinds, metadata: metadata, dropping: dropping, catalog: catalog))
+        // A timestamp with no named sample (series without `__name__`) is no scrape.
+        return zip(lasts, samples).compactMap { last, samples in
+            let families = PrometheusFleetQueries.families(samples, kinds: kinds, metadata: metadata, dropping: dropping, catalog: catalog)
+            return families.isEmpty ? nil : Scrape(time: Date(timeIntervalSince1970: Double(last) / 1000), families: families)
         }
     }
 }
