@@ -45,7 +45,7 @@ struct DashboardTmuxTests {
         }
         func resize(_ w: Int, _ h: Int) throws { _ = try run(tmux, ["-L", socket, "resize-window", "-x", "\(w)", "-y", "\(h)"]) }
 
-        func wait(for text: String, timeout: Duration = .seconds(30)) async throws -> String {
+        func wait(for text: String, timeout: Duration = .seconds(60)) async throws -> String {
             let deadline = ContinuousClock.now + timeout
             var screen = ""
             while ContinuousClock.now < deadline {
