@@ -99,7 +99,7 @@ struct ProfileCommandTests {
         if !FileManager.default.fileExists(atPath: "/etc/teleport.yaml") {
             let none = try await runWithDeadlineOffPool(binary, ["profile"], environment: ["PATH": "/usr/bin:/bin", "HOME": "/tmp"])
             #expect(none.status != 0)
-            #expect(none.stderr == "teleport-top: \(SourceResolver.noTargetMessage)\n")
+            #expect(none.stderr == "teleport-top: \(SourceResolver.noProcessMessage)\n")
         }
         // There is no --embedded here: profiles come from a real process only.
         let embedded = try await runWithDeadlineOffPool(binary, ["profile", "--embedded"])
