@@ -122,4 +122,29 @@ struct HelpAndKeysTmuxTests {
         #expect(later.contains("\(ReplayTmuxTests.clock(last)) UTC ×1 ‖"))
         try session.send("q")
     }
+
+    @Test("9: quitting with n after V leaves the level changed and prints the command that restores it")
+    func keptLevelPrintsRestore() async throws {
+        let dir = Paths.temporaryDirectory("kept-level")
+        let serve = try ChildProcess(binary, ["serve", "--diag-addr", "127.0.0.1:0", "--data-dir", dir.path, "--components", "proxy"])
+        let line = try await serve.waitForLine(inStderr: true) { $0.contains("diag listener started") }
+        let addr = String(try #require(line.split(separator: " ").first { $0.hasPrefix("addr=") }).dropFirst(5))
+        let socket = dir.appendingPathComponent("debug.sock").path
+        let session = try Session(width: 160, height: 48)
+        try session.type("\(dashboard) --diag-addr \(addr) --debug-socket \(socket) --log-file /tmp/tt-help-level.log")
+        _ = try await session.wait(for: "log INFO")
+        try session.send("V")
+        _ = try await session.wait(for: "▸ INFO")
+        try session.send("Down")
+        try session.send("Enter")
+        _ = try await session.wait(for: "log WARN*")
+        try session.send("q")
+        _ = try await session.wait(for: "Restore INFO before quitting?")
+        try session.send("n")
+        let screen = try await session.wait(for: "restore it with: teleport-top log-level --debug-socket")
+        // The line wraps at the pane's width.
+        let joined = screen.replacingOccurrences(of: "\n", with: "").replacingOccurrences(of: "  ", with: "")
+        #expect(joined.contains("restore it with: teleport-top log-level --debug-socket \(socket) INFO"), "\(screen)")
+        _ = await serve.stop()
+    }
 }
