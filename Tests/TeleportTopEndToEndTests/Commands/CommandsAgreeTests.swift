@@ -99,4 +99,17 @@ struct CommandsAgreeTests {
         #expect(recorded.stderr.range(of: #"\d+ scrapes \(\d+ answered\)"#, options: .regularExpression) != nil, "\(recorded.stderr)")
         await serve.stop()
     }
+
+    @Test("5: files that cannot be read are named by absolute path with the system's reason (-c, pprof)")
+    func unreadableFiles() throws {
+        let directory = Paths.temporaryDirectory("agree-files")
+        let config = try run(binary, ["snapshot", "-c", "nope.yaml"], directory: directory)
+        #expect(config.status != 0)
+        #expect(config.stderr.contains("\(directory.standardizedFileURL.path)/nope.yaml: cannot be read: No such file or directory"), "\(config.stderr)")
+        let profile = try run(binary, ["pprof", "nope.pb.gz"], directory: directory)
+        #expect(profile.status != 0)
+        #expect(
+            profile.stderr == "teleport-top: \(directory.standardizedFileURL.path)/nope.pb.gz: cannot be read: No such file or directory\n", "\(profile.stderr)"
+        )
+    }
 }
