@@ -79,6 +79,14 @@ struct TruthTests {
         #expect(DashboardView.render(state, width: 160, height: 24).text.contains("≥3s"))
     }
 
+    @Test("2: a target down from the first scrape went down before the watching began: down since ≤")
+    func downBeforeWatching() async {
+        let store = MetricStore(target: "t", interval: .seconds(1))
+        await store.fail(ScrapeFailure(time: Fixtures.t0, error: .refused(target: "t"), retryAt: Fixtures.t0.addingTimeInterval(1)))
+        let lines = await HeaderTruthTests.lines(store, now: 0.5)
+        #expect(lines[1].contains("down since ≤ 11:06:40 UTC"), "\(lines[1])")
+    }
+
     @Test("2: durations are rounded down")
     func roundedDown() {
         #expect(Format.duration(2.997) == "2s")

@@ -79,8 +79,10 @@ public enum HeaderView {
                     x: x, y: 1, role: .error)
             }
             if let down = snapshot.timeline.since(.unreachable) {
+                // Down from the first scrape: it went down before the watching began.
                 let clock = Format.utc(down).dropFirst(11)
-                x = screen.write(wide ? "down since \(clock) · " : "down since \(clock.prefix(8)) · ", x: x, y: 1, role: .error)
+                let since = snapshot.timeline.sinceIsLowerBound ? "down since ≤ " : "down since "
+                x = screen.write(wide ? "\(since)\(clock) · " : "\(since)\(clock.prefix(8)) · ", x: x, y: 1, role: .error)
             }
             if let last = snapshot.lastScrape {
                 let age = Format.duration(state.now.timeIntervalSince(last.time))

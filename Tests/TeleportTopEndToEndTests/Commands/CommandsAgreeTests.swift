@@ -112,4 +112,23 @@ struct CommandsAgreeTests {
             profile.stderr == "teleport-top: \(directory.standardizedFileURL.path)/nope.pb.gz: cannot be read: No such file or directory\n", "\(profile.stderr)"
         )
     }
+
+    @Test("13: serve names a grpc:// exporter as grpc://, and a SIGTERM waiting on a collector that is gone says so at once")
+    func tracingShutdown() async throws {
+        let data = Paths.temporaryDirectory("agree-trace")
+        let port = Ports.closed()
+        let serve = try ChildProcess(
+            binary,
+            [
+                "serve", "--diag-addr", "127.0.0.1:0", "--data-dir", data.path, "--tracing-exporter-url", "grpc://127.0.0.1:\(port)",
+                "--tracing-sampling-rate-per-million", "1000000", "--request-interval", "100ms",
+            ])
+        let started = try await serve.waitForLine(inStderr: true) { $0.contains("tracing started") }
+        #expect(started.contains("exporter=\"grpc://127.0.0.1:\(port)\"") || started.contains("exporter=grpc://127.0.0.1:\(port)"), "\(started)")
+        _ = try await serve.waitForLine(inStderr: true) { $0.contains("diag listener started") }
+        kill(serve.process.processIdentifier, SIGTERM)
+        let notice = try await serve.waitForLine(inStderr: true, timeout: .seconds(60)) { $0.contains("stopping: sending the queued spans") }
+        #expect(notice.contains("grpc://127.0.0.1:\(port)"), "\(notice)")
+        _ = await serve.stop(timeout: .seconds(90))
+    }
 }
