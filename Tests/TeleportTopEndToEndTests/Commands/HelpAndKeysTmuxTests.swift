@@ -147,4 +147,18 @@ struct HelpAndKeysTmuxTests {
         #expect(joined.contains("restore it with: teleport-top log-level --debug-socket \(socket) INFO"), "\(screen)")
         _ = await serve.stop()
     }
+
+    @Test("15: profile says on a terminal's stderr what it collects and what it wrote (stdout is the tar)")
+    func profileTalks() async throws {
+        let dir = Paths.temporaryDirectory("profile-talks")
+        let serve = try ChildProcess(binary, ["serve", "--diag-addr", "127.0.0.1:0", "--data-dir", dir.path])
+        _ = try await serve.waitForLine(inStderr: true) { $0.contains("debug service started") }
+        let socket = dir.appendingPathComponent("debug.sock").path
+        let out = dir.appendingPathComponent("p.tar.gz").path
+        let session = try Session(width: 160, height: 48)
+        try session.type("\(binary) profile --debug-socket \(socket) cmdline > \(out)")
+        let screen = try await session.wait(for: "teleport-top profile: wrote ")
+        #expect(screen.contains("teleport-top profile: collecting cmdline from \(socket)"), "\(screen)")
+        _ = await serve.stop()
+    }
 }
