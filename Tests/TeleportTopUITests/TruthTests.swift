@@ -254,4 +254,16 @@ struct TruthTests {
         let lines = await HeaderTruthTests.lines(store, now: 9.1)
         #expect(lines[1].contains("retry in 5s"), "\(lines[1])")
     }
+
+    @Test("7: L is listed with the tabs where it shows the Logs screen, not in the profile viewer where it means lines")
+    func helpListsL() async throws {
+        var state = Fixtures.state(try await Fixtures.snapshot(), tab: .raw)
+        state.showHelp = true
+        #expect(DashboardView.render(state, width: 160, height: 48).text.contains("1-9,0,L show that tab (L: the Logs screen)"))
+        state.tab = .profiles
+        state.profiles.viewer = ProfileViewerState(path: "/tmp/x.pb.gz", kind: .profile)
+        let viewer = DashboardView.render(state, width: 160, height: 48).text
+        #expect(!viewer.contains("L: the Logs screen"), "\(viewer)")
+        #expect(viewer.contains("functions or lines"))
+    }
 }

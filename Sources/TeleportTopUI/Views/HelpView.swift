@@ -69,7 +69,9 @@ public enum HelpView {
         let bindings = (replay + KeyTable.help(for: context).filter({ !$0.keys.allSatisfy(taken.contains) })).filter { acts($0.action, in: state) }
         for binding in bindings {
             if case .selectTab = binding.action {
-                if !tabsListed { lines.append(("1-9,0,L", "show that tab (L: the Logs screen)")) }
+                // L is listed with the tabs only where no key of the screen takes it.
+                let logs = bindings.contains { $0.action == .selectTab(.logs) }
+                if !tabsListed { lines.append(logs ? ("1-9,0,L", "show that tab (L: the Logs screen)") : ("1-9, 0", "show that tab")) }
                 tabsListed = true
             } else if state.fileViewer, binding.action == .back, context == .profileViewer {
                 lines.append((binding.label, "quit"))
