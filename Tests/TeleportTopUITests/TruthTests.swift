@@ -266,4 +266,17 @@ struct TruthTests {
         #expect(!viewer.contains("L: the Logs screen"), "\(viewer)")
         #expect(viewer.contains("functions or lines"))
     }
+
+    @Test("10: on a frame below 60x16 no key or wheel acts but quit")
+    func tooSmallActsOnNothing() async throws {
+        var state = Fixtures.state(try await Fixtures.snapshot(), tab: .raw)
+        let small = DashboardView.render(state, width: 50, height: 14)
+        #expect(small.text.contains("terminal too small"))
+        for key in [KeyCode.character("2"), .character("L"), .character("?"), .down] {
+            #expect(Reducer.fold(&state, .input(.key(key)), screen: small).isEmpty)
+        }
+        _ = Reducer.fold(&state, .input(.wheelDown), screen: small)
+        #expect(state.tab == .raw && !state.showHelp && state.selectedRow == 0)
+        #expect(Reducer.fold(&state, .input(.key(.character("q"))), screen: small) == [.quit])
+    }
 }

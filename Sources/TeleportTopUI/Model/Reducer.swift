@@ -184,6 +184,11 @@ public enum Reducer {
         return []
     }
 
+    /// A frame too small to show anything: no key but quit acts on it.
+    static func tooSmall(_ screen: Screen) -> Bool {
+        screen.width < DashboardView.minimumWidth || screen.height < DashboardView.minimumHeight
+    }
+
     /// Folds an event in. A click is looked up in `screen`'s hit map (the frame on display).
     public static func fold(_ state: inout DashboardState, _ event: DashboardEvent, screen: Screen? = nil) -> [Effect] {
         switch event {
@@ -193,7 +198,7 @@ public enum Reducer {
                 if let screen {
                     state.columns = screen.width
                     // Too small to show anything: only quitting acts (nothing happens unseen).
-                    if screen.width < DashboardView.minimumWidth || screen.height < DashboardView.minimumHeight {
+                    if tooSmall(screen) {
                         return KeyTable.action(for: key, in: .global) == .quit ? reduce(&state, .quit) : []
                     }
                 }
@@ -208,8 +213,9 @@ public enum Reducer {
             case .click(let x, let y):
                 guard let target = screen?.target(atX: x, y: y) else { return [] }
                 return reduce(&state, .click(target))
-            case .wheelUp: return reduce(&state, .up)
-            case .wheelDown: return reduce(&state, .down)
+            case .wheelUp, .wheelDown:
+                if let screen, tooSmall(screen) { return [] }
+                return reduce(&state, input == .wheelUp ? .up : .down)
             case .resize: return []
             case .terminate:
                 state.quit = true
