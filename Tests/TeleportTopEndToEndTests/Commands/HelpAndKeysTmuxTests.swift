@@ -19,10 +19,10 @@ struct HelpAndKeysTmuxTests {
     func fleetHelp() async throws {
         let session = try Session(width: 160, height: 48)
         try session.type("\(dashboard) --embedded --instances 4 --interval 1s --log-file /tmp/tt-help.log")
-        _ = try await session.wait(for: "4 instances")
-        _ = try await session.wait(for: "auth-1")
+        _ = try await session.wait(for: "4 instances", timeout: .seconds(60))
+        _ = try await session.wait(for: "auth-1", timeout: .seconds(60))
         try session.send("?")
-        let screen = try await session.wait(for: "Keys (fleet)")
+        let screen = try await session.wait(for: "Keys (fleet)", timeout: .seconds(60))
         let body = screen.split(separator: "\n").dropFirst(3).dropLast()
         // The help's rows hold a key and its text only: no instance name, no column header.
         #expect(!body.contains { $0.contains("auth-1") || $0.contains("proxy-1") }, "\(screen)")
@@ -37,7 +37,7 @@ struct HelpAndKeysTmuxTests {
         try Data(SyntheticProfile(seed: 3).encoded()).write(to: file)
         let session = try Session(width: 160, height: 48)
         try session.type("\(binary) pprof \(file.path) --log-file /tmp/tt-help.log")
-        _ = try await session.wait(for: "flat  flat%")
+        _ = try await session.wait(for: "flat  flat%", timeout: .seconds(60))
         try session.send("?")
         let screen = try await session.wait(for: "Keys (")
         for absent in ["1-9", "poll faster", "embedded: fail", "log level", "back to the captures"] {
@@ -46,26 +46,26 @@ struct HelpAndKeysTmuxTests {
         #expect(screen.contains("sort by flat or cum"))
         #expect(screen.contains("Esc") && screen.contains("quit"))
         try session.send("Escape")
-        _ = try await session.wait(for: "flat  flat%")
+        _ = try await session.wait(for: "flat  flat%", timeout: .seconds(60))
         try session.send("Escape")
-        _ = try await session.wait(for: "shell>")
+        _ = try await session.wait(for: "shell>", timeout: .seconds(60))
     }
 
     @Test("10: below 60x16 no key but q acts (nothing happens unseen); at 60x16 the help scrolls")
     func tooSmall() async throws {
         let session = try Session(width: 50, height: 14)
         try session.type("\(dashboard) --log-file /tmp/tt-help.log")
-        _ = try await session.wait(for: "terminal too small")
+        _ = try await session.wait(for: "terminal too small", timeout: .seconds(60))
         for key in ["2", "L", "?", "0"] { try session.send(key) }
         try await Task.sleep(for: .milliseconds(300))
         try session.resize(160, 48)
-        var screen = try await session.wait(for: "state, last")
+        var screen = try await session.wait(for: "state, last", timeout: .seconds(60))
         // Still the Overview: none of the keys acted.
         #expect(!screen.contains("Keys ("), "\(screen)")
         #expect(!screen.contains("every family"), "\(screen)")
         try session.resize(60, 16)
         try session.send("?")
-        screen = try await session.wait(for: "more (↓/PgDn)")
+        screen = try await session.wait(for: "more (↓/PgDn)", timeout: .seconds(60))
         let first = screen.split(separator: "\n").dropFirst(4).first.map(String.init) ?? ""
         try session.send("PageDown")
         let deadline = ContinuousClock.now + .seconds(30)
@@ -87,10 +87,10 @@ struct HelpAndKeysTmuxTests {
         let playback = try RecordingPlayback(path: dir)
         let session = try Session(width: 160, height: 48)
         try session.type("\(binary) replay \(dir) --log-file /tmp/tt-help.log")
-        _ = try await session.wait(for: "REPLAY ")
+        _ = try await session.wait(for: "REPLAY ", timeout: .seconds(60))
         // 8: V is refused like p, x and r; the picker never opens.
         try session.send("V")
-        var screen = try await session.wait(for: "a replay has no target")
+        var screen = try await session.wait(for: "a replay has no target", timeout: .seconds(60))
         #expect(!screen.contains("setting the log level"))
         #expect(!screen.contains("TRACE"), "\(screen)")
         // ? lists no key that needs a live target.
@@ -102,19 +102,19 @@ struct HelpAndKeysTmuxTests {
         try session.send("Escape")
         // 14: no OTLP advice on the Spans tab at the start (no span recorded yet).
         try session.send("8")
-        screen = try await session.wait(for: "no spans recorded up to this moment")
+        screen = try await session.wait(for: "no spans recorded up to this moment", timeout: .seconds(60))
         #expect(!screen.contains("point an OTLP exporter"))
         try session.send("1")
         // A time before the recording is refused, not clamped.
         try session.send(":")
-        _ = try await session.wait(for: "jump to")
+        _ = try await session.wait(for: "jump to", timeout: .seconds(60))
         _ = try run(session.tmux, ["-L", session.socket, "send-keys", "-l", "00:00:01"])
         try session.send("Enter")
-        _ = try await session.wait(for: "outside the recording")
+        _ = try await session.wait(for: "outside the recording", timeout: .seconds(60))
         // } then N: lands on the last change and stays there (paused).
         let last = try #require(playback.changes().last)
         try session.send("}")
-        _ = try await session.wait(for: "END OF RECORDING")
+        _ = try await session.wait(for: "END OF RECORDING", timeout: .seconds(60))
         try session.send("N")
         screen = try await session.wait(for: "\(ReplayTmuxTests.clock(last)) UTC ×1 ‖")
         try await Task.sleep(for: .seconds(2))
@@ -132,16 +132,16 @@ struct HelpAndKeysTmuxTests {
         let socket = dir.appendingPathComponent("debug.sock").path
         let session = try Session(width: 160, height: 48)
         try session.type("\(dashboard) --diag-addr \(addr) --debug-socket \(socket) --log-file /tmp/tt-help-level.log")
-        _ = try await session.wait(for: "log INFO")
+        _ = try await session.wait(for: "log INFO", timeout: .seconds(60))
         try session.send("V")
-        _ = try await session.wait(for: "▸ INFO")
+        _ = try await session.wait(for: "▸ INFO", timeout: .seconds(60))
         try session.send("Down")
         try session.send("Enter")
-        _ = try await session.wait(for: "log WARN*")
+        _ = try await session.wait(for: "log WARN*", timeout: .seconds(60))
         try session.send("q")
-        _ = try await session.wait(for: "Restore INFO before quitting?")
+        _ = try await session.wait(for: "Restore INFO before quitting?", timeout: .seconds(60))
         try session.send("n")
-        let screen = try await session.wait(for: "restore it with: teleport-top log-level --debug-socket")
+        let screen = try await session.wait(for: "restore it with: teleport-top log-level --debug-socket", timeout: .seconds(60))
         // The line wraps at the pane's width.
         let joined = screen.replacingOccurrences(of: "\n", with: "").replacingOccurrences(of: "  ", with: "")
         #expect(joined.contains("restore it with: teleport-top log-level --debug-socket \(socket) INFO"), "\(screen)")
@@ -157,7 +157,7 @@ struct HelpAndKeysTmuxTests {
         let out = dir.appendingPathComponent("p.tar.gz").path
         let session = try Session(width: 160, height: 48)
         try session.type("\(binary) profile --debug-socket \(socket) cmdline > \(out)")
-        let screen = try await session.wait(for: "teleport-top profile: wrote ")
+        let screen = try await session.wait(for: "teleport-top profile: wrote ", timeout: .seconds(60))
         #expect(screen.contains("teleport-top profile: collecting cmdline from \(socket)"), "\(screen)")
         _ = await serve.stop()
     }
