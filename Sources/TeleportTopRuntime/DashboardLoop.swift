@@ -120,7 +120,7 @@ public final class DashboardLoop: @unchecked Sendable {
                 if changes, case .input = event { inputDirty = true }
                 if changes, case .theme = event { inputDirty = true }
             }
-            if settings.bell, state.latest.state != before, [.degraded, .unreachable].contains(state.latest.state) { terminal.bell() }
+            if settings.bell, state.latest.state != before, [.degraded, .unreachable, .notMetrics].contains(state.latest.state) { terminal.bell() }
             state.droppedEvents = queue.dropped
             if let theme = state.theme, theme != applied {
                 terminal.apply(theme)

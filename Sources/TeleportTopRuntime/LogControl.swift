@@ -65,11 +65,11 @@ public final class LogControl: Sendable {
     /// The user chose to keep the changed level.
     public func keep() { levels.withLock { $0.kept = true } }
 
-    /// When the level teleport-top changed is still in force and was not kept: the command
-    /// that restores it (printed on exit when restoring failed or could not be tried).
+    /// When the level teleport-top changed is still in force (kept on purpose, or restoring
+    /// failed or could not be tried): the command that restores it, printed on exit.
     public var restoreCommand: String? {
-        let (original, current, kept) = levels.withLock { ($0.original, $0.current, $0.kept) }
-        guard !kept, let original, let current, original != current else { return nil }
+        let (original, current) = levels.withLock { ($0.original, $0.current) }
+        guard let original, let current, original != current else { return nil }
         var socket = ""
         if case .socket(let path) = client.target { socket = " --debug-socket \(path)" }
         return "teleport-top log-level\(socket) \(original)"

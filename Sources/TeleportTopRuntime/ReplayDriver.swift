@@ -203,6 +203,8 @@ public actor ReplayDriver {
             report()
         case .change(let delta):
             let found = delta > 0 ? changes.first { $0 > cursor.addingTimeInterval(0.0005) } : changes.last { $0 < cursor.addingTimeInterval(-0.0005) }
+            // Landing on a change is for looking at it: playing (after `}`) stops there.
+            playing = false
             guard let found else {
                 queue.post(.notice(delta > 0 ? "no state change or restart after this" : "no state change or restart before this"))
                 return report()
@@ -216,6 +218,11 @@ public actor ReplayDriver {
             let time: Date
             do { time = try ReplayJump.read(text, end: end) } catch {
                 queue.post(.notice("jump: \(error)"))
+                return report()
+            }
+            // Outside the recording is refused, as `snapshot --at` refuses it (never clamped unsaid).
+            guard time >= start.addingTimeInterval(-0.0005), time <= end.addingTimeInterval(0.0005) else {
+                queue.post(.notice("jump: \(Self.clock(time)) is outside the recording (\(Self.clock(start)) to \(Self.clock(end)))"))
                 return report()
             }
             await seek(to: time)
@@ -340,6 +347,14 @@ public actor ReplayDriver {
         }
         let saved = ProfileDirectory.parse(fileName: name)
         queue.post(.profile(.replayed(kind: saved?.kind ?? .profile, started: saved?.time ?? ref.time, path: path, bytes: bytes.count)))
+    }
+
+    /// `2026-12-02 05:32:40 UTC`.
+    static func clock(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d:%02d UTC", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
     }
 
     func report(reset: Bool = false) {

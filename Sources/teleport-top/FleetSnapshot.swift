@@ -42,7 +42,7 @@ enum FleetSnapshot {
         await setup.embedded?.stop()
         try print(rows, source: label, at: Date(), json: json)
         if let trouble, rows.isEmpty { throw fail(trouble) }
-        if rows.isEmpty || rows.allSatisfy({ $0.state == .unreachable }) { throw ExitCode.failure }
+        if rows.isEmpty || rows.allSatisfy({ $0.state == .unreachable || $0.state == .notMetrics }) { throw ExitCode.failure }
     }
 
     /// Prints a fleet's rows as the table or as JSON (docs/fleet.md).

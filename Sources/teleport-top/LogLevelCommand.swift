@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TeleportCore
 import TeleportDiagnostics
 import TeleportTopData
@@ -10,7 +11,7 @@ struct LogLevelCommand: AsyncParsableCommand {
         commandName: "log-level",
         abstract: "Show or set the target's log level through its debug socket (GET/PUT /log-level).",
         discussion:
-            "Levels: TRACE, DEBUG, INFO, WARN, ERROR (any case, slog offsets like info+2). Needs the debug socket: --debug-socket PATH or -c teleport.yaml."
+            "Levels: TRACE, DEBUG, INFO, WARN, ERROR (any case, slog offsets like info+2). Needs the debug socket: --debug-socket PATH or -c teleport.yaml (its <data_dir>/debug.sock, also when it names a diag_addr); --embedded acts on the simulation it starts."
     )
 
     @OptionGroup var target: TargetOptions
@@ -19,11 +20,26 @@ struct LogLevelCommand: AsyncParsableCommand {
     var level: String?
 
     func run() async throws {
-        let source: SourceResolver.Source
-        do { source = try target.resolve(headless: true) } catch { throw fail(error.description) }
-        guard case .target(let diagTarget) = source, case .socket = diagTarget else {
-            throw fail("log-level needs the debug socket (--debug-socket PATH or -c teleport.yaml): the diag listener has no /log-level")
+        // The one rule: the socket the options name (-c: its data_dir's, whatever diag_addr says).
+        var embedded: EmbeddedTeleport?
+        let path: String
+        if target.embedded {
+            guard target.diagAddr == nil, target.debugSocket == nil, target.config == nil else {
+                throw fail("--embedded runs the built-in simulation; it does not go with --diag-addr, --debug-socket or -c")
+            }
+            let socket = DebugSocketPath.defaultDataDir() + "/log-level-\(getpid()).sock"
+            do {
+                embedded = try await EmbeddedTeleport.start(logSink: LogSink(handle: .nullDevice), socketPath: socket)
+            } catch { throw fail("cannot start the embedded engine: \(error)") }
+            path = socket
+        } else {
+            let named: String?
+            do { named = try SourceResolver.socket(target.request, socketAnswers: DebugSocketFile.answers) } catch { throw fail(error.description) }
+            guard let named else { throw fail(SourceResolver.needsSocket("log-level", what: "/log-level")) }
+            path = named
         }
+        defer { if let embedded { Task { await embedded.stop() } } }
+        let diagTarget = DiagTarget.socket(path: path)
         let client: DiagClient
         do { client = try DiagClient(target: diagTarget, options: .init(timeout: target.timeout)) } catch { throw fail(error.description) }
         defer { Task { await client.shutdown() } }

@@ -70,7 +70,11 @@ struct PprofCommand: AsyncParsableCommand {
 
     func run() async throws {
         let profile: PprofProfile
-        do { profile = try PprofDecoder.decode(contentsOf: file) } catch { throw fail("\(file): \(error)") }
+        do { profile = try PprofDecoder.decode(contentsOf: file) } catch {
+            // An unreadable file names itself (absolute path and the system's reason).
+            if case .unreadable = error { throw fail("\(error)") }
+            throw fail("\(file): \(error)")
+        }
         if goroutines {
             FileHandleOutput.standardOutput(Self.goroutineText(profile))
             return

@@ -3,6 +3,7 @@ import Foundation
 import TeleportCore
 import TeleportDiagnostics
 import TeleportTopData
+import TeleportTopRuntime
 
 /// `teleport-top profile [LIST] [-s N]`: `teleport debug profile`'s tarball, from any target.
 struct ProfileCommand: AsyncParsableCommand {
@@ -15,7 +16,9 @@ struct ProfileCommand: AsyncParsableCommand {
             gets ?seconds=N (a duration for profile and trace, a delta for the others); with 0, profile \
             and trace still take 10 s. The tar holds one <name>.pprof entry (mode 0600) per profile, in \
             the order given; nothing is written unless every profile was collected. The target comes \
-            from --diag-addr, --debug-socket or -c (never the embedded engine). Example: \
+            from --diag-addr, --debug-socket or -c (never the embedded engine); the debug socket serves \
+            /debug/pprof always, the diag listener only under Teleport's --debug, so -c means its \
+            <data_dir>/debug.sock unless --diag-addr is given. Example: \
             teleport-top profile --debug-socket /var/lib/teleport/debug.sock heap,profile -s 30 > profiles.tar.gz
             """
     )
@@ -34,12 +37,33 @@ struct ProfileCommand: AsyncParsableCommand {
         if isatty(STDOUT_FILENO) != 0 {
             throw fail("refusing to write a gzip-compressed tar to a terminal: redirect stdout (teleport-top profile > profiles.tar.gz)")
         }
-        let source: SourceResolver.Source
-        do { source = try target.resolve(headless: true) } catch { throw fail(error.description) }
-        guard case .target(let diagTarget) = source else { throw fail(SourceResolver.noTargetMessage) }
+        // The one rule: the debug socket serves /debug/pprof always, the diag listener only
+        // under Teleport's --debug; so the socket the options name (-c: its data_dir's) goes
+        // first, unless --diag-addr is given.
+        let diagTarget: DiagTarget
+        do {
+            if target.diagAddr == nil, let socket = try SourceResolver.socket(target.request, socketAnswers: DebugSocketFile.answers) {
+                diagTarget = .socket(path: socket)
+            } else if case .target(let named) = try target.resolve(headless: true) {
+                diagTarget = named
+            } else {
+                throw fail(SourceResolver.noProcessMessage)
+            }
+        } catch let error as TargetError {
+            throw fail(error.description == SourceResolver.noTargetMessage ? SourceResolver.noProcessMessage : error.description)
+        }
         let client: DiagClient
         do { client = try DiagClient(target: diagTarget, options: .init(timeout: target.timeout, tls: target.tls)) } catch {
             throw fail(error.description)
+        }
+        // A capture takes its seconds: on a terminal, say what runs and how long (stdout is the tar).
+        let talk = isatty(STDERR_FILENO) != 0
+        if talk {
+            let timed = kinds.contains { $0.isTimed }
+            let length = seconds > 0 ? seconds : timed ? 10 : 0
+            FileHandleOutput.standardError(
+                "teleport-top profile: collecting \(kinds.map(\.rawValue).joined(separator: ", ")) from \(diagTarget)"
+                    + (length > 0 ? " (\(length) s each timed one)…\n" : "…\n"))
         }
         let bytes: [UInt8]
         do {
@@ -50,5 +74,6 @@ struct ProfileCommand: AsyncParsableCommand {
         }
         await client.shutdown()
         FileHandle.standardOutput.write(Data(bytes))
+        if talk { FileHandleOutput.standardError("teleport-top profile: wrote \(bytes.count) bytes (\(kinds.count) profiles)\n") }
     }
 }

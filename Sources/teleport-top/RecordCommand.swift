@@ -28,7 +28,7 @@ struct RecordCommand: AsyncParsableCommand {
     @OptionGroup(title: "Fleet") var fleet: FleetOptions
     @OptionGroup(title: "Recording") var recording: RecordingLimitOptions
 
-    @Option(help: "Time between scrapes (250ms to 60s).", transform: TargetOptions.duration)
+    @Option(help: "Time between scrapes (250ms to 60s).", transform: TargetOptions.interval)
     var interval: Duration = .seconds(2)
 
     @Option(help: "History the replay keeps for windows (recorded in the header).", transform: TargetOptions.duration)
@@ -114,6 +114,16 @@ struct RecordCommand: AsyncParsableCommand {
         }
         await Self.run(work, until: duration)
         await teardown.run()
+        try Self.finish(recorder.tally, label: label)
+    }
+
+    /// The summary at the end; a recording in which no scrape was answered is a failure,
+    /// said with the last error (a wrong address must not pass for a recording).
+    static func finish(_ tally: RecordingTally, label: String) throws {
+        FileHandleOutput.standardError("teleport-top record: wrote \(tally.summary)\n")
+        if tally.answered == 0 {
+            throw fail("\(label) never answered" + (tally.lastFailure.map { ": \(Sanitized.quote($0))" } ?? ""))
+        }
     }
 
     static func listen(_ text: String, _ flag: String) throws -> ListenAddress {
@@ -156,6 +166,7 @@ struct RecordCommand: AsyncParsableCommand {
         await source.shutdown()
         await setup.embedded?.stop()
         recorder.close()
+        try Self.finish(recorder.tally, label: setup.label)
     }
 
     /// Waits for `work`, cancelling it on SIGINT or SIGTERM, or after `duration`.

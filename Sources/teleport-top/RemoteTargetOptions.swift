@@ -12,7 +12,7 @@ struct RemoteTargetOptions: ParsableArguments {
     @Option(name: .customLong("debug-socket"), help: "Teleport's debug socket (<data_dir>/debug.sock).")
     var debugSocket: String?
 
-    @Option(name: [.customShort("c"), .customLong("config")], help: "A teleport.yaml: its teleport.diag_addr, else <teleport.data_dir>/debug.sock.")
+    @Option(name: [.customShort("c"), .customLong("config")], help: "A teleport.yaml: its <teleport.data_dir>/debug.sock (pprof is always served there).")
     var config: String?
 
     @Option(name: .customLong("ca-cert"), help: "CA certificate (PEM) to trust for https:// targets.")

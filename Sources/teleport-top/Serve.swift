@@ -145,14 +145,16 @@ struct Serve: AsyncParsableCommand {
         do {
             listen = try ListenAddress(parsing: diagAddr ?? fileConfig?.diagAddr ?? "127.0.0.1:3000")
         } catch { throw ValidationError(String(describing: error)) }
-        guard case .tcp = listen else { throw ValidationError("--diag-addr must be host:port") }
+        guard case .tcp(let host, let port) = listen else { throw ValidationError("--diag-addr must be host:port") }
+        // A port in use is said once, before anything starts.
+        if let problem = PortCheck.bindProblem(host: host, port: port) { throw fail("the diag listener cannot bind \(listen): \(problem)") }
         if !listen.isLoopback {
             logger.warning("the diag listener is not on a loopback address: anyone who can reach it can read metrics", metadata: ["addr": "\(listen)"])
         }
 
         var schedule: FaultSchedule?
         if let faultSchedule {
-            do { schedule = try FaultSchedule(parsing: faultSchedule) } catch { throw ValidationError(String(describing: error)) }
+            do { schedule = try FaultSchedule(parsing: faultSchedule) } catch { throw fail("--fault-schedule: \(error)") }
         }
         let componentList = components.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !componentList.isEmpty else { throw ValidationError("--components names no component") }
@@ -220,6 +222,13 @@ struct Serve: AsyncParsableCommand {
                     .init(service: listener),
                     .init(service: socket),
                     .init(service: LogStreamCloser(stream: logStream)),
+                    .init(
+                        service: ShutdownNotice(
+                            logger: logger,
+                            message: endpoint == nil
+                                ? nil
+                                : "stopping: sending the queued spans to \(tracing.destination) first (a collector that does not answer holds the exit until the export times out)"
+                        )),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

@@ -26,13 +26,13 @@ struct Snapshot: AsyncParsableCommand {
     @Flag(help: "Print JSON instead of the text report.")
     var json = false
 
-    @Option(help: "Time between the two scrapes (at least 250ms).", transform: TargetOptions.duration)
+    @Option(help: "Time between the two scrapes (250ms to 60s).", transform: TargetOptions.interval)
     var interval: Duration = .seconds(2)
 
     @Option(help: "Read a recording (`record`, `--record`) instead of a target.")
     var from: String?
 
-    @Option(help: "With --from: the time (05:32 = UTC on the recording's last day, --at=-5m from its end, or ISO 8601); default its end.")
+    @Option(help: "With --from: the time (05:32 = UTC on the recording's last day, -5m from its end: --at=-5m or --at -5m, or ISO 8601); default its end.")
     var at: String?
 
     func run() async throws {
@@ -151,7 +151,7 @@ struct Snapshot: AsyncParsableCommand {
             let data = try SnapshotDocument.encoder().encode(SnapshotDocument(snapshot, source: "recording"))
             FileHandleOutput.standardOutput(String(decoding: data, as: UTF8.self) + "\n")
         } else {
-            FileHandleOutput.standardOutput(SnapshotText.render(snapshot, now: time))
+            FileHandleOutput.standardOutput(SnapshotText.render(snapshot, now: time, recorded: true))
         }
     }
 }

@@ -75,6 +75,15 @@ struct TargetOptions: ParsableArguments {
         return duration
     }
 
+    /// A polling interval: 250ms to 60s, as `+` and `-` step (never silently moved into range).
+    static func interval(_ text: String) throws -> Duration {
+        let value = try duration(text)
+        guard value >= .milliseconds(250), value <= .seconds(60) else {
+            throw ValidationError(InputError(text, "an interval is 250ms to 60s").description)
+        }
+        return value
+    }
+
     var request: SourceResolver.Request {
         SourceResolver.Request(diagAddr: diagAddr, debugSocket: debugSocket, configPath: config, embedded: embedded)
     }

@@ -3,6 +3,7 @@ import Foundation
 import TeleportCore
 import TeleportDiagnostics
 import TeleportTopData
+import TeleportTopRuntime
 
 /// `teleport-top`: top for a Teleport process.
 @main
@@ -25,6 +26,17 @@ struct TeleportTop: AsyncParsableCommand {
         defaultSubcommand: Dashboard.self
     )
 
+    /// The parser's entry, after `ArgumentFixes`: a negative `--at` joined to its option, a
+    /// mistyped command answered with the nearest one.
+    static func main() async {
+        let arguments = ArgumentFixes.joined(Array(CommandLine.arguments.dropFirst()))
+        let commands = configuration.subcommands.map { $0._commandName }
+        if let message = ArgumentFixes.unknownCommand(arguments, commands: commands) {
+            FileHandleOutput.standardError("teleport-top: \(message)\n")
+            Self.exit(withError: ExitCode(64))
+        }
+        await main(arguments)
+    }
 }
 
 /// `teleport-top [dashboard]`: the live dashboard (the default command).

@@ -13,8 +13,12 @@ enum Golden {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Goldens")
 
     static func check(_ screen: Screen, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        check(text: screen.text + "\n", name, sourceLocation: sourceLocation)
+    }
+
+    /// A text golden (a report such as `snapshot`'s).
+    static func check(text: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let file = directory.appendingPathComponent("\(name).txt")
-        let text = screen.text + "\n"
         let update = ProcessInfo.processInfo.environment["UPDATE_GOLDENS"] == "1" && ProcessInfo.processInfo.environment["CI"] != "true"
         if update {
             try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

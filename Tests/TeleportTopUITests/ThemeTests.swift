@@ -130,7 +130,7 @@ struct ThemeTests {
         let missing = #expect(throws: ThemeError.self) { try ThemeLoader.resolve(directory.path + "/gone.yaml", environment: [:]) }
         #expect(missing?.source == directory.path + "/gone.yaml")
         #expect(missing?.line == 0)
-        #expect(missing?.description.contains("cannot read the file") == true)
+        #expect(missing?.description.contains("cannot be read: No such file or directory") == true, "\(String(describing: missing))")
     }
 
     @Test("T cycles through the built-ins and back; other names go to the first")

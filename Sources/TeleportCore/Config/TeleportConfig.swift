@@ -27,7 +27,7 @@ public struct TeleportConfig: Sendable, Hashable {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ConfigError(path: path, reason: "cannot read: \(error.localizedDescription)")
+            throw ConfigError(path: UnreadableFile.absolute(path), reason: "cannot be read: \(UnreadableFile.reason(path))")
         }
         try self.init(yaml: text, path: path)
     }

@@ -12,7 +12,10 @@ public struct FleetDocument: Codable, Sendable {
         public var name: String
         public var source: String
         public var state: String
+        /// When the state began; nil when only a lower bound is known (`stateSinceAtLeast`).
         public var stateSince: Date?
+        /// The state was already there at this time (the watching began then).
+        public var stateSinceAtLeast: Date?
         public var changes: Int
         public var roles: [String]
         public var version: String?
@@ -34,6 +37,7 @@ public struct FleetDocument: Codable, Sendable {
         enum CodingKeys: String, CodingKey {
             case name, source, state, changes, roles, version, goroutines, gone
             case stateSince = "state_since"
+            case stateSinceAtLeast = "state_since_at_least"
             case versionBehind = "version_behind"
             case processStart = "process_start"
             case restartedAt = "restarted_at"
@@ -56,7 +60,9 @@ public struct FleetDocument: Codable, Sendable {
         func finite(_ value: Double?) -> Double? { value.flatMap { $0.isFinite ? $0 : nil } }
         instances = rows.map { row in
             Instance(
-                name: row.name, source: row.source.rawValue, state: row.gone ? "gone" : row.state.rawValue, stateSince: row.stateSince,
+                name: row.name, source: row.source.rawValue, state: row.gone ? "gone" : row.state.rawValue,
+                stateSince: row.stateSinceIsLowerBound == true ? nil : row.stateSince,
+                stateSinceAtLeast: row.stateSinceIsLowerBound == true ? row.stateSince : nil,
                 changes: row.changes, roles: row.roles, version: row.version,
                 versionBehind: row.version.flatMap { v in newestVersion.map { isOlder(v, $0) } } ?? false,
                 processStart: row.processStart, restartedAt: row.restartedAt, cpuCores: finite(row.cpu), residentMemoryBytes: finite(row.memory),

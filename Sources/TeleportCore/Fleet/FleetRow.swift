@@ -21,6 +21,9 @@ public struct FleetRow: Sendable, Hashable, Codable {
     public var state: ObservedState = .unknown
     /// When the current state began (as far as the history reaches).
     public var stateSince: Date?
+    /// `stateSince` is only a lower bound: the state was already there when the watching
+    /// (or the server's history) began.
+    public var stateSinceIsLowerBound: Bool?
     /// State changes within the window.
     public var changes = 0
     /// `process_start_time_seconds`.
@@ -77,6 +80,7 @@ public struct FleetRow: Sendable, Hashable, Codable {
         self.hostName = hostName
         state = snapshot.state
         stateSince = snapshot.timeline.since
+        stateSinceIsLowerBound = snapshot.timeline.sinceIsLowerBound
         changes = snapshot.timeline.changes(since: now.addingTimeInterval(-window))
         processStart = snapshot.processStart
         restartedAt = snapshot.timeline.restarts.last.flatMap { $0.time >= now.addingTimeInterval(-window) ? $0.time : nil }
@@ -142,7 +146,10 @@ public struct FleetRow: Sendable, Hashable, Codable {
         let elapsed = max(0, now.timeIntervalSince(switchedAt))
         guard elapsed < window else { return }
         // Only while the state seen since the switch is the one PromQL last showed.
-        if changes == 0, state == earlier.state, let since = earlier.stateSince, since < (stateSince ?? now) { stateSince = since }
+        if changes == 0, state == earlier.state, let since = earlier.stateSince, since < (stateSince ?? now) {
+            stateSince = since
+            stateSinceIsLowerBound = earlier.stateSinceIsLowerBound
+        }
         changes += earlier.changes
         if restartedAt == nil { restartedAt = earlier.restartedAt }
         let shift = min(earlier.strip.count, Int(elapsed / (window / Double(max(1, earlier.strip.count)))))
@@ -160,7 +167,7 @@ public struct FleetRow: Sendable, Hashable, Codable {
         if gone { return 6 }
         switch state {
         case .degraded: return 0
-        case .unreachable: return 1
+        case .unreachable, .notMetrics: return 1
         case .recovering: return 2
         case .starting: return 3
         case .ok: return 4

@@ -122,6 +122,7 @@ public struct PrometheusFleetQueries: Sendable {
                 row.strip = FleetRow.strip(timeline, end: now, window: window)
                 // When the current state began, if the history ends in it.
                 row.stateSince = timeline.since(row.state)
+                row.stateSinceIsLowerBound = row.stateSince != nil && timeline.sinceIsLowerBound
             }
             rows[name] = row
         }

@@ -1,7 +1,9 @@
 /// Why a scrape failed, classified so the header can say what to do about it.
 public enum ScrapeError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// Nothing listens there (ECONNREFUSED, or no socket file).
+    /// Nothing listens there (ECONNREFUSED).
     case refused(target: String)
+    /// The debug socket's path does not exist.
+    case noSuchSocket(path: String)
     /// The target accepted but did not answer in time.
     case timeout(path: String, seconds: Double)
     /// The peer does not speak HTTP.
@@ -22,6 +24,7 @@ public enum ScrapeError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .refused(let target): return "connection refused: nothing listens on \(target)"
+        case .noSuchSocket(let path): return "no such file: \(path) (is Teleport running, with this data_dir?)"
         case .timeout(let path, let seconds): return "timed out after \(ExpositionNumber.format(seconds))s waiting for \(path)"
         case .notHTTP(let detail): return "the target does not speak HTTP (\(detail))"
         case .httpStatus(404, "/metrics"): return "HTTP 404 on /metrics: is --diag-addr right?"
@@ -38,6 +41,7 @@ public enum ScrapeError: Error, Sendable, Hashable, CustomStringConvertible {
     public var kind: String {
         switch self {
         case .refused: return "refused"
+        case .noSuchSocket: return "no_socket"
         case .timeout: return "timeout"
         case .notHTTP: return "not_http"
         case .httpStatus: return "http_status"

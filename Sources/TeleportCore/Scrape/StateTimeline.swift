@@ -55,6 +55,20 @@ public struct StateTimeline: Sendable, Hashable {
         transitions.filter { $0.from != nil && $0.time >= start }.count
     }
 
+    /// Whether `since` is only a lower bound: the current state is the first one observed,
+    /// so it began before the watching did (shown as `≥ 3s`).
+    public var sinceIsLowerBound: Bool {
+        guard let last = transitions.last else { return false }
+        return last.from == nil
+    }
+
+    /// The state whose time in `timeInState(from:to:)` is only a lower bound: the first one
+    /// observed, when it was observed after `start` (it began before the watching did).
+    public func lowerBoundState(from start: Date) -> ObservedState? {
+        guard let first = transitions.first, first.from == nil, first.time > start else { return nil }
+        return first.to
+    }
+
     /// When the current state began, if it is `state` (e.g. down since when).
     public func since(_ state: ObservedState) -> Date? {
         current == state ? since : nil

@@ -8,8 +8,12 @@ import Foundation
 /// reason ("/etc/x/fleet.yaml: cannot be read: No such file or directory").
 public enum UnreadableFile {
     public static func message(_ path: String) -> String {
-        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        return "\(Sanitized.quote(absolute)): cannot be read: \(reason(path))"
+        "\(Sanitized.quote(absolute(path))): cannot be read: \(reason(path))"
+    }
+
+    /// The path made absolute (relative to the working directory) and standardized.
+    public static func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
     /// The system's reason (`strerror`), or "is a directory".

@@ -142,7 +142,11 @@ public struct EngineTracing: Sendable {
             otel.traces.otlpExporter.clientKeyFilePath = pair.keyFile
         }
         let backend = try OTel.makeTracingBackend(configuration: otel)
-        return EngineTracing(tracer: backend.factory, service: backend.service, destination: otel.traces.otlpExporter.endpoint, processor: nil)
+        // A gRPC endpoint is named as configured (grpc://host:port), never as the http(s)://
+        // form the exporter is given; an HTTP one as the exporter sends to it.
+        var destination = otel.traces.otlpExporter.endpoint
+        if case .grpc = endpoint { destination = endpoint.description + (tls ? " (TLS)" : "") }
+        return EngineTracing(tracer: backend.factory, service: backend.service, destination: destination, processor: nil)
     }
 
     /// swift-otel takes one CA file: several ca_certs are joined into one private bundle.

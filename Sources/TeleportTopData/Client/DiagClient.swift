@@ -138,7 +138,8 @@ public final class DiagClient: Sendable {
             return .unreachable(detail: String(describing: error))
         case let error as IOError:
             switch error.errnoCode {
-            case ECONNREFUSED, ENOENT: return .refused(target: target.description)
+            case ENOENT: return .noSuchSocket(path: target.description)
+            case ECONNREFUSED: return .refused(target: target.description)
             case ETIMEDOUT: return timedOut
             case ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL: return .unreachable(detail: String(describing: error))
             case ECONNRESET, EPIPE: return .notHTTP(detail: "the connection was reset without an HTTP answer")
@@ -146,9 +147,9 @@ public final class DiagClient: Sendable {
             }
         case ChannelError.connectTimeout: return timedOut
         case let error as SocketAddressError: return .unreachable(detail: String(describing: error))
-        case let error as NIOSSLError: return .tls(detail: String(describing: error))
-        case let error as NIOSSLExtraError: return .tls(detail: String(describing: error))
-        case let error as BoringSSLError: return .tls(detail: String(describing: error))
+        case let error as NIOSSLError: return .tls(detail: TLSErrorText.describe(String(describing: error)))
+        case let error as NIOSSLExtraError: return .tls(detail: TLSErrorText.describe(String(describing: error)))
+        case let error as BoringSSLError: return .tls(detail: TLSErrorText.describe(String(describing: error)))
         case let error as HTTPParserError: return .notHTTP(detail: String(describing: error))
         default: return .other(detail: String(describing: error))
         }

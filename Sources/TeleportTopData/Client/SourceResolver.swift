@@ -38,6 +38,34 @@ public enum SourceResolver {
     public static let noTargetMessage =
         "no target found: name one with --diag-addr HOST:PORT, --debug-socket PATH or -c teleport.yaml (or --embedded for the built-in simulation)"
 
+    /// The message of a command that reads a real process only (no `--embedded`).
+    public static let noProcessMessage = "no target found: name one with --diag-addr HOST:PORT, --debug-socket PATH or -c teleport.yaml"
+
+    /// The message of a command that needs the debug socket.
+    public static func needsSocket(_ command: String, what: String) -> String {
+        "\(command) needs the debug socket: name it with --debug-socket PATH or -c teleport.yaml (the diag listener has no \(what))"
+    }
+
+    /// The debug socket a request names, for what only the socket serves (the log level, the
+    /// log stream, profiles without Teleport's --debug): `--debug-socket`, else `-c`'s
+    /// `<teleport.data_dir>/debug.sock` (also when the file names a diag_addr, which serves
+    /// the metrics), else, with no target flag, `/etc/teleport.yaml`'s socket if it answers.
+    /// Nil when none is named (`--diag-addr` alone names none).
+    public static func socket(_ request: Request, socketAnswers: (String) -> Bool) throws(TargetError) -> String? {
+        if let socket = request.debugSocket { return socket }
+        if let path = request.configPath {
+            do { return try TeleportConfig(contentsOf: path).debugSocketPath } catch { throw TargetError(error.description) }
+        }
+        guard request.diagAddr == nil, !request.embedded else { return nil }
+        if FileManager.default.fileExists(atPath: request.defaultConfigPath),
+            let config = try? TeleportConfig(contentsOf: request.defaultConfigPath),
+            socketAnswers(config.debugSocketPath)
+        {
+            return config.debugSocketPath
+        }
+        return nil
+    }
+
     /// Applies the rule. `headless` commands fail instead of falling back to embedded;
     /// `socketAnswers` says whether a process accepts on a socket path (the engine's probe).
     public static func resolve(

@@ -28,7 +28,7 @@ public enum PprofDecodeError: Error, Sendable, Hashable, CustomStringConvertible
         case .badGzip(let detail): return "the gzip stream is truncated or corrupt (\(detail))"
         case .malformedProtobuf(let detail): return "not a pprof profile: malformed protobuf (\(detail))"
         case .invalid(let reason): return "invalid pprof profile: \(reason)"
-        case .unreadable(let path, let detail): return "cannot read \(Sanitized.quote(path)): \(detail)"
+        case .unreadable(let path, let detail): return "\(Sanitized.quote(path)): cannot be read: \(detail)"
         }
     }
 }

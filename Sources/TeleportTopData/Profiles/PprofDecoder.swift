@@ -35,7 +35,7 @@ public enum PprofDecoder {
     static func readFile(_ path: String, limit: Int) throws(PprofDecodeError) -> [UInt8] {
         let attributes: [FileAttributeKey: Any]
         do { attributes = try FileManager.default.attributesOfItem(atPath: path) } catch {
-            throw .unreadable(path: path, detail: (error as NSError).localizedDescription)
+            throw .unreadable(path: UnreadableFile.absolute(path), detail: UnreadableFile.reason(path))
         }
         if let size = attributes[.size] as? Int, size > limit { throw .tooLarge(limitBytes: limit) }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw .unreadable(path: path, detail: "cannot open") }

@@ -19,6 +19,23 @@ public final class Recorder: Sendable {
     }
 
     private let chains = Mutex<[String: Chain]>([:])
+    private let counts = Mutex(RecordingTally())
+
+    /// What was written so far.
+    public var tally: RecordingTally { counts.withLock { $0 } }
+
+    /// Appends a frame and counts it.
+    @discardableResult
+    private func append(_ frame: RecordedFrame, _ count: (inout RecordingTally) -> Void = { _ in }) -> RecordingWriter.Appended {
+        let appended = writer.append(frame)
+        if case .written = appended {
+            counts.withLock { tally in
+                tally.note(frame, bytes: RecordingFormat.encode(frame).count)
+                count(&tally)
+            }
+        }
+        return appended
+    }
 
     public init(writer: RecordingWriter) {
         self.writer = writer
@@ -48,7 +65,7 @@ public final class Recorder: Sendable {
             record.failure = .init(failure.error)
             record.retryAt = failure.retryAt
             record.readyz = failure.readyz
-            state = failure.readyz?.state.map(ObservedState.init) ?? .unreachable
+            state = failure.readyz?.state.map(ObservedState.init) ?? ObservedState(failure: failure.error)
             pid = failure.readyz?.pid
         }
         record.time = time
@@ -73,7 +90,15 @@ public final class Recorder: Sendable {
             let frame = RecordedFrame(
                 kind: FrameKind.scrape.rawValue, flags: flags, aux: UInt32(truncatingIfNeeded: pid ?? 0), time: time,
                 payload: payload)
-            switch writer.append(frame) {
+            let appended = append(frame) { tally in
+                if case .failure(let failure) = outcome {
+                    tally.failed += 1
+                    tally.lastFailure = failure.error.description
+                } else {
+                    tally.answered += 1
+                }
+            }
+            switch appended {
             case .written:
                 if case .success = outcome {
                     chains[target] = Chain(segment: segment, body: body, count: (chains[target].map { $0.segment == segment ? $0.count : 0 } ?? 0) + 1)
@@ -87,14 +112,18 @@ public final class Recorder: Sendable {
     /// A batch of spans as they arrived (any source), as one OTLP request.
     public func spans(_ records: [SpanRecord], at time: Date = Date()) {
         guard !records.isEmpty, let request = try? OTLPSpans.encodeRequest(records) else { return }
-        writer.append(RecordedFrame(kind: FrameKind.spans.rawValue, aux: UInt32(clamping: records.count), time: time, payload: Zlib.compress(request)))
+        append(RecordedFrame(kind: FrameKind.spans.rawValue, aux: UInt32(clamping: records.count), time: time, payload: Zlib.compress(request))) {
+            $0.spans += records.count
+        }
     }
 
     /// Log lines as the Logs screen got them, as NDJSON.
     public func logs(_ lines: [LogLine], at time: Date = Date()) {
         guard !lines.isEmpty else { return }
         let text = lines.map { $0.ndjson() }.joined(separator: "\n")
-        writer.append(RecordedFrame(kind: FrameKind.logs.rawValue, aux: UInt32(clamping: lines.count), time: time, payload: Zlib.compress(Array(text.utf8))))
+        append(RecordedFrame(kind: FrameKind.logs.rawValue, aux: UInt32(clamping: lines.count), time: time, payload: Zlib.compress(Array(text.utf8)))) {
+            $0.logLines += lines.count
+        }
     }
 
     /// The largest profile file recorded (a bigger one is left out, with a note).
@@ -112,7 +141,7 @@ public final class Recorder: Sendable {
         payload.appendLittleEndian(UInt32(nameBytes.count))
         payload += nameBytes
         payload += data
-        writer.append(RecordedFrame(kind: FrameKind.profile.rawValue, aux: UInt32(clamping: data.count), time: time, payload: payload))
+        append(RecordedFrame(kind: FrameKind.profile.rawValue, aux: UInt32(clamping: data.count), time: time, payload: payload))
     }
 
     /// A Prometheus server's answer, as received.
@@ -122,13 +151,15 @@ public final class Recorder: Sendable {
         payload.appendLittleEndian(UInt32(meta.count))
         payload += Array(meta)
         payload += Zlib.compress(exchange.body)
-        writer.append(RecordedFrame(kind: FrameKind.prometheus.rawValue, time: exchange.time, payload: payload))
+        append(RecordedFrame(kind: FrameKind.prometheus.rawValue, time: exchange.time, payload: payload)) {
+            if exchange.status == 200 { $0.answered += 1 } else { $0.failed += 1 }
+        }
     }
 
     /// A dashboard event worth replaying.
     public func note(_ note: RecordedNote, at time: Date = Date()) {
         guard let json = try? ScrapeRecord.encoder.encode(note) else { return }
-        writer.append(RecordedFrame(kind: FrameKind.note.rawValue, time: time, payload: Array(json)))
+        append(RecordedFrame(kind: FrameKind.note.rawValue, time: time, payload: Array(json)))
     }
 
     public func close() { writer.close() }

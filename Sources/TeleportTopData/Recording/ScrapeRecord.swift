@@ -31,6 +31,7 @@ public struct ScrapeRecord: Codable, Sendable, Hashable {
         init(_ error: ScrapeError) {
             switch error {
             case .refused(let target): self.init(kind: "refused", detail: target)
+            case .noSuchSocket(let path): self.init(kind: "no_socket", detail: path)
             case .timeout(let path, let seconds): self.init(kind: "timeout", path: path, seconds: seconds)
             case .notHTTP(let detail): self.init(kind: "not_http", detail: detail)
             case .httpStatus(let code, let path): self.init(kind: "http_status", path: path, code: code)
@@ -54,6 +55,7 @@ public struct ScrapeRecord: Codable, Sendable, Hashable {
         var error: ScrapeError {
             switch kind {
             case "refused": return .refused(target: detail ?? "")
+            case "no_socket": return .noSuchSocket(path: detail ?? "")
             case "timeout": return .timeout(path: path ?? "", seconds: seconds ?? 0)
             case "not_http": return .notHTTP(detail: detail ?? "")
             case "http_status": return .httpStatus(code: code ?? 0, path: path ?? "")

@@ -31,7 +31,9 @@ public struct OTLPGRPCReceiver: Service {
         let security: HTTP2ServerTransport.Posix.TransportSecurity
         if let tls {
             for (what, path) in [("certificate", tls.certPath), ("key", tls.keyPath)] + (tls.clientCAPath.map { [("client CA", $0)] } ?? []) {
-                guard FileManager.default.isReadableFile(atPath: path) else { throw ReceiverError("OTLP receiver TLS \(what) cannot be read: \(path)") }
+                guard FileManager.default.isReadableFile(atPath: path) else {
+                    throw ReceiverError("OTLP receiver TLS \(what): \(UnreadableFile.message(path))")
+                }
             }
             let chain: [TLSConfig.CertificateSource] = [.file(path: tls.certPath, format: .pem)]
             let key: TLSConfig.PrivateKeySource = .file(path: tls.keyPath, format: .pem)

@@ -18,7 +18,7 @@ public struct ReceiverTLS: Sendable, Hashable {
     /// The server configuration; errors name the file.
     public func configuration(alpn: [String]) throws -> TLSConfiguration {
         for (what, path) in [("certificate", certPath), ("key", keyPath)] + (clientCAPath.map { [("client CA", $0)] } ?? []) {
-            guard FileManager.default.isReadableFile(atPath: path) else { throw ReceiverError("OTLP receiver TLS \(what) cannot be read: \(path)") }
+            guard FileManager.default.isReadableFile(atPath: path) else { throw ReceiverError("OTLP receiver TLS \(what): \(UnreadableFile.message(path))") }
         }
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(certPath).map { NIOSSLCertificateSource.certificate($0) }

@@ -123,7 +123,7 @@ public actor MetricStore {
             readyz = answer
             observed = ObservedState(state)
         } else {
-            observed = .unreachable
+            observed = ObservedState(failure: failure.error)
         }
         timeline.observe(observed, at: failure.time)
     }

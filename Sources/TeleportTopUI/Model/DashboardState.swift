@@ -13,6 +13,8 @@ public struct DashboardState: Sendable {
     public var tab: Tab = .overview
     public var paused = false
     public var showHelp = false
+    /// The first line of a help longer than the screen.
+    public var helpOffset = 0
     /// The theme in force (the run loop applies it to the terminal when it changes) and its name.
     public var theme: Theme?
     public var themeName = "default"

@@ -74,6 +74,11 @@ enum FleetReducer: ScreenReducer {
 
     /// Opens an instance's dashboard at `tab`.
     static func open(_ state: inout DashboardState, _ row: FleetRow, tab: Tab) -> [Effect] {
+        if state.fleet?.open != row.id {
+            // Another instance: its own captures, none of the previous one's open.
+            state.profiles.viewer = nil
+            state.profiles.cursor = min(state.profiles.cursor, ProfilesTabState.kinds.count - 1)
+        }
         state.fleet?.open = row.id
         state.tab = tab
         state.histogram = nil

@@ -4,9 +4,12 @@ import TeleportCore
 /// The Profiles tab's checklist and captures: moving, checking kinds, the duration,
 /// capturing, cancelling, opening a saved capture; and the captures' progress.
 enum ProfilesReducer: ScreenReducer {
+    /// How the hint line says a capture runs.
+    static let capturingPrefix = "capturing "
+
     static func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect]? {
         if let delta = Reducer.movement(action) {
-            let count = ProfilesTabState.kinds.count + state.profiles.captures.count
+            let count = ProfilesTabState.kinds.count + shown(state).count
             state.profiles.cursor = Reducer.clamp(state.profiles.cursor, by: delta, count: count)
             return []
         }
@@ -27,7 +30,9 @@ enum ProfilesReducer: ScreenReducer {
                 toggle(&state)
                 return []
             }
-            return open(&state, state.profiles.captures[row - ProfilesTabState.kinds.count])
+            let captures = shown(state)
+            guard captures.indices.contains(row - ProfilesTabState.kinds.count) else { return [] }
+            return open(&state, captures[row - ProfilesTabState.kinds.count])
         default:
             return nil
         }
@@ -60,13 +65,19 @@ enum ProfilesReducer: ScreenReducer {
             }
             return capture(&state, kinds, seconds: state.profiles.seconds, open: false)
         }
-        let entry = state.profiles.captures[cursor - ProfilesTabState.kinds.count]
-        return open(&state, entry)
+        let captures = shown(state)
+        guard captures.indices.contains(cursor - ProfilesTabState.kinds.count) else { return [] }
+        return open(&state, captures[cursor - ProfilesTabState.kinds.count])
     }
 
-    /// `p` from any tab: a CPU profile of the configured length whose top-N opens when done.
+    /// The captures of the target or instance on screen.
+    static func shown(_ state: DashboardState) -> [ProfileCaptureEntry] {
+        state.profiles.shown(for: state.fleet?.open)
+    }
+
+    /// `p` from any tab: a CPU profile of `--profile-seconds` whose top-N opens when done.
     static func oneKey(_ state: inout DashboardState) -> [Effect] {
-        capture(&state, [.profile], seconds: state.profiles.seconds, open: true)
+        capture(&state, [.profile], seconds: state.profiles.oneKeySeconds, open: true)
     }
 
     static func capture(_ state: inout DashboardState, _ kinds: [ProfileKind], seconds: Int, open: Bool) -> [Effect] {
@@ -74,9 +85,9 @@ enum ProfilesReducer: ScreenReducer {
             state.message = "a capture is running (c cancels it)"
             return []
         }
-        let requests = state.profiles.begin(kinds, seconds: seconds, now: state.now)
+        let requests = state.profiles.begin(kinds, seconds: seconds, now: state.now, instance: state.fleet?.open)
         if open { state.profiles.autoOpen = requests.first?.id }
-        state.message = "capturing " + kinds.map(\.rawValue).joined(separator: ", ") + (kinds.contains { $0.isTimed } ? " for \(seconds)s" : "")
+        state.message = capturingPrefix + kinds.map(\.rawValue).joined(separator: ", ") + (kinds.contains { $0.isTimed } ? " for \(seconds)s" : "")
         return [.captureProfiles(requests)]
     }
 
@@ -100,10 +111,16 @@ enum ProfilesReducer: ScreenReducer {
             guard let index = state.profiles.captures.firstIndex(where: { $0.id == id }) else { return }
             state.profiles.captures[index].status = status
         }
+        // "capturing … for 30s" is true while a capture runs, and only then.
+        func finished() {
+            guard !state.profiles.isCapturing, state.message?.hasPrefix(capturingPrefix) == true else { return }
+            state.message = "captures done: saved in \(state.profiles.directory)"
+        }
         switch event {
         case .progress(let id, let remaining): update(id, .running(remaining: remaining))
         case .saved(let id, let path, let bytes):
             update(id, .saved(path: path, bytes: bytes))
+            finished()
             if state.profiles.autoOpen == id, let entry = state.profiles.captures.first(where: { $0.id == id }) {
                 state.profiles.autoOpen = nil
                 return open(&state, entry)
@@ -112,7 +129,9 @@ enum ProfilesReducer: ScreenReducer {
             update(id, .failed(message))
             if state.profiles.autoOpen == id { state.profiles.autoOpen = nil }
             state.message = message
-        case .cancelled(let id): update(id, .cancelled)
+        case .cancelled(let id):
+            update(id, .cancelled)
+            if !state.profiles.isCapturing, state.message?.hasPrefix(capturingPrefix) == true { state.message = "capture cancelled" }
         case .replayed(let kind, let started, let path, let bytes):
             state.profiles.addSaved(kind: kind, started: started, path: path, bytes: bytes)
         }

@@ -8,7 +8,10 @@ public struct ProfilesTabState: Sendable {
     public static let kinds: [ProfileKind] = [.profile, .heap, .goroutine, .allocs, .block, .mutex, .threadcreate, .trace, .cmdline]
 
     public var checked: Set<ProfileKind> = [.goroutine, .heap, .profile]
+    /// The duration of the checklist's timed captures (←/→ change it).
     public var seconds: Int
+    /// The `p` key's CPU capture length (`--profile-seconds`; the checklist's ←/→ leave it).
+    public var oneKeySeconds: Int
     /// The row under the cursor: the kinds first, then the captures.
     public var cursor = 0
     public var captures: [ProfileCaptureEntry] = []
@@ -21,18 +24,20 @@ public struct ProfilesTabState: Sendable {
 
     public init(seconds: Int = 30, directory: String = ProfileFiles.defaultDirectory) {
         self.seconds = seconds
+        self.oneKeySeconds = seconds
         self.directory = directory
     }
 
     /// Registers captures about to start and returns their IDs.
-    mutating func begin(_ kinds: [ProfileKind], seconds: Int, now: Date) -> [ProfileCaptureRequest] {
+    mutating func begin(_ kinds: [ProfileKind], seconds: Int, now: Date, instance: Int? = nil) -> [ProfileCaptureRequest] {
         kinds.map { kind in
             let id = nextID
             nextID += 1
             let timed = kind.isTimed
             captures.append(
                 ProfileCaptureEntry(
-                    id: id, kind: kind, seconds: timed ? seconds : nil, started: now, status: .running(remaining: timed ? Double(seconds) : nil)))
+                    id: id, kind: kind, seconds: timed ? seconds : nil, started: now, status: .running(remaining: timed ? Double(seconds) : nil),
+                    instance: instance))
             return ProfileCaptureRequest(id: id, kind: kind, seconds: timed ? seconds : nil)
         }
     }
@@ -41,6 +46,12 @@ public struct ProfilesTabState: Sendable {
     mutating func addSaved(kind: ProfileKind, started: Date, path: String, bytes: Int) {
         captures.append(ProfileCaptureEntry(id: nextID, kind: kind, seconds: nil, started: started, status: .saved(path: path, bytes: bytes)))
         nextID += 1
+    }
+
+    /// The captures of what is on screen: a fleet instance's own (`instance`, the open one),
+    /// and those not tied to an instance (a single target's, a replay's).
+    public func shown(for instance: Int?) -> [ProfileCaptureEntry] {
+        captures.filter { $0.instance == nil || $0.instance == instance }
     }
 
     public var isCapturing: Bool { captures.contains { if case .running = $0.status { return true } else { return false } } }
@@ -61,6 +72,8 @@ public struct ProfileCaptureEntry: Sendable, Hashable {
     public var seconds: Int?
     public var started: Date
     public var status: Status
+    /// The fleet instance it was taken of (nil: the single target, or a replay's).
+    public var instance: Int?
 }
 
 /// What the run loop is asked to capture.

@@ -10,6 +10,9 @@ public enum Reducer {
         .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10), .seconds(30), .seconds(60),
     ]
 
+    /// Keys that need a live target, refused in a replay.
+    public static let refusedInReplay: [Action] = [.captureProfile, .injectFailure, .retryNow, .faster, .slower, .levelPicker]
+
     /// Rows a page moves.
     public static let pageRows = 10
 
@@ -67,19 +70,22 @@ public enum Reducer {
 
     static func apply(_ state: inout DashboardState, _ action: Action) -> [Effect] {
         // A message stays until the next key (the clock's tick leaves it).
-        if case .tick = action {} else { state.message = nil }
+        // The clock reaches the state whatever screen or question is open (uptime and ages
+        // never freeze behind a picker).
+        if case .tick(let now) = action { state.now = now } else { state.message = nil }
         if state.fileViewer && state.editing == nil && !state.showHelp {
             switch action {
             case .back where context(state) == .profileViewer, .quit:
                 state.quit = true
                 return [.quit]
-            case .selectTab, .nextTab, .previousTab, .captureProfile, .injectFailure, .retryNow, .togglePause, .faster, .slower, .click(.tab):
+            case .selectTab, .nextTab, .previousTab, .captureProfile, .injectFailure, .retryNow, .togglePause, .faster, .slower, .click(.tab),
+                .levelPicker, .showFleet:
                 return []  // nothing but the viewer here
             default: break
             }
         }
-        if state.replay != nil, [.captureProfile, .injectFailure, .retryNow, .faster, .slower].contains(action) {
-            state.message = "a replay has no target: p, x, r, + and - act on a live one"
+        if state.replay != nil, refusedInReplay.contains(action) {
+            state.message = "a replay has no target: p, x, r, V, + and - act on a live one"
             return []
         }
         if let effects = screen(state).reduce(&state, action) { return effects }
@@ -135,6 +141,7 @@ public enum Reducer {
             return [.injectFailure]
         case .toggleHelp:
             state.showHelp.toggle()
+            state.helpOffset = 0
         case .captureProfile:
             return ProfilesReducer.oneKey(&state)
         case .showFleet, .click(.fleetTab):
@@ -177,15 +184,27 @@ public enum Reducer {
         return []
     }
 
+    /// A frame too small to show anything: no key but quit acts on it.
+    static func tooSmall(_ screen: Screen) -> Bool {
+        screen.width < DashboardView.minimumWidth || screen.height < DashboardView.minimumHeight
+    }
+
     /// Folds an event in. A click is looked up in `screen`'s hit map (the frame on display).
     public static func fold(_ state: inout DashboardState, _ event: DashboardEvent, screen: Screen? = nil) -> [Effect] {
         switch event {
         case .input(let input):
             switch input {
             case .key(let key):
-                if let screen { state.columns = screen.width }
+                if let screen {
+                    state.columns = screen.width
+                    // Too small to show anything: only quitting acts (nothing happens unseen).
+                    if tooSmall(screen) {
+                        return KeyTable.action(for: key, in: .global) == .quit ? reduce(&state, .quit) : []
+                    }
+                }
                 // A replay's keys come first, except while typing or answering a question.
                 let current = context(state)
+                if state.showHelp, current != .filter, let scroll = HelpReducer.scroll(key) { return reduce(&state, scroll) }
                 if state.replay != nil, current != .filter, current != .question, !state.showHelp, let action = ReplayReducer.action(for: key) {
                     return reduce(&state, action)
                 }
@@ -194,8 +213,9 @@ public enum Reducer {
             case .click(let x, let y):
                 guard let target = screen?.target(atX: x, y: y) else { return [] }
                 return reduce(&state, .click(target))
-            case .wheelUp: return reduce(&state, .up)
-            case .wheelDown: return reduce(&state, .down)
+            case .wheelUp, .wheelDown:
+                if let screen, tooSmall(screen) { return [] }
+                return reduce(&state, input == .wheelUp ? .up : .down)
             case .resize: return []
             case .terminate:
                 state.quit = true
@@ -307,10 +327,27 @@ enum OverviewReducer: ScreenReducer {
 
 /// The `?` screen over any other: Esc closes it; the keys of the screen behind do nothing.
 enum HelpReducer: ScreenReducer {
+    /// The keys that scroll a help longer than the screen, on every screen.
+    static func scroll(_ key: KeyCode) -> Action? {
+        switch key {
+        case .up, .character("k"): return .up
+        case .down, .character("j"): return .down
+        case .pageUp: return .pageUp
+        case .pageDown: return .pageDown
+        default: return nil
+        }
+    }
+
     static func reduce(_ state: inout DashboardState, _ action: Action) -> [Effect]? {
         switch action {
         case .back:
             state.showHelp = false
+            state.helpOffset = 0
+            return []
+        case .up, .down, .pageUp, .pageDown:
+            let step = action == .up ? -1 : action == .down ? 1 : action == .pageUp ? -Reducer.pageRows : Reducer.pageRows
+            let count = HelpView.lines(state, context: Reducer.context(state)).count
+            state.helpOffset = max(0, min(state.helpOffset + step, count - 1))
             return []
         case .tick, .selectTab, .nextTab, .previousTab, .togglePause, .faster, .slower, .cycleTheme, .injectFailure, .retryNow, .toggleHelp,
             .captureProfile, .quit, .click(.tab), .showFleet, .levelPicker:

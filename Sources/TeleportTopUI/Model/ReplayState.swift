@@ -32,10 +32,11 @@ public struct ReplayStatus: Sendable, Hashable {
         self.reset = reset
     }
 
-    /// `REPLAY 2026-12-02 05:32:40 UTC ×10` and ▶ or ‖.
+    /// `REPLAY 2026-12-02 05:32:40 UTC ×10` and ▶ or ‖; at the end, `END OF RECORDING` (and
+    /// `following` while a recording still being written is followed).
     public var label: String {
         "REPLAY \(Format.utc(cursor)) ×\(speed) \(playing ? "▶" : "‖")"
-            + (following ? " following" : "")
+            + (cursor >= end ? " END OF RECORDING" : "") + (following ? " following" : "")
     }
 }
 

@@ -45,7 +45,7 @@ public enum TableRows {
                 return family.series.contains { labels.matches($0.key.labels) } || family.histograms.contains { labels.matches($0.labels) }
             }
         }
-        families = sorted(families, snapshot: snapshot, mode: state.tables.sort)
+        families = sorted(families, snapshot: snapshot, mode: state.tables.sort, labels: labels)
         var rows: [TableRow] = []
         for index in families {
             rows.append(.family(index))
@@ -64,20 +64,32 @@ public enum TableRows {
         return rows
     }
 
-    static func sorted(_ indices: [Int], snapshot: MetricsSnapshot, mode: SortMode) -> [Int] {
+    static func sorted(_ indices: [Int], snapshot: MetricsSnapshot, mode: SortMode, labels: LabelFilter = .none) -> [Int] {
+        func family(_ i: Int) -> FamilySnapshot { FamilyFigures.narrowed(snapshot.families[i], by: labels) }
         switch mode {
         case .name:
             return indices.sorted { snapshot.families[$0].name < snapshot.families[$1].name }
         case .rate:
-            return indices.sorted { FamilyFigures.rate(snapshot.families[$0]) ?? -1 > FamilyFigures.rate(snapshot.families[$1]) ?? -1 }
+            return indices.sorted { FamilyFigures.rate(family($0)) ?? -1 > FamilyFigures.rate(family($1)) ?? -1 }
         case .value:
-            return indices.sorted { FamilyFigures.total(snapshot.families[$0]) > FamilyFigures.total(snapshot.families[$1]) }
+            return indices.sorted { FamilyFigures.total(family($0)) > FamilyFigures.total(family($1)) }
         }
     }
 }
 
 /// Figures of a whole family for one table row.
 public enum FamilyFigures {
+    /// The family narrowed to the series and histograms the `f` label filter keeps, so a
+    /// family row's value, rate and sparkline are those of the rows listed under it.
+    public static func narrowed(_ family: FamilySnapshot, by labels: LabelFilter) -> FamilySnapshot {
+        guard !labels.isEmpty else { return family }
+        var narrowed = family
+        narrowed.series = family.series.filter { labels.matches($0.key.labels) }
+        narrowed.histograms = family.histograms.filter { labels.matches($0.labels) }
+        narrowed.summaries = family.summaries.filter { labels.matches($0.labels) }
+        return narrowed
+    }
+
     /// The sum of the family's series (for histograms: observations).
     public static func total(_ family: FamilySnapshot) -> Double {
         if !family.histograms.isEmpty { return family.histograms.reduce(0) { $0 + ($1.count.isNaN ? 0 : $1.count) } }

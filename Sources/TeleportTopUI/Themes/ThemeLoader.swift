@@ -29,7 +29,7 @@ public enum ThemeLoader {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ThemeError(source: path, line: 0, key: "", reason: "cannot read the file: \(error.localizedDescription)")
+            throw ThemeError(source: UnreadableFile.absolute(path), line: 0, key: "", reason: "cannot be read: \(UnreadableFile.reason(path))")
         }
         return try parse(yaml: text, source: path)
     }

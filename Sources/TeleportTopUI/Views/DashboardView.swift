@@ -31,7 +31,8 @@ public enum DashboardView {
         if state.showsFleet {
             FleetView.draw(state, into: &screen, symbols: symbols)
             if state.showHelp {
-                for y in top..<bottom { screen.fill(row: y, role: .text) }
+                // The help replaces the table: its rows are blanked, not merely restyled.
+                for y in top..<bottom { screen.put(String(repeating: " ", count: width), x: 0, y: y) }
                 HelpView.draw(state, into: &screen, top: top, bottom: bottom)
             }
             QuestionView.draw(state, into: &screen)

@@ -110,7 +110,7 @@ public enum FleetView {
             right -= 9
         }
         let counts = Dictionary(grouping: fleet.rows.values.filter { !$0.gone && !$0.isWaiting }, by: \.state).mapValues(\.count)
-        for observed in [ObservedState.degraded, .unreachable, .recovering, .starting, .ok, .unknown] {
+        for observed in [ObservedState.degraded, .unreachable, .notMetrics, .recovering, .starting, .ok, .unknown] {
             guard let count = counts[observed], count > 0 else { continue }
             let text = " \(count) \(observed.label) "
             guard right - text.count > x + 2 else { break }
@@ -167,7 +167,8 @@ public enum FleetView {
                 let label = row.gone ? "GONE" : row.isWaiting ? "waiting" : row.state.label
                 put(label, column, x: x, y: y, role: row.gone || row.isWaiting ? .dim : row.state.role, into: &screen)
                 x += column.width + 1
-                let since = row.stateSince.map { Format.duration(max(0, now.timeIntervalSince($0))) } ?? ""
+                let since =
+                    row.stateSince.map { (row.stateSinceIsLowerBound == true ? "≥" : "") + Format.duration(max(0, now.timeIntervalSince($0))) } ?? ""
                 x = put2(since, width: forWidth, x: x, y: y, role: figure, into: &screen)
                 x = put2(
                     row.changes > 0 ? String(row.changes) : "0", width: changesWidth, x: x, y: y,

@@ -57,6 +57,11 @@ public enum Format {
         return "\(s / 86400)d\((s % 86400) / 3600)h"
     }
 
+    /// A UTC time of day: `14:05:09 UTC`.
+    public static func clock(_ date: Date) -> String {
+        String(Format.utc(date).dropFirst(11))
+    }
+
     /// A UTC time: `2026-11-23 14:05:09 UTC`.
     public static func utc(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)

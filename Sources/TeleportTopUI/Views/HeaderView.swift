@@ -32,25 +32,29 @@ public enum HeaderView {
         x = screen.write(target(state), x: x, y: 0, role: .header, maxWidth: max(10, screen.width / 3)) + 1
         let badge = " \(snapshot.state.label) "
         x = screen.write(badge, x: x, y: 0, role: snapshot.state.role) + 1
-        var facts: [String] = []
+        // Facts in the order they give way when narrow: pid, version, uptime, then the log
+        // level (a level teleport-top changed, `*`, is what must stay in view).
+        var facts: [(order: Int, text: String)] = []
         if let build = snapshot.build {
-            facts.append("v\(build.version)" + (build.gitref.isEmpty || build.gitref == "simulated" || screen.width < 120 ? "" : " (\(build.gitref))"))
+            facts.append((1, "v\(build.version)" + (build.gitref.isEmpty || build.gitref == "simulated" || screen.width < 120 ? "" : " (\(build.gitref))")))
         }
-        if let start = snapshot.processStart { facts.append("up \(Format.duration(dataTime.timeIntervalSince(start)))") }
-        if let pid = snapshot.pid { facts.append("pid \(pid)") }
-        if let level = state.logs.level { facts.append("log \(level)" + (state.logs.changedFrom != nil ? "*" : "")) }
-        var right = facts.joined(separator: "  ") + " "
-        if let status = snapshot.readyz?.status, snapshot.state != .unreachable {
+        if let start = snapshot.processStart { facts.append((2, "up \(Format.duration(dataTime.timeIntervalSince(start)))")) }
+        if let pid = snapshot.pid { facts.append((0, "pid \(pid)")) }
+        if let level = state.logs.level { facts.append((3, "log \(level)" + (state.logs.changedFrom != nil ? "*" : ""))) }
+        func joined() -> String { facts.isEmpty ? "" : facts.map(\.text).joined(separator: "  ") + " " }
+        func dropOne() { if let i = facts.indices.min(by: { facts[$0].order < facts[$1].order }) { facts.remove(at: i) } }
+        var right = joined()
+        if let status = snapshot.readyz?.status, snapshot.state != .unreachable, snapshot.state != .notMetrics {
             // The readyz text gets what the facts leave; the facts give way first when narrow.
             while !facts.isEmpty, x + 12 + right.count > screen.width {
-                facts.removeLast()
-                right = facts.isEmpty ? "" : facts.joined(separator: "  ") + " "
+                dropOne()
+                right = joined()
             }
             screen.write(status == "ok" ? "ready" : status, x: x, y: 0, role: .header, maxWidth: max(0, screen.width - x - right.count - 1))
         } else {
             while !facts.isEmpty, x + right.count > screen.width {
-                facts.removeLast()
-                right = facts.isEmpty ? "" : facts.joined(separator: "  ") + " "
+                dropOne()
+                right = joined()
             }
         }
         if !right.isEmpty { screen.writeRight(right, right: screen.width, y: 0, role: .header) }
@@ -68,14 +72,17 @@ public enum HeaderView {
             let wide = screen.width >= 120
             var x = 1
             if let retry = failure.retryAt {
-                let left = retry.timeIntervalSince(state.now)
+                // The screen's clock can be behind the failure's arrival: count from the later.
+                let left = retry.timeIntervalSince(max(state.now, failure.time))
                 x = screen.write(
                     left > 0 ? "retry in \(Int(left.rounded(.up)))s · " : "retrying, no answer for \(Format.duration(-left)) · ",
                     x: x, y: 1, role: .error)
             }
             if let down = snapshot.timeline.since(.unreachable) {
+                // Down from the first scrape: it went down before the watching began.
                 let clock = Format.utc(down).dropFirst(11)
-                x = screen.write(wide ? "down since \(clock) · " : "down since \(clock.prefix(8)) · ", x: x, y: 1, role: .error)
+                let since = snapshot.timeline.sinceIsLowerBound ? "down since ≤ " : "down since "
+                x = screen.write(wide ? "\(since)\(clock) · " : "\(since)\(clock.prefix(8)) · ", x: x, y: 1, role: .error)
             }
             if let last = snapshot.lastScrape {
                 let age = Format.duration(state.now.timeIntervalSince(last.time))
@@ -126,7 +133,7 @@ public enum HeaderView {
             right1 -= text.count + 1
         }
         // A running capture counts down on every screen (the Profiles tab has the details).
-        if let capture = state.profiles.captures.last(where: { if case .running = $0.status { return true } else { return false } }),
+        if let capture = state.profiles.shown(for: state.fleet?.open).last(where: { if case .running = $0.status { return true } else { return false } }),
             case .running(let remaining) = capture.status
         {
             let text = " ● \(capture.kind.rawValue) " + (remaining.map { "\(Int($0.rounded(.up)))s " } ?? "… ")

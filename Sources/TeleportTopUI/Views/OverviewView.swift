@@ -30,11 +30,13 @@ public enum OverviewView {
         }
         y += 1
         let times = snapshot.timeline.timeInState(from: start, to: state.now)
+        // The first state seen began before the watching did: its time is a lower bound.
+        let atLeast = snapshot.timeline.lowerBoundState(from: start)
         var x = screen.write(" ", x: 0, y: y)
         for observed in ObservedState.allCases {
             guard let seconds = times[observed], seconds >= 1 else { continue }
             x = screen.write(observed.rawValue, x: x, y: y, role: observed == .unknown ? .dim : observed.role)
-            x = screen.write(" \(Format.duration(seconds))  ", x: x, y: y, role: .text)
+            x = screen.write(" \(observed == atLeast ? "≥ " : "")\(Format.duration(seconds))  ", x: x, y: y, role: .text)
         }
         let changes = snapshot.timeline.changes(since: start)
         screen.write("\(changes) change\(changes == 1 ? "" : "s")", x: x, y: y, role: changes > 4 ? .error : .dim)
@@ -148,7 +150,9 @@ public enum OverviewView {
 
     static func runtime(_ s: MetricsSnapshot) -> Box {
         guard s.family("go_goroutines") != nil else {
-            return Box(title: "Go runtime", lines: [("not a Go process", "-", .dim, [])])
+            // Without any metrics nothing is known about the process; with metrics but no
+            // go_ families, it is not a Go process.
+            return Box(title: "Go runtime", lines: [(s.families.isEmpty ? "no metrics yet" : "not a Go process", "-", .dim, [])])
         }
         return Box(
             title: "Go runtime",

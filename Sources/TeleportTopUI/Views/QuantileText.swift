@@ -7,9 +7,12 @@ public enum QuantileText {
         return (estimate.atLeast ? gap : "") + unit(estimate.value)
     }
 
-    /// The unit a histogram family's values are in: bytes for `_bytes`/sizes, else seconds.
+    /// The unit a histogram family's values are in (see `Unit.histogram(named:)`).
     public static func unit(forFamily name: String) -> (Double) -> String {
-        if name.hasSuffix("_bytes") || name.hasSuffix("_sizes") || name == "watcher_events" { return { Format.bytes($0) } }
-        return { Format.seconds($0) }
+        switch Unit.histogram(named: name) {
+        case .bytes: return { Format.bytes($0) }
+        case .seconds: return { Format.seconds($0) }
+        case .timestamp, .plain: return { Format.number($0) }
+        }
     }
 }

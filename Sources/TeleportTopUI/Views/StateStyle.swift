@@ -8,7 +8,7 @@ extension ObservedState {
         case .recovering: return .stateRecovering
         case .degraded: return .stateDegraded
         case .starting: return .stateStarting
-        case .unreachable: return .stateUnreachable
+        case .unreachable, .notMetrics: return .stateUnreachable
         case .unknown: return .dim
         }
     }

@@ -34,6 +34,7 @@ public enum TableView {
             screen.write("  \(hint)", x: 0, y: y, role: .dim)
             return
         }
+        let labels = (try? LabelFilter(parsing: state.tables.labelFilter)) ?? .none
         let (selected, first, visible) = window(rows: rows.count, selected: state.selectedRow, lines: bottom - y)
         let sparkWidth = screen.width >= 100 ? 20 : screen.width >= 70 ? 10 : 0
         let valueWidth = screen.width >= 100 ? 22 : 14
@@ -46,7 +47,7 @@ public enum TableView {
         for (offset, row) in rows[first..<min(rows.count, first + visible)].enumerated() {
             let isSelected = first + offset == selected
             draw(
-                row, snapshot: snapshot, isRaw: isRaw, expanded: state.tables.expanded, into: &screen, y: y,
+                row, snapshot: snapshot, isRaw: isRaw, expanded: state.tables.expanded, labels: labels, into: &screen, y: y,
                 nameWidth: nameWidth, valueWidth: valueWidth, sparkWidth: sparkWidth, symbols: symbols)
             if isSelected { screen.fill(row: y, role: .selection) }
             screen.mark(row: y, .tableRow(first + offset))
@@ -66,14 +67,14 @@ public enum TableView {
     }
 
     static func draw(
-        _ row: TableRow, snapshot: MetricsSnapshot, isRaw: Bool, expanded: Set<String>, into screen: inout Screen, y: Int,
+        _ row: TableRow, snapshot: MetricsSnapshot, isRaw: Bool, expanded: Set<String>, labels: LabelFilter, into screen: inout Screen, y: Int,
         nameWidth: Int, valueWidth: Int, sparkWidth: Int, symbols: Symbols
     ) {
         let typeX = nameWidth + 2
         let valueRight = typeX + 10 + valueWidth
         switch row {
         case .family(let index):
-            let family = snapshot.families[index]
+            let family = FamilyFigures.narrowed(snapshot.families[index], by: labels)
             let marker = isRaw ? " " : expanded.contains(family.name) ? "▾" : "▸"
             screen.write("\(marker) \(family.name)", x: 0, y: y, role: .text, maxWidth: nameWidth)
             screen.write(family.type.rawValue, x: typeX, y: y, role: .dim, maxWidth: 10)
@@ -93,7 +94,7 @@ public enum TableView {
             let labels = series.key.labels.map { "\($0.name)=\"\($0.value)\"" }.joined(separator: ",")
             let suffix = series.key.name.dropFirst(family.name.count)
             screen.write("    \(suffix){\(labels)}", x: 0, y: y, role: .dim, maxWidth: nameWidth + 8)
-            var value = Format.number(series.value)
+            var value = family.type == .gauge ? Unit.format(series.value, name: family.name) : Format.number(series.value)
             if let rate = series.rate { value += "  \(Format.number(rate))/s" }
             screen.writeRight(value, right: valueRight, y: y)
             if sparkWidth > 0 { Sparkline.draw(series.spark, into: &screen, x: valueRight + 2, y: y, width: sparkWidth, symbols: symbols) }
@@ -101,7 +102,10 @@ public enum TableView {
             let histogram = snapshot.families[familyIndex].histograms[histogramIndex]
             let labels = histogram.labels.map { "\($0.name)=\"\($0.value)\"" }.joined(separator: ",")
             screen.write("    {\(labels)}", x: 0, y: y, role: .dim, maxWidth: nameWidth)
-            screen.writeRight(quantiles(histogram.windows[.oneMinute] ?? histogram.windows[.lastInterval]), right: valueRight + sparkWidth + 2, y: y)
+            screen.writeRight(
+                quantiles(
+                    histogram.windows[.oneMinute] ?? histogram.windows[.lastInterval], unit: QuantileText.unit(forFamily: snapshot.families[familyIndex].name)),
+                right: min(screen.width, valueRight + sparkWidth), y: y)
         }
     }
 
@@ -113,18 +117,9 @@ public enum TableView {
         return Format.number(FamilyFigures.total(family)) + (family.series.count > 1 ? " Σ\(family.series.count)" : "")
     }
 
-    static func quantiles(_ window: WindowQuantiles?) -> String {
+    static func quantiles(_ window: WindowQuantiles?, unit: (Double) -> String) -> String {
         guard let window, window.observations > 0 else { return "no observations in 1m" }
-        func q(_ estimate: QuantileEstimate?) -> String { estimate.map { ($0.atLeast ? "≥" : "") + Format.seconds($0.value) } ?? "-" }
+        func q(_ estimate: QuantileEstimate?) -> String { QuantileText.format(estimate, unit: unit, gap: "≥") }
         return "p50 \(q(window.p50))  p90 \(q(window.p90))  p99 \(q(window.p99))"
-    }
-}
-
-/// Units from names: `_bytes` as sizes, `_seconds` as durations, else plain numbers.
-public enum Unit {
-    public static func format(_ value: Double, name: String) -> String {
-        if name.hasSuffix("_bytes") { return Format.bytes(value) }
-        if name.hasSuffix("_seconds") && !name.contains("start_time") { return Format.seconds(value) }
-        return Format.number(value)
     }
 }

@@ -9,7 +9,7 @@ import TeleportTopUI
 
 /// Options of the dashboard (the default command).
 struct DashboardOptions: ParsableArguments {
-    @Option(help: "Time between scrapes (250ms to 60s).", transform: TargetOptions.duration)
+    @Option(help: "Time between scrapes (250ms to 60s).", transform: TargetOptions.interval)
     var interval: Duration = .seconds(2)
 
     @Option(help: "History kept for timelines, sparklines and windows.", transform: TargetOptions.duration)

@@ -105,8 +105,10 @@ struct DiagClientTests {
         let refused = await (try client(try DiagTarget(diagAddr: closedAddress))).scrape()
         #expect(refused.failure?.kind == "refused", "\(refused)")
         #expect(refused.failure?.description == "connection refused: nothing listens on \(closedAddress)")
+        // A socket path that does not exist is "no such file", not a refused connection.
         let noSocket = await (try client(.socket(path: "/tmp/tt-none-\(getpid())/debug.sock"))).scrape()
-        #expect(noSocket.failure?.kind == "refused", "\(noSocket)")
+        #expect(noSocket.failure?.kind == "no_socket", "\(noSocket)")
+        #expect(noSocket.failure?.description.hasPrefix("no such file: /tmp/tt-none-") == true, "\(noSocket)")
 
         let healthzAsked = Mutex(0)
         let servers = try await MisbehavingServer.start { router in
@@ -160,6 +162,10 @@ struct DiagClientTests {
         let html = try await scrape("/html")
         #expect(html?.kind == "not_metrics", "\(String(describing: html))")
         #expect(html?.description.contains("line 1") == true)
+        // In the store, an HTML page answering 200 is an answer that is not metrics.
+        let htmlStore = MetricStore(target: "html", interval: .seconds(1))
+        if let html { await htmlStore.fail(ScrapeFailure(time: Date(), error: html, retryAt: nil)) }
+        #expect(await htmlStore.snapshot().state == .notMetrics)
         let huge = try await scrape("/huge", maxBody: 8 << 20)
         #expect(huge == .tooLarge(limitBytes: 8 << 20))
         // A plain exporter (no /healthz, no /readyz) is not an error.
@@ -179,6 +185,16 @@ struct DiagClientTests {
         #expect(missing == .httpStatus(code: 404, path: "/metrics"))
         #expect(missing?.description == "HTTP 404 on /metrics: is --diag-addr right?")
         await servers.stop()
+
+        // https:// against a plain-HTTP port: a reason, no BoringSSL codes or build paths.
+        let plainPort = try await MisbehavingServer.start { router in router.get("/metrics") { _, _ in Response(status: .ok) } }
+        let tlsToPlain = await (try client(try DiagTarget(diagAddr: "https://\(plainPort.address)"))).scrape()
+        #expect(tlsToPlain.failure?.kind == "tls", "\(tlsToPlain)")
+        let tlsText = tlsToPlain.failure?.description ?? ""
+        #expect(tlsText == "TLS failed: the peer does not speak TLS (a plain-HTTP port? use http://)", "\(tlsText)")
+        #expect(!tlsText.contains("/") || tlsText.contains("http://"), "\(tlsText)")
+        #expect(!tlsText.contains("BoringSSL"), "\(tlsText)")
+        await plainPort.stop()
 
         let banner = try BannerServer()
         let notHTTP = await (try client(try DiagTarget(diagAddr: "127.0.0.1:\(banner.port)"))).scrape()

@@ -99,7 +99,7 @@ struct ProfileCommandTests {
         if !FileManager.default.fileExists(atPath: "/etc/teleport.yaml") {
             let none = try await runWithDeadlineOffPool(binary, ["profile"], environment: ["PATH": "/usr/bin:/bin", "HOME": "/tmp"])
             #expect(none.status != 0)
-            #expect(none.stderr == "teleport-top: \(SourceResolver.noTargetMessage)\n")
+            #expect(none.stderr == "teleport-top: \(SourceResolver.noProcessMessage)\n")
         }
         // There is no --embedded here: profiles come from a real process only.
         let embedded = try await runWithDeadlineOffPool(binary, ["profile", "--embedded"])
@@ -154,7 +154,7 @@ struct ProfileCommandTests {
         for (file, message) in [
             (trace.path, "not a pprof profile"), (html, "not a pprof profile: the body is an HTML page"),
             (empty, "not a pprof profile: the body is empty (0 bytes)"), (truncated, "the gzip stream is truncated or corrupt"),
-            ("/nonexistent/x.pb.gz", "cannot read"),
+            ("/nonexistent/x.pb.gz", "/nonexistent/x.pb.gz: cannot be read: No such file or directory"),
         ] {
             let bad = try await runWithDeadlineOffPool(binary, ["pprof", file])
             #expect(bad.status == 1, "\(file)")

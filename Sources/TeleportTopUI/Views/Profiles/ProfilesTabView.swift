@@ -10,6 +10,7 @@ public enum ProfilesTabView {
             return
         }
         let p = state.profiles
+        let captures = p.shown(for: state.fleet?.open)
         var y = top
         screen.write(" capture from \(state.snapshot.target) · duration \(p.seconds)s (←/→) · saved in \(p.directory)", x: 0, y: y, role: .accent)
         y += 1
@@ -24,16 +25,16 @@ public enum ProfilesTabView {
         guard y + 1 < bottom else { return }
         y += 1
         screen.write(
-            p.captures.isEmpty
+            captures.isEmpty
                 ? " no capture yet: Space checks, Enter captures, p takes a CPU profile from any tab" : " captures of this session (Enter opens one)",
-            x: 0, y: y, role: p.captures.isEmpty ? .dim : .accent)
+            x: 0, y: y, role: captures.isEmpty ? .dim : .accent)
         y += 1
         let base = ProfilesTabState.kinds.count
         let visible = max(1, bottom - y)
         let selected = p.cursor - base
-        let first = max(0, min(selected - visible / 2, p.captures.count - visible))
-        for index in max(0, first)..<min(p.captures.count, max(0, first) + visible) {
-            let entry = p.captures[index]
+        let first = max(0, min(selected - visible / 2, captures.count - visible))
+        for index in max(0, first)..<min(captures.count, max(0, first) + visible) {
+            let entry = captures[index]
             let time = String(Format.utc(entry.started).dropFirst(11).prefix(8))
             var x = screen.write("  \(time)  \(entry.kind.rawValue)", x: 0, y: y, role: .text)
             x = max(x + 2, 26)

@@ -24,7 +24,9 @@ public enum SpanFeedView {
         guard !spans.feed.isEmpty else {
             let hint =
                 spans.received == 0
-                ? "no spans yet: point an OTLP exporter at the receivers above, or use --trace-dir" : "no span matches the filters (Esc clears them)"
+                ? (state.replay != nil
+                    ? "no spans recorded up to this moment" : "no spans yet: point an OTLP exporter at the receivers above, or use --trace-dir")
+                : "no span matches the filters (Esc clears them)"
             screen.write("  " + hint, x: 0, y: y, role: .dim)
             return
         }
