@@ -73,6 +73,12 @@ public actor MetricStore {
         for restart in restarts { timeline.markRestart(restart) }
     }
 
+    /// The history and the state timeline as they are now (values: the findings engine
+    /// reads them off the store's actor).
+    public func findingsSource() -> (history: MetricHistory, timeline: StateTimeline) {
+        (history, timeline)
+    }
+
     /// Folds a successful scrape in.
     public func ingest(_ scrape: ScrapeResult) {
         let kept = retained.map { names in scrape.families.filter { names.contains($0.name) } } ?? scrape.families
