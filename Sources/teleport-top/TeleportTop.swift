@@ -3,6 +3,7 @@ import Foundation
 import TeleportCore
 import TeleportDiagnostics
 import TeleportTopData
+import TeleportTopRuntime
 
 /// `teleport-top`: top for a Teleport process.
 @main
@@ -18,13 +19,32 @@ struct TeleportTop: AsyncParsableCommand {
             """,
         version: TeleportTopVersion.current,
         subcommands: [
-            Dashboard.self, Serve.self, Snapshot.self, RecordCommand.self, ReplayCommand.self, LogsCommand.self, LogLevelCommand.self, ProfileCommand.self,
+            Dashboard.self, Serve.self, Snapshot.self, CheckCommand.self, RecordCommand.self, ReplayCommand.self, LogsCommand.self, LogLevelCommand.self,
+            ProfileCommand.self,
             PprofCommand.self,
             RecordingBenchCommand.self,
         ],
         defaultSubcommand: Dashboard.self
     )
 
+    /// Runs the command; `check`'s bad options exit 3 (could not tell), as monitoring plugins do.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if arguments.first == "check", exitCode(for: error) == .validationFailure {
+                FileHandleOutput.standardError(fullMessage(for: error) + "\n")
+                Foundation.exit(CheckCommand.unknown.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// `teleport-top [dashboard]`: the live dashboard (the default command).
