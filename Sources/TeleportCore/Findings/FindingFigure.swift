@@ -11,6 +11,8 @@ public enum FindingFigure {
 
     /// The unit a family's name tells (`_seconds`, `_bytes`).
     public static func unit(of name: String) -> Unit {
+        // A histogram's or summary's count is a count, whatever the family measures.
+        if name.hasSuffix("_count") || name.hasSuffix("_bucket") || name.hasSuffix("_gcount") { return .plain }
         if name.contains("_seconds") || name.hasSuffix("_latency") { return .seconds }
         if name.contains("_bytes") { return .bytes }
         return .plain

@@ -44,8 +44,9 @@ enum BackendSignatures {
             let severity: FindingSeverity = ratio >= 10 && value >= 0.1 ? .critical : .warning
             let op = family.replacingOccurrences(of: "teleport_", with: "").replacingOccurrences(of: "backend_", with: "")
                 .replacingOccurrences(of: "_seconds", with: "").replacingOccurrences(of: "_", with: " ")
+            let component = change.labels.isEmpty ? "" : " (" + change.labels.map { "\($0.name)=\($0.value)" }.joined(separator: ", ") + ")"
             var title =
-                "backend \(op) latency \(FindingFigure.text(value, unit: .seconds)), \(FindingFigure.ratio(ratio)) its baseline of \(FindingFigure.text(baseline, unit: .seconds))"
+                "backend \(op) latency\(component) \(FindingFigure.text(value, unit: .seconds)), \(FindingFigure.ratio(ratio)) its baseline of \(FindingFigure.text(baseline, unit: .seconds))"
             if let since = change.since { title += ", since \(FindingFigure.clock(since))" }
             return input.finding(
                 "backend-latency", severity, title, family: family, labels: change.labels, since: change.since, value: value, baseline: baseline,

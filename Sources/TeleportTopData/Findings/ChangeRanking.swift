@@ -19,7 +19,8 @@ enum ChangeRanking {
                 continue
             }
             let floor = ChangeThresholds.floor(name: series.key.name, isRate: series.isCounter)
-            guard let score = ChangeScore.score(series.values, baselineSlots: baselineSlots, floor: floor) else { continue }
+            guard let score = ChangeScore.score(series.values, baselineSlots: baselineSlots, floor: floor, minMagnitude: thresholds.keepMagnitude)
+            else { continue }
             var finding = Finding(
                 instance: instance, severity: .info, check: "changed", title: "", family: series.family, labels: series.key.labels,
                 evidence: "", score: score.magnitude)
@@ -38,7 +39,10 @@ enum ChangeRanking {
             let floor = ChangeThresholds.floor(name: histogram.family, isRate: false)
             var best: (q: String, score: ChangeScore)?
             for (name, q) in quantiles {
-                guard let score = ChangeScore.score(histogram.slotQuantiles(q, minObservations: minObservations(q)), baselineSlots: baselineSlots, floor: floor)
+                guard
+                    let score = ChangeScore.score(
+                        histogram.slotQuantiles(q, minObservations: minObservations(q)), baselineSlots: baselineSlots, floor: floor,
+                        minMagnitude: thresholds.keepMagnitude)
                 else { continue }
                 if best.map({ score.magnitude > $0.score.magnitude }) ?? true { best = (name, score) }
             }

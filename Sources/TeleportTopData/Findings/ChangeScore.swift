@@ -15,22 +15,23 @@ struct ChangeScore: Sendable, Hashable {
     var sinceSlot: Int?
 
     /// Scores `slots` (baseline slots then recent ones) against `floor`; nil when either
-    /// window has too few points (under half its slots) to tell.
-    static func score(_ slots: [Double], baselineSlots: Int, floor: Double) -> ChangeScore? {
+    /// window has too few points (under half its slots) to tell, or when the magnitude is
+    /// under `minMagnitude` (the spread is not computed then: most series move little).
+    static func score(_ slots: [Double], baselineSlots: Int, floor: Double, minMagnitude: Double = 0) -> ChangeScore? {
         let baselineValues = Array(slots[0..<min(baselineSlots, slots.count)])
         let recentValues = Array(slots[min(baselineSlots, slots.count)...])
         guard RobustStats.count(baselineValues) * 2 >= baselineValues.count, RobustStats.count(recentValues) * 2 > recentValues.count,
-            let b = RobustStats.median(baselineValues), let r = RobustStats.median(recentValues),
-            let mad = RobustStats.scaledMAD(baselineValues, center: b)
+            let b = RobustStats.median(baselineValues), let r = RobustStats.median(recentValues)
         else { return nil }
-        let spread = max(mad, floor * 1e-3)
-        let z = abs(r - b) / spread
         let magnitude: Double
         if (r >= 0) == (b >= 0) {
             magnitude = abs(log2((abs(r) + floor) / (abs(b) + floor)))
         } else {
             magnitude = log2(1 + abs(r - b) / floor)
         }
+        guard magnitude >= minMagnitude, let mad = RobustStats.scaledMAD(baselineValues, center: b) else { return nil }
+        let spread = max(mad, floor * 1e-3)
+        let z = abs(r - b) / spread
         // Since: walking back from the newest slot while slots stay beyond 3 spreads on the
         // side of the shift (slots without points pass).
         var since: Int?

@@ -37,7 +37,6 @@ enum ConnectivitySignatures {
     static func troubleCounters(_ input: SignatureInput) -> [Finding] {
         let counters: [(family: String, check: String, severity: FindingSeverity, what: String)] = [
             ("proxy_connection_limit_exceeded_total", "connection-limit", .warning, "connections refused over the limit (default 15000)"),
-            ("audit_failed_emit_events", "audit-failed-emits", .critical, "audit events failed to emit (lost audit events)"),
             ("auth_generate_requests_throttled_total", "cert-throttled", .warning, "certificate generation requests throttled"),
             ("audit_trimmed_events", "audit-trimmed", .warning, "audit events trimmed (too large)"),
         ]
@@ -53,6 +52,23 @@ enum ConnectivitySignatures {
                     score: increase))
         }
         return out
+    }
+
+    /// §7 "audit": failed emits mean lost audit events. Over the emits of the recent window
+    /// (teleport_audit_emit_events): at least 3 failures and 1% a warning, 10% critical; a
+    /// rare single failure (the embedded engine's background of 0.002/s) says nothing.
+    static func auditFailures(_ input: SignatureInput) -> Finding? {
+        let series = input.series("audit_failed_emit_events")
+        let failed = series.reduce(0) { $0 + input.recentIncrease($1) }
+        let emitted = input.recentIncrease("teleport_audit_emit_events")
+        guard failed >= 3 else { return nil }
+        let share = failed / max(emitted + failed, 1)
+        guard share >= 0.01 else { return nil }
+        return input.finding(
+            "audit-failed-emits", share >= 0.1 ? .critical : .warning,
+            "audit events failing to emit: \(FindingFigure.percent(share)) in the last \(Int(input.windows.recent)) s (lost audit events)",
+            family: "audit_failed_emit_events", since: input.firstRecentIncrease(series), value: share,
+            evidence: "\(FindingFigure.number(failed)) failed, \(FindingFigure.number(emitted)) emitted", score: share * 100)
     }
 
     /// §7 "audit" and "health of resources": disk use of the audit log (80% a warning, 95%

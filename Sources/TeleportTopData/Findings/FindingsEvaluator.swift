@@ -26,7 +26,7 @@ public enum FindingsEvaluator {
         findings += [
             StateSignatures.stateNow(input), StateSignatures.flapping(input), StateSignatures.restarts(input), StateSignatures.heartbeats(input),
             BackendSignatures.writeFailures(input), CacheSignatures.staleShare(input), CacheSignatures.health(input),
-            ProcessSignatures.openFDs(input), ConnectivitySignatures.missingTunnels(input),
+            ProcessSignatures.openFDs(input), ConnectivitySignatures.missingTunnels(input), ConnectivitySignatures.auditFailures(input),
         ].compactMap { $0 }
         findings += BackendSignatures.latency(input)
         findings += GRPCSignatures.errorShare(input)

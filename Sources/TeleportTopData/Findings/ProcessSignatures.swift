@@ -22,7 +22,7 @@ enum ProcessSignatures {
 
     /// §7 "leaks": go_goroutines or process_resident_memory_bytes climbing steadily (one proxy
     /// reached 65k goroutines; agents OOM). Steady: over twice the baseline and recent windows
-    /// (10 min by default, in 30 s slots, so a swing of a few minutes is not a climb), at least
+    /// (10 min by default, in slots of 3 × the slot, 30 s by default, so a swing of a few minutes is not a climb), at least
     /// 80% of the steps between slots go up and the rise is at least 25% and above the floor
     /// (200 goroutines, 64 MiB).
     static func climbing(_ input: SignatureInput) -> [Finding] {
@@ -51,8 +51,9 @@ enum ProcessSignatures {
         return out
     }
 
-    /// The windows a climb is read over: twice the evaluation's, in 30 s slots.
+    /// The windows a climb is read over: twice the evaluation's, in slots three times as
+    /// long (30 s by default).
     static func climbWindows(_ windows: FindingsWindows) -> FindingsWindows {
-        FindingsWindows(recent: windows.recent, baseline: 2 * windows.total - windows.recent, slot: 30)
+        FindingsWindows(recent: windows.recent, baseline: 2 * windows.total - windows.recent, slot: 3 * windows.slot)
     }
 }

@@ -52,6 +52,11 @@ struct SignatureInput: Sendable {
         return nil
     }
 
+    /// The start of the first slot of the window whose value is above `level`.
+    func firstRecentRise(_ series: HistorySlots.Series, above level: Double) -> Date? {
+        series.values.indices.first { !series.values[$0].isNaN && series.values[$0] > level }.map(slots.slotStart)
+    }
+
     func finding(
         _ check: String, _ severity: FindingSeverity, _ title: String, family: String? = nil, labels: [Label] = [], since: Date? = nil,
         value: Double? = nil, baseline: Double? = nil, evidence: String, score: Double

@@ -69,13 +69,21 @@ enum StateSignatures {
             evidence: last.description.isEmpty ? "process start time changed" : last.description, score: Double(recent.count))
     }
 
-    /// §7 via the catalog: `heartbeats_missed_total` is a gauge of heartbeats missed now;
-    /// above 0 means the inventory is not hearing this instance.
+    /// §7 via the catalog: `heartbeats_missed_total` is a gauge in Teleport (heartbeats
+    /// missed now), a running count in some builds. Sustained, not a blip: the median of the
+    /// recent slots at least 1, and risen within the window (a count that stopped rising is an
+    /// old episode; a one-scrape 1 is noise).
     static func heartbeats(_ input: SignatureInput) -> Finding? {
-        let missed = input.series("heartbeats_missed_total").compactMap(SignatureInput.latest).reduce(0, +)
-        guard missed > 0 else { return nil }
-        return input.finding(
-            "heartbeats-missed", .warning, "\(FindingFigure.number(missed)) heartbeats missed", family: "heartbeats_missed_total", value: missed,
-            evidence: "heartbeats_missed_total \(FindingFigure.number(missed)) (a gauge)", score: missed)
+        for series in input.series("heartbeats_missed_total") {
+            let recent = Array(series.values[input.slots.recentRange])
+            guard let median = RobustStats.median(recent), median >= 1,
+                let low = series.values.filter({ !$0.isNaN }).min(), let high = recent.filter({ !$0.isNaN }).max(), high > low
+            else { continue }
+            return input.finding(
+                "heartbeats-missed", .warning, "heartbeats missed: \(FindingFigure.number(median)) in the last \(Int(input.windows.recent)) s",
+                family: "heartbeats_missed_total", since: input.firstRecentRise(series, above: low), value: median, baseline: low,
+                evidence: "heartbeats_missed_total rose from \(FindingFigure.number(low)) to \(FindingFigure.number(high))", score: median)
+        }
+        return nil
     }
 }

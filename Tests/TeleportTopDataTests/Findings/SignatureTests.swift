@@ -141,4 +141,36 @@ struct SignatureTests {
         #expect(outliers.map(\.instance) == ["node-2"])
         #expect(outliers.first?.family == "go_goroutines")
     }
+
+    @Test("Missed heartbeats warn when sustained and risen, not on a one-scrape blip nor a count that stopped rising")
+    func heartbeats() {
+        let cases: [(String, (Double) -> Double, Bool)] = [
+            ("blips", { t in Int(t) % 40 == 0 ? 1 : 0 }, false),
+            ("sustained", { t in t < 250 ? 0 : 4 }, true),
+            ("old count", { _ in 2 }, false),
+        ]
+        for (name, value, warns) in cases {
+            var builder = HistoryBuilder()
+            builder.run(to: 320) { t in [HistoryBuilder.gauge("heartbeats_missed_total", value(t))] }
+            #expect(builder.evaluate().findings.contains { $0.check == "heartbeats-missed" } == warns, "\(name)")
+        }
+    }
+
+    @Test("Audit emit failures: a rare one says nothing, a third of emits failing is critical")
+    func auditFailures() throws {
+        // One failure every 50 s (more often than the embedded engine's 0.002/s), then 5 every third scrape.
+        for (failEvery, amount, expected) in [(25, 1.0, nil), (3, 5, FindingSeverity.critical)] as [(Int, Double, FindingSeverity?)] {
+            var builder = HistoryBuilder()
+            var emitted = 0.0
+            var failed = 0.0
+            var step = 0
+            builder.run(to: 120) { _ in
+                step += 1
+                emitted += 10
+                if step % failEvery == 0 { failed += amount }
+                return [HistoryBuilder.counter("teleport_audit_emit_events", emitted), HistoryBuilder.counter("audit_failed_emit_events", failed)]
+            }
+            #expect(builder.evaluate().findings.first { $0.check == "audit-failed-emits" }?.severity == expected, "every \(failEvery)")
+        }
+    }
 }
