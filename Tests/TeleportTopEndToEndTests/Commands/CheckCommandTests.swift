@@ -87,4 +87,29 @@ struct CheckCommandTests {
         #expect(a.findings == b.findings)
         #expect(!a.findings.isEmpty)
     }
+
+    /// What a degraded episode shows: the checks of the state and the heartbeats.
+    static let episodeChecks: Set<String> = [
+        "state-degraded", "state-recovering", "state-degraded-recently", "state-flapping", "heartbeats-missed",
+    ]
+
+    @Test("The engine's degraded episodes are real findings and nothing else warns (serve with a fault schedule)")
+    func episodesOnly() async throws {
+        let data = Paths.temporaryDirectory("check-serve")
+        let serve = try ChildProcess(
+            binary,
+            [
+                "serve", "--diag-addr", "127.0.0.1:0", "--data-dir", data.path, "--heartbeat", "2s", "--retry", "1s", "--check-period", "1s",
+                "--fault-schedule", "ok:6,fail:2",
+            ])
+        let line = try await serve.waitForLine(inStderr: true) { $0.contains("diag listener started") }
+        let addr = String(try #require(line.split(separator: " ").first { $0.hasPrefix("addr=") }).dropFirst(5))
+        let result = try run(binary, ["check", "--diag-addr", addr, "--json", "--for", "30s"] + windows)
+        _ = await serve.stop()
+        let doc = try document(result.stdout)
+        let alarms = doc.findings.filter { $0.severity != .info }
+        #expect(!alarms.isEmpty, "no episode seen in 30 s")
+        #expect(alarms.allSatisfy { Self.episodeChecks.contains($0.check) }, "\(alarms.map(\.title))")
+        #expect(result.status == (alarms.contains { $0.severity == .critical } ? 2 : 1))
+    }
 }
