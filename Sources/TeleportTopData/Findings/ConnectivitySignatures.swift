@@ -3,13 +3,15 @@ import TeleportCore
 
 /// Tunnels, connected resources, limits, audit and health gauges.
 enum ConnectivitySignatures {
-    /// §7 "connectivity": proxy_missing_ssh_tunnels above 0 is trouble.
+    /// §7 "connectivity": proxy_missing_ssh_tunnels above 0 is trouble. Sustained: the
+    /// median of the recent slots at least 1 (a gauge that touches 1 for one scrape is not).
     static func missingTunnels(_ input: SignatureInput) -> Finding? {
-        let missing = input.series("proxy_missing_ssh_tunnels").compactMap(SignatureInput.latest).reduce(0, +)
-        guard missing > 0 else { return nil }
+        let series = input.series("proxy_missing_ssh_tunnels")
+        let missing = series.compactMap { RobustStats.median(Array($0.values[input.slots.recentRange])) }.reduce(0, +)
+        guard missing >= 1 else { return nil }
         return input.finding(
             "missing-ssh-tunnels", .warning, "\(FindingFigure.number(missing)) SSH tunnels missing", family: "proxy_missing_ssh_tunnels",
-            value: missing, evidence: "proxy_missing_ssh_tunnels \(FindingFigure.number(missing))", score: missing)
+            value: missing, evidence: "proxy_missing_ssh_tunnels, median of the last \(Int(input.windows.recent)) s", score: missing)
     }
 
     /// §7 "connectivity": teleport_connected_resources / teleport_reverse_tunnels_connected
@@ -33,7 +35,8 @@ enum ConnectivitySignatures {
         }
     }
 
-    /// Counters whose every increase is trouble (§7 "limits", "audit").
+    /// Counters whose increases are trouble (§7 "limits", "audit"): 5 or more in the recent
+    /// window (the embedded engine's background of 1-2 throttled requests a minute is not).
     static func troubleCounters(_ input: SignatureInput) -> [Finding] {
         let counters: [(family: String, check: String, severity: FindingSeverity, what: String)] = [
             ("proxy_connection_limit_exceeded_total", "connection-limit", .warning, "connections refused over the limit (default 15000)"),
@@ -44,7 +47,7 @@ enum ConnectivitySignatures {
         for (family, check, severity, what) in counters {
             let series = input.series(family)
             let increase = series.reduce(0) { $0 + input.recentIncrease($1) }
-            guard increase > 0 else { continue }
+            guard increase >= 5 else { continue }
             out.append(
                 input.finding(
                     check, severity, "\(FindingFigure.number(increase)) \(what) in the last \(Int(input.windows.recent)) s", family: family,
