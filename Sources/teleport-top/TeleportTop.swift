@@ -19,7 +19,8 @@ struct TeleportTop: AsyncParsableCommand {
             """,
         version: TeleportTopVersion.current,
         subcommands: [
-            Dashboard.self, Serve.self, Snapshot.self, RecordCommand.self, ReplayCommand.self, LogsCommand.self, LogLevelCommand.self, ProfileCommand.self,
+            Dashboard.self, Serve.self, Snapshot.self, CheckCommand.self, RecordCommand.self, ReplayCommand.self, LogsCommand.self, LogLevelCommand.self,
+            ProfileCommand.self,
             PprofCommand.self,
             RecordingBenchCommand.self,
         ],
@@ -27,7 +28,8 @@ struct TeleportTop: AsyncParsableCommand {
     )
 
     /// The parser's entry, after `ArgumentFixes`: a negative `--at` joined to its option, a
-    /// mistyped command answered with the nearest one.
+    /// mistyped command answered with the nearest one; `check`'s bad options exit 3 (could not
+    /// tell), as monitoring plugins do.
     static func main() async {
         let arguments = ArgumentFixes.joined(Array(CommandLine.arguments.dropFirst()))
         let commands = configuration.subcommands.map { $0._commandName }
@@ -35,7 +37,20 @@ struct TeleportTop: AsyncParsableCommand {
             FileHandleOutput.standardError("teleport-top: \(message)\n")
             Self.exit(withError: ExitCode(64))
         }
-        await main(arguments)
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if arguments.first == "check", exitCode(for: error) == .validationFailure {
+                FileHandleOutput.standardError(fullMessage(for: error) + "\n")
+                Foundation.exit(CheckCommand.unknown.rawValue)
+            }
+            exit(withError: error)
+        }
     }
 }
 

@@ -34,6 +34,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     storeBenchmarks()
+    findingsBenchmarks()
     renderBenchmarks()
     fleetBenchmarks()
     logBenchmarks()

@@ -51,9 +51,17 @@ public final class ScrapeSeam: Sendable {
         case fleet
     }
 
+    /// A member's findings, as an evaluation left them.
+    public struct FindingsUpdate: Sendable {
+        public var id: Int
+        public var name: String
+        public var report: FindingsReport
+    }
+
     private struct Sinks {
         var row: (@Sendable (FleetRow) -> Void)?
         var focused: (@Sendable (FleetFocusUpdate) -> Void)?
+        var findings: [@Sendable (FindingsUpdate) -> Void] = []
     }
 
     public let shape: Shape
@@ -80,6 +88,16 @@ public final class ScrapeSeam: Sendable {
     /// Adds an observer of every folded outcome (called before the source runs).
     public func observe(_ observer: @escaping @Sendable (Observation) -> Void) {
         observers.withLock { $0.append(observer) }
+    }
+
+    /// Adds a listener of findings (a `FindingsEngine` attached to this seam publishes them).
+    public func connectFindings(_ onFindings: @escaping @Sendable (FindingsUpdate) -> Void) {
+        sinks.withLock { $0.findings.append(onFindings) }
+    }
+
+    /// Publishes a member's findings to their listeners.
+    public func publish(findings: FindingsUpdate) {
+        for sink in sinks.withLock({ $0.findings }) { sink(findings) }
     }
 
     /// The open instance (always 0 for one target).

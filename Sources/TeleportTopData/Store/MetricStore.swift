@@ -73,6 +73,12 @@ public actor MetricStore {
         for restart in restarts { timeline.markRestart(restart) }
     }
 
+    /// The history and the state timeline as they are now (values: the findings engine
+    /// reads them off the store's actor).
+    public func findingsSource() -> (history: MetricHistory, timeline: StateTimeline) {
+        (history, timeline)
+    }
+
     /// Folds a successful scrape in.
     public func ingest(_ scrape: ScrapeResult) {
         // Samples an engine held that are not newer than those held (an answer in flight when

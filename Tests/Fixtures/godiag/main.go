@@ -22,6 +22,8 @@
 //	                         while /readyz keeps answering
 //	     /debug/pprof/...    net/http/pprof, only with -debug (404 otherwise)
 //	GET  /log-stream?level=L NDJSON log lines, only with -log-stream D (see logstream.go)
+//	POST /fixture/fault?name=F&on=1|0
+//	                         fault switches (see faults.go); GET lists those on
 //
 // Flags:
 //
@@ -203,7 +205,17 @@ func main() {
 	tlsKey := flag.String("tls-key", "", "the key of -tls-cert (PEM)")
 	clientCA := flag.String("client-ca", "", "with -tls-cert: require client certificates signed by this CA (mutual TLS)")
 	logStream := flag.Duration("log-stream", 0, "serve /log-stream with a line this often (0: 404, as older Teleport)")
+	faultList := flag.String("fault", "", "faults on from the start, comma-separated (see faults.go)")
 	flag.Parse()
+	if *faultList != "" {
+		for _, name := range strings.Split(*faultList, ",") {
+			if !faults.set(name, true) {
+				log.Printf("godiag: bad -fault %q: want one of %s", name, strings.Join(faultNames, ", "))
+				os.Exit(2)
+			}
+		}
+	}
+	go leakLoop()
 
 	logger := log.New(os.Stderr, "", 0)
 
@@ -227,6 +239,7 @@ func main() {
 		backendWriteSeconds, grpcServerHandled, heartbeatsMissed,
 		connectedResources, userLogins, rpcDuration,
 	)
+	reg.MustRegister(faultCollectors()...)
 	buildInfo.WithLabelValues("15.4.2", "v15.4.2-0-gabcdef0", runtime.Version()).Set(1)
 
 	if *series > 0 {
@@ -305,6 +318,7 @@ func main() {
 		}
 		metricsHandler.ServeHTTP(w, r)
 	})
+	mux.HandleFunc("/fixture/fault", faultHandler)
 	mux.HandleFunc("/fixture/metrics-status", func(w http.ResponseWriter, r *http.Request) {
 		code, err := strconv.Atoi(r.FormValue("code"))
 		if err != nil || (code != 0 && (code < 400 || code > 599)) {
@@ -574,6 +588,14 @@ func (w *workload) run() {
 	}
 }
 
+// backendLatency is latency, 20 times slower while backend-slow is on.
+func (w *workload) backendLatency() float64 {
+	if faults.is("backend-slow") {
+		return w.latency() * 20
+	}
+	return w.latency()
+}
+
 // latency is mostly 1-50 ms, sometimes up to half a second, rarely seconds.
 func (w *workload) latency() float64 {
 	p := w.rng.Float64()
@@ -615,13 +637,15 @@ func (w *workload) step() {
 	}
 	for _, c := range []string{"backend", "cache"} {
 		for i := 0; i < 2; i++ {
-			backendReadSeconds.WithLabelValues(c).Observe(w.latency())
+			backendReadSeconds.WithLabelValues(c).Observe(w.backendLatency())
 		}
-		backendWriteSeconds.WithLabelValues(c).Observe(w.latency())
+		backendWriteSeconds.WithLabelValues(c).Observe(w.backendLatency())
 	}
 	for _, m := range grpcMethods {
 		code := "OK"
 		if p := r.Float64(); degraded && p < 0.3 {
+			code = "Unavailable"
+		} else if m[2] == "UpsertNode" && faults.is("grpc-method-failing") && p < 0.6 {
 			code = "Unavailable"
 		} else if p < 0.03 {
 			code = "NotFound"
@@ -645,7 +669,12 @@ func (w *workload) step() {
 	} else {
 		heartbeatsMissed.Set(0)
 	}
-	connectedResources.WithLabelValues("node").Set(float64(10 + r.Intn(5)))
+	if faults.is("tunnels-dropping") {
+		connectedResources.WithLabelValues("node").Set(2)
+	} else {
+		connectedResources.WithLabelValues("node").Set(float64(10 + r.Intn(5)))
+	}
+	w.faultStep()
 	connectedResources.WithLabelValues("kube").Set(float64(3))
 	connectedResources.WithLabelValues("db").Set(float64(4 + r.Intn(2)))
 }

@@ -1,0 +1,78 @@
+import Foundation
+import Synchronization
+import TeleportCore
+
+/// The findings engine as a running thing: attached to a seam, it evaluates a member's
+/// history every few scrapes off the caller's loop (one evaluation per member at a time),
+/// keeps findings open across evaluations, and publishes them through the seam.
+public final class FindingsEngine: Sendable {
+    public struct Options: Sendable {
+        public var windows: FindingsWindows
+        public var thresholds: ChangeThresholds
+        /// Scrapes between evaluations of a member.
+        public var every: Int
+
+        public init(windows: FindingsWindows = .init(), thresholds: ChangeThresholds = .init(), every: Int = 3) {
+            self.windows = windows
+            self.thresholds = thresholds
+            self.every = max(1, every)
+        }
+    }
+
+    private struct MemberState: Sendable {
+        var tracker: FindingsTracker
+        var scrapes = 0
+        var running = false
+        var latest: FindingsReport = .empty
+    }
+
+    public let options: Options
+    private let members = Mutex<[Int: MemberState]>([:])
+
+    public init(options: Options = .init()) {
+        self.options = options
+    }
+
+    /// Evaluates every member of `seam` as its scrapes arrive; reports go to the seam's
+    /// findings listeners.
+    public func attach(to seam: ScrapeSeam) {
+        seam.observe { [self] observation in
+            let member = observation.member
+            let due = members.withLock { all -> Bool in
+                var state = all[member.id] ?? MemberState(tracker: FindingsTracker(clearAfter: options.thresholds.clearAfter))
+                state.scrapes += 1
+                let due = !state.running && state.scrapes % options.every == 0
+                if due { state.running = true }
+                all[member.id] = state
+                return due
+            }
+            guard due else { return }
+            let instance = seam.shape == .fleet ? member.name : nil
+            Task.detached { [self] in
+                let report = await evaluate(member.store, id: member.id, instance: instance)
+                members.withLock { $0[member.id]?.running = false }
+                seam.publish(findings: ScrapeSeam.FindingsUpdate(id: member.id, name: member.name, report: report))
+            }
+        }
+    }
+
+    /// Evaluates a store now, through the member's tracker (hysteresis), and returns the report.
+    public func evaluate(_ store: MetricStore, id: Int, instance: String?) async -> FindingsReport {
+        let (history, timeline) = await store.findingsSource()
+        let open = members.withLock { $0[id]?.tracker.openKeys ?? [] }
+        let raw = FindingsEvaluator.evaluate(
+            history: history, timeline: timeline, windows: options.windows, thresholds: options.thresholds, open: open, instance: instance)
+        return members.withLock { all in
+            var state = all[id] ?? MemberState(tracker: FindingsTracker(clearAfter: options.thresholds.clearAfter))
+            let report = state.tracker.update(raw)
+            state.latest = report
+            all[id] = state
+            return report
+        }
+    }
+
+    /// The latest report of a member (empty before its first evaluation).
+    public func latest(_ id: Int) -> FindingsReport {
+        members.withLock { $0[id]?.latest ?? .empty }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import TeleportCore
+
+/// The gRPC server's signatures.
+enum GRPCSignatures {
+    /// Codes that mean the call failed (NotFound, AlreadyExists, PermissionDenied,
+    /// Unauthenticated, InvalidArgument, FailedPrecondition, OutOfRange and Canceled are
+    /// answers a caller expects, not a server in trouble).
+    static let failureCodes: Set<String> = [
+        "Unknown", "DeadlineExceeded", "ResourceExhausted", "Aborted", "Unimplemented", "Internal", "Unavailable", "DataLoss",
+    ]
+
+    /// §6/§7 gRPC: `grpc_server_handled_total{grpc_service, grpc_method, grpc_code}`. The share
+    /// of failing calls per method in the recent window. Thresholds (ours): at least 5 failures,
+    /// 5% a warning, 50% critical.
+    static func errorShare(_ input: SignatureInput) -> [Finding] {
+        var totals: [String: (service: String, method: String, calls: Double, failed: Double, series: [HistorySlots.Series])] = [:]
+        for series in input.series("grpc_server_handled_total") {
+            let service = series.key.labels[label: "grpc_service"] ?? ""
+            let method = series.key.labels[label: "grpc_method"] ?? ""
+            let increase = input.recentIncrease(series)
+            let key = service + "/" + method
+            var entry = totals[key] ?? (service, method, 0, 0, [])
+            entry.calls += increase
+            if failureCodes.contains(series.key.labels[label: "grpc_code"] ?? "") {
+                entry.failed += increase
+                entry.series.append(series)
+            }
+            totals[key] = entry
+        }
+        return totals.values.compactMap { entry in
+            guard entry.failed >= 5, entry.calls > 0 else { return nil }
+            let share = entry.failed / entry.calls
+            guard share >= 0.05 else { return nil }
+            return input.finding(
+                "grpc-errors", share >= 0.5 ? .critical : .warning,
+                "gRPC \(entry.service)/\(entry.method) failing: \(FindingFigure.percent(share)) of calls in the last \(Int(input.windows.recent)) s",
+                family: "grpc_server_handled_total", labels: [Label("grpc_service", entry.service), Label("grpc_method", entry.method)],
+                since: input.firstRecentIncrease(entry.series), value: share,
+                evidence:
+                    "\(FindingFigure.number(entry.failed)) of \(FindingFigure.number(entry.calls)) calls ended \(Set(entry.series.compactMap { $0.key.labels[label: "grpc_code"] }).sorted().joined(separator: ", "))",
+                score: share * 100)
+        }
+    }
+}

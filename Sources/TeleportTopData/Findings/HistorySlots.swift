@@ -1,0 +1,143 @@
+import Foundation
+import TeleportCore
+
+/// A store's history cut into equal slots of time ending at its newest scrape: per series the
+/// slot's rate (counters, reset- and gap-aware) or mean (everything else), per histogram the
+/// bucket increases of each slot. Pure: built from a `MetricHistory` value.
+struct HistorySlots: Sendable {
+    struct Series: Sendable {
+        var key: SeriesKey
+        var family: String
+        var type: MetricType
+        /// Counters: per-second rate in each slot; others: the mean. NaN: no point.
+        var values: [Double]
+        /// Counters: the valid increase in each slot (0 where none).
+        var increases: [Double]
+        var isCounter: Bool
+    }
+
+    struct Histogram: Sendable {
+        var family: String
+        var labels: [Label]
+        var bounds: [Double]
+        /// Per slot, the cumulative bucket increases (one per bound).
+        var slots: [[Double]]
+
+        /// The buckets summed over slots `range`.
+        func buckets(_ range: Range<Int>) -> [HistogramSeries.Bucket] {
+            var sums = [Double](repeating: 0, count: bounds.count)
+            for s in range where s < slots.count {
+                for (b, v) in slots[s].enumerated() { sums[b] += v }
+            }
+            return zip(bounds, sums).map { HistogramSeries.Bucket(upperBound: $0, cumulativeCount: $1) }
+        }
+
+        /// The quantile of each slot's observations (NaN where it had fewer than
+        /// `minObservations`: a p99 of 40 observations is the luck of one or two of them).
+        func slotQuantiles(_ q: Double, minObservations: Double = 1) -> [Double] {
+            slots.map { cumulative in
+                guard (cumulative.last ?? 0) >= max(minObservations, 1e-9) else { return .nan }
+                let buckets = zip(bounds, cumulative).map { HistogramSeries.Bucket(upperBound: $0, cumulativeCount: $1) }
+                return BucketQuantile.estimate(q, buckets: buckets)?.value ?? .nan
+            }
+        }
+    }
+
+    let windows: FindingsWindows
+    /// The newest scrape's time (the evaluation's time).
+    let end: Date
+    /// Seconds the held scrapes span.
+    let coveredSeconds: Double
+    var series: [Series]
+    var histograms: [Histogram]
+
+    /// The start of slot `index` (0: the oldest).
+    func slotStart(_ index: Int) -> Date {
+        end.addingTimeInterval(-Double(windows.slots - index) * windows.slot)
+    }
+
+    var baselineRange: Range<Int> { 0..<windows.baselineSlots }
+    var recentRange: Range<Int> { windows.baselineSlots..<windows.slots }
+
+    /// Slots of `history` under `windows`; nil before two scrapes. `include` picks the
+    /// series by family name (nil: all).
+    init?(_ history: MetricHistory, windows: FindingsWindows, include: ((String) -> Bool)? = nil) {
+        guard history.pointsPerSeries >= 2 else { return nil }
+        let last = history.scrapeCount - 1
+        let endTime = history.time(at: last)
+        self.windows = windows
+        self.end = Date(timeIntervalSince1970: endTime)
+        self.coveredSeconds = endTime - history.time(at: history.base)
+        let n = windows.slots
+        let startTime = endTime - Double(n) * windows.slot
+        // The first scrape whose pair (i - 1, i) lands in a slot.
+        var first = last
+        while first > history.base, history.time(at: first - 1) > startTime { first -= 1 }
+        let from = max(history.base, first - 1)
+        let times = (from...last).map { history.time(at: $0) }
+        let gaps = (from...last).map { history.gap(at: $0) }
+        let slotOf: [Int] = times.map { t in
+            let k = Int(((t - startTime) / windows.slot).rounded(.up)) - 1
+            return k < 0 ? -1 : min(n - 1, k)
+        }
+        func slotted(_ id: Int) -> (values: [Double], increases: [Double], isCounter: Bool) {
+            let record = history.series[id]
+            let values = history.values(id, from: from, through: last)
+            let isCounter = Self.isCounter(record)
+            var sums = [Double](repeating: 0, count: n)
+            var weights = [Double](repeating: 0, count: n)
+            for j in values.indices {
+                let slot = slotOf[j]
+                guard slot >= 0 else { continue }
+                let v = values[j]
+                if isCounter {
+                    guard j > 0, !gaps[j] else { continue }
+                    let p = values[j - 1]
+                    guard !v.isNaN, !p.isNaN, v >= p else { continue }
+                    sums[slot] += v - p
+                    weights[slot] += times[j] - times[j - 1]
+                } else if !v.isNaN {
+                    sums[slot] += v
+                    weights[slot] += 1
+                }
+            }
+            let out = (0..<n).map { weights[$0] > 0 ? sums[$0] / weights[$0] : .nan }
+            return (out, isCounter ? sums : [], isCounter)
+        }
+        var bucketIDs = Set<Int>()
+        var histograms: [Histogram] = []
+        for record in history.histograms where include?(record.familyName) ?? true {
+            var slots = [[Double]](repeating: [], count: n)
+            for bucket in record.buckets {
+                bucketIDs.insert(bucket.id)
+                let increases = slotted(bucket.id).increases
+                for s in 0..<n { slots[s].append(increases.isEmpty ? 0 : increases[s]) }
+            }
+            // Cumulative counts never go down across bounds (a bucket missing a pair).
+            for s in 0..<n {
+                var running = 0.0
+                for b in slots[s].indices {
+                    running = max(running, slots[s][b])
+                    slots[s][b] = running
+                }
+            }
+            histograms.append(Histogram(family: record.familyName, labels: record.labels, bounds: record.buckets.map(\.upperBound), slots: slots))
+        }
+        var series: [Series] = []
+        for (id, record) in history.series.enumerated() where !bucketIDs.contains(id) && (include?(record.familyName) ?? true) {
+            let (values, increases, isCounter) = slotted(id)
+            series.append(Series(key: record.key, family: record.familyName, type: record.type, values: values, increases: increases, isCounter: isCounter))
+        }
+        self.series = series
+        self.histograms = histograms
+    }
+
+    static func isCounter(_ record: MetricHistory.SeriesRecord) -> Bool {
+        let name = record.key.name
+        switch record.type {
+        case .counter: return true
+        case .histogram, .summary: return name.hasSuffix("_count") || name.hasSuffix("_sum") || name.hasSuffix("_bucket")
+        default: return false
+        }
+    }
+}

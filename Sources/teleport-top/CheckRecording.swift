@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import TeleportCore
+import TeleportTopData
+import TeleportTopRuntime
+import TeleportTopUI
+
+/// `check --from DIR [--at TIME]`: the stores as the live ones stood at that time (the same
+/// parser, store and evaluation as live), checked.
+enum CheckRecording {
+    static func run(path: String, at: String?, windows: FindingsWindows) async throws -> CheckResult {
+        let playback: RecordingPlayback
+        do { playback = try RecordingPlayback(path: path) } catch { throw CheckCommand.unknown(message: "\(path): \(error)") }
+        guard let end = playback.end, let first = playback.start else { throw CheckCommand.unknown(message: "\(path): the recording has no frames") }
+        var time = end
+        if let at {
+            do { time = try ReplayJump.read(at, end: end) } catch { throw CheckCommand.unknown(message: "--at: \(error)") }
+        }
+        guard time >= first else { throw CheckCommand.unknown(message: "--at: the recording starts at \(FindingFigure.clock(first))") }
+        let header = playback.header
+        let history = Duration.seconds(header.historySeconds)
+        let engine = FindingsEngine(options: .init(windows: windows))
+        if let fleetLabel = header.sources.fleet {
+            guard header.sources.prometheus == nil else {
+                throw CheckCommand.unknown(message: "\(path): a fleet recorded from Prometheus holds rows, not scrapes: nothing to check")
+            }
+            var reports: [FindingsReport] = []
+            var rows: [FleetRow] = []
+            for (id, name) in playback.instances.enumerated() {
+                let instance = RecordingPlayback(reader: playback.reader, target: name)
+                let store: MetricStore
+                do { (store, _) = try await instance.store(at: time, target: name, history: history) } catch {
+                    throw CheckCommand.unknown(message: "\(path): \(error)")
+                }
+                guard await store.scrapeCount > 0 else { continue }
+                reports.append(await engine.evaluate(store, id: id, instance: name))
+                rows.append(FleetRow(id: id, name: name, snapshot: await store.snapshot(only: FleetRow.families), now: time, window: header.historySeconds))
+            }
+            guard !reports.isEmpty else { throw CheckCommand.unknown(message: "no scrape at or before \(FindingFigure.clock(time))") }
+            return CheckResult(
+                source: "recording \(path) (\(fleetLabel))", reports: reports,
+                extra: FleetSignatures.versionSkew(rows) + FleetSignatures.outliers(rows), windows: windows)
+        }
+        let store: MetricStore
+        do { (store, _) = try await playback.store(at: time, target: ReplayCommand.label(header), history: history) } catch {
+            throw CheckCommand.unknown(message: "\(path): \(error)")
+        }
+        if playback.reader.skipped > 0 {
+            FileHandleOutput.standardError("teleport-top: \(path): \(playback.reader.skipped) corrupt frames skipped\n")
+        }
+        guard await store.scrapeCount > 0 else { throw CheckCommand.unknown(message: "no scrape at or before \(FindingFigure.clock(time))") }
+        let report = await engine.evaluate(store, id: 0, instance: nil)
+        return CheckResult(source: "recording \(path) (\(await store.scrapeCount) scrapes)", reports: [report], windows: windows, store: store)
+    }
+}
