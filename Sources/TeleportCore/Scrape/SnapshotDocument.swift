@@ -122,7 +122,8 @@ public struct SnapshotDocument: Codable, Sendable {
         pid = snapshot.pid
         processStart = snapshot.processStart
         uptimeSeconds = snapshot.processStart.map { now.timeIntervalSince($0) }
-        scrape = snapshot.lastScrape.map { Scrape(durationMs: $0.duration.seconds * 1000, bytes: $0.bytes, series: $0.series) }
+        // Milliseconds to the microsecond: a duration read back from a recording gives the same number.
+        scrape = snapshot.lastScrape.map { Scrape(durationMs: ($0.duration.seconds * 1e6).rounded() / 1e3, bytes: $0.bytes, series: $0.series) }
         transitions = snapshot.timeline.transitions
         groups = MetricGroup.allCases.compactMap { group in
             guard let indices = snapshot.groups[group], !indices.isEmpty else { return nil }

@@ -102,6 +102,7 @@ public struct Restart: Sendable, Hashable, Codable {
         var parts: [String] = []
         if let oldPid, let newPid, oldPid != newPid { parts.append("pid \(oldPid) → \(newPid)") } else if let newPid { parts.append("pid \(newPid)") }
         if let oldVersion, let newVersion, oldVersion != newVersion { parts.append("v\(oldVersion) → v\(newVersion)") }
-        return parts.joined(separator: ", ")
+        // Known by its start time alone (read through a Prometheus-API engine: no pid).
+        return parts.isEmpty ? "a new process start time" : parts.joined(separator: ", ")
     }
 }
