@@ -28,6 +28,7 @@ public final class FindingsEngine: Sendable {
 
     public let options: Options
     private let members = Mutex<[Int: MemberState]>([:])
+    private let fixedBaseline = Mutex<DateInterval?>(nil)
 
     public init(options: Options = .init()) {
         self.options = options
@@ -56,12 +57,27 @@ public final class FindingsEngine: Sendable {
         }
     }
 
+    /// The fixed span of scrape time changes are measured against (nil: the rolling window
+    /// just before the recent one).
+    public var baseline: DateInterval? { fixedBaseline.withLock { $0 } }
+
+    /// Measures changes against `interval` of scrape time from the next evaluation on (nil:
+    /// back to the rolling baseline). Findings open under the old baseline are dropped, so the
+    /// next report is the new baseline's alone.
+    public func setBaseline(_ interval: DateInterval?) {
+        fixedBaseline.withLock { $0 = interval }
+        members.withLock { all in
+            for id in all.keys { all[id]?.tracker = FindingsTracker(clearAfter: options.thresholds.clearAfter) }
+        }
+    }
+
     /// Evaluates a store now, through the member's tracker (hysteresis), and returns the report.
     public func evaluate(_ store: MetricStore, id: Int, instance: String?) async -> FindingsReport {
         let (history, timeline) = await store.findingsSource()
         let open = members.withLock { $0[id]?.tracker.openKeys ?? [] }
         let raw = FindingsEvaluator.evaluate(
-            history: history, timeline: timeline, windows: options.windows, thresholds: options.thresholds, open: open, instance: instance)
+            history: history, timeline: timeline, windows: options.windows, thresholds: options.thresholds, open: open, instance: instance,
+            baseline: baseline)
         return members.withLock { all in
             var state = all[id] ?? MemberState(tracker: FindingsTracker(clearAfter: options.thresholds.clearAfter))
             let report = state.tracker.update(raw)
