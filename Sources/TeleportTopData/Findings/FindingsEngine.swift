@@ -11,11 +11,20 @@ public final class FindingsEngine: Sendable {
         public var thresholds: ChangeThresholds
         /// Scrapes between evaluations of a member.
         public var every: Int
+        /// Seconds of polling (scrapes × interval) between evaluations at least: at 1 s an
+        /// evaluation every 5 scrapes, not 3 (docs/findings.md, the cost).
+        public var minimumSeconds: Double
 
-        public init(windows: FindingsWindows = .init(), thresholds: ChangeThresholds = .init(), every: Int = 3) {
+        public init(windows: FindingsWindows = .init(), thresholds: ChangeThresholds = .init(), every: Int = 3, minimumSeconds: Double = 5) {
             self.windows = windows
             self.thresholds = thresholds
             self.every = max(1, every)
+            self.minimumSeconds = max(0, minimumSeconds)
+        }
+
+        /// Whether `scrapes` scrapes at `interval` since the last evaluation make the next one due.
+        public func isDue(scrapes: Int, interval: Duration) -> Bool {
+            scrapes >= every && Double(scrapes) * interval.seconds + 1e-9 >= minimumSeconds
         }
     }
 
@@ -42,8 +51,11 @@ public final class FindingsEngine: Sendable {
             let due = members.withLock { all -> Bool in
                 var state = all[member.id] ?? MemberState(tracker: FindingsTracker(clearAfter: options.thresholds.clearAfter))
                 state.scrapes += 1
-                let due = !state.running && state.scrapes % options.every == 0
-                if due { state.running = true }
+                let due = !state.running && options.isDue(scrapes: state.scrapes, interval: observation.interval)
+                if due {
+                    state.running = true
+                    state.scrapes = 0
+                }
                 all[member.id] = state
                 return due
             }

@@ -34,9 +34,12 @@ public enum FindingsEvaluator {
             StateSignatures.stateNow(input), StateSignatures.flapping(input), StateSignatures.restarts(input), StateSignatures.heartbeats(input),
             BackendSignatures.writeFailures(input), CacheSignatures.staleShare(input), CacheSignatures.health(input),
             ProcessSignatures.openFDs(input), ConnectivitySignatures.missingTunnels(input), ConnectivitySignatures.auditFailures(input),
+            ConnectivitySignatures.tunnelsDisagree(input),
         ].compactMap { $0 }
         findings += BackendSignatures.latency(input)
         findings += GRPCSignatures.errorShare(input)
+        findings += GRPCSignatures.latency(input)
+        findings += CacheSignatures.resets(input)
         findings += ProcessSignatures.climbing(input)
         findings += ConnectivitySignatures.dropping(input)
         findings += ConnectivitySignatures.troubleCounters(input)

@@ -59,6 +59,16 @@ struct HistorySlots: Sendable {
     let holdsBaseline: Bool
     var series: [Series]
     var histograms: [Histogram]
+    /// Indices into `series` by family name and by series name (a signature reads a few
+    /// families of 41k series: no scan).
+    private(set) var byName: [String: [Int]] = [:]
+
+    /// The series whose family or series name is one of `names`, in series order.
+    func series(named names: Set<String>) -> [Series] {
+        var ids = Set<Int>()
+        for name in names { ids.formUnion(byName[name] ?? []) }
+        return ids.sorted().map { series[$0] }
+    }
 
     /// The start of slot `index` (0: the baseline's oldest).
     func slotStart(_ index: Int) -> Date {
@@ -116,20 +126,18 @@ struct HistorySlots: Sendable {
             guard t > baselineStart, t <= baselineEnd + 1e-9 else { return -1 }
             return min(b - 1, Int(((t - baselineStart) / slot).rounded(.up)) - 1)
         }
+        var weights = [Double](repeating: 0, count: n)
         func slotted(_ id: Int) -> (values: [Double], increases: [Double], isCounter: Bool) {
-            let record = history.series[id]
-            let values = history.values(id, from: from, through: last)
-            let isCounter = Self.isCounter(record)
+            let isCounter = Self.isCounter(history.series[id])
             var sums = [Double](repeating: 0, count: n)
-            var weights = [Double](repeating: 0, count: n)
-            for j in values.indices {
+            for k in 0..<n { weights[k] = 0 }
+            var p = Double.nan
+            history.forEachValue(id, from: from, through: last) { j, v in
+                defer { p = v }
                 let slot = slotOf[j]
-                guard slot >= 0 else { continue }
-                let v = values[j]
+                guard slot >= 0 else { return }
                 if isCounter {
-                    guard j > 0, !gaps[j] else { continue }
-                    let p = values[j - 1]
-                    guard !v.isNaN, !p.isNaN, v >= p else { continue }
+                    guard j > 0, !gaps[j], !v.isNaN, !p.isNaN, v >= p else { return }
                     sums[slot] += v - p
                     weights[slot] += times[j] - times[j - 1]
                 } else if !v.isNaN {
@@ -137,7 +145,8 @@ struct HistorySlots: Sendable {
                     weights[slot] += 1
                 }
             }
-            let out = (0..<n).map { weights[$0] > 0 ? sums[$0] / weights[$0] : .nan }
+            var out = sums
+            for k in 0..<n { out[k] = weights[k] > 0 ? sums[k] / weights[k] : .nan }
             return (out, isCounter ? sums : [], isCounter)
         }
         var bucketIDs = Set<Int>()
@@ -166,6 +175,10 @@ struct HistorySlots: Sendable {
         }
         self.series = series
         self.histograms = histograms
+        for (i, one) in series.enumerated() {
+            byName[one.family, default: []].append(i)
+            if one.key.name != one.family { byName[one.key.name, default: []].append(i) }
+        }
     }
 
     static func isCounter(_ record: MetricHistory.SeriesRecord) -> Bool {
