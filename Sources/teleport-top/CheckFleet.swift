@@ -43,7 +43,8 @@ enum CheckFleet {
             if let record {
                 do {
                     recorder = try record.options.recorder(
-                        path: record.path, sources: direct.recordedSources, interval: interval, history: history
+                        path: record.path, sources: RecordedSources(fleet: setup.label).merging(direct.recordedSources), interval: interval,
+                        history: history
                     ) { FileHandleOutput.standardError("teleport-top check: \($0)\n") }
                 } catch {
                     await setup.source.shutdown()

@@ -20,7 +20,7 @@ enum CheckRecording {
         let header = playback.header
         let history = Duration.seconds(header.historySeconds)
         let engine = FindingsEngine(options: .init(windows: windows))
-        if let fleetLabel = header.sources.fleet {
+        if let fleetLabel = header.sources.fleetLabel {
             guard header.sources.prometheus == nil else {
                 throw CheckCommand.unknown(message: "\(path): a fleet recorded from Prometheus holds rows, not scrapes: nothing to check")
             }
@@ -68,7 +68,7 @@ enum CheckRecording {
     static func sweep(path: String, windows: FindingsWindows) async throws -> [SweepLine] {
         let playback: RecordingPlayback
         do { playback = try RecordingPlayback(path: path) } catch { throw CheckCommand.unknown(message: "\(path): \(error)") }
-        guard playback.header.sources.fleet == nil else { throw CheckCommand.unknown(message: "--sweep reads a one-target recording") }
+        guard playback.header.sources.fleetLabel == nil else { throw CheckCommand.unknown(message: "--sweep reads a one-target recording") }
         let header = playback.header
         let store = MetricStore(target: ReplayCommand.label(header), interval: .seconds(header.intervalSeconds), history: .seconds(header.historySeconds))
         let engine = FindingsEngine(options: .init(windows: windows))

@@ -106,7 +106,7 @@ struct Snapshot: AsyncParsableCommand {
         }
         guard let first = playback.start, time >= first else { throw fail("--at: the recording starts at \(Format.utc(playback.start ?? end))") }
         let header = playback.header
-        if let fleetLabel = header.sources.fleet {
+        if let fleetLabel = header.sources.fleetLabel {
             // A fleet's recording: its rows at that time, as `snapshot --targets` prints them.
             var rows: [FleetRow] = []
             var via = ""

@@ -20,6 +20,12 @@ public struct RecordedSources: Codable, Sendable, Hashable {
     public var target: String?
     /// A fleet's name (`3 targets`, `Prometheus http://…`).
     public var fleet: String?
+
+    /// The fleet's name, or its instances counted when a recorder named only them (nil: one
+    /// target). Scrapes of several instances decode per instance, never as one chain.
+    public var fleetLabel: String? {
+        fleet ?? (instances.isEmpty ? nil : "\(instances.count) instances")
+    }
     /// A fleet polled directly: its instances, whose scrapes are named by them.
     public var instances: [String]
     /// A fleet read from Prometheus: every answer is recorded, and asked again in a replay.

@@ -54,6 +54,15 @@ struct CheckFleetTests {
             let up = await prometheus.targets()
             return targets.allSatisfy { up[$0]?.scraped == true && up[$0]?.health == "up" }
         }
+        // A few samples of each instance's state held (the first scrape alone says little).
+        try await prometheus.waitUntil(timeout: .seconds(90), "five samples of each instance") {
+            let query = "count_over_time(process_state[5m])"
+            guard let answer = try? await HTTP.request(prometheus.url + "/api/v1/query?query=" + query) else { return false }
+            let counts = answer.text.components(separatedBy: "\"value\":[").dropFirst().compactMap { part -> Double? in
+                part.split(separator: "\"").dropFirst().first.flatMap { Double($0) }
+            }
+            return counts.count == 2 && counts.allSatisfy { $0 >= 5 }
+        }
         let result = try run(binary, ["check", "--prometheus", prometheus.url, "--json", "--recent", "6s", "--baseline", "18s"])
         await prometheus.stop()
         await healthy.stop()
