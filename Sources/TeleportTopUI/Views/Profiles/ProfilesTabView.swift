@@ -42,6 +42,7 @@ public enum ProfilesTabView {
             case .running(let remaining):
                 screen.write(remaining.map { "capturing… \(Int($0.rounded(.up)))s left (c cancels)" } ?? "fetching…", x: x, y: y, role: .accent)
             case .saved(let path, let bytes):
+                if p.isBaseline(path: path, kind: entry.kind) { x = screen.write("baseline  ", x: x, y: y, role: .accent) }
                 screen.write("\(Format.bytes(Double(bytes)))  \(path)", x: x, y: y, role: .dim)
             case .failed(let message):
                 screen.write(message, x: x, y: y, role: .error)
@@ -90,14 +91,21 @@ public enum ProfileViewerView {
             "  sort \(o.order.rawValue) (s) · \(o.granularity.rawValue) (L) · sample \(viewer.data?.report.map { $0.sampleType.type } ?? "-") (i)", x: x, y: y,
             role: .dim)
         if let focus = o.focus { x = screen.write("  focus /\(focus)", x: x, y: y, role: .accent) }
-        if viewer.kind == .goroutine { screen.write("  stacks (g)", x: x, y: y, role: .dim) }
+        if viewer.kind == .goroutine { x = screen.write("  stacks (g)", x: x, y: y, role: .dim) }
+        drawDiffTag(state, x: x, y: y, into: &screen)
         y += 1
-        guard let data = viewer.data, data.path == viewer.path, data.options == viewer.options || viewer.groups else {
+        guard let data = viewer.data, data.path == viewer.path, data.options == viewer.options || viewer.groups,
+            data.diff == ViewerReducer.diff(state)
+        else {
             screen.write("  decoding…", x: 0, y: y, role: .dim)
             return
         }
         if let error = data.error {
             screen.write("  " + error, x: 0, y: y, role: .error)
+            return
+        }
+        if viewer.groups && !data.groupChanges.isEmpty {
+            drawGroupChanges(data.groupChanges, row: viewer.row, into: &screen, top: y, bottom: bottom)
             return
         }
         if viewer.groups && !data.groups.isEmpty {
@@ -125,7 +133,59 @@ public enum ProfileViewerView {
         }
     }
 
-    static func pad(_ text: String) -> String { String(repeating: " ", count: max(0, 10 - text.count)) + text }
+    static func pad(_ text: String) -> String { rightAligned(text, 10) }
+
+    static func rightAligned(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+
+    /// What the header says about diffs: the diff in force (pprof's meaning, the baseline's
+    /// time, -normalize), or that this capture is the baseline, or that `D` would diff it.
+    @discardableResult
+    static func drawDiffTag(_ state: DashboardState, x: Int, y: Int, into screen: inout Screen) -> Int {
+        guard let viewer = state.profiles.viewer, let baseline = state.profiles.baselines[viewer.kind] else { return x }
+        let when = baseline.started.map { " " + BaselineMarking.time($0) } ?? " " + (baseline.path as NSString).lastPathComponent
+        if baseline.path == viewer.path { return screen.write("  the \(viewer.kind.rawValue) baseline (b)", x: x, y: y, role: .accent) }
+        guard let diff = ViewerReducer.diff(state) else { return screen.write("  D: diff vs baseline\(when)", x: x, y: y, role: .dim) }
+        let meaning = diff.meaning == .base ? "-base (same process: what happened since)" : "-diff_base (% of the baseline's total)"
+        var end = screen.write("  diff \(meaning) vs\(when) (D)", x: x, y: y, role: .accent)
+        end = screen.write(diff.normalize ? " · -normalize (%)" : " · % normalizes", x: end, y: y, role: diff.normalize ? .accent : .dim)
+        return end
+    }
+
+    /// A goroutine diff: stacks ranked by growth, the change and both counts; the selected
+    /// stack whole, the others by their top frame.
+    static func drawGroupChanges(_ changes: [GoroutineGroupChange], row: Int, into screen: inout Screen, top: Int, bottom: Int) {
+        var y = top
+        let now = changes.reduce(Int64(0)) { $0 &+ $1.count }
+        let before = changes.reduce(Int64(0)) { $0 &+ $1.baseCount }
+        let changed = changes.filter { $0.change != 0 }.count
+        let delta = now &- before
+        screen.write(
+            " \(before) → \(now) goroutines (\(delta > 0 ? "+" : "")\(delta)), \(changed) of \(changes.count) stacks changed, most growth first",
+            x: 0, y: y, role: .dim)
+        y += 1
+        screen.write("  change   then    now  stack", x: 0, y: y, role: .dim)
+        y += 1
+        let selected = min(row, changes.count - 1)
+        for (index, change) in changes.enumerated() where y < bottom && index >= max(0, selected - 3) {
+            let head = change.frames.first.map { "\($0.function)" } ?? "?"
+            let sign = change.change > 0 ? "+" : ""
+            let numbers =
+                rightAligned("\(sign)\(change.change)", 8) + " " + rightAligned("\(change.baseCount)", 6) + " " + rightAligned("\(change.count)", 6) + "  "
+            let role: StyleRole = index == selected ? .accent : (change.change > 0 ? .error : .text)
+            screen.write(numbers + head, x: 0, y: y, role: role)
+            let groupTop = y
+            if index == selected {
+                screen.fill(row: y, role: .selection)
+                for frame in change.frames.dropFirst() where y + 1 < bottom {
+                    y += 1
+                    screen.write(
+                        "                         \(frame.function)  \((frame.file as NSString).lastPathComponent):\(frame.line)", x: 0, y: y, role: .dim)
+                }
+            }
+            screen.mark(.viewerRow(index), y: groupTop, height: y - groupTop + 1)
+            y += 1
+        }
+    }
 
     static func drawGroups(_ groups: [GoroutineGroup], row: Int, into screen: inout Screen, top: Int, bottom: Int) {
         var y = top
