@@ -113,6 +113,10 @@ public enum ProfileViewerView {
             return
         }
         guard let report = data.report else { return }
+        if let diff = data.diff, y < bottom {
+            screen.write(" " + meaning(diff), x: 0, y: y, role: .accent)
+            y += 1
+        }
         for label in report.labels.dropFirst(report.labels.count > 4 ? report.labels.count - 4 : 0) where y < bottom {
             screen.write(" " + label, x: 0, y: y, role: .dim)
             y += 1
@@ -145,10 +149,26 @@ public enum ProfileViewerView {
         let when = baseline.started.map { " " + BaselineMarking.time($0) } ?? " " + (baseline.path as NSString).lastPathComponent
         if baseline.path == viewer.path { return screen.write("  the \(viewer.kind.rawValue) baseline (b)", x: x, y: y, role: .accent) }
         guard let diff = ViewerReducer.diff(state) else { return screen.write("  D: diff vs baseline\(when)", x: x, y: y, role: .dim) }
-        let meaning = diff.meaning == .base ? "-base (same process: what happened since)" : "-diff_base (% of the baseline's total)"
-        var end = screen.write("  diff \(meaning) vs\(when) (D)", x: x, y: y, role: .accent)
+        var end = screen.write("  diff \(diff.meaning.flag) vs\(when) (D)", x: x, y: y, role: .accent)
         end = screen.write(diff.normalize ? " · -normalize (%)" : " · % normalizes", x: end, y: y, role: diff.normalize ? .accent : .dim)
         return end
+    }
+
+    /// The diff's meaning in words: which pprof flag, what the signed values and shares are.
+    static func meaning(_ diff: ProfileDiffRequest) -> String {
+        let scaled = diff.normalize ? ", this capture scaled to the baseline's total" : ""
+        switch diff.meaning {
+        case .diffBase: return "-diff_base: this capture minus the baseline\(scaled); shares of the baseline's total"
+        case .base: return "-base: the baseline subtracted sample by sample\(scaled) (same process): what happened in between"
+        }
+    }
+
+    /// What names a goroutine stack in one line: its first frame outside the runtime (where
+    /// the goroutine's own code waits), else its leaf.
+    static func headline(_ frames: [GoroutineGroup.Frame]) -> String {
+        let own = frames.first { !$0.function.hasPrefix("runtime.") && !$0.function.hasPrefix("runtime/") }
+        guard let own, let leaf = frames.first, own != leaf else { return frames.first?.function ?? "?" }
+        return own.function + " (in \(leaf.function))"
     }
 
     /// A goroutine diff: stacks ranked by growth, the change and both counts; the selected
@@ -167,7 +187,7 @@ public enum ProfileViewerView {
         y += 1
         let selected = min(row, changes.count - 1)
         for (index, change) in changes.enumerated() where y < bottom && index >= max(0, selected - 3) {
-            let head = change.frames.first.map { "\($0.function)" } ?? "?"
+            let head = headline(change.frames)
             let sign = change.change > 0 ? "+" : ""
             let numbers =
                 rightAligned("\(sign)\(change.change)", 8) + " " + rightAligned("\(change.baseCount)", 6) + " " + rightAligned("\(change.count)", 6) + "  "
