@@ -125,4 +125,69 @@ struct DiffReportPeerTests {
         _ = try GoPprof.run(["-proto", "-output", output, meaning.flag, base], new)
         return try FoldedAndPeekPeerTests.rawStacks(output, column: column)
     }
+
+    @Test("A goroutine leak switched on in the fixture is the top growing stack of the goroutine diff")
+    func leakRanksFirst() async throws {
+        let pair = try await ProfilePairs.pair(.goroutine)
+        let changes = GoroutineGroupChange.changes(
+            new: try PprofDecoder.decode(contentsOf: pair.after), base: try PprofDecoder.decode(contentsOf: pair.before))
+        let top = try #require(changes.first)
+        #expect(top.frames.contains { $0.function == "main.leakLoop.func1" }, "\(top.frames.map(\.function))")
+        #expect(top.baseCount == 0 && top.count >= 40, "the leak parks 20 goroutines a second: \(top.count)")
+        // Nothing else grew as much; the fixture's own parked goroutines did not change.
+        #expect(changes.dropFirst().allSatisfy { $0.change < top.change })
+        let parked = try #require(changes.first { $0.frames.contains { $0.function == "main.parkedOnChannel" } })
+        #expect(parked.change == 0 && parked.count == 5)
+        // In pprof's own diff the leak's function carries the growth too.
+        let theirs = try GoPprof.top(["-diff_base", pair.before, "-cum"], pair.after)
+        let row = try #require(theirs.split(separator: "\n").first { $0.hasSuffix("  main.leakLoop.func1") })
+        #expect(row.contains(" \(top.count) "), "\(row)")
+    }
+
+    @Test("The command: --diff-base and --base print pprof's table, --normalize and --top as pprof's flags, --folded signed, --goroutines by growth")
+    func command() async throws {
+        let binary = Paths.teleportTopBinary.path
+        let allocs = try await ProfilePairs.pair(.allocs)
+        let heap = try await ProfilePairs.pair(.heap)
+        let goroutine = try await ProfilePairs.pair(.goroutine)
+        func run(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+            let result = try await runWithDeadlineOffPool(binary, ["pprof"] + arguments, timeout: .seconds(60))
+            return (result.status, result.stdout, result.stderr)
+        }
+        let cases: [([String], [String], String)] = [
+            (["--diff-base", heap.before], ["-diff_base", heap.before], heap.after),
+            (["--base", allocs.before], ["-base", allocs.before], allocs.after),
+            (["--base", allocs.before, "--normalize", "--top", "10"], ["-base", allocs.before, "-normalize", "-nodecount=10"], allocs.after),
+            (
+                ["--diff-base", goroutine.before, "--cum", "-i", "goroutine"], ["-diff_base", goroutine.before, "-cum", "-sample_index=goroutine"],
+                goroutine.after
+            ),
+        ]
+        for (ours, theirs, file) in cases {
+            let result = try await run(ours + [file])
+            #expect(result.status == 0, "\(result.stderr)")
+            let expected = try GoPprof.top(theirs, file)
+            #expect(firstDifference(result.stdout, expected) == nil, "\(ours): \(firstDifference(result.stdout, expected) ?? "")")
+        }
+        let folded = try await run(["--base", allocs.before, "--folded", allocs.after])
+        #expect(folded.status == 0)
+        let combined = try ProfileDiff.combine(
+            new: PprofDecoder.decode(contentsOf: allocs.after), base: PprofDecoder.decode(contentsOf: allocs.before), meaning: .base)
+        #expect(folded.stdout == FoldedStacks.text(try CallTree(combined)))
+        let groups = try await run(["--diff-base", goroutine.before, "--goroutines", goroutine.after])
+        #expect(groups.status == 0)
+        let blocks = groups.stdout.components(separatedBy: "\n\n")
+        #expect(blocks.count > 2)
+        #expect(blocks[1].hasPrefix("+") && blocks[1].contains("main.leakLoop.func1"), "\(blocks.prefix(2))")
+
+        let alone = try await run(["--normalize", heap.after])
+        #expect(alone.status != 0 && alone.stdout.isEmpty)
+        #expect(alone.stderr.contains("--normalize needs a baseline"))
+        let both = try await run(["--base", heap.before, "--diff-base", heap.before, heap.after])
+        #expect(both.status != 0 && both.stderr.contains("cannot both be given"))
+        let cpu = try await ProfilePairs.pair(.profile)
+        let mixed = try await run(["--diff-base", heap.before, cpu.after])
+        #expect(mixed.status == 1 && mixed.stdout.isEmpty)
+        #expect(mixed.stderr == "teleport-top: \(heap.before) and \(cpu.after): incompatible period types cpu/nanoseconds and space/bytes\n")
+    }
 }
