@@ -19,8 +19,8 @@ struct PprofCommand: AsyncParsableCommand {
             under 0.5% of the total dropped, values in pprof's units. --goroutines prints identical \
             goroutine stacks grouped with their counts instead. On a terminal without --top the \
             table opens in the dashboard's viewer (s sort, i sample type, L lines, / focus, g stacks, \
-            F flame graph, P callers and callees, ? help, Esc or q quits; --flame opens on the flame \
-            graph). --folded prints folded stacks for flamegraph.pl and inferno, --peek REGEX the \
+            F flame graph, P callers and callees, D diff, % normalize, ? help, Esc or q quits; --flame \
+            opens on the flame graph). --folded prints folded stacks for flamegraph.pl and inferno, --peek REGEX the \
             callers and callees of matching functions as go tool pprof -peek. Every string from the file is printed with control characters escaped.
 
             Diffs: --diff-base OLD FILE prints what go tool pprof -top -diff_base OLD FILE prints \

@@ -151,7 +151,7 @@ public enum KeyTable {
             KeyBinding([c("P")], "P", .peek, "callers and callees of the frame's function", .flame, hint: "peek"),
             KeyBinding([c("F")], "F", .toggleFlame, "back to the table", .flame),
             KeyBinding([c("b")], "b", .markBaseline, "mark this capture as its kind's baseline (again: unmark)", .flame),
-            KeyBinding([c("D")], "D", .toggleDiff, "diff against the kind's baseline: red grew, green shrank", .flame, hint: "diff"),
+            KeyBinding([c("D")], "D", .toggleDiff, "diff against the kind's baseline (colours: grew, shrank; legend on screen)", .flame, hint: "diff"),
             KeyBinding([c("%")], "%", .toggleNormalize, "while diffing: scale to the baseline's total (pprof -normalize)", .flame),
             KeyBinding([.escape], "Esc", .back, "zoom out; at the root: back to the table", .flame, hint: "back"),
             KeyBinding([.up, c("k")], "↑/k", .up, "scroll up", .peek),

@@ -69,8 +69,10 @@ struct ProfileDiffTmuxTests {
         let header = try #require(lines.firstIndex { $0.hasPrefix("  change   then    now  stack") })
         let top = lines[header + 1]
         #expect(top.contains("main.leakLoop.func1"), "\(screen)")
-        let change = Int(top.split(separator: " ").first?.dropFirst() ?? "") ?? 0
-        #expect(top.hasPrefix("     +") && change >= 40, "\(top)")
+        // "    +140      0    140  main.leakLoop.func1 (in runtime.gopark)": grew from none.
+        let columns = top.split(separator: " ")
+        #expect(columns.first?.hasPrefix("+") == true && (Int(columns.first?.dropFirst() ?? "") ?? 0) >= 40, "\(top)")
+        #expect(columns.count > 2 && columns[1] == "0", "\(top)")
 
         try session.send("F")
         screen = try await session.wait(for: " grew ")

@@ -167,7 +167,7 @@ public enum ProfileViewerView {
     /// the goroutine's own code waits), else its leaf.
     static func headline(_ frames: [GoroutineGroup.Frame]) -> String {
         let own = frames.first { !$0.function.hasPrefix("runtime.") && !$0.function.hasPrefix("runtime/") }
-        guard let own, let leaf = frames.first, own != leaf else { return frames.first?.function ?? "?" }
+        guard let own, let leaf = frames.first, own != leaf else { return frames.first?.function ?? "(no stack)" }
         return own.function + " (in \(leaf.function))"
     }
 
