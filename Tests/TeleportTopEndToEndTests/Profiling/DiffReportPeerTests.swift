@@ -190,4 +190,28 @@ struct DiffReportPeerTests {
         #expect(mixed.status == 1 && mixed.stdout.isEmpty)
         #expect(mixed.stderr == "teleport-top: \(heap.before) and \(cpu.after): incompatible period types cpu/nanoseconds and space/bytes\n")
     }
+
+    @Test(
+        "--peek over a diff lists pprof's callers and callees; equal and opposite weights, which pprof leaves in map order, by name",
+        arguments: ProfilePairs.kinds)
+    func peekDiff(_ kind: ProfileKind) async throws {
+        let pair = try await ProfilePairs.pair(kind)
+        for meaning in DiffMeaning.allCases {
+            let combined = try ProfileDiff.combine(
+                new: PprofDecoder.decode(contentsOf: pair.after), base: PprofDecoder.decode(contentsOf: pair.before), meaning: meaning)
+            let ours = try PeekReport(combined, symbol: ".").text()
+            let theirs = try GoPprof.run(["-peek", ".", meaning.flag, pair.before], pair.after)
+            // Block by block (one per function, in order), the same lines; within a block the
+            // same order but among edges of equal magnitude.
+            let blocks = { (text: String) in text.components(separatedBy: PeekReport.separator) }
+            let (a, b) = (blocks(ours), blocks(theirs))
+            #expect(a.count == b.count && a.count > 2, "\(kind) \(meaning.flag)")
+            for (x, y) in zip(a, b) where x != y {
+                let (xl, yl) = (x.split(separator: "\n"), y.split(separator: "\n"))
+                #expect(xl.sorted() == yl.sorted(), "\(kind) \(meaning.flag): \(x) vs \(y)")
+                let magnitude = { (line: Substring) in line.split(separator: " ").first.map { $0.hasPrefix("-") ? String($0.dropFirst()) : String($0) } ?? "" }
+                #expect(xl.map(magnitude) == yl.map(magnitude), "\(kind) \(meaning.flag): \(x) vs \(y)")
+            }
+        }
+    }
 }
