@@ -87,12 +87,13 @@ public enum ProfileViewerView {
         var y = top
         let o = viewer.options
         var x = screen.write(" \((viewer.path as NSString).lastPathComponent)", x: 0, y: y, role: .accent)
+        // The diff in force first: on a narrow screen it is what must not be cut.
+        x = drawDiffTag(state, x: x, y: y, into: &screen)
         x = screen.write(
             "  sort \(o.order.rawValue) (s) · \(o.granularity.rawValue) (L) · sample \(viewer.data?.report.map { $0.sampleType.type } ?? "-") (i)", x: x, y: y,
             role: .dim)
         if let focus = o.focus { x = screen.write("  focus /\(focus)", x: x, y: y, role: .accent) }
-        if viewer.kind == .goroutine { x = screen.write("  stacks (g)", x: x, y: y, role: .dim) }
-        drawDiffTag(state, x: x, y: y, into: &screen)
+        if viewer.kind == .goroutine { screen.write("  stacks (g)", x: x, y: y, role: .dim) }
         y += 1
         guard let data = viewer.data, data.path == viewer.path, data.options == viewer.options || viewer.groups,
             data.diff == ViewerReducer.diff(state)
@@ -105,6 +106,10 @@ public enum ProfileViewerView {
             return
         }
         if viewer.groups && !data.groupChanges.isEmpty {
+            if let diff = data.diff {
+                screen.write(" " + meaning(diff), x: 0, y: y, role: .accent)
+                y += 1
+            }
             drawGroupChanges(data.groupChanges, row: viewer.row, into: &screen, top: y, bottom: bottom)
             return
         }
