@@ -67,6 +67,22 @@ struct ProfileDiffScreenTests {
         #expect(state.message == "only a saved pprof capture can be a baseline")
     }
 
+    @Test("Captures a replay found are baselines too: b on one, D on a later one diffs with -diff_base (their pid is unknown)")
+    func replayed() async throws {
+        var state = Fixtures.state(try await Fixtures.snapshot(), tab: .profiles)
+        state.profiles = ProfilesTabState(seconds: 30, directory: "./saved")
+        _ = ProfilesReducer.receive(&state, .replayed(kind: .allocs, started: Fixtures.t0, path: Self.basePath, bytes: 4096))
+        _ = ProfilesReducer.receive(&state, .replayed(kind: .allocs, started: Fixtures.t0.addingTimeInterval(60), path: Self.newPath, bytes: 4096))
+        state.profiles.cursor = ProfilesTabState.kinds.count
+        try openLater(&state)
+        #expect(state.profiles.baselines[.allocs]?.pid == nil)
+        let effects = Self.press(&state, .character("D"))
+        #expect(
+            plain(effects) == [
+                .loadProfile(request: 0, path: Self.newPath, options: TopOptions(), diff: ProfileDiffRequest(basePath: Self.basePath, meaning: .diffBase))
+            ])
+    }
+
     /// Marks capture 1 as the baseline and opens capture 2 in the viewer.
     func openLater(_ state: inout DashboardState) throws {
         _ = Self.press(&state, .character("b"))
