@@ -14,13 +14,18 @@ public final class DashboardLoop: @unchecked Sendable {
         public var logPath: String?
         /// Ring the bell when the target turns degraded or unreachable.
         public var bell: Bool
+        /// Diffs in colours told apart without red and green.
+        public var colorBlindSafe: Bool
 
-        public init(symbols: Symbols, themeName: String, environment: [String: String], logPath: String?, bell: Bool = false) {
+        public init(
+            symbols: Symbols, themeName: String, environment: [String: String], logPath: String?, bell: Bool = false, colorBlindSafe: Bool = false
+        ) {
             self.symbols = symbols
             self.themeName = themeName
             self.environment = environment
             self.logPath = logPath
             self.bell = bell
+            self.colorBlindSafe = colorBlindSafe
         }
     }
 
@@ -78,6 +83,7 @@ public final class DashboardLoop: @unchecked Sendable {
         state.theme = theme
         state.themeName = theme.name
         state.noColor = !(settings.environment["NO_COLOR"]?.isEmpty ?? true)
+        state.colorBlindSafe = settings.colorBlindSafe
         let terminal = makeTerminal(theme)
         defer { terminal.restore() }
         var applied = theme

@@ -123,12 +123,12 @@ public final class EffectRunner: Sendable {
             parts.profiles?.capture(requests)
         case .cancelCaptures:
             parts.profiles?.cancel()
-        case .loadProfile(let request, let path, let options):
-            parts.profiles?.load(request: request, path: path, options: options)
-        case .loadFlame(let request, let path, let options):
-            parts.profiles?.loadFlame(request: request, path: path, options: options)
-        case .peekProfile(let request, let path, let options, let symbol):
-            parts.profiles?.peek(request: request, path: path, options: options, symbol: symbol)
+        case .loadProfile(let request, let path, let options, let diff):
+            parts.profiles?.load(request: request, path: path, options: options, diff: diff)
+        case .loadFlame(let request, let path, let options, let diff):
+            parts.profiles?.loadFlame(request: request, path: path, options: options, diff: diff)
+        case .peekProfile(let request, let path, let options, let symbol, let diff):
+            parts.profiles?.peek(request: request, path: path, options: options, symbol: symbol, diff: diff)
         case .openLogs(let level):
             (parts.logs ?? parts.fleetLogs?.current)?.open(level: level)
         case .setLogLevel(let level, let restoring):

@@ -61,33 +61,50 @@ public final class ProfileRunner: Sendable {
     }
 
     /// Decodes and reports off the loop's thread; the answer carries the request's id.
-    public func load(request: Int, path: String, options: TopOptions) {
+    public func load(request: Int, path: String, options: TopOptions, diff: ProfileDiffRequest? = nil) {
         Task.detached { [queue] in
-            queue.post(.report(request: request, Self.report(path: path, options: options)))
+            queue.post(.report(request: request, Self.report(path: path, options: options, diff: diff)))
         }
     }
 
     /// Decodes and builds the call tree for the flame graph off the loop's thread.
-    public func loadFlame(request: Int, path: String, options: TopOptions) {
+    public func loadFlame(request: Int, path: String, options: TopOptions, diff: ProfileDiffRequest? = nil) {
         Task.detached { [queue] in
-            queue.post(.flame(request: request, options: options, Self.flame(path: path, options: options)))
+            queue.post(.flame(request: request, options: options, diff: diff, Self.flame(path: path, options: options, diff: diff)))
         }
     }
 
-    public static func flame(path: String, options: TopOptions) -> Result<CallTree, PprofFailure> {
+    /// The profile at `path`, or its diff against a baseline (`ProfileDiff.combine`).
+    static func profile(path: String, diff: ProfileDiffRequest?, meaning: DiffMeaning? = nil) throws -> PprofProfile {
+        let profile = try PprofDecoder.decode(contentsOf: path)
+        guard let diff else { return profile }
+        let base = try PprofDecoder.decode(contentsOf: diff.basePath)
+        return try ProfileDiff.combine(new: profile, base: base, meaning: meaning ?? diff.meaning, normalize: diff.normalize)
+    }
+
+    /// A diff's flame tree keeps both captures' samples apart (laid out by magnitude, coloured
+    /// by change); its shares are of the diff's total under the meaning asked for.
+    public static func flame(path: String, options: TopOptions, diff: ProfileDiffRequest? = nil) -> Result<CallTree, PprofFailure> {
         do {
-            return .success(try CallTree(PprofDecoder.decode(contentsOf: path), options: options))
+            guard let diff else { return .success(try CallTree(PprofDecoder.decode(contentsOf: path), options: options)) }
+            let sides = try profile(path: path, diff: diff, meaning: .diffBase)
+            var total: Int64?
+            if diff.meaning == .base {
+                let combined = try profile(path: path, diff: diff)
+                total = combined.total(sampleTypeIndex: try combined.sampleTypeIndex(options.sampleIndex))
+            }
+            return .success(try CallTree(sides, options: options, diff: true, total: total))
         } catch {
             return .failure(PprofFailure("\(error)"))
         }
     }
 
     /// Decodes and computes `go tool pprof -peek SYMBOL` off the loop's thread.
-    public func peek(request: Int, path: String, options: TopOptions, symbol: String) {
+    public func peek(request: Int, path: String, options: TopOptions, symbol: String, diff: ProfileDiffRequest? = nil) {
         Task.detached { [queue] in
             let result: Result<PeekReport, PprofFailure>
             do {
-                let report = try PeekReport(PprofDecoder.decode(contentsOf: path), symbol: symbol, options: options)
+                let report = try PeekReport(Self.profile(path: path, diff: diff), symbol: symbol, options: options)
                 result = report.entries.isEmpty ? .failure(PprofFailure("no function matches \(symbol)")) : .success(report)
             } catch {
                 result = .failure(PprofFailure("\(error)"))
@@ -96,19 +113,33 @@ public final class ProfileRunner: Sendable {
         }
     }
 
-    public static func report(path: String, options: TopOptions) -> ProfileViewerData {
+    public static func report(path: String, options: TopOptions, diff: ProfileDiffRequest? = nil) -> ProfileViewerData {
         do {
-            let profile = try PprofDecoder.decode(contentsOf: path)
-            let types = profile.sampleTypes.map(\.type)
-            let groups = profile.sampleTypes.first?.type == "goroutine" ? GoroutineGroup.groups(profile) : []
+            let new = try PprofDecoder.decode(contentsOf: path)
+            let types = new.sampleTypes.map(\.type)
+            let isGoroutine = new.sampleTypes.first?.type == "goroutine"
+            var profile = new
+            var changes: [GoroutineGroupChange] = []
+            if let diff {
+                let base = try PprofDecoder.decode(contentsOf: diff.basePath)
+                profile = try ProfileDiff.combine(new: new, base: base, meaning: diff.meaning, normalize: diff.normalize)
+                if isGoroutine {
+                    var scaled = new
+                    if diff.normalize { ProfileDiff.normalize(&scaled, to: base) }
+                    changes = GoroutineGroupChange.changes(new: scaled, base: base)
+                }
+            }
+            let groups = isGoroutine && diff == nil ? GoroutineGroup.groups(profile) : []
             do {
                 let report = try TopReport(profile, options: options)
-                return ProfileViewerData(path: path, options: options, report: report, groups: groups, sampleTypes: types, error: nil)
+                return ProfileViewerData(
+                    path: path, options: options, report: report, groups: groups, sampleTypes: types, error: nil, diff: diff, groupChanges: changes)
             } catch {
-                return ProfileViewerData(path: path, options: options, report: nil, groups: groups, sampleTypes: types, error: "\(error)")
+                return ProfileViewerData(
+                    path: path, options: options, report: nil, groups: groups, sampleTypes: types, error: "\(error)", diff: diff, groupChanges: changes)
             }
         } catch {
-            return ProfileViewerData(path: path, options: options, report: nil, groups: [], sampleTypes: [], error: "\(error)")
+            return ProfileViewerData(path: path, options: options, report: nil, groups: [], sampleTypes: [], error: "\(error)", diff: diff)
         }
     }
 }

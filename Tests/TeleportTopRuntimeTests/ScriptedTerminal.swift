@@ -92,6 +92,6 @@ final class EffectLog: Sendable {
 
     /// The request ids of the profile reports asked so far, with their options.
     var reportRequests: [(Int, TopOptions)] {
-        all.compactMap { if case .loadProfile(let id, _, let options) = $0 { return (id, options) } else { return nil } }
+        all.compactMap { if case .loadProfile(let id, _, let options, _) = $0 { return (id, options) } else { return nil } }
     }
 }

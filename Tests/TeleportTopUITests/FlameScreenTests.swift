@@ -179,28 +179,28 @@ struct FlameScreenTests {
         state.profiles.viewer?.flame = nil
         state.profiles.viewer?.showsFlame = false
         let effects = Self.press(&state, .character("F"))
-        guard case .loadFlame(let request, let path, let options) = effects.first, effects.count == 1 else {
+        guard case .loadFlame(let request, let path, let options, _) = effects.first, effects.count == 1 else {
             Issue.record("expected one loadFlame, got \(effects)")
             return
         }
         #expect(path == Self.shownPath && options == TopOptions())
         #expect(DashboardView.render(state, width: 80, height: 24).text.contains("decoding…"))
         // An answer to another request is dropped.
-        _ = Reducer.fold(&state, .flame(request: request + 100, options: options, .success(try CallTree(profile))))
+        _ = Reducer.fold(&state, .flame(request: request + 100, options: options, diff: nil, .success(try CallTree(profile))))
         #expect(state.profiles.viewer?.flame?.tree == nil)
-        _ = Reducer.fold(&state, .flame(request: request, options: options, .failure(PprofFailure("bad file"))))
+        _ = Reducer.fold(&state, .flame(request: request, options: options, diff: nil, .failure(PprofFailure("bad file"))))
         #expect(DashboardView.render(state, width: 80, height: 24).text.contains("bad file"))
         let next = Self.press(&state, .character("i"))
         let type = profile.sampleTypes[0].type
         #expect(next.count == 2)
-        #expect(next.contains { if case .loadProfile(_, _, let o) = $0 { return o.sampleIndex == type } else { return false } })
-        guard case .loadFlame(let second, _, let secondOptions) = next.last else {
+        #expect(next.contains { if case .loadProfile(_, _, let o, _) = $0 { return o.sampleIndex == type } else { return false } })
+        guard case .loadFlame(let second, _, let secondOptions, _) = next.last else {
             Issue.record("no loadFlame in \(next)")
             return
         }
         #expect(secondOptions.sampleIndex == type)
         let samples = try CallTree(profile, options: secondOptions)
-        _ = Reducer.fold(&state, .flame(request: second, options: secondOptions, .success(samples)))
+        _ = Reducer.fold(&state, .flame(request: second, options: secondOptions, diff: nil, .success(samples)))
         #expect(state.profiles.viewer?.flame?.tree?.sampleTypeIndex == 0)
         #expect(DashboardView.render(state, width: 80, height: 24).text.contains("sample \(type) (i)"))
     }
@@ -237,7 +237,7 @@ struct FlameScreenTests {
         _ = Self.press(&state, .character("/"))
         for c in "Serve" { _ = Reducer.reduce(&state, .filterInput(c)) }
         let focused = Reducer.reduce(&state, .filterDone)
-        #expect(focused.contains { if case .loadProfile(_, _, let o) = $0 { return o.focus == "Serve" } else { return false } })
+        #expect(focused.contains { if case .loadProfile(_, _, let o, _) = $0 { return o.focus == "Serve" } else { return false } })
     }
 
     @Test("P peeks at the selected frame's or row's function; the answer shows as go tool pprof -peek prints it; Esc closes")
@@ -248,7 +248,7 @@ struct FlameScreenTests {
         let selected = try #require(state.profiles.viewer?.flame?.selected)
         let name = tree.name(of: selected)
         let effects = Self.press(&state, .character("P"))
-        guard case .peekProfile(let request, _, _, let symbol) = effects.first else {
+        guard case .peekProfile(let request, _, _, let symbol, _) = effects.first else {
             Issue.record("expected peekProfile, got \(effects)")
             return
         }
@@ -268,7 +268,7 @@ struct FlameScreenTests {
         // From the table: the selected row's function.
         let row = try #require(state.profiles.viewer?.data?.report?.rows.first)
         let fromTable = Self.press(&state, .character("P"))
-        guard case .peekProfile(_, _, _, let tableSymbol) = fromTable.first else {
+        guard case .peekProfile(_, _, _, let tableSymbol, _) = fromTable.first else {
             Issue.record("expected peekProfile, got \(fromTable)")
             return
         }

@@ -61,7 +61,8 @@ extension Effect {
         switch self {
         case .queryHeatmap(_, let selection): return .queryHeatmap(request: 0, selection)
         case .querySpans(_, let query, let trace): return .querySpans(request: 0, query, trace: trace)
-        case .loadProfile(_, let path, let options): return .loadProfile(request: 0, path: path, options: options)
+        case .loadProfile(_, let path, let options, let diff): return .loadProfile(request: 0, path: path, options: options, diff: diff)
+        case .loadFlame(_, let path, let options, let diff): return .loadFlame(request: 0, path: path, options: options, diff: diff)
         default: return self
         }
     }

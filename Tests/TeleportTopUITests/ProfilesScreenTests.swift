@@ -67,7 +67,7 @@ struct ProfilesScreenTests {
         let opened = ProfilesReducer.receive(&state, .saved(id: 1, path: path, bytes: 100))
         #expect(state.tab == .profiles)
         #expect(plain(opened) == [.loadProfile(request: 0, path: path, options: TopOptions())])
-        guard case .loadProfile(let request, _, _) = opened.first else { return }
+        guard case .loadProfile(let request, _, _, _) = opened.first else { return }
         _ = Reducer.fold(&state, .report(request: request, data))
         #expect(Reducer.context(state) == .profileViewer)
         let screen = DashboardView.render(state, width: 160, height: 48)

@@ -332,7 +332,7 @@ struct ThemeTests {
         Broken(
             label: "unknown role", yaml: "roles:\n  text: {fg: 1}\n  warning: {fg: 3}\n", line: 3, key: "roles.warning",
             reason:
-                "unknown role (expected text, dim, accent, border, selection, header, ok, recovering, degraded, starting, unreachable, error, flame0, flame1, flame2, flame3, flame4, flame5, flame6, flame7 or flame-match)"
+                "unknown role (expected text, dim, accent, border, selection, header, ok, recovering, degraded, starting, unreachable, error, flame0, flame1, flame2, flame3, flame4, flame5, flame6, flame7, flame-match, flame-grew, flame-shrank, flame-same, flame-grew-safe or flame-shrank-safe)"
         ),
         Broken(label: "Swift role name", yaml: "roles:\n  stateOK: {fg: 1}\n", line: 2, key: "roles.stateOK", reason: "unknown role"),
         Broken(

@@ -20,6 +20,10 @@ public struct CallTree: Sendable {
         public var depth: Int32
         public var total: Int64
         public var selfValue: Int64
+        /// In a diff tree: the signed sum (new minus baseline) through this path, and the
+        /// baseline's part of `total` (so the new capture's part is `total - baseTotal`).
+        public var delta: Int64 = 0
+        public var baseTotal: Int64 = 0
         /// Index into `files` of the frame's source file (-1 when the profile has none).
         public var file: Int32
         /// The source line of the first sample that reached this frame (0 when unknown).
@@ -30,6 +34,12 @@ public struct CallTree: Sendable {
     public let sampleTypeIndex: Int
     /// The total of the sample type over every sample (what shares are shares of).
     public let profileTotal: Int64
+    /// Whether this is a diff tree: `total` adds magnitudes (the new capture's samples and
+    /// the baseline's, negated in a diff, both count), `delta` the signed values.
+    public let isDiff: Bool
+    /// The smallest non-zero sample magnitude (one CPU period, one goroutine): the unit a
+    /// diff's noise floor is counted in.
+    public private(set) var smallestSample: Int64 = 0
     public private(set) var nodes: [Node] = []
     /// Frame names, as the top table prints them (not sanitized).
     public private(set) var names: [String] = []
@@ -44,11 +54,16 @@ public struct CallTree: Sendable {
 
     /// Builds the tree of one sample type (`options.sampleIndex`), at `options.granularity`,
     /// keeping only the samples through a frame that matches `options.focus` when given.
-    public init(_ profile: PprofProfile, options: TopOptions = TopOptions()) throws(PprofReportError) {
+    ///
+    /// A diff tree (`diff`, over `ProfileDiff.combine`'s result) is laid out by magnitude, so
+    /// frames of both captures have room, and carries each path's signed change; `total`
+    /// replaces the profile's total as what shares are shares of (a `-base` diff's, say).
+    public init(_ profile: PprofProfile, options: TopOptions = TopOptions(), diff: Bool = false, total: Int64? = nil) throws(PprofReportError) {
         let index = try profile.sampleTypeIndex(options.sampleIndex)
         sampleTypeIndex = index
         sampleType = profile.sampleTypes[index]
-        profileTotal = profile.total(sampleTypeIndex: index)
+        profileTotal = total ?? profile.total(sampleTypeIndex: index)
+        isDiff = diff
         var regex: NSRegularExpression?
         if let focus = options.focus, !focus.isEmpty {
             do { regex = try NSRegularExpression(pattern: focus) } catch {
@@ -78,11 +93,18 @@ public struct CallTree: Sendable {
         nextSibling.reserveCapacity(frames + 1)
         childCount.reserveCapacity(frames + 1)
         var wide: [UInt64: Int32] = [:]
+        let diff = isDiff
         for (s, sample) in profile.samples.enumerated() where graph.includes(sample: s) {
-            let w = sample.values[sampleTypeIndex]
-            if w == 0 { continue }
+            let signed = sample.values[sampleTypeIndex]
+            if signed == 0 { continue }
+            let w = diff && signed < 0 ? 0 &- signed : signed
+            let magnitude = signed < 0 ? 0 &- signed : signed
+            if smallestSample == 0 || magnitude < smallestSample { smallestSample = magnitude }
+            let fromBase = diff && signed < 0 ? w : 0
             var current: Int32 = 0
             nodes[0].total &+= w
+            nodes[0].delta &+= signed
+            nodes[0].baseTotal &+= fromBase
             for location in sample.locations.reversed() {
                 let frameNodes = graph.nodes(ofLocation: Int(location))
                 for position in frameNodes.indices.reversed() {
@@ -128,6 +150,8 @@ public struct CallTree: Sendable {
                     }
                     current = found
                     nodes[Int(current)].total &+= w
+                    nodes[Int(current)].delta &+= signed
+                    nodes[Int(current)].baseTotal &+= fromBase
                 }
             }
             nodes[Int(current)].selfValue &+= w

@@ -77,7 +77,9 @@ public struct PeekReport: Sendable {
         let abs: (Int64) -> Int64 = { $0 < 0 ? 0 &- $0 : $0 }
         func sorted(_ list: [(other: Int, edge: PprofGraph.Edge)], cum: Int64, callers: Bool, node: Int) -> [Edge] {
             list.sorted { l, r in
-                if l.edge.weight != r.edge.weight { return abs(l.edge.weight) > abs(r.edge.weight) }
+                // pprof orders by magnitude and leaves edges of equal and opposite weight (a
+                // diff's) in map order, which varies from run to run: by name here.
+                if abs(l.edge.weight) != abs(r.edge.weight) { return abs(l.edge.weight) > abs(r.edge.weight) }
                 let (lf, rf) = callers ? (names[l.other], names[r.other]) : (names[node], names[node])
                 if lf != rf { return lf.utf8.lexicographicallyPrecedes(rf.utf8) }
                 let (lt, rt) = callers ? (names[node], names[node]) : (names[l.other], names[r.other])

@@ -174,13 +174,25 @@ public struct PprofProfile: Sendable {
         throw .unknownSampleType(selector, known: sampleTypes.map(\.type))
     }
 
-    /// The total of one sample type over every sample (absolute values, as pprof sums them).
+    /// The total of one sample type as pprof's reports take it (computeTotal): the sum of the
+    /// absolute values over every sample, or, in a `-diff_base` diff, over the baseline's
+    /// samples only (those labelled `pprof::base`), so shares are shares of the baseline.
     public func total(sampleTypeIndex index: Int) -> Int64 {
         var total: Int64 = 0
+        var baseTotal: Int64 = 0
         for sample in samples {
             let value = sample.values[index]
-            total &+= value < 0 ? 0 &- value : value
+            let magnitude = value < 0 ? 0 &- value : value
+            total &+= magnitude
+            if sample.isDiffBase { baseTotal &+= magnitude }
         }
-        return total
+        return baseTotal > 0 ? baseTotal : total
+    }
+}
+
+extension PprofProfile.Sample {
+    /// Whether the sample comes from the baseline of a `-diff_base` diff.
+    public var isDiffBase: Bool {
+        labels.contains { $0.key == ProfileDiff.baseLabel && $0.string == "true" }
     }
 }

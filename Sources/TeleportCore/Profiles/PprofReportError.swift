@@ -4,6 +4,8 @@ public enum PprofReportError: Error, Sendable, Hashable, CustomStringConvertible
     case sampleIndexOutOfRange(String, last: Int)
     case unknownSampleType(String, known: [String])
     case badFocus(pattern: String, detail: String)
+    /// Two profiles that cannot be compared (pprof's `compatible`).
+    case incompatible(String)
 
     public var description: String {
         switch self {
@@ -14,6 +16,7 @@ public enum PprofReportError: Error, Sendable, Hashable, CustomStringConvertible
             return "sample_index \"\(Sanitized.quote(selector))\" must be one of: [\(Sanitized.quote(known.joined(separator: " ")))]"
         case .badFocus(let pattern, let detail):
             return "parsing focus regexp \"\(Sanitized.quote(pattern))\": \(Sanitized.quote(detail))"
+        case .incompatible(let detail): return Sanitized.quote(detail)
         }
     }
 }

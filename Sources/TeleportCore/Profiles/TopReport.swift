@@ -75,9 +75,13 @@ public struct TopReport: Sendable {
         let nodeCutoff = abs(Self.truncate(Double(focusedFlat) * options.nodeFraction))
         let edgeCutoff = abs(Self.truncate(Double(focusedFlat) * options.edgeFraction))
         var dropped = 0
+        // pprof rebuilds its graph from the kept nodes only when some were dropped; until then
+        // nodes whose values cancel out (a diff's) still carry call edges (they decide inline marks).
+        var rebuilt = false
         if nodeCutoff > 0 {
             let kept = nodes.filter { abs(graph.cum[$0]) >= nodeCutoff }
             dropped = nodes.count - kept.count
+            rebuilt = dropped > 0
             nodes = kept
         }
         droppedNodes = dropped
@@ -85,10 +89,13 @@ public struct TopReport: Sendable {
 
         let names = (0..<graph.nodeCount).map { Self.printableName(graph.keys[$0]) }
         Self.sort(&nodes, graph: graph, names: names, byCum: options.order == .cum)
-        if options.nodeCount > 0, nodes.count > options.nodeCount { nodes.removeSubrange(options.nodeCount...) }
+        if options.nodeCount > 0, nodes.count > options.nodeCount {
+            nodes.removeSubrange(options.nodeCount...)
+            rebuilt = true
+        }
 
         // Inline marks come from the call edges of the final graph above the edge cutoff.
-        var kept = [Bool](repeating: false, count: graph.nodeCount)
+        var kept = [Bool](repeating: !rebuilt, count: graph.nodeCount)
         for n in nodes { kept[n] = true }
         var inlineIn = [UInt8](repeating: 0, count: graph.nodeCount)  // bit 1: inline edge, bit 2: other edge
         for (key, edge) in graph.edges(kept: kept) where abs(edge.weight) >= edgeCutoff {

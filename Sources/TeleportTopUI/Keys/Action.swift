@@ -19,6 +19,8 @@ public enum Action: Sendable, Hashable {
     /// The profile viewer: the flame graph or the table; callers and callees of a function;
     /// the frame to the left or right in the flame graph.
     case toggleFlame, peek, left, right
+    /// Profiles: mark a capture as its kind's baseline; the diff against it; pprof's -normalize.
+    case markBaseline, toggleDiff, toggleNormalize
     case togglePause
     case faster, slower
     case cycleTheme
@@ -59,11 +61,11 @@ public enum Effect: Sendable, Hashable {
     /// Stop the running captures.
     case cancelCaptures
     /// Decode a saved profile and compute its report with these options (answered by `.report`).
-    case loadProfile(request: Int, path: String, options: TopOptions)
+    case loadProfile(request: Int, path: String, options: TopOptions, diff: ProfileDiffRequest? = nil)
     /// Decode a saved profile and build its call tree for the flame graph (answered by `.flame`).
-    case loadFlame(request: Int, path: String, options: TopOptions)
+    case loadFlame(request: Int, path: String, options: TopOptions, diff: ProfileDiffRequest? = nil)
     /// Decode a saved profile and compute `go tool pprof -peek SYMBOL` (answered by `.peek`).
-    case peekProfile(request: Int, path: String, options: TopOptions, symbol: String)
+    case peekProfile(request: Int, path: String, options: TopOptions, symbol: String, diff: ProfileDiffRequest? = nil)
     /// Open the log stream (at most one per target), or reopen it at another minimum level.
     case openLogs(level: String?)
     /// Set the process's log level (answered by `.logLevel`); `restoring`: teleport-top puts back what it changed.

@@ -19,7 +19,7 @@ public enum DashboardEvent: Sendable {
     /// A decoded profile's report, for a viewer request.
     case report(request: Int, ProfileViewerData)
     /// A decoded profile's call tree for the flame graph (or why there is none).
-    case flame(request: Int, options: TopOptions, Result<CallTree, PprofFailure>)
+    case flame(request: Int, options: TopOptions, diff: ProfileDiffRequest?, Result<CallTree, PprofFailure>)
     /// Callers and callees of a function (or why there are none).
     case peek(request: Int, Result<PeekReport, PprofFailure>)
     /// A theme was loaded (nil: no theme of that name).

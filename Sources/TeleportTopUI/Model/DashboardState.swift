@@ -20,6 +20,9 @@ public struct DashboardState: Sendable {
     public var themeName = "default"
     /// NO_COLOR is set: the theme stays monochrome.
     public var noColor = false
+    /// `--color-blind-safe`: a diff's flame graph paints growth and shrinkage with the
+    /// `flame-grew-safe` / `flame-shrank-safe` roles (vermilion and blue) instead of red and green.
+    public var colorBlindSafe = false
     /// The metric tables (section tabs 2-7 and the raw browser): sort, filters, expansions, tab 2's view.
     public var tables = TablesState()
     /// The histogram view, when one is open.

@@ -23,6 +23,13 @@ enum FlameReducer: ScreenReducer {
         case .startFilter:
             state.editing = .regex
             return []
+        case .markBaseline:
+            BaselineMarking.toggle(&state, ProfileBaseline(path: viewer.path, kind: viewer.kind, started: viewer.started, pid: viewer.pid))
+            return []
+        case .toggleDiff:
+            return BaselineMarking.toggleDiff(&state)
+        case .toggleNormalize:
+            return BaselineMarking.toggleNormalize(&state)
         case .cycleSampleIndex:
             let types = viewer.data?.sampleTypes ?? []
             guard types.count > 1 else { return [] }
@@ -80,7 +87,11 @@ enum FlameReducer: ScreenReducer {
         guard state.profiles.viewer != nil else { return [] }
         state.profiles.viewer?.showsFlame = true
         if state.profiles.viewer?.flame == nil { state.profiles.viewer?.flame = FlameViewState() }
-        if let flame = state.profiles.viewer?.flame, flame.tree != nil, flame.options == state.profiles.viewer?.options { return [] }
+        if let flame = state.profiles.viewer?.flame, flame.tree != nil, flame.options == state.profiles.viewer?.options,
+            flame.diff == ViewerReducer.diff(state)
+        {
+            return []
+        }
         return load(&state)
     }
 
@@ -89,11 +100,13 @@ enum FlameReducer: ScreenReducer {
         guard let viewer = state.profiles.viewer, viewer.flame != nil else { return [] }
         let id = state.requests.next()
         state.profiles.viewer?.flame?.request = id
-        return [.loadFlame(request: id, path: viewer.path, options: viewer.options)]
+        return [.loadFlame(request: id, path: viewer.path, options: viewer.options, diff: ViewerReducer.diff(state))]
     }
 
     /// The tree arrived (only the newest request's shows).
-    static func receive(_ state: inout DashboardState, request: Int, options: TopOptions, _ result: Result<CallTree, PprofFailure>) {
+    static func receive(
+        _ state: inout DashboardState, request: Int, options: TopOptions, diff: ProfileDiffRequest?, _ result: Result<CallTree, PprofFailure>
+    ) {
         guard var flame = state.profiles.viewer?.flame, flame.request == request else { return }
         switch result {
         case .success(let tree):
@@ -104,6 +117,7 @@ enum FlameReducer: ScreenReducer {
             flame.error = failure.message
         }
         flame.options = options
+        flame.diff = diff
         flame.selected = CallTree.root
         flame.zoom = CallTree.root
         flame.applySearch()

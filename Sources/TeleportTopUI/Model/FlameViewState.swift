@@ -7,6 +7,8 @@ public struct FlameViewState: Sendable {
     public var tree: CallTree?
     /// The options `tree` was built with.
     public var options: TopOptions?
+    /// The diff `tree` is of (nil: the capture alone).
+    public var diff: ProfileDiffRequest?
     public var error: String?
     /// The tree asked for last: only its answer is shown.
     public var request: Int?

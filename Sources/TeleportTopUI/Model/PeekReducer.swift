@@ -27,7 +27,7 @@ enum PeekReducer: ScreenReducer {
         peek.request = id
         state.profiles.viewer?.peek = peek
         let symbol = "^" + NSRegularExpression.escapedPattern(for: function) + "$"
-        return [.peekProfile(request: id, path: viewer.path, options: viewer.options, symbol: symbol)]
+        return [.peekProfile(request: id, path: viewer.path, options: viewer.options, symbol: symbol, diff: ViewerReducer.diff(state))]
     }
 
     static func receive(_ state: inout DashboardState, request: Int, _ result: Result<PeekReport, PprofFailure>) {

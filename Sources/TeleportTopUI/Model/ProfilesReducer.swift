@@ -19,6 +19,19 @@ enum ProfilesReducer: ScreenReducer {
         case .shorter: adjust(&state, by: -5)
         case .cancelCapture: return state.profiles.isCapturing ? [.cancelCaptures] : []
         case .enter: return enter(&state)
+        case .markBaseline:
+            let captures = shown(state)
+            let index = state.profiles.cursor - ProfilesTabState.kinds.count
+            guard captures.indices.contains(index) else {
+                state.message = "b marks a saved capture as its kind's baseline: choose one below"
+                return []
+            }
+            let entry = captures[index]
+            guard case .saved(let path, _) = entry.status, entry.kind.isPprof else {
+                state.message = "only a saved pprof capture can be a baseline"
+                return []
+            }
+            BaselineMarking.toggle(&state, ProfileBaseline(path: path, kind: entry.kind, started: entry.started, pid: entry.pid))
         case .click(.profileRow(let row)):
             // A click selects the row; a second click checks a kind or opens a capture, as
             // Space and Enter do.
@@ -85,7 +98,7 @@ enum ProfilesReducer: ScreenReducer {
             state.message = "a capture is running (c cancels it)"
             return []
         }
-        let requests = state.profiles.begin(kinds, seconds: seconds, now: state.now, instance: state.fleet?.open)
+        let requests = state.profiles.begin(kinds, seconds: seconds, now: state.now, instance: state.fleet?.open, pid: state.snapshot.pid)
         if open { state.profiles.autoOpen = requests.first?.id }
         state.message = capturingPrefix + kinds.map(\.rawValue).joined(separator: ", ") + (kinds.contains { $0.isTimed } ? " for \(seconds)s" : "")
         return [.captureProfiles(requests)]
@@ -100,7 +113,7 @@ enum ProfilesReducer: ScreenReducer {
             state.message = "\(entry.kind.rawValue) is saved as is: \(path)"
             return []
         }
-        state.profiles.viewer = ProfileViewerState(path: path, kind: entry.kind)
+        state.profiles.viewer = ProfileViewerState(path: path, kind: entry.kind, started: entry.started, pid: entry.pid)
         state.tab = .profiles
         return ViewerReducer.load(&state)
     }
@@ -175,6 +188,13 @@ enum ViewerReducer: ScreenReducer {
             return []
         case .toggleFlame:
             return FlameReducer.open(&state)
+        case .markBaseline:
+            BaselineMarking.toggle(&state, ProfileBaseline(path: viewer.path, kind: viewer.kind, started: viewer.started, pid: viewer.pid))
+            return []
+        case .toggleDiff:
+            return BaselineMarking.toggleDiff(&state)
+        case .toggleNormalize:
+            return BaselineMarking.toggleNormalize(&state)
         case .peek:
             guard let function = selectedFunction(viewer) else {
                 state.message = "no function selected"
@@ -192,6 +212,9 @@ enum ViewerReducer: ScreenReducer {
     /// The function of the selected row (of a goroutine group: its top frame).
     static func selectedFunction(_ viewer: ProfileViewerState) -> String? {
         guard let data = viewer.data else { return nil }
+        if viewer.groups && !data.groupChanges.isEmpty {
+            return data.groupChanges[min(viewer.row, data.groupChanges.count - 1)].frames.first?.function
+        }
         if viewer.groups && !data.groups.isEmpty {
             return data.groups[min(viewer.row, data.groups.count - 1)].frames.first?.function
         }
@@ -201,6 +224,7 @@ enum ViewerReducer: ScreenReducer {
 
     static func rowCount(_ viewer: ProfileViewerState) -> Int {
         guard let data = viewer.data else { return 0 }
+        if viewer.groups && !data.groupChanges.isEmpty { return data.groupChanges.count }
         return viewer.groups && !data.groups.isEmpty ? data.groups.count : data.report?.rows.count ?? 0
     }
 
@@ -209,7 +233,13 @@ enum ViewerReducer: ScreenReducer {
         guard let viewer = state.profiles.viewer else { return [] }
         let id = state.requests.next()
         state.profiles.viewer?.request = id
-        return [.loadProfile(request: id, path: viewer.path, options: viewer.options)]
+        return [.loadProfile(request: id, path: viewer.path, options: viewer.options, diff: diff(state))]
+    }
+
+    /// The diff the open viewer shows, if any.
+    static func diff(_ state: DashboardState) -> ProfileDiffRequest? {
+        guard let viewer = state.profiles.viewer else { return nil }
+        return viewer.diff(against: state.profiles.baselines[viewer.kind])
     }
 
     /// The focus regex typed with `/` in the viewer.

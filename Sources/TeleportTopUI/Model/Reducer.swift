@@ -243,8 +243,8 @@ public enum Reducer {
         case .report(let request, let data):
             if state.profiles.viewer?.request == request { state.profiles.viewer?.data = data }
             return []
-        case .flame(let request, let options, let result):
-            FlameReducer.receive(&state, request: request, options: options, result)
+        case .flame(let request, let options, let diff, let result):
+            FlameReducer.receive(&state, request: request, options: options, diff: diff, result)
             return []
         case .peek(let request, let result):
             PeekReducer.receive(&state, request: request, result)

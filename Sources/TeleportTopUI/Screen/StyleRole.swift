@@ -20,9 +20,14 @@ public enum StyleRole: UInt8, Sendable, Hashable, CaseIterable {
     /// the frames a `/` search matches. Themes written before them get built-in defaults.
     case flame0, flame1, flame2, flame3, flame4, flame5, flame6, flame7
     case flameMatch
+    /// A diff's flame graph: frames whose path grew, shrank, or changed less than the noise
+    /// floor; and the colour-blind-safe pair used instead of grew/shrank when that is set.
+    case flameGrew, flameShrank, flameSame, flameGrewSafe, flameShrankSafe
 
     /// The flame roles, in order.
     public static let flames: [StyleRole] = [.flame0, .flame1, .flame2, .flame3, .flame4, .flame5, .flame6, .flame7]
+    /// The diff roles, in order.
+    public static let flameDiffs: [StyleRole] = [.flameGrew, .flameShrank, .flameSame, .flameGrewSafe, .flameShrankSafe]
 
     /// The chart role for a level in 0...1.
     public static func chart(level: Double) -> StyleRole {

@@ -19,6 +19,9 @@ extension ThemeLoader {
         #                error        error messages
         #                flame0 ... flame7   flame graph frames (a frame's package picks one)
         #                flame-match  frames a flame graph search matches
+        #                flame-grew, flame-shrank, flame-same   a diff's flame graph: frames that grew,
+        #                             shrank, or changed less than the noise floor
+        #                flame-grew-safe, flame-shrank-safe     the same with --color-blind-safe
         #              Roles left out fall back to text, except the flame roles, which have
         #              built-in defaults (so themes written before them still load and look right).
         #              Attributes are booleans: bold, underline, reverse, dim (all false when left out).
@@ -52,6 +55,11 @@ extension ThemeLoader {
           flame6:      {fg: "#000000", bg: "#d78787"}
           flame7:      {fg: "#000000", bg: "#ffd787"}
           flame-match: {fg: "#000000", bg: "#d75fd7", bold: true}
+          flame-grew:  {fg: "#000000", bg: "#ff5f5f"}       # diffs: grew, shrank, within the noise floor
+          flame-shrank: {fg: "#000000", bg: "#5fd75f"}
+          flame-same:  {fg: "#000000", bg: "#9e9e9e"}
+          flame-grew-safe: {fg: "#000000", bg: "#d55e00"}   # colour-blind safe (--color-blind-safe)
+          flame-shrank-safe: {fg: "#000000", bg: "#56b4e9"}
         chart: ["#005f87", "#0087af", "#00afd7", "#5fd7ff", "#87ff87", "#d7ff5f", "#ffd700", "#ff8700"]   # 1 to 8 colours, low to high
 
         """#,
@@ -82,6 +90,11 @@ extension ThemeLoader {
           flame6:      {fg: "#000000", bg: "#d75f00"}
           flame7:      {fg: "#000000", bg: "#ffaf5f"}
           flame-match: {fg: "#000000", bg: "#00ffff", bold: true}
+          flame-grew:  {fg: "#ffffff", bg: "#ff0000", bold: true}
+          flame-shrank: {fg: "#000000", bg: "#00ff00", bold: true}
+          flame-same:  {fg: "#000000", bg: "#bcbcbc"}
+          flame-grew-safe: {fg: "#000000", bg: "#ff8700", bold: true}
+          flame-shrank-safe: {fg: "#ffffff", bg: "#0000ff", bold: true}
         chart: ["#00ffff", "#00ff00", "#ffff00", "#ff0000"]
 
         """#,
@@ -112,6 +125,11 @@ extension ThemeLoader {
           flame6:      {fg: "#000000", bg: "#d7afaf"}
           flame7:      {fg: "#000000", bg: "#ffd7d7"}
           flame-match: {fg: "#000000", bg: "#d787ff", bold: true}
+          flame-grew:  {fg: "#000000", bg: "#ff8787"}
+          flame-shrank: {fg: "#000000", bg: "#87d787"}
+          flame-same:  {fg: "#000000", bg: "#d0d0d0"}
+          flame-grew-safe: {fg: "#000000", bg: "#e69f00"}
+          flame-shrank-safe: {fg: "#000000", bg: "#56b4e9"}
         chart: ["#87d7ff", "#5fafd7", "#0087af", "#005f87", "#5f8700", "#af8700", "#d75f00", "#d70000"]
 
         """#,
@@ -143,6 +161,11 @@ extension ThemeLoader {
           flame6:      {}
           flame7:      {}
           flame-match: {bold: true, underline: true, reverse: true}
+          flame-grew:  {bold: true, reverse: true}          # diffs: grew reversed, shrank underlined
+          flame-shrank: {underline: true}
+          flame-same:  {dim: true}
+          flame-grew-safe: {bold: true, reverse: true}
+          flame-shrank-safe: {underline: true}
         chart: [default]
 
         """#,

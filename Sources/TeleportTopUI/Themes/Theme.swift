@@ -45,6 +45,13 @@ public struct Theme: Sendable, Hashable {
         var roles: [StyleRole: RoleStyle] = [:]
         for (role, colour) in zip(StyleRole.flames, colours) { roles[role] = RoleStyle(fg: .rgb(0, 0, 0), bg: colour) }
         roles[.flameMatch] = RoleStyle(fg: .rgb(0, 0, 0), bg: .rgb(0xd7, 0x5f, 0xd7), bold: true)
+        // Diffs: red grew, green shrank, grey unchanged; colour-blind safe: Okabe-Ito's
+        // vermilion and blue.
+        roles[.flameGrew] = RoleStyle(fg: .rgb(0, 0, 0), bg: .rgb(0xff, 0x5f, 0x5f))
+        roles[.flameShrank] = RoleStyle(fg: .rgb(0, 0, 0), bg: .rgb(0x5f, 0xd7, 0x5f))
+        roles[.flameSame] = RoleStyle(fg: .rgb(0, 0, 0), bg: .rgb(0x9e, 0x9e, 0x9e))
+        roles[.flameGrewSafe] = RoleStyle(fg: .rgb(0, 0, 0), bg: .rgb(0xd5, 0x5e, 0x00))
+        roles[.flameShrankSafe] = RoleStyle(fg: .rgb(0, 0, 0), bg: .rgb(0x56, 0xb4, 0xe9))
         return roles
     }()
 
@@ -83,6 +90,8 @@ public struct Theme: Sendable, Hashable {
             .flame0: RoleStyle(), .flame1: RoleStyle(), .flame2: RoleStyle(), .flame3: RoleStyle(),
             .flame4: RoleStyle(), .flame5: RoleStyle(), .flame6: RoleStyle(), .flame7: RoleStyle(),
             .flameMatch: RoleStyle(bold: true, underline: true, reverse: true),
+            .flameGrew: RoleStyle(bold: true, reverse: true), .flameShrank: RoleStyle(underline: true), .flameSame: RoleStyle(dim: true),
+            .flameGrewSafe: RoleStyle(bold: true, reverse: true), .flameShrankSafe: RoleStyle(underline: true),
         ],
         chart: [.terminalDefault]
     )
