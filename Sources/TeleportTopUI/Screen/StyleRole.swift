@@ -20,6 +20,12 @@ public enum StyleRole: UInt8, Sendable, Hashable, CaseIterable {
     /// the frames a `/` search matches. Themes written before them get built-in defaults.
     case flame0, flame1, flame2, flame3, flame4, flame5, flame6, flame7
     case flameMatch
+    /// Findings by severity (the Findings screen, the header's findings line, the fleet's
+    /// findings column). Themes written before them get built-in defaults.
+    case findingInfo, findingWarning, findingCritical
+
+    /// The finding roles, least severe first.
+    public static let findings: [StyleRole] = [.findingInfo, .findingWarning, .findingCritical]
 
     /// The flame roles, in order.
     public static let flames: [StyleRole] = [.flame0, .flame1, .flame2, .flame3, .flame4, .flame5, .flame6, .flame7]

@@ -19,7 +19,8 @@ extension ThemeLoader {
         #                error        error messages
         #                flame0 ... flame7   flame graph frames (a frame's package picks one)
         #                flame-match  frames a flame graph search matches
-        #              Roles left out fall back to text, except the flame roles, which have
+        #                finding-info, finding-warning, finding-critical   findings by severity
+        #              Roles left out fall back to text, except the flame and finding roles, which have
         #              built-in defaults (so themes written before them still load and look right).
         #              Attributes are booleans: bold, underline, reverse, dim (all false when left out).
         # chart:       1 to 8 colours, low to high, spread over the chart's 8 levels.
@@ -52,6 +53,9 @@ extension ThemeLoader {
           flame6:      {fg: "#000000", bg: "#d78787"}
           flame7:      {fg: "#000000", bg: "#ffd787"}
           flame-match: {fg: "#000000", bg: "#d75fd7", bold: true}
+          finding-info:     {fg: "#5fafd7"}   # findings (!, the header, the fleet column) by severity
+          finding-warning:  {fg: "#ffaf00", bold: true}
+          finding-critical: {fg: "#ff5f5f", bold: true, reverse: true}
         chart: ["#005f87", "#0087af", "#00afd7", "#5fd7ff", "#87ff87", "#d7ff5f", "#ffd700", "#ff8700"]   # 1 to 8 colours, low to high
 
         """#,
@@ -82,6 +86,9 @@ extension ThemeLoader {
           flame6:      {fg: "#000000", bg: "#d75f00"}
           flame7:      {fg: "#000000", bg: "#ffaf5f"}
           flame-match: {fg: "#000000", bg: "#00ffff", bold: true}
+          finding-info:     {fg: "#00ffff", bold: true}
+          finding-warning:  {fg: "#ffff00", bold: true}
+          finding-critical: {fg: "#ffffff", bg: "#ff0000", bold: true}
         chart: ["#00ffff", "#00ff00", "#ffff00", "#ff0000"]
 
         """#,
@@ -112,6 +119,9 @@ extension ThemeLoader {
           flame6:      {fg: "#000000", bg: "#d7afaf"}
           flame7:      {fg: "#000000", bg: "#ffd7d7"}
           flame-match: {fg: "#000000", bg: "#d787ff", bold: true}
+          finding-info:     {fg: "#005f87"}
+          finding-warning:  {fg: "#875f00", bold: true}
+          finding-critical: {fg: "#ffffff", bg: "#d70000", bold: true}
         chart: ["#87d7ff", "#5fafd7", "#0087af", "#005f87", "#5f8700", "#af8700", "#d75f00", "#d70000"]
 
         """#,
@@ -143,6 +153,9 @@ extension ThemeLoader {
           flame6:      {}
           flame7:      {}
           flame-match: {bold: true, underline: true, reverse: true}
+          finding-info:     {}
+          finding-warning:  {bold: true}
+          finding-critical: {bold: true, reverse: true}
         chart: [default]
 
         """#,

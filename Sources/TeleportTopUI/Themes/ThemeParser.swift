@@ -13,6 +13,7 @@ struct ThemeParser {
         ("starting", .stateStarting), ("unreachable", .stateUnreachable), ("error", .error),
         ("flame0", .flame0), ("flame1", .flame1), ("flame2", .flame2), ("flame3", .flame3), ("flame4", .flame4),
         ("flame5", .flame5), ("flame6", .flame6), ("flame7", .flame7), ("flame-match", .flameMatch),
+        ("finding-info", .findingInfo), ("finding-warning", .findingWarning), ("finding-critical", .findingCritical),
     ]
     static let topKeys = ["name", "background", "roles", "chart"]
     static let attributeKeys = ["fg", "bg", "bold", "underline", "reverse", "dim"]
