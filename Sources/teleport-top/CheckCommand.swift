@@ -42,13 +42,16 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: "Read a recording (`record`, `--record`) instead of a target.")
     var from: String?
 
-    @Option(help: "One target: record the scrapes checked into this directory (`check --from` reads them back).")
+    @Option(help: "A target or a fleet polled directly: record the scrapes checked into this directory (`check --from` reads them back).")
     var record: String?
 
     @OptionGroup(title: "Recording") var recording: RecordingLimitOptions
 
     @Option(help: .hidden)
     var scores: Int?
+
+    @Flag(help: "With --from: evaluate as the dashboard does, every few scrapes through the recording, one JSON line per evaluation (its warnings).")
+    var sweep = false
 
     @Option(help: "With --from: the time (05:32 = UTC on the recording's last day, --at=-5m from its end, or ISO 8601); default its end.")
     var at: String?
@@ -66,6 +69,14 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         guard interval >= .milliseconds(250) else { throw Self.unknown(message: "--interval must be at least 250ms") }
         guard baseline >= recent else { throw Self.unknown(message: "--baseline must be at least --recent") }
+        if sweep {
+            guard let from else { throw Self.unknown(message: "--sweep goes with --from RECORDING") }
+            let lines = try await CheckRecording.sweep(path: from, windows: windows)
+            let encoder = SnapshotDocument.encoder(pretty: false)
+            for line in lines { FileHandleOutput.standardOutput(String(decoding: try encoder.encode(line), as: UTF8.self) + "\n") }
+            let worst = lines.compactMap(\.worst).max()
+            throw worst == .critical ? ExitCode(2) : worst == .warning ? ExitCode(1) : .success
+        }
         let result: CheckResult
         if let from {
             result = try await CheckRecording.run(path: from, at: at, windows: windows)
@@ -73,8 +84,9 @@ struct CheckCommand: AsyncParsableCommand {
             guard at == nil else { throw Self.unknown(message: "--at goes with --from RECORDING") }
             let duration = watch ?? .seconds(windows.total)
             if fleet.isFleet(target) {
-                guard record == nil else { throw Self.unknown(message: "--record goes with one target") }
-                result = try await CheckFleet.run(target: target, fleet: fleet, interval: interval, duration: duration, windows: windows, history: history)
+                result = try await CheckFleet.run(
+                    target: target, fleet: fleet, interval: interval, duration: duration, windows: windows, history: history,
+                    record: record.map { (path: $0, options: recording) })
             } else {
                 result = try await CheckTarget.run(
                     target: target, interval: interval, duration: duration, windows: windows, history: history,

@@ -52,4 +52,41 @@ enum CheckRecording {
         let report = await engine.evaluate(store, id: 0, instance: nil)
         return CheckResult(source: "recording \(path) (\(await store.scrapeCount) scrapes)", reports: [report], windows: windows, store: store)
     }
+
+    /// One evaluation of a sweep: when, the worst severity, and the warnings and criticals.
+    struct SweepLine: Codable {
+        var time: Date?
+        var worst: FindingSeverity?
+        /// Warnings and criticals, sanitized as `--json` prints them.
+        var findings: [FindingsDocument.Item]
+    }
+
+    /// `check --from DIR --sweep`: the recording folded in scrape by scrape and evaluated as
+    /// the dashboard's engine does (every 3 scrapes and at most once per 5 s of polling,
+    /// through its tracker, so hysteresis holds); one line per evaluation with what warned.
+    /// One target's recording only.
+    static func sweep(path: String, windows: FindingsWindows) async throws -> [SweepLine] {
+        let playback: RecordingPlayback
+        do { playback = try RecordingPlayback(path: path) } catch { throw CheckCommand.unknown(message: "\(path): \(error)") }
+        guard playback.header.sources.fleet == nil else { throw CheckCommand.unknown(message: "--sweep reads a one-target recording") }
+        let header = playback.header
+        let store = MetricStore(target: ReplayCommand.label(header), interval: .seconds(header.intervalSeconds), history: .seconds(header.historySeconds))
+        let engine = FindingsEngine(options: .init(windows: windows))
+        var lines: [SweepLine] = []
+        var since = 0
+        for position in playback.scrapes.indices {
+            let outcome: Result<ScrapeResult, ScrapeFailure>?
+            do { outcome = try await playback.fold(position..<position + 1, into: store) } catch {
+                throw CheckCommand.unknown(message: "\(path): \(error)")
+            }
+            guard outcome != nil else { continue }
+            since += 1
+            guard engine.options.isDue(scrapes: since, interval: await store.interval) else { continue }
+            since = 0
+            let report = await engine.evaluate(store, id: 0, instance: nil)
+            lines.append(
+                SweepLine(time: report.time, worst: report.worst, findings: report.findings.filter { $0.severity >= .warning }.map(FindingsDocument.Item.init)))
+        }
+        return lines
+    }
 }

@@ -68,11 +68,11 @@ public enum FindingFigure {
     }
 
     /// `05:31:10 UTC`.
-    public static func clock(_ date: Date) -> String {
+    public static func clock(_ date: Date, zone: Bool = true) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
         let c = calendar.dateComponents([.hour, .minute, .second], from: date)
-        return String(format: "%02d:%02d:%02d UTC", c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+        return String(format: "%02d:%02d:%02d", c.hour ?? 0, c.minute ?? 0, c.second ?? 0) + (zone ? " UTC" : "")
     }
 
     private static func trim(_ text: String) -> String {

@@ -14,11 +14,15 @@ public struct FindingsReport: Sendable, Hashable, Codable {
     public var time: Date?
     public var coverage: Coverage
     public var findings: [Finding]
+    /// The fixed span of scrape time changes were measured against (nil: the window just
+    /// before the recent one).
+    public var baseline: DateInterval?
 
-    public init(time: Date?, coverage: Coverage, findings: [Finding]) {
+    public init(time: Date?, coverage: Coverage, findings: [Finding], baseline: DateInterval? = nil) {
         self.time = time
         self.coverage = coverage
         self.findings = Finding.ranked(findings)
+        self.baseline = baseline
     }
 
     public static let empty = FindingsReport(time: nil, coverage: .short(haveSeconds: 0, needSeconds: 0), findings: [])
@@ -29,6 +33,10 @@ public struct FindingsReport: Sendable, Hashable, Codable {
     /// A sentence about the coverage, for the text report (nil when full).
     public var coverageNote: String? {
         guard case .short(let have, let need) = coverage else { return nil }
+        if let baseline {
+            return "the baseline \(FindingFigure.clock(baseline.start, zone: false))-\(FindingFigure.clock(baseline.end)) is not in the "
+                + "\(Int(have.rounded())) s of history held (or leaves no slot before the recent window): only absolute checks reported"
+        }
         return "history \(Int(have.rounded())) s of the \(Int(need.rounded())) s a ranking of changes needs: only absolute checks reported"
     }
 }

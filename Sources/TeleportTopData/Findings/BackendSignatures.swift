@@ -34,23 +34,13 @@ enum BackendSignatures {
     /// quantile change the ranking found, 3× and 10 ms at least (a warning), 10× and 100 ms
     /// (critical). Needs a baseline.
     static func latency(_ input: SignatureInput) -> [Finding] {
-        guard input.hasBaseline else { return [] }
-        return input.changes.compactMap { change in
-            guard change.check == "changed-quantile", let family = change.family, latencyFamilies.contains(family),
-                let value = change.value, let baseline = change.baseline, baseline > 0
-            else { return nil }
-            let ratio = value / baseline
-            guard ratio >= 3, value >= 0.01 else { return nil }
-            let severity: FindingSeverity = ratio >= 10 && value >= 0.1 ? .critical : .warning
-            let op = family.replacingOccurrences(of: "teleport_", with: "").replacingOccurrences(of: "backend_", with: "")
+        input.latencyRises(in: latencyFamilies, atLeast: 0.01, critical: 0.1).map { rise in
+            let op = rise.family.replacingOccurrences(of: "teleport_", with: "").replacingOccurrences(of: "backend_", with: "")
                 .replacingOccurrences(of: "_seconds", with: "").replacingOccurrences(of: "_", with: " ")
-            let component = change.labels.isEmpty ? "" : " (" + change.labels.map { "\($0.name)=\($0.value)" }.joined(separator: ", ") + ")"
-            var title =
-                "backend \(op) latency\(component) \(FindingFigure.text(value, unit: .seconds)), \(FindingFigure.ratio(ratio)) its baseline of \(FindingFigure.text(baseline, unit: .seconds))"
-            if let since = change.since { title += ", since \(FindingFigure.clock(since))" }
+            let component = rise.change.labels.isEmpty ? "" : " (" + rise.change.labels.map { "\($0.name)=\($0.value)" }.joined(separator: ", ") + ")"
             return input.finding(
-                "backend-latency", severity, title, family: family, labels: change.labels, since: change.since, value: value, baseline: baseline,
-                evidence: change.evidence, score: change.score)
+                "backend-latency", rise.severity, "backend \(op) latency\(component) " + rise.sentence, family: rise.family, labels: rise.change.labels,
+                since: rise.change.since, value: rise.value, baseline: rise.baseline, evidence: rise.change.evidence, score: rise.change.score)
         }
     }
 }

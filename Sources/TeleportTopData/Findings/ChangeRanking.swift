@@ -64,7 +64,7 @@ enum ChangeRanking {
                 Finding(
                     instance: instance, severity: .info, check: "new-series",
                     title: "\(family): \(count) series new since the baseline", family: family,
-                    evidence: "absent from the \(Int(slots.windows.baseline)) s baseline, present in most of the last \(Int(slots.windows.recent)) s",
+                    evidence: "absent from \(slots.baselineText), present in most of the last \(Int(slots.windows.recent)) s",
                     score: 0))
         }
         return findings
@@ -111,7 +111,7 @@ enum ChangeRanking {
     static func evidence(_ score: ChangeScore, slots: HistorySlots, unit: FindingFigure.Unit, perSecond: Bool) -> String {
         let w = slots.windows
         return "median of \(FindingFigure.number(w.slot)) s slots: last \(FindingFigure.number(w.recent)) s "
-            + FindingFigure.text(score.recent, unit: unit, perSecond: perSecond) + " vs the \(FindingFigure.number(w.baseline)) s before "
+            + FindingFigure.text(score.recent, unit: unit, perSecond: perSecond) + " vs \(slots.baselineText) "
             + FindingFigure.text(score.baseline, unit: unit, perSecond: perSecond) + " (spread "
             + FindingFigure.text(score.spread, unit: unit, perSecond: perSecond) + ", z " + FindingFigure.number(score.z) + ")"
     }

@@ -20,7 +20,7 @@ enum ConnectivitySignatures {
     static func dropping(_ input: SignatureInput) -> [Finding] {
         guard input.hasBaseline else { return [] }
         let families = SignatureInput.spellings("teleport_connected_resources").union(SignatureInput.spellings("teleport_reverse_tunnels_connected"))
-        return input.slots.series.compactMap { series in
+        return input.slots.series(named: families).compactMap { series in
             guard families.contains(series.family),
                 let score = ChangeScore.score(series.values, baselineSlots: input.windows.baselineSlots, floor: 1),
                 score.baseline - score.recent >= 2, score.recent <= score.baseline * 2 / 3
@@ -93,5 +93,41 @@ enum ConnectivitySignatures {
                     evidence: "teleport_resources_health_status_unhealthy \(FindingFigure.number(unhealthy))", score: unhealthy))
         }
         return out
+    }
+
+    /// §7 "connectivity": "the two counts can disagree". Reverse tunnels dropping by a third
+    /// (and 2 or more) while connected resources hold within 10% (or the other way round):
+    /// agents reconnecting elsewhere, or a count that is stale. Information, not trouble on its own.
+    static func tunnelsDisagree(_ input: SignatureInput) -> Finding? {
+        guard input.hasBaseline else { return nil }
+        func total(_ name: String) -> ChangeScore? {
+            let series = input.series(name)
+            guard !series.isEmpty else { return nil }
+            let sums = (0..<input.windows.slots).map { slot -> Double in
+                let values = series.map { slot < $0.values.count ? $0.values[slot] : .nan }.filter { !$0.isNaN }
+                return values.isEmpty ? .nan : values.reduce(0, +)
+            }
+            return ChangeScore.score(sums, baselineSlots: input.windows.baselineSlots, floor: 1)
+        }
+        guard let tunnels = total("teleport_reverse_tunnels_connected"), let resources = total("teleport_connected_resources") else { return nil }
+        func dropped(_ s: ChangeScore) -> Bool { s.baseline - s.recent >= 2 && s.recent <= s.baseline * 2 / 3 }
+        func held(_ s: ChangeScore) -> Bool { abs(s.recent - s.baseline) <= max(1, s.baseline * 0.1) }
+        let what: String
+        if dropped(tunnels), held(resources) {
+            what =
+                "reverse tunnels dropped to \(FindingFigure.number(tunnels.recent)) from \(FindingFigure.number(tunnels.baseline)) while connected resources held at \(FindingFigure.number(resources.recent))"
+        } else if dropped(resources), held(tunnels) {
+            what =
+                "connected resources dropped to \(FindingFigure.number(resources.recent)) from \(FindingFigure.number(resources.baseline)) while reverse tunnels held at \(FindingFigure.number(tunnels.recent))"
+        } else {
+            return nil
+        }
+        return input.finding(
+            "tunnels-disagree", .info, what, family: "teleport_reverse_tunnels_connected",
+            since: (dropped(tunnels) ? tunnels : resources).sinceSlot.map(input.slots.slotStart),
+            value: tunnels.recent, baseline: resources.recent,
+            evidence:
+                "sums of teleport_reverse_tunnels_connected and teleport_connected_resources, medians of slots; agents reconnecting through another proxy, or a stale count",
+            score: 5)
     }
 }

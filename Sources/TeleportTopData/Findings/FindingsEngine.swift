@@ -11,11 +11,20 @@ public final class FindingsEngine: Sendable {
         public var thresholds: ChangeThresholds
         /// Scrapes between evaluations of a member.
         public var every: Int
+        /// Seconds of polling (scrapes × interval) between evaluations at least: at 1 s an
+        /// evaluation every 5 scrapes, not 3 (docs/findings.md, the cost).
+        public var minimumSeconds: Double
 
-        public init(windows: FindingsWindows = .init(), thresholds: ChangeThresholds = .init(), every: Int = 3) {
+        public init(windows: FindingsWindows = .init(), thresholds: ChangeThresholds = .init(), every: Int = 3, minimumSeconds: Double = 5) {
             self.windows = windows
             self.thresholds = thresholds
             self.every = max(1, every)
+            self.minimumSeconds = max(0, minimumSeconds)
+        }
+
+        /// Whether `scrapes` scrapes at `interval` since the last evaluation make the next one due.
+        public func isDue(scrapes: Int, interval: Duration) -> Bool {
+            scrapes >= every && Double(scrapes) * interval.seconds + 1e-9 >= minimumSeconds
         }
     }
 
@@ -28,6 +37,7 @@ public final class FindingsEngine: Sendable {
 
     public let options: Options
     private let members = Mutex<[Int: MemberState]>([:])
+    private let fixedBaseline = Mutex<DateInterval?>(nil)
 
     public init(options: Options = .init()) {
         self.options = options
@@ -41,8 +51,11 @@ public final class FindingsEngine: Sendable {
             let due = members.withLock { all -> Bool in
                 var state = all[member.id] ?? MemberState(tracker: FindingsTracker(clearAfter: options.thresholds.clearAfter))
                 state.scrapes += 1
-                let due = !state.running && state.scrapes % options.every == 0
-                if due { state.running = true }
+                let due = !state.running && options.isDue(scrapes: state.scrapes, interval: observation.interval)
+                if due {
+                    state.running = true
+                    state.scrapes = 0
+                }
                 all[member.id] = state
                 return due
             }
@@ -56,12 +69,27 @@ public final class FindingsEngine: Sendable {
         }
     }
 
+    /// The fixed span of scrape time changes are measured against (nil: the rolling window
+    /// just before the recent one).
+    public var baseline: DateInterval? { fixedBaseline.withLock { $0 } }
+
+    /// Measures changes against `interval` of scrape time from the next evaluation on (nil:
+    /// back to the rolling baseline). Findings open under the old baseline are dropped, so the
+    /// next report is the new baseline's alone.
+    public func setBaseline(_ interval: DateInterval?) {
+        fixedBaseline.withLock { $0 = interval }
+        members.withLock { all in
+            for id in all.keys { all[id]?.tracker = FindingsTracker(clearAfter: options.thresholds.clearAfter) }
+        }
+    }
+
     /// Evaluates a store now, through the member's tracker (hysteresis), and returns the report.
     public func evaluate(_ store: MetricStore, id: Int, instance: String?) async -> FindingsReport {
         let (history, timeline) = await store.findingsSource()
         let open = members.withLock { $0[id]?.tracker.openKeys ?? [] }
         let raw = FindingsEvaluator.evaluate(
-            history: history, timeline: timeline, windows: options.windows, thresholds: options.thresholds, open: open, instance: instance)
+            history: history, timeline: timeline, windows: options.windows, thresholds: options.thresholds, open: open, instance: instance,
+            baseline: baseline)
         return members.withLock { all in
             var state = all[id] ?? MemberState(tracker: FindingsTracker(clearAfter: options.thresholds.clearAfter))
             let report = state.tracker.update(raw)

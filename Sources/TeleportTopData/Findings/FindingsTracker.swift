@@ -35,6 +35,6 @@ public struct FindingsTracker: Sendable {
             open[key]?.misses += 1
             if (open[key]?.misses ?? 0) > clearAfter { open[key] = nil }
         }
-        return FindingsReport(time: report.time, coverage: report.coverage, findings: open.values.map(\.finding))
+        return FindingsReport(time: report.time, coverage: report.coverage, findings: open.values.map(\.finding), baseline: report.baseline)
     }
 }

@@ -42,4 +42,19 @@ enum GRPCSignatures {
                 score: share * 100)
         }
     }
+
+    /// §6 `grpc_server_handling_seconds` (opt-in in Teleport) per method against its own
+    /// baseline: no documented threshold, so as the backend's but coarser, since an RPC does
+    /// more than one backend call: 3× and 50 ms a warning, 10× and 500 ms critical. A
+    /// streaming method's "latency" is its stream's life and is not judged.
+    static func latency(_ input: SignatureInput) -> [Finding] {
+        input.latencyRises(in: SignatureInput.spellings("grpc_server_handling_seconds"), atLeast: 0.05, critical: 0.5).compactMap { rise in
+            let labels = rise.change.labels
+            guard (labels[label: "grpc_type"] ?? "unary") == "unary" else { return nil }
+            let method = (labels[label: "grpc_service"] ?? "") + "/" + (labels[label: "grpc_method"] ?? "")
+            return input.finding(
+                "grpc-latency", rise.severity, "gRPC \(method) latency " + rise.sentence, family: rise.family, labels: labels,
+                since: rise.change.since, value: rise.value, baseline: rise.baseline, evidence: rise.change.evidence, score: rise.change.score)
+        }
+    }
 }

@@ -1,9 +1,11 @@
 import Foundation
 import TeleportCore
 
-/// A store's history cut into equal slots of time ending at its newest scrape: per series the
-/// slot's rate (counters, reset- and gap-aware) or mean (everything else), per histogram the
-/// bucket increases of each slot. Pure: built from a `MetricHistory` value.
+/// A store's history cut into equal slots of time: the baseline's slots, then the recent
+/// window's ending at the newest scrape; per series the slot's rate (counters, reset- and
+/// gap-aware) or mean (everything else), per histogram the bucket increases of each slot. The
+/// baseline is the window just before the recent one, or a fixed span of scrape time. Pure:
+/// built from a `MetricHistory` value.
 struct HistorySlots: Sendable {
     struct Series: Sendable {
         var key: SeriesKey
@@ -43,57 +45,99 @@ struct HistorySlots: Sendable {
         }
     }
 
+    /// The rolling windows (with a fixed baseline, `baseline` is its slots' length).
     let windows: FindingsWindows
     /// The newest scrape's time (the evaluation's time).
     let end: Date
     /// Seconds the held scrapes span.
     let coveredSeconds: Double
+    /// The start of the baseline's first slot, in seconds since 1970.
+    let baselineStart: Double
+    /// The fixed baseline asked for (nil: the window before the recent one).
+    let fixedBaseline: DateInterval?
+    /// The oldest held scrape reaches back to the baseline's start.
+    let holdsBaseline: Bool
     var series: [Series]
     var histograms: [Histogram]
+    /// Indices into `series` by family name and by series name (a signature reads a few
+    /// families of 41k series: no scan).
+    private(set) var byName: [String: [Int]] = [:]
 
-    /// The start of slot `index` (0: the oldest).
+    /// The series whose family or series name is one of `names`, in series order.
+    func series(named names: Set<String>) -> [Series] {
+        var ids = Set<Int>()
+        for name in names { ids.formUnion(byName[name] ?? []) }
+        return ids.sorted().map { series[$0] }
+    }
+
+    /// The start of slot `index` (0: the baseline's oldest).
     func slotStart(_ index: Int) -> Date {
-        end.addingTimeInterval(-Double(windows.slots - index) * windows.slot)
+        let b = windows.baselineSlots
+        if index < b { return Date(timeIntervalSince1970: baselineStart + Double(index) * windows.slot) }
+        return end.addingTimeInterval(-Double(windows.slots - index) * windows.slot)
     }
 
     var baselineRange: Range<Int> { 0..<windows.baselineSlots }
     var recentRange: Range<Int> { windows.baselineSlots..<windows.slots }
 
-    /// Slots of `history` under `windows`; nil before two scrapes. `include` picks the
-    /// series by family name (nil: all).
-    init?(_ history: MetricHistory, windows: FindingsWindows, include: ((String) -> Bool)? = nil) {
+    /// How the evidence names the baseline: "the 240 s before", "the baseline 05:10:00-05:20:00 UTC".
+    var baselineText: String {
+        guard let fixedBaseline else { return "the \(FindingFigure.number(windows.baseline)) s before" }
+        return "the baseline \(FindingFigure.clock(fixedBaseline.start, zone: false))-\(FindingFigure.clock(fixedBaseline.end))"
+    }
+
+    /// Slots of `history` under `windows`; nil before two scrapes, or when a fixed `baseline`
+    /// leaves less than a slot before the recent window. `include` picks the series by family
+    /// name (nil: all).
+    init?(_ history: MetricHistory, windows rolling: FindingsWindows, baseline: DateInterval? = nil, include: ((String) -> Bool)? = nil) {
         guard history.pointsPerSeries >= 2 else { return nil }
         let last = history.scrapeCount - 1
         let endTime = history.time(at: last)
+        let slot = rolling.slot
+        let recentStart = endTime - Double(rolling.recentSlots) * slot
+        var windows = rolling
+        var baselineStart = recentStart - Double(rolling.baselineSlots) * slot
+        if let baseline {
+            let start = baseline.start.timeIntervalSince1970
+            let usable = min(baseline.end.timeIntervalSince1970, recentStart) - start
+            let count = Int((usable / slot + 1e-9).rounded(.down))
+            guard count >= 1 else { return nil }
+            windows = FindingsWindows(recent: rolling.recent, baseline: Double(count) * slot, slot: slot)
+            baselineStart = start
+        }
         self.windows = windows
+        self.fixedBaseline = baseline
+        self.baselineStart = baselineStart
         self.end = Date(timeIntervalSince1970: endTime)
-        self.coveredSeconds = endTime - history.time(at: history.base)
+        let oldest = history.time(at: history.base)
+        self.coveredSeconds = endTime - oldest
+        self.holdsBaseline = oldest <= baselineStart + slot / 2
         let n = windows.slots
-        let startTime = endTime - Double(n) * windows.slot
+        let b = windows.baselineSlots
+        let baselineEnd = baselineStart + Double(b) * slot
         // The first scrape whose pair (i - 1, i) lands in a slot.
         var first = last
-        while first > history.base, history.time(at: first - 1) > startTime { first -= 1 }
+        while first > history.base, history.time(at: first - 1) > baselineStart { first -= 1 }
         let from = max(history.base, first - 1)
         let times = (from...last).map { history.time(at: $0) }
         let gaps = (from...last).map { history.gap(at: $0) }
         let slotOf: [Int] = times.map { t in
-            let k = Int(((t - startTime) / windows.slot).rounded(.up)) - 1
-            return k < 0 ? -1 : min(n - 1, k)
+            if t > recentStart { return min(n - 1, b + Int(((t - recentStart) / slot).rounded(.up)) - 1) }
+            guard t > baselineStart, t <= baselineEnd + 1e-9 else { return -1 }
+            return min(b - 1, Int(((t - baselineStart) / slot).rounded(.up)) - 1)
         }
+        var weights = [Double](repeating: 0, count: n)
         func slotted(_ id: Int) -> (values: [Double], increases: [Double], isCounter: Bool) {
-            let record = history.series[id]
-            let values = history.values(id, from: from, through: last)
-            let isCounter = Self.isCounter(record)
+            let isCounter = Self.isCounter(history.series[id])
             var sums = [Double](repeating: 0, count: n)
-            var weights = [Double](repeating: 0, count: n)
-            for j in values.indices {
+            for k in 0..<n { weights[k] = 0 }
+            var p = Double.nan
+            history.forEachValue(id, from: from, through: last) { j, v in
+                defer { p = v }
                 let slot = slotOf[j]
-                guard slot >= 0 else { continue }
-                let v = values[j]
+                guard slot >= 0 else { return }
                 if isCounter {
-                    guard j > 0, !gaps[j] else { continue }
-                    let p = values[j - 1]
-                    guard !v.isNaN, !p.isNaN, v >= p else { continue }
+                    guard j > 0, !gaps[j], !v.isNaN, !p.isNaN, v >= p else { return }
                     sums[slot] += v - p
                     weights[slot] += times[j] - times[j - 1]
                 } else if !v.isNaN {
@@ -101,7 +145,8 @@ struct HistorySlots: Sendable {
                     weights[slot] += 1
                 }
             }
-            let out = (0..<n).map { weights[$0] > 0 ? sums[$0] / weights[$0] : .nan }
+            var out = sums
+            for k in 0..<n { out[k] = weights[k] > 0 ? sums[k] / weights[k] : .nan }
             return (out, isCounter ? sums : [], isCounter)
         }
         var bucketIDs = Set<Int>()
@@ -130,6 +175,10 @@ struct HistorySlots: Sendable {
         }
         self.series = series
         self.histograms = histograms
+        for (i, one) in series.enumerated() {
+            byName[one.family, default: []].append(i)
+            if one.key.name != one.family { byName[one.key.name, default: []].append(i) }
+        }
     }
 
     static func isCounter(_ record: MetricHistory.SeriesRecord) -> Bool {

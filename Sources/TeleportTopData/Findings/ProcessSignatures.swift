@@ -18,7 +18,7 @@ enum ProcessSignatures {
     }
 
     /// The families a climb is looked for in.
-    static let climbFamilies: Set<String> = ["go_goroutines", "process_resident_memory_bytes"]
+    static let climbFamilies: Set<String> = ["go_goroutines", "process_resident_memory_bytes", "backend_watcher_queues_total"]
 
     /// §7 "leaks": go_goroutines or process_resident_memory_bytes climbing steadily (one proxy
     /// reached 65k goroutines; agents OOM). Steady: over twice the baseline and recent windows
@@ -30,12 +30,15 @@ enum ProcessSignatures {
         let checks: [(family: String, floor: Double, check: String, what: String)] = [
             ("go_goroutines", 200, "goroutines-climbing", "goroutines"),
             ("process_resident_memory_bytes", 64 * 1_048_576, "memory-climbing", "resident memory"),
+            // Teleport's backend reporter: "Watcher queue sizes" per component; a queue that
+            // keeps growing ends in "watcher is closed: buffer overflow" and a cache reset.
+            ("backend_watcher_queues_total", 100, "watcher-queues-growing", "backend watcher queues"),
         ]
         var out: [Finding] = []
         for (family, floor, check, what) in checks {
-            guard let series = long.series.first(where: { $0.family == family }) else { continue }
-            let points = series.values.filter { !$0.isNaN }
-            guard points.count * 4 >= series.values.count * 3, let first = points.first, let last = points.last else { continue }
+            guard let values = summed(long, family) else { continue }
+            let points = values.filter { !$0.isNaN }
+            guard points.count * 4 >= values.count * 3, let first = points.first, let last = points.last else { continue }
             let ups = zip(points, points.dropFirst()).filter { $1 > $0 }.count
             let upShare = Double(ups) / Double(max(1, points.count - 1))
             let rise = last - first
@@ -49,6 +52,18 @@ enum ProcessSignatures {
                     evidence: "\(Int((upShare * 100).rounded()))% of \(Int(long.windows.slot)) s slots rose", score: log2(last / first) * 10))
         }
         return out
+    }
+
+    /// The slots' values of a family's series summed (a queue per component: the total), NaN
+    /// where none had a point; nil when the family is absent.
+    static func summed(_ slots: HistorySlots, _ family: String) -> [Double]? {
+        let series = slots.series(named: [family])
+        guard let first = series.first else { return nil }
+        guard series.count > 1 else { return first.values }
+        return first.values.indices.map { slot in
+            let points = series.map { $0.values[slot] }.filter { !$0.isNaN }
+            return points.isEmpty ? .nan : points.reduce(0, +)
+        }
     }
 
     /// The windows a climb is read over: twice the evaluation's, in slots three times as

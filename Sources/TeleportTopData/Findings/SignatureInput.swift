@@ -18,8 +18,7 @@ struct SignatureInput: Sendable {
     /// Series of the family called `name`, with or without the `teleport_` prefix and the
     /// `_total` suffix (Teleport exposes both spellings).
     func series(_ name: String) -> [HistorySlots.Series] {
-        let names = Self.spellings(name)
-        return slots.series.filter { names.contains($0.family) || names.contains($0.key.name) }
+        slots.series(named: Self.spellings(name))
     }
 
     static func spellings(_ name: String) -> Set<String> {
@@ -64,5 +63,38 @@ struct SignatureInput: Sendable {
         Finding(
             instance: instance, severity: severity, check: check, title: title, family: family, labels: labels, since: since, value: value,
             baseline: baseline, evidence: evidence, score: score)
+    }
+
+    /// A latency quantile the ranking found risen: 3× its baseline and `atLeast` seconds is a
+    /// warning, 10× and `critical` seconds critical.
+    struct LatencyRise {
+        var change: Finding
+        var family: String
+        var value: Double
+        var baseline: Double
+        var severity: FindingSeverity
+
+        /// "48 ms, 20× its baseline of 2.4 ms, since 05:31:10 UTC".
+        var sentence: String {
+            var text =
+                "\(FindingFigure.text(value, unit: .seconds)), \(FindingFigure.ratio(value / baseline)) its baseline of \(FindingFigure.text(baseline, unit: .seconds))"
+            if let since = change.since { text += ", since \(FindingFigure.clock(since))" }
+            return text
+        }
+    }
+
+    /// The quantile changes of histograms in `families` that rose as `LatencyRise` says
+    /// (none without a baseline).
+    func latencyRises(in families: Set<String>, atLeast: Double, critical: Double) -> [LatencyRise] {
+        guard hasBaseline else { return [] }
+        return changes.compactMap { change in
+            guard change.check == "changed-quantile", let family = change.family, families.contains(family),
+                let value = change.value, let baseline = change.baseline, baseline > 0
+            else { return nil }
+            let ratio = value / baseline
+            guard ratio >= 3, value >= atLeast else { return nil }
+            return LatencyRise(
+                change: change, family: family, value: value, baseline: baseline, severity: ratio >= 10 && value >= critical ? .critical : .warning)
+        }
     }
 }

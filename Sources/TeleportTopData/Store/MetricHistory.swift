@@ -285,6 +285,31 @@ public struct MetricHistory: Sendable {
         return out
     }
 
+    /// Calls `body` with each value of a series at the held scrapes `start...end` (global
+    /// indices) and its position from `start`, decoding without allocating.
+    func forEachValue(_ id: Int, from start: Int, through end: Int, _ body: (Int, Double) -> Void) {
+        guard end >= start else { return }
+        var g = start
+        let firstChunk = series[id].firstChunk
+        let seriesStart = firstChunk * Self.chunkSize
+        while g <= end, g < seriesStart {
+            body(g - start, .nan)
+            g += 1
+        }
+        let words = series[id].stream.words
+        while g <= end {
+            let chunk = g / Self.chunkSize
+            let chunkStart = chunk * Self.chunkSize
+            var reader = XORReader(words: words, start: Int(series[id].chunkStarts[chunk - firstChunk]))
+            for _ in chunkStart..<g { _ = reader.next() }
+            let chunkEnd = min(end, chunkStart + Self.chunkSize - 1)
+            while g <= chunkEnd {
+                body(g - start, reader.next())
+                g += 1
+            }
+        }
+    }
+
     /// The first held scrape whose predecessor is no older than `window` seconds before the
     /// newest: pairs from there on fall in the window.
     func windowStart(_ window: Double) -> Int {

@@ -44,6 +44,9 @@ func (f *faultSet) set(name string, on bool) bool {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if name == "goroutines-leaking" && f.on[name] && !on {
+		releaseLeaked()
+	}
 	f.on[name] = on
 	return true
 }
@@ -99,15 +102,29 @@ func faultCollectors() []prometheus.Collector {
 	return []prometheus.Collector{cacheEvents, cacheStaleEvents, auditEmitEvents, auditFailedEmit, reverseTunnels}
 }
 
-// leaked holds the goroutines the goroutines-leaking fault parks.
-var leaked = make(chan struct{})
+// leaked holds the goroutines the goroutines-leaking fault parks; switching the fault off
+// releases them (as the fix of a leak would), so the count falls back.
+var (
+	leakedMu sync.Mutex
+	leaked   = make(chan struct{})
+)
+
+func releaseLeaked() {
+	leakedMu.Lock()
+	defer leakedMu.Unlock()
+	close(leaked)
+	leaked = make(chan struct{})
+}
 
 // leakLoop parks 20 goroutines a second while goroutines-leaking is on.
 func leakLoop() {
 	for range time.Tick(time.Second) {
 		if faults.is("goroutines-leaking") {
+			leakedMu.Lock()
+			park := leaked
+			leakedMu.Unlock()
 			for i := 0; i < 20; i++ {
-				go func() { <-leaked }()
+				go func() { <-park }()
 			}
 		}
 	}

@@ -62,11 +62,15 @@ struct CheckFaultTests {
 
     @Test(
         "A fault that ended clears: the recent window is healthy again",
-        .enabled(if: Prerequisites.required(Prerequisites.go)), arguments: ["backend-slow", "grpc-method-failing"])
+        .enabled(if: Prerequisites.required(Prerequisites.go)),
+        arguments: ["backend-slow", "cache-stale", "tunnels-dropping", "goroutines-leaking", "audit-failing", "grpc-method-failing"])
     func faultClears(fault: String) async throws {
         let fixture = try await GoFixture.start()
+        // The leak's climb is read over twice the windows (48 s): it runs from the start, so
+        // that its rise and its release both fall in the check's last 48 s.
+        let (on, off, seconds) = fault == "goroutines-leaking" ? (1.0, 26.0, 50) : (12.0, 24.0, 40)
         let (document, status) = try await check(
-            fixture, seconds: 40, at: [(12, "/fixture/fault?name=\(fault)&on=1"), (24, "/fixture/fault?name=\(fault)&on=0")])
+            fixture, seconds: seconds, at: [(on, "/fixture/fault?name=\(fault)&on=1"), (off, "/fixture/fault?name=\(fault)&on=0")])
         await fixture.stop()
         #expect(status == 0, "\(document.findings.map(\.title))")
         #expect(document.findings.allSatisfy { $0.severity == .info })
