@@ -27,6 +27,9 @@ public actor ReplayFindings {
     let relay: FindingsRelay
     private var pending: Date?
     private var running = false
+    private var cursor: Date?
+    /// The fixed baseline asked for with `b` (nil: rolling); the index keeps the rolling one.
+    private var baseline: DateInterval?
     /// Each instance's evaluations over the recording (time, findings open after it), in order.
     private var evaluations: [Int: [(time: Date, open: Set<String>)]] = [:]
     private var moments: [Date] = []
@@ -43,6 +46,7 @@ public actor ReplayFindings {
 
     /// The cursor moved: the findings there (evaluations run one at a time; the newest cursor wins).
     public func moved(to cursor: Date) {
+        self.cursor = cursor
         pending = cursor
         guard !running else { return }
         running = true
@@ -57,14 +61,23 @@ public actor ReplayFindings {
                 let open = evaluations[member.id]?.last { $0.time < cursor.addingTimeInterval(-0.0005) }?.open ?? []
                 let options = self.options
                 let instance = member.instance
+                let baseline = self.baseline
                 let report = await Task.detached {
                     FindingsEvaluator.evaluate(
-                        history: history, timeline: timeline, windows: options.windows, thresholds: options.thresholds, open: open, instance: instance)
+                        history: history, timeline: timeline, windows: options.windows, thresholds: options.thresholds, open: open, instance: instance,
+                        baseline: baseline)
                 }.value
                 relay.send(member.id, report)
             }
         }
         running = false
+    }
+
+    /// Measures the findings at the cursor against `interval` of scrape time (nil: rolling),
+    /// and evaluates the cursor again.
+    public func setBaseline(_ interval: DateInterval?) {
+        baseline = interval
+        if let cursor { moved(to: cursor) }
     }
 
     /// Reads the recording at `path` from the start (its own reader) and notes when findings opened.
@@ -81,11 +94,15 @@ public actor ReplayFindings {
                 var tracker = FindingsTracker(clearAfter: options.thresholds.clearAfter)
                 var before = Set<String>()
                 var evaluations: [(time: Date, open: Set<String>)] = []
+                var since = 0
                 for position in playback.scrapes.indices {
                     if Task.isCancelled { return }
                     guard (try? await playback.fold(position..<(position + 1), into: store)) != nil else { continue }
                     done += 1
-                    guard (position + 1) % options.every == 0 else { continue }
+                    // As the live engine: every 3 scrapes and at most once per 5 s of polling.
+                    since += 1
+                    guard options.isDue(scrapes: since, interval: await store.interval) else { continue }
+                    since = 0
                     let (history, timeline) = await store.findingsSource()
                     let raw = FindingsEvaluator.evaluate(
                         history: history, timeline: timeline, windows: options.windows, thresholds: options.thresholds, open: tracker.openKeys,

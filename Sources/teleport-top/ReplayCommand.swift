@@ -114,12 +114,13 @@ struct ReplayCommand: AsyncParsableCommand {
             teardown.add { await made.stop() }
             replayFindings = made
         }
-        _ = replayFindings
+        let findingsPart = replayFindings
         let feed = DashboardSession.Feed(
             source: source, showsFleet: showsFleet,
             parts: { parts, queue, _ in
                 parts.profiles = ProfileRunner(client: nil, directory: nil, queue: queue)
                 parts.replay = driver
+                if let findingsPart { parts.setFindingsBaseline = { await findingsPart.setBaseline($0) } }
                 // Once the seam reaches the queue: the first picture is the cursor's.
                 await driver.start(at: from, speed: speed, play: play)
             },

@@ -165,11 +165,7 @@ public final class DashboardSession: Sendable {
             }
             var parts = EffectRunner.Parts(spans: spans, fleet: source, logDirectory: options.profileDirectory, recorder: recorder)
             parts.clock = feed.clock
-            if findingsEngine != nil {
-                parts.setFindingsBaseline = { _ in
-                    queue.post(.notice("a fixed baseline needs the engine's setBaseline (not in this build): the rolling baseline stays"))
-                }
-            }
+            if let findingsEngine { parts.setFindingsBaseline = { findingsEngine.setBaseline($0) } }
             await feed.parts(&parts, queue, teardown)
             let runner = EffectRunner(queue: queue, parts: parts)
             var initial = DashboardState(snapshot: .empty(target: options.label, interval: options.interval), isEmbedded: options.isEmbedded, now: feed.clock())
