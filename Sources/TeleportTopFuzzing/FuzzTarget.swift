@@ -22,6 +22,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case matchers
     case selector
     case regex
+    case baseline
 
     /// Runs `bytes` through the reader; the broken invariants, described.
     public func check(_ bytes: [UInt8]) -> [String] {
@@ -43,6 +44,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .matchers: return InputChecks.matchers(bytes)
         case .selector: return InputChecks.selector(bytes)
         case .regex: return InputChecks.regex(bytes)
+        case .baseline: return InputChecks.baseline(bytes)
         }
     }
 }

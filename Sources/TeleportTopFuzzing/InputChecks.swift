@@ -24,6 +24,25 @@ enum InputChecks {
         return []
     }
 
+    /// The Findings screen's `b` window: nil (rolling) or a span of positive length, at most
+    /// `BaselineWindow.maxSpan`, ending at or before the newest scrape; or a one-line reason.
+    static func baseline(_ bytes: [UInt8]) -> [String] {
+        let text = String(decoding: bytes, as: UTF8.self)
+        do {
+            guard let interval = try BaselineWindow.parse(text, newest: end) else { return [] }
+            let shown = text.debugDescription.prefix(200)
+            guard interval.start.timeIntervalSince1970.isFinite, interval.end.timeIntervalSince1970.isFinite else {
+                return ["baseline: \(shown) read as a non-finite span"]
+            }
+            if interval.duration <= 0 || interval.duration > BaselineWindow.maxSpan { return ["baseline: \(shown) read as \(interval.duration) s"] }
+            if interval.end > end { return ["baseline: \(shown) ends after the newest scrape"] }
+            if BaselineWindow.label(interval).contains(where: { $0.isNewline }) { return ["baseline: the label of \(shown) has a line break"] }
+        } catch {
+            return ConfigChecks.oneLine(error.description, "baseline")
+        }
+        return []
+    }
+
     /// Durations: a finite, non-negative duration whose short form reads again, or a
     /// one-line reason.
     static func duration(_ bytes: [UInt8]) -> [String] {

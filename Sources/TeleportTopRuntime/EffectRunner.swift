@@ -29,6 +29,8 @@ public final class EffectRunner: Sendable {
         public var replay: ReplayDriver?
         /// The recording, when there is one: pace changes and injected failures become notes.
         public var recorder: Recorder?
+        /// Sets the findings' baseline (nil: the rolling one).
+        public var setFindingsBaseline: (@Sendable (DateInterval?) async -> Void)?
         /// The time span queries are answered at (a replay's cursor).
         public var clock: @Sendable () -> Date = { Date() }
 
@@ -140,6 +142,12 @@ public final class EffectRunner: Sendable {
             queue.post(.notice(Self.write(lines, directory: parts.logDirectory ?? FileManager.default.currentDirectoryPath)))
         case .replay(let command):
             await parts.replay?.handle(command)
+        case .setFindingsBaseline(let interval):
+            if let set = parts.setFindingsBaseline {
+                await set(interval)
+            } else {
+                queue.post(.notice("no findings are evaluated here"))
+            }
         case .quit:
             break
         }

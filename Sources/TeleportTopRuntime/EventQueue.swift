@@ -62,6 +62,13 @@ public final class EventQueue: Sendable {
                     queue.events.append(.logLines(merged))
                     return
                 }
+            case .findings(let update):
+                // An instance's newest report supersedes a pending one.
+                if let index = queue.events.lastIndex(where: {
+                    if case .findings(let pending) = $0 { return pending.instance == update.instance } else { return false }
+                }) {
+                    queue.events.remove(at: index)
+                }
             case .fleetStatus:
                 if let index = queue.events.lastIndex(where: { if case .fleetStatus = $0 { return true } else { return false } }) {
                     queue.events.remove(at: index)

@@ -60,6 +60,17 @@ public actor ReplayDriver {
     public func setOnMove(_ onMove: (@Sendable (Date, Bool) async -> Void)?) {
         self.onMove = onMove
     }
+
+    /// Told of every move of the cursor after `onMove` (the findings at the cursor).
+    private var onCursor: (@Sendable (Date) async -> Void)?
+    /// The moments findings opened, as far as read (`note`: why the list may be short).
+    private var findingMoments: (@Sendable () async -> (moments: [Date], note: String?))?
+
+    /// Sets what hears the cursor's moves and what `)`/`(` read (the replay's findings).
+    public func setFindings(onCursor: (@Sendable (Date) async -> Void)?, moments: (@Sendable () async -> (moments: [Date], note: String?))?) {
+        self.onCursor = onCursor
+        findingMoments = moments
+    }
     /// The speeds `<` and `>` step through.
     public static let speeds = [1, 2, 5, 10, 30, 60]
     /// How often a playing replay moves its cursor.
@@ -210,6 +221,19 @@ public actor ReplayDriver {
                 return report()
             }
             await seek(to: found)
+        case .finding(let delta):
+            playing = false
+            guard let findingMoments else {
+                queue.post(.notice("no findings are evaluated in this replay"))
+                return report()
+            }
+            let (moments, note) = await findingMoments()
+            let found = delta > 0 ? moments.first { $0 > cursor.addingTimeInterval(0.0005) } : moments.last { $0 < cursor.addingTimeInterval(-0.0005) }
+            guard let found else {
+                queue.post(.notice((delta > 0 ? "no finding opened after this" : "no finding opened before this") + (note.map { " (\($0))" } ?? "")))
+                return report()
+            }
+            await seek(to: found)
         case .speed(let delta):
             let index = Self.speeds.firstIndex(of: speed) ?? 0
             speed = Self.speeds[max(0, min(Self.speeds.count - 1, index + delta))]
@@ -291,6 +315,7 @@ public actor ReplayDriver {
         if !lines.isEmpty { queue.post(.logLines(lines)) }
         await post(scraped)
         await onMove?(time, false)
+        await onCursor?(time)
     }
 
     /// Hands the stores' pictures over: the one target's snapshot, or a fleet's rows and its
@@ -336,6 +361,7 @@ public actor ReplayDriver {
         if !lines.isEmpty { queue.post(.logLines(Array(lines.suffix(maxLogLines)))) }
         await post(outcomes)
         await onMove?(time, true)
+        await onCursor?(time)
     }
 
     /// Writes a recorded profile into the profile directory (once) and shows it as a capture.

@@ -13,7 +13,7 @@ struct ReplayCommand: AsyncParsableCommand {
         discussion: """
             Keys (they come before the screen's): Space play/pause, , and . one scrape back/forward, [ and ] a minute, \
             { and } start and end (} follows a recording still being written), n and N the next/previous state \
-            change or restart, : jump to a time (05:32 = that time UTC on the recording's last day, -5m from the \
+            change or restart, ) and ( the next/previous moment a finding opened, : jump to a time (05:32 = that time UTC on the recording's last day, -5m from the \
             end, or 2026-12-02T05:32:40Z), < and > speed (×1 to ×60). Every other key is the dashboard's.
             """
     )
@@ -32,11 +32,15 @@ struct ReplayCommand: AsyncParsableCommand {
 
     @OptionGroup var display: DisplayOptions
 
+    @OptionGroup(title: "Findings") var findings: FindingsOptions
+
     func run() async throws {
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
             throw fail("replay needs a terminal; for text or JSON use `teleport-top snapshot --from \(path) --at TIME`")
         }
         guard ReplayDriver.speeds.contains(speed) else { throw fail("--speed is one of 1, 2, 5, 10, 30, 60") }
+        let findingsOptions: FindingsEngine.Options
+        do { findingsOptions = try findings.engine() } catch { throw fail(String(describing: error)) }
         let playback: RecordingPlayback
         do { playback = try RecordingPlayback(path: path) } catch { throw fail("\(path): \(error)") }
         guard let end = playback.end else { throw fail("\(path): the recording has no frames yet") }
@@ -58,7 +62,8 @@ struct ReplayCommand: AsyncParsableCommand {
         teardown.add { try? FileManager.default.removeItem(atPath: profiles) }
         let session = DashboardSession(
             options: DashboardSession.Options(
-                label: label, isEmbedded: label.hasPrefix("embedded"), interval: interval, settings: display.settings(), profileDirectory: profiles),
+                label: label, isEmbedded: label.hasPrefix("embedded"), interval: interval, settings: display.settings(), profileDirectory: profiles,
+                findings: header.sources.prometheus == nil ? findingsOptions : nil),
             spans: spans, teardown: teardown)
         let queue = session.queue
         for source in header.sources.spans { await spans.addSource("recorded " + source) }
@@ -97,11 +102,25 @@ struct ReplayCommand: AsyncParsableCommand {
         let hasLogs = header.sources.logs != nil
         let skipped = playback.reader.skipped
         let (from, speed, play) = (start, self.speed, self.play)
+        // Findings at the cursor, and the moments they opened (read in the background); a
+        // fleet read from Prometheus holds rows, not scrapes: none.
+        var replayFindings: ReplayFindings?
+        if header.sources.prometheus == nil {
+            let made = ReplayFindings(
+                members: await driver.members.map { ReplayFindings.Member(id: $0.id, instance: instances.isEmpty ? nil : $0.name, store: $0.store) },
+                options: findingsOptions, queue: queue)
+            await driver.setFindings(onCursor: { await made.moved(to: $0) }, moments: { await made.openings() })
+            await made.index(path: path, interval: interval, history: .seconds(header.historySeconds), instances: instances)
+            teardown.add { await made.stop() }
+            replayFindings = made
+        }
+        let findingsPart = replayFindings
         let feed = DashboardSession.Feed(
             source: source, showsFleet: showsFleet,
             parts: { parts, queue, _ in
                 parts.profiles = ProfileRunner(client: nil, directory: nil, queue: queue)
                 parts.replay = driver
+                if let findingsPart { parts.setFindingsBaseline = { await findingsPart.setBaseline($0) } }
                 // Once the seam reaches the queue: the first picture is the cursor's.
                 await driver.start(at: from, speed: speed, play: play)
             },

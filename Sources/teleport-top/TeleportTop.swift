@@ -60,12 +60,13 @@ struct Dashboard: AsyncParsableCommand {
         abstract: "The live dashboard (the default command): state and its history, metrics by service, histograms, spans, profiles, raw browser.",
         discussion: """
             With no target it runs the diagnostics engine in-process as a simulated Teleport, labelled as \
-            such. Keys: 1-9 and 0 tabs, Tab/Shift-Tab, arrows or hjkl, Enter, Esc, / regex filter, f label \
+            such. Keys: 1-9 and 0 tabs, ! findings (Enter its evidence, m mute, b baseline), Tab/Shift-Tab, arrows or hjkl, Enter, Esc, / regex filter, f label \
             filter, s sort, v views (tabs 2 and 8), Space pause, +/- interval, T theme, p CPU profile, \
             x inject a failure (simulation), r retry now, L logs (the debug socket's /log-stream), V log level, \
             I fleet, ? help, q quit. It receives spans on the OTLP ports. \
             With several targets (--targets FILE, --diag-addr twice, --prometheus URL, --embedded --instances N) \
-            the fleet table comes first: Enter opens an instance's dashboard, I or Esc returns. \
+            the fleet table comes first (with each instance's findings): Enter opens an instance's dashboard, I or Esc returns. \
+            Findings compare the last --findings-recent (1m) with the --findings-baseline (4m) before it (docs/findings.md). \
             --record DIR records what it sees for `teleport-top replay DIR` (docs/recording.md).
             """
     )

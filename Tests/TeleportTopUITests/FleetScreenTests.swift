@@ -69,6 +69,8 @@ struct FleetScreenTests {
         var state = Self.state()
         #expect(FleetRows.visible(state.fleet!).map(\.name) == ["proxy-1", "node-1", "kube-1", "auth-1", "node-2"])
         _ = Reducer.fold(&state, .input(.key(.character("s"))))
+        #expect(state.fleet?.sort == .findings)
+        _ = Reducer.fold(&state, .input(.key(.character("s"))))
         #expect(state.fleet?.sort == .cpu)
         state.fleet?.rows[3]?.cpu = 0.9
         #expect(FleetRows.visible(state.fleet!).map(\.name) == ["proxy-1", "node-1", "kube-1", "node-2", "auth-1"])

@@ -276,7 +276,8 @@ struct ThemeTests {
                 """,
             source: "t.yaml")
         let text = RoleStyle(fg: .index(250), bg: .rgb(16, 16, 16), underline: true)
-        for role in StyleRole.allCases where ![.error, .header, .text].contains(role) && Theme.flameDefaults[role] == nil {
+        for role in StyleRole.allCases where ![.error, .header, .text].contains(role) && Theme.flameDefaults[role] == nil && Theme.findingDefaults[role] == nil
+        {
             #expect(theme.style(for: role) == text, "\(role)")
         }
         // The flame roles came later: a theme without them gets the built-in colours, and
@@ -332,7 +333,7 @@ struct ThemeTests {
         Broken(
             label: "unknown role", yaml: "roles:\n  text: {fg: 1}\n  warning: {fg: 3}\n", line: 3, key: "roles.warning",
             reason:
-                "unknown role (expected text, dim, accent, border, selection, header, ok, recovering, degraded, starting, unreachable, error, flame0, flame1, flame2, flame3, flame4, flame5, flame6, flame7, flame-match, flame-grew, flame-shrank, flame-same, flame-grew-safe or flame-shrank-safe)"
+                "unknown role (expected text, dim, accent, border, selection, header, ok, recovering, degraded, starting, unreachable, error, flame0, flame1, flame2, flame3, flame4, flame5, flame6, flame7, flame-match, flame-grew, flame-shrank, flame-same, flame-grew-safe, flame-shrank-safe, finding-info, finding-warning or finding-critical)"
         ),
         Broken(label: "Swift role name", yaml: "roles:\n  stateOK: {fg: 1}\n", line: 2, key: "roles.stateOK", reason: "unknown role"),
         Broken(

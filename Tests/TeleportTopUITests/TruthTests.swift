@@ -259,7 +259,7 @@ struct TruthTests {
     func helpListsL() async throws {
         var state = Fixtures.state(try await Fixtures.snapshot(), tab: .raw)
         state.showHelp = true
-        #expect(DashboardView.render(state, width: 160, height: 48).text.contains("1-9,0,L show that tab (L: the Logs screen)"))
+        #expect(DashboardView.render(state, width: 160, height: 48).text.contains("1-9,0,L show that tab (L: the Logs screen, ! the Findings)"))
         state.tab = .profiles
         state.profiles.viewer = ProfileViewerState(path: "/tmp/x.pb.gz", kind: .profile)
         let viewer = DashboardView.render(state, width: 160, height: 48).text

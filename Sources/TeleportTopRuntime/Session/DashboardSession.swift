@@ -27,15 +27,18 @@ public final class DashboardSession: Sendable {
         public var intake: SpanIntake.Options?
         /// A span source the store names from the start (`embedded engine`).
         public var spanSource: String?
+        /// The findings engine's windows and thresholds (nil: no findings on this dashboard).
+        public var findings: FindingsEngine.Options?
         /// `--record DIR`: makes the recorder from the header's sources.
         public var recorder: (@Sendable (_ sources: RecordedSources, _ onNotice: @escaping @Sendable (String) -> Void) throws -> Recorder)?
 
         public init(
             label: String, isEmbedded: Bool, interval: Duration, settings: DashboardLoop.Settings, logLines: Int = 50_000,
             restorePolicy: String = "ask", profileSeconds: Int = 30, profileDirectory: String = ProfileDirectory.defaultPath,
-            intake: SpanIntake.Options? = nil, spanSource: String? = nil,
+            intake: SpanIntake.Options? = nil, spanSource: String? = nil, findings: FindingsEngine.Options? = nil,
             recorder: (@Sendable (RecordedSources, @escaping @Sendable (String) -> Void) throws -> Recorder)? = nil
         ) {
+            self.findings = findings
             self.label = label
             self.isEmbedded = isEmbedded
             self.interval = interval
@@ -143,6 +146,17 @@ public final class DashboardSession: Sendable {
                 teardown.add { await intake.stop() }
             }
             if let name = options.spanSource { await spans.addSource(name) }
+            var findingsEngine: FindingsEngine?
+            if let findings = options.findings {
+                // Every instance's scrapes are evaluated every few scrapes, off the loop (a
+                // replay evaluates at its cursor instead: its parts wire that).
+                let engine = FindingsEngine(options: findings)
+                engine.attach(to: source.seam)
+                let relay = FindingsRelay(queue: queue, windows: findings.windows) { await source.store(for: $0) }
+                source.seam.connectFindings { relay.send($0.id, $0.report) }
+                teardown.add { relay.stop() }
+                findingsEngine = engine
+            }
             queue.post(.spansArrived(0))
             let sourceTask = Task { await source.run(onStatus: { queue.post(.fleetStatus($0)) }) }
             teardown.add {
@@ -151,6 +165,7 @@ public final class DashboardSession: Sendable {
             }
             var parts = EffectRunner.Parts(spans: spans, fleet: source, logDirectory: options.profileDirectory, recorder: recorder)
             parts.clock = feed.clock
+            if let findingsEngine { parts.setFindingsBaseline = { findingsEngine.setBaseline($0) } }
             await feed.parts(&parts, queue, teardown)
             let runner = EffectRunner(queue: queue, parts: parts)
             var initial = DashboardState(snapshot: .empty(target: options.label, interval: options.interval), isEmbedded: options.isEmbedded, now: feed.clock())
@@ -158,6 +173,7 @@ public final class DashboardSession: Sendable {
             initial.logs = LogsState(maxLines: options.logLines, hasSocket: false)
             initial.logs.restorePolicy = options.restorePolicy
             if feed.showsFleet { initial.fleet = FleetState(source: options.label, rows: source.initialRows) }
+            initial.findings.enabled = options.findings != nil
             feed.configure(&initial)
             let loop = DashboardLoop(
                 initial: initial, queue: queue, settings: options.settings, effects: { runner.run($0) }, clock: feed.clock,

@@ -35,6 +35,8 @@ public enum Action: Sendable, Hashable {
     /// Logs: next minimum level, the component filter, write the lines shown, open the
     /// line's trace, the level picker, answers to a question.
     case cycleLevel, startComponentFilter, writeLines, openTrace, levelPicker, answerYes, answerNo
+    /// Findings: mute or unmute the selected one, type a baseline.
+    case toggleMute, startBaseline
     /// A replay key, and `:` (type a time to jump to).
     case replay(ReplayCommand)
     case startJump
@@ -82,6 +84,9 @@ public enum Effect: Sendable, Hashable {
     case toggleDirect(Int)
     /// Fail a heartbeat of an embedded fleet instance.
     case injectFailureInstance(Int)
+    /// Compare the findings' recent window with this fixed span of scrape time (nil: the
+    /// rolling baseline before it).
+    case setFindingsBaseline(DateInterval?)
     /// Move a replay's time cursor, play, pause, change its speed (answered by `.replay`).
     case replay(ReplayCommand)
     case quit

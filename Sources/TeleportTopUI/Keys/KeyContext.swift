@@ -26,6 +26,8 @@ public enum KeyContext: String, Sendable, Hashable, CaseIterable {
     case fleet
     /// The Logs screen.
     case logs
+    /// The Findings screen.
+    case findings
     /// A yes/no question (restore the log level, confirm a level).
     case question
     /// A replay: its keys come before every screen's.

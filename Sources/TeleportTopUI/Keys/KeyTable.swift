@@ -87,6 +87,17 @@ public enum KeyTable {
             KeyBinding([c("t")], "t", .openTrace, "open the line's trace in the waterfall", .logs, hint: "trace"),
             KeyBinding([c("w")], "w", .writeLines, "write the lines shown to a file", .logs, hint: "write"),
             KeyBinding([.escape], "Esc", .back, "close the detail / clear the filters", .logs),
+            KeyBinding([.up, c("k")], "↑/k", .up, "previous finding", .findings),
+            KeyBinding([.down, c("j")], "↓/j", .down, "next finding", .findings),
+            KeyBinding([.pageUp], "PgUp", .pageUp, "page up", .findings),
+            KeyBinding([.pageDown], "PgDn", .pageDown, "page down", .findings),
+            KeyBinding([.home, c("g")], "g", .top, "first finding", .findings),
+            KeyBinding([.end, c("G")], "G", .bottom, "last finding", .findings),
+            KeyBinding(
+                [.enter], "Enter", .enter, "its evidence: the series' row or histogram, a gRPC method's spans (Esc comes back)", .findings, hint: "evidence"),
+            KeyBinding([c("m")], "m", .toggleMute, "mute the finding for this session (again: unmute; muted ones are listed last)", .findings, hint: "mute"),
+            KeyBinding(
+                [c("b")], "b", .startBaseline, "baseline: the last N minutes, 05:10-05:20 (UTC) or -30m..-20m; off: rolling", .findings, hint: "baseline"),
             KeyBinding([c("y")], "y", .answerYes, "yes", .question, hint: "yes"),
             KeyBinding([c("n"), .controlC], "n", .answerNo, "no", .question, hint: "no"),
             KeyBinding([.up, c("k")], "↑/k", .up, "previous level", .question),
@@ -169,6 +180,8 @@ public enum KeyTable {
             KeyBinding([c("}")], "}", .replay(.toEnd), "replay: the end (following a file still written)", .replay, hint: "end"),
             KeyBinding([c("n")], "n", .replay(.change(1)), "replay: next state change or restart", .replay, hint: "change"),
             KeyBinding([c("N")], "N", .replay(.change(-1)), "replay: previous state change or restart", .replay),
+            KeyBinding([c(")")], ")", .replay(.finding(1)), "replay: next moment a finding opened", .replay),
+            KeyBinding([c("(")], "(", .replay(.finding(-1)), "replay: previous moment a finding opened", .replay),
             KeyBinding([c(":")], ":", .startJump, "replay: jump to a time (05:32 UTC, -5m, ISO 8601)", .replay, hint: "jump"),
             KeyBinding([c("<")], "<", .replay(.speed(-1)), "replay: slower (×1 to ×60)", .replay),
             KeyBinding([c(">")], ">", .replay(.speed(1)), "replay: faster", .replay, hint: "speed"),
@@ -213,6 +226,7 @@ public enum KeyTable {
         case .peek: return [.peek, .global]
         case .fleet: return [.fleet, .global]
         case .logs: return [.logs, .global]
+        case .findings: return [.findings, .global]
         case .question: return [.question]
         case .replay: return [.replay]
         }

@@ -41,6 +41,8 @@ public enum DashboardEvent: Sendable {
     case fleetEngine(String?)
     /// Where a replay stands (after every move of its cursor).
     case replay(ReplayStatus)
+    /// An instance's findings, as the engine last evaluated them.
+    case findings(FindingsEvent)
 }
 
 /// What the terminal reports.

@@ -67,6 +67,8 @@ public struct DashboardState: Sendable {
     public var logs = LogsState()
     /// Several instances: the fleet table, and which instance's dashboard is open.
     public var fleet: FleetState?
+    /// The findings of every instance, and the Findings screen's own state.
+    public var findings = FindingsState()
     /// Whether the fleet table is on screen (a fleet with no instance open).
     public var showsFleet: Bool { fleet != nil && fleet?.open == nil }
 

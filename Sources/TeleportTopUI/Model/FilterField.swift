@@ -8,4 +8,6 @@ public enum FilterField: Sendable, Hashable {
     case component
     /// A replay's `:` time.
     case replayTime
+    /// The Findings screen's `b` baseline window.
+    case baseline
 }

@@ -18,7 +18,7 @@ public enum FleetRows {
             return true
         }
         // Keys computed once per row, not once per comparison.
-        let keyed = kept.map { (row: $0, severity: $0.severity, key: key($0, fleet.sort)) }
+        let keyed = kept.map { (row: $0, severity: $0.severity, key: fleet.sort == .findings ? findingsKey(fleet.findings[$0.id]) : key($0, fleet.sort)) }
         return keyed.sorted { x, y in
             let (a, b) = (x.row, y.row)
             if x.severity != y.severity { return x.severity < y.severity }
@@ -80,10 +80,23 @@ public enum FleetRows {
         case missing
     }
 
+    /// Worst severity first, then the most findings.
+    static func findingsKey(_ summary: FindingsSummary?) -> SortKey {
+        guard let summary, summary.count > 0 else { return .missing }
+        let rank: Double
+        switch summary.worst {
+        case .critical: rank = 3
+        case .warning: rank = 2
+        case .info: rank = 1
+        case nil: rank = 0
+        }
+        return .number(rank * 1_000_000 + Double(summary.count))
+    }
+
     static func key(_ row: FleetRow, _ column: FleetColumn) -> SortKey {
         func number(_ value: Double?) -> SortKey { value.map { $0.isNaN ? .missing : .number($0) } ?? .missing }
         switch column {
-        case .name, .state, .scrape: return .text(row.name)
+        case .name, .state, .scrape, .findings: return .text(row.name)
         case .roles: return .text(row.roles.joined(separator: ","))
         case .version: return row.version.map { .text($0) } ?? .missing
         case .uptime: return number(row.processStart.map { -$0.timeIntervalSince1970 })

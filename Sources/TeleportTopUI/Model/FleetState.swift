@@ -22,6 +22,8 @@ public struct FleetState: Sendable {
     public var status: String?
     /// The engine behind a Prometheus-API source (`via VictoriaMetrics, 30s behind`).
     public var via: String?
+    /// Each instance's open findings (muted ones left out), by instance id.
+    public var findings: [Int: FindingsSummary] = [:]
 
     public init(source: String, rows: [FleetRow] = []) {
         self.source = source
@@ -45,10 +47,10 @@ public struct FleetState: Sendable {
 
 /// A fleet table column (what `s` sorts by, after the state).
 public enum FleetColumn: String, Sendable, Hashable, CaseIterable {
-    case name, roles, version, state, uptime, cpu, memory, goroutines, grpc, grpcErrors, backendP99, heartbeats, scrape
+    case name, roles, version, state, findings, uptime, cpu, memory, goroutines, grpc, grpcErrors, backendP99, heartbeats, scrape
 
     /// The columns `s` cycles through.
-    public static let sortable: [FleetColumn] = [.name, .cpu, .memory, .goroutines, .grpc, .grpcErrors, .backendP99, .uptime, .version, .heartbeats]
+    public static let sortable: [FleetColumn] = [.name, .findings, .cpu, .memory, .goroutines, .grpc, .grpcErrors, .backendP99, .uptime, .version, .heartbeats]
 
     public var title: String {
         switch self {
@@ -56,6 +58,7 @@ public enum FleetColumn: String, Sendable, Hashable, CaseIterable {
         case .roles: return "roles"
         case .version: return "version"
         case .state: return "state"
+        case .findings: return "findings"
         case .uptime: return "uptime"
         case .cpu: return "CPU"
         case .memory: return "memory"

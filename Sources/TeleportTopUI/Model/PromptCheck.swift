@@ -9,6 +9,7 @@ public enum PromptCheck {
     public static func text(_ state: DashboardState) -> String? {
         guard let field = state.editing else { return nil }
         if field == .replayTime { return state.replayJump }
+        if field == .baseline { return state.findings.baselineText }
         if state.showsFleet { return (field == .labels ? state.fleet?.labelFilter : state.fleet?.filter) ?? "" }
         switch state.tab {
         case .logs: return field == .component ? state.logs.componentText : state.logs.patternText
@@ -46,6 +47,9 @@ public enum PromptCheck {
             return regexProblem(text)
         case .component:
             return nil  // a plain substring
+        case .baseline:
+            do { _ = try BaselineWindow.parse(text, newest: FindingsReducer.newest(state)) } catch { return "baseline: \(error)" }
+            return nil
         }
     }
 

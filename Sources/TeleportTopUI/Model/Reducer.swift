@@ -29,6 +29,7 @@ public enum Reducer {
             return viewer.peek != nil ? .peek : viewer.showsFlame ? .flame : .profileViewer
         case .overview: return .global
         case .logs: return .logs
+        case .findings: return .findings
         default: return .table
         }
     }
@@ -49,6 +50,7 @@ public enum Reducer {
         case .global, .replay: return OverviewReducer.self
         case .fleet: return FleetReducer.self
         case .logs: return LogsReducer.self
+        case .findings: return FindingsReducer.self
         case .question: return QuestionReducer.self
         }
     }
@@ -88,8 +90,11 @@ public enum Reducer {
             state.message = "a replay has no target: p, x, r, V, + and - act on a live one"
             return []
         }
-        if let effects = screen(state).reduce(&state, action) { return effects }
-        return global(&state, action)
+        // Esc on a finding's evidence comes back to the finding.
+        if action == .back, let effects = FindingsReducer.returnFromEvidence(&state) { return effects }
+        let effects = screen(state).reduce(&state, action) ?? global(&state, action)
+        FindingsReducer.forgetEvidence(&state)
+        return effects
     }
 
     /// The keys every screen shares (a screen that gives one of them a meaning of its own
@@ -274,6 +279,9 @@ public enum Reducer {
             return []
         case .replay(let status):
             return ReplayReducer.receive(&state, status)
+        case .findings(let event):
+            FindingsReducer.receive(&state, event)
+            return []
         case .theme(let name, let theme):
             guard let theme else {
                 state.message = "no theme \(name)"

@@ -52,6 +52,8 @@ public enum ReplayCommand: Sendable, Hashable {
     case toEnd
     /// The next (+1) or previous (-1) state change or restart.
     case change(Int)
+    /// The next (+1) or previous (-1) moment a finding opened.
+    case finding(Int)
     /// Slower (-1) or faster (+1): ×1, ×2, ×5, ×10, ×30, ×60.
     case speed(Int)
     /// `05:32` (that time UTC on the recording's last day), `-5m` (from the end) or an ISO 8601 time.
@@ -104,6 +106,8 @@ enum ReplayReducer {
         state.profiles.viewer = nil
         // And the fleet's rows (a Prometheus fleet's instances may differ at the new time).
         state.fleet?.rows = [:]
+        // And the findings seen so far (those at the new time follow).
+        state.findings.episodes = [:]
         return SpansReducer.request(&state)
     }
 }

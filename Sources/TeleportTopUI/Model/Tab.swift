@@ -1,15 +1,18 @@
 import TeleportCore
 
-/// The dashboard's tabs, in key order: `1` Overview ... `9` Profiles, `0` Raw.
+/// The dashboard's tabs, in key order: `1` Overview, `!` Findings, `2` Auth ... `9` Profiles,
+/// `0` Raw, `L` Logs.
 public enum Tab: Int, Sendable, Hashable, CaseIterable {
     case overview = 1
     case auth, proxy, ssh, kubernetes, database, runtime, spans, profiles
     case raw = 0
     /// The Logs screen, on `L`.
     case logs = 10
+    /// The Findings screen, on `!`.
+    case findings = 11
 
     /// Tabs in the order Tab cycles through them.
-    public static let ordered: [Tab] = [.overview, .auth, .proxy, .ssh, .kubernetes, .database, .runtime, .spans, .profiles, .raw, .logs]
+    public static let ordered: [Tab] = [.overview, .findings, .auth, .proxy, .ssh, .kubernetes, .database, .runtime, .spans, .profiles, .raw, .logs]
 
     public var title: String {
         switch self {
@@ -24,6 +27,7 @@ public enum Tab: Int, Sendable, Hashable, CaseIterable {
         case .profiles: return "Profiles"
         case .raw: return "Raw"
         case .logs: return "Logs"
+        case .findings: return "Findings"
         }
     }
 
@@ -34,6 +38,7 @@ public enum Tab: Int, Sendable, Hashable, CaseIterable {
         case .ssh: return "SSH"
         case .kubernetes: return "Kube"
         case .database: return "DB"
+        case .findings: return "Find"
         default: return title
         }
     }
@@ -51,7 +56,13 @@ public enum Tab: Int, Sendable, Hashable, CaseIterable {
     }
 
     /// The key that selects the tab.
-    public var key: Character { self == .logs ? "L" : Character(String(rawValue)) }
+    public var key: Character {
+        switch self {
+        case .logs: return "L"
+        case .findings: return "!"
+        default: return Character(String(rawValue))
+        }
+    }
 
     /// The metric group a section tab shows.
     public var group: MetricGroup? {

@@ -103,6 +103,7 @@ enum FilterReducer: ScreenReducer {
             return []
         }
         if state.editing == .replayTime { return ReplayReducer.jump(&state, action) }
+        if state.editing == .baseline { return FindingsReducer.baselinePrompt(&state, action) }
         if state.showsFleet {
             FleetReducer.filter(&state, action)
             return []

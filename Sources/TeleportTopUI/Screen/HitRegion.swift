@@ -23,6 +23,8 @@ public enum HitTarget: Sendable, Hashable {
     case fleetRow(Int)
     /// The fleet's entry of the tab bar.
     case fleetTab
+    /// Finding i of the Findings screen (its two lines).
+    case findingRow(Int)
 }
 
 /// A rectangle of the screen and what a click there means.

@@ -23,6 +23,12 @@ public enum StyleRole: UInt8, Sendable, Hashable, CaseIterable {
     /// A diff's flame graph: frames whose path grew, shrank, or changed less than the noise
     /// floor; and the colour-blind-safe pair used instead of grew/shrank when that is set.
     case flameGrew, flameShrank, flameSame, flameGrewSafe, flameShrankSafe
+    /// Findings by severity (the Findings screen, the header's findings line, the fleet's
+    /// findings column). Themes written before them get built-in defaults.
+    case findingInfo, findingWarning, findingCritical
+
+    /// The finding roles, least severe first.
+    public static let findings: [StyleRole] = [.findingInfo, .findingWarning, .findingCritical]
 
     /// The flame roles, in order.
     public static let flames: [StyleRole] = [.flame0, .flame1, .flame2, .flame3, .flame4, .flame5, .flame6, .flame7]

@@ -22,7 +22,8 @@ extension ThemeLoader {
         #                flame-grew, flame-shrank, flame-same   a diff's flame graph: frames that grew,
         #                             shrank, or changed less than the noise floor
         #                flame-grew-safe, flame-shrank-safe     the same with --color-blind-safe
-        #              Roles left out fall back to text, except the flame roles, which have
+        #                finding-info, finding-warning, finding-critical   findings by severity
+        #              Roles left out fall back to text, except the flame and finding roles, which have
         #              built-in defaults (so themes written before them still load and look right).
         #              Attributes are booleans: bold, underline, reverse, dim (all false when left out).
         # chart:       1 to 8 colours, low to high, spread over the chart's 8 levels.
@@ -60,6 +61,9 @@ extension ThemeLoader {
           flame-same:  {fg: "#000000", bg: "#9e9e9e"}
           flame-grew-safe: {fg: "#000000", bg: "#d55e00"}   # colour-blind safe (--color-blind-safe)
           flame-shrank-safe: {fg: "#000000", bg: "#56b4e9"}
+          finding-info:     {fg: "#5fafd7"}   # findings (!, the header, the fleet column) by severity
+          finding-warning:  {fg: "#ffaf00", bold: true}
+          finding-critical: {fg: "#ff5f5f", bold: true, reverse: true}
         chart: ["#005f87", "#0087af", "#00afd7", "#5fd7ff", "#87ff87", "#d7ff5f", "#ffd700", "#ff8700"]   # 1 to 8 colours, low to high
 
         """#,
@@ -95,6 +99,9 @@ extension ThemeLoader {
           flame-same:  {fg: "#000000", bg: "#bcbcbc"}
           flame-grew-safe: {fg: "#000000", bg: "#ff8700", bold: true}
           flame-shrank-safe: {fg: "#ffffff", bg: "#0000ff", bold: true}
+          finding-info:     {fg: "#00ffff", bold: true}
+          finding-warning:  {fg: "#ffff00", bold: true}
+          finding-critical: {fg: "#ffffff", bg: "#ff0000", bold: true}
         chart: ["#00ffff", "#00ff00", "#ffff00", "#ff0000"]
 
         """#,
@@ -130,6 +137,9 @@ extension ThemeLoader {
           flame-same:  {fg: "#000000", bg: "#d0d0d0"}
           flame-grew-safe: {fg: "#000000", bg: "#e69f00"}
           flame-shrank-safe: {fg: "#000000", bg: "#56b4e9"}
+          finding-info:     {fg: "#005f87"}
+          finding-warning:  {fg: "#875f00", bold: true}
+          finding-critical: {fg: "#ffffff", bg: "#d70000", bold: true}
         chart: ["#87d7ff", "#5fafd7", "#0087af", "#005f87", "#5f8700", "#af8700", "#d75f00", "#d70000"]
 
         """#,
@@ -166,6 +176,9 @@ extension ThemeLoader {
           flame-same:  {dim: true}
           flame-grew-safe: {bold: true, reverse: true}
           flame-shrank-safe: {underline: true}
+          finding-info:     {}
+          finding-warning:  {bold: true}
+          finding-critical: {bold: true, reverse: true}
         chart: [default]
 
         """#,

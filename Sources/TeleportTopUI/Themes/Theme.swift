@@ -26,7 +26,7 @@ public struct Theme: Sendable, Hashable {
             style = own
         } else if let level = Self.chartLevel(role), !chart.isEmpty {
             style = RoleStyle(fg: chart[min(chart.count - 1, level * chart.count / 8)])
-        } else if let fallback = Self.flameDefaults[role] {
+        } else if let fallback = Self.flameDefaults[role] ?? Self.findingDefaults[role] {
             style = fallback
         } else {
             style = roles[.text] ?? RoleStyle()
@@ -54,6 +54,13 @@ public struct Theme: Sendable, Hashable {
         roles[.flameShrankSafe] = RoleStyle(fg: .rgb(0, 0, 0), bg: .rgb(0x56, 0xb4, 0xe9))
         return roles
     }()
+
+    /// How the finding roles look in a theme that does not set them: those of `default.yaml`.
+    public static let findingDefaults: [StyleRole: RoleStyle] = [
+        .findingInfo: RoleStyle(fg: .rgb(0x5f, 0xaf, 0xd7)),
+        .findingWarning: RoleStyle(fg: .rgb(0xff, 0xaf, 0x00), bold: true),
+        .findingCritical: RoleStyle(fg: .rgb(0xff, 0x5f, 0x5f), bold: true, reverse: true),
+    ]
 
     /// The chart level 0-7 of a chart role, nil for other roles.
     static func chartLevel(_ role: StyleRole) -> Int? {
@@ -92,6 +99,7 @@ public struct Theme: Sendable, Hashable {
             .flameMatch: RoleStyle(bold: true, underline: true, reverse: true),
             .flameGrew: RoleStyle(bold: true, reverse: true), .flameShrank: RoleStyle(underline: true), .flameSame: RoleStyle(dim: true),
             .flameGrewSafe: RoleStyle(bold: true, reverse: true), .flameShrankSafe: RoleStyle(underline: true),
+            .findingInfo: RoleStyle(), .findingWarning: RoleStyle(bold: true), .findingCritical: RoleStyle(bold: true, reverse: true),
         ],
         chart: [.terminalDefault]
     )

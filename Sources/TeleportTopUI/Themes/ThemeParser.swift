@@ -15,6 +15,7 @@ struct ThemeParser {
         ("flame5", .flame5), ("flame6", .flame6), ("flame7", .flame7), ("flame-match", .flameMatch),
         ("flame-grew", .flameGrew), ("flame-shrank", .flameShrank), ("flame-same", .flameSame), ("flame-grew-safe", .flameGrewSafe),
         ("flame-shrank-safe", .flameShrankSafe),
+        ("finding-info", .findingInfo), ("finding-warning", .findingWarning), ("finding-critical", .findingCritical),
     ]
     static let topKeys = ["name", "background", "roles", "chart"]
     static let attributeKeys = ["fg", "bg", "bold", "underline", "reverse", "dim"]

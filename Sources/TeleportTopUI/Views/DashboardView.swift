@@ -26,7 +26,8 @@ public enum DashboardView {
             HintBarView.draw(state, into: &screen, y: height - 1)
             return screen
         }
-        let top = 3
+        // With findings, the header's third line names the worst open one.
+        let top = state.findings.enabled ? 4 : 3
         let bottom = height - 1
         if state.showsFleet {
             FleetView.draw(state, into: &screen, symbols: symbols)
@@ -40,7 +41,8 @@ public enum DashboardView {
             return screen
         }
         HeaderView.draw(state, into: &screen)
-        TabBarView.draw(state, into: &screen, y: 2)
+        if state.findings.enabled { FindingsLineView.draw(state, into: &screen, y: 2) }
+        TabBarView.draw(state, into: &screen, y: top - 1)
         if state.showHelp {
             HelpView.draw(state, into: &screen, top: top, bottom: bottom)
         } else if let histogram = state.histogram {
@@ -52,6 +54,7 @@ public enum DashboardView {
             case .profiles: ProfilesTabView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
             case .auth: AuthTabView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
             case .logs: LogsView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
+            case .findings: FindingsView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
             default: TableView.draw(state, into: &screen, top: top, bottom: bottom, symbols: symbols)
             }
         }

@@ -18,6 +18,7 @@ public enum FleetView {
         Column(column: .roles, width: 10, rightAligned: false),
         Column(column: .version, width: 9, rightAligned: false),
         Column(column: .state, width: 11, rightAligned: false),
+        Column(column: .findings, width: 8, rightAligned: false),
         Column(column: .uptime, width: 8, rightAligned: true),
         Column(column: .cpu, width: 6, rightAligned: true),
         Column(column: .memory, width: 9, rightAligned: true),
@@ -49,6 +50,15 @@ public enum FleetView {
         }
         let left = width - used() - 1
         return (columns, left >= 12 ? min(FleetRow.stripSlots, left) : 0)
+    }
+
+    /// The findings column of an instance: `2 CRIT`, `1 WARN`, `3 info`, `-` (none), empty
+    /// before the first evaluation.
+    static func findings(_ summary: FindingsSummary?) -> (text: String, role: StyleRole?) {
+        guard let summary else { return ("", nil) }
+        guard summary.count > 0, let worst = summary.worst else { return ("-", nil) }
+        let (label, role) = FindingsView.badge(worst)
+        return ("\(summary.count) \(worst == .info ? label.lowercased() : label)", role)
     }
 
     public static func draw(_ state: DashboardState, into screen: inout Screen, symbols: Symbols) {
@@ -89,7 +99,7 @@ public enum FleetView {
             if isSelected { screen.fill(row: y, role: .selection) }
             drawRow(
                 row, columns: columns, stripWidth: stripWidth, newest: newest, now: state.now, selected: isSelected, y: y,
-                into: &screen, symbols: symbols, markDirect: markDirect)
+                into: &screen, symbols: symbols, markDirect: markDirect, findings: fleet.findings[row.id])
             screen.mark(row: y, .fleetRow(first + offset))
             y += 1
         }
@@ -144,7 +154,7 @@ public enum FleetView {
 
     static func drawRow(
         _ row: FleetRow, columns: [Column], stripWidth: Int, newest: String?, now: Date, selected: Bool, y: Int,
-        into screen: inout Screen, symbols: Symbols, markDirect: Bool = false
+        into screen: inout Screen, symbols: Symbols, markDirect: Bool = false, findings summary: FindingsSummary? = nil
     ) {
         let stale = row.scrapeError != nil || row.gone
         let figure: StyleRole = selected ? .selection : stale ? .dim : .text
@@ -157,6 +167,10 @@ public enum FleetView {
                 text = row.gone ? "\(row.name) (gone)" : row.name
             case .roles:
                 text = row.roles.joined(separator: ",")
+            case .findings:
+                let (shown, severity) = findings(summary)
+                text = shown
+                if let severity, !selected { role = severity } else if shown == "-" && !selected { role = .dim }
             case .version:
                 if let version = row.version {
                     let older = newest.map { FleetRows.isOlder(version, than: $0) } ?? false

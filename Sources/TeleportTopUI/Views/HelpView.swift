@@ -71,7 +71,9 @@ public enum HelpView {
             if case .selectTab = binding.action {
                 // L is listed with the tabs only where no key of the screen takes it.
                 let logs = bindings.contains { $0.action == .selectTab(.logs) }
-                if !tabsListed { lines.append(logs ? ("1-9,0,L", "show that tab (L: the Logs screen)") : ("1-9, 0", "show that tab")) }
+                if !tabsListed {
+                    lines.append(logs ? ("1-9,0,L", "show that tab (L: the Logs screen, ! the Findings)") : ("1-9, 0", "show that tab (! the Findings)"))
+                }
                 tabsListed = true
             } else if state.fileViewer, binding.action == .back, context == .profileViewer {
                 lines.append((binding.label, "quit"))

@@ -29,6 +29,10 @@ public enum OverviewView {
             screen[x0 + column, y] = Cell("↻", role: .accent)
         }
         y += 1
+        if state.findings.enabled {
+            FindingsLineView.strip(state, into: &screen, x0: x0, y: y, width: width, window: window, symbols: symbols)
+            y += 1
+        }
         let times = snapshot.timeline.timeInState(from: start, to: state.now)
         // The first state seen began before the watching did: its time is a lower bound.
         let atLeast = snapshot.timeline.lowerBoundState(from: start)

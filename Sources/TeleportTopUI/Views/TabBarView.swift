@@ -91,6 +91,7 @@ extension HintBarView {
         case .labels: name = !state.showsFleet && state.tab == .spans ? " attributes " : " labels "
         case .component: name = " component "
         case .regex: name = " filter /"
+        case .baseline: name = " baseline "
         }
         let x = screen.write(name, x: 0, y: y, role: .accent)
         let text = Sanitized.quote(PromptCheck.text(state) ?? "")
@@ -119,6 +120,8 @@ extension HintBarView {
             syntaxes = ["name=v name!=v name=~re name!~re, comma-separated · Enter keep · Esc clear ", "Enter keep · Esc clear "]
         case .regex, .component:
             syntaxes = ["Enter keep · Esc clear "]
+        case .baseline:
+            syntaxes = [BaselineWindow.syntax + " · Enter · Esc ", "10m · 05:10-05:20 · -30m..-20m · off · Enter · Esc ", "Enter · Esc "]
         }
         if let syntax = syntaxes.first(where: { $0.count <= space }) { screen.writeRight(syntax, right: screen.width, y: y, role: .dim) }
     }

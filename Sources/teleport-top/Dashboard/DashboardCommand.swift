@@ -17,6 +17,8 @@ struct DashboardOptions: ParsableArguments {
 
     @OptionGroup var display: DisplayOptions
 
+    @OptionGroup(title: "Findings") var findings: FindingsOptions
+
     @Option(name: .customLong("otlp-grpc"), help: "OTLP/gRPC span receiver address, or off.")
     var otlpGRPC: String = "127.0.0.1:4317"
 
@@ -75,6 +77,7 @@ struct DashboardOptions: ParsableArguments {
         guard spanCapacity > 0 else { throw ValidationError("--span-capacity must be at least 1") }
         guard logLines > 0 else { throw ValidationError("--log-lines must be at least 1") }
         guard ["yes", "no", "ask"].contains(restoreLogLevel) else { throw ValidationError("--restore-log-level is yes, no or ask") }
+        _ = try findings.engine()
         let tls = otlpTLSCert.flatMap { cert in otlpTLSKey.map { ReceiverTLS(certPath: cert, keyPath: $0, clientCAPath: otlpClientCA) } }
         return SpanIntake.Options(
             grpc: try address(otlpGRPC, "--otlp-grpc"), http: try address(otlpHTTP, "--otlp-http"), tls: tls,
@@ -97,7 +100,7 @@ extension DashboardOptions {
         return DashboardSession.Options(
             label: label, isEmbedded: isEmbedded, interval: PollSchedule(interval: interval).interval, settings: display.settings(bell: bell),
             logLines: logLines, restorePolicy: restoreLogLevel, profileSeconds: profiling.profileSeconds, profileDirectory: profiling.profileDir,
-            intake: intake, spanSource: spanSource, recorder: makeRecorder)
+            intake: intake, spanSource: spanSource, findings: try? findings.engine(), recorder: makeRecorder)
     }
 }
 

@@ -129,6 +129,13 @@ struct DashboardTmuxTests {
         try session.send("/")
         _ = try run(session.tmux, ["-L", session.socket, "send-keys", "-l", "^proxy/"])
         try session.send("Enter")
+        // The filtered feed has arrived (no other service's span left) before it is paused.
+        let filtered = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < filtered {
+            let feed = try session.capture()
+            if feed.contains("proxy/") && !feed.contains("diag/") { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
         try session.send("Space")
         try session.send("Enter")
         screen = try await session.wait(for: "scope teleport-top")
@@ -238,7 +245,7 @@ struct DashboardTmuxTests {
             if lines.count >= 48 && lines[47].contains("? help") { break }
             try await Task.sleep(for: .milliseconds(100))
         } while ContinuousClock.now < deadline
-        #expect(lines.count >= 48 && lines[2].contains("2 Auth & backends"), "\(lines.prefix(3))")
+        #expect(lines.count >= 48 && lines[3].contains("2 Auth & backends"), "\(lines.prefix(4))")
         #expect(lines.count >= 48 && lines[47].contains("? help"), "\(lines.suffix(3))")
         try session.send("q")
         _ = try await session.wait(for: "shell> ")

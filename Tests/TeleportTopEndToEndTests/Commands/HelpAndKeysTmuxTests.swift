@@ -66,12 +66,13 @@ struct HelpAndKeysTmuxTests {
         try session.resize(60, 16)
         try session.send("?")
         screen = try await session.wait(for: "more (↓/PgDn)", timeout: .seconds(60))
-        let first = screen.split(separator: "\n").dropFirst(4).first.map(String.init) ?? ""
+        // The help's first row: under the header's three lines (the findings line the third), the tab bar and its title.
+        let first = screen.split(separator: "\n").dropFirst(5).first.map(String.init) ?? ""
         try session.send("PageDown")
         let deadline = ContinuousClock.now + .seconds(30)
         var moved = false
         while ContinuousClock.now < deadline, !moved {
-            let now = try session.capture().split(separator: "\n").dropFirst(4).first.map(String.init) ?? ""
+            let now = try session.capture().split(separator: "\n").dropFirst(5).first.map(String.init) ?? ""
             moved = now != first
             if !moved { try await Task.sleep(for: .milliseconds(100)) }
         }
