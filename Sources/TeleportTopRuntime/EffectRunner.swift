@@ -31,6 +31,8 @@ public final class EffectRunner: Sendable {
         public var recorder: Recorder?
         /// The time span queries are answered at (a replay's cursor).
         public var clock: @Sendable () -> Date = { Date() }
+        /// Writes the diagnostics bundle (`B`).
+        public var bundler: DashboardBundler?
 
         public init(
             metrics: MetricStore? = nil, spans: SpanStore? = nil, poller: Poller? = nil, profiles: ProfileRunner? = nil,
@@ -140,6 +142,13 @@ public final class EffectRunner: Sendable {
             queue.post(.notice(Self.write(lines, directory: parts.logDirectory ?? FileManager.default.currentDirectoryPath)))
         case .replay(let command):
             await parts.replay?.handle(command)
+        case .writeBundle(let request):
+            guard let bundler = parts.bundler else {
+                queue.post(.bundle(.failed("this dashboard has nothing to bundle", at: Date())))
+                return
+            }
+            // It takes the CPU profile's seconds: on its own, as captures do.
+            Task { await bundler.write(request, post: { queue.post($0) }) }
         case .quit:
             break
         }

@@ -57,8 +57,10 @@ enum CheckTarget {
     }
 
     /// Scrapes every `interval` (on a fixed schedule from the first) until `duration` has
-    /// passed; returns whether any scrape succeeded.
-    static func watch(client: DiagClient, store: MetricStore, interval: Duration, duration: Duration, recorder: Recorder? = nil) async -> Bool {
+    /// passed, recording each (a fleet's instance as `name`); returns whether any scrape succeeded.
+    static func watch(
+        client: DiagClient, store: MetricStore, interval: Duration, duration: Duration, recorder: Recorder? = nil, recordAs name: String = ""
+    ) async -> Bool {
         let clock = ContinuousClock()
         let start = clock.now
         var answered = false
@@ -68,7 +70,7 @@ enum CheckTarget {
             if case .success = result { answered = true }
             let outcome = result.mapError { ScrapeFailure(time: Date(), error: $0, retryAt: nil, readyz: readyz) }
             await ScrapeSeam.fold(outcome, into: store)
-            recorder?.scrape(outcome, target: "", interval: interval)
+            recorder?.scrape(outcome, target: name, interval: interval)
             tick += 1
             let next = start + interval * tick
             guard next - start <= duration else { break }

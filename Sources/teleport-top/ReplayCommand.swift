@@ -97,7 +97,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let hasLogs = header.sources.logs != nil
         let skipped = playback.reader.skipped
         let (from, speed, play) = (start, self.speed, self.play)
-        let feed = DashboardSession.Feed(
+        var feed = DashboardSession.Feed(
             source: source, showsFleet: showsFleet,
             parts: { parts, queue, _ in
                 parts.profiles = ProfileRunner(client: nil, directory: nil, queue: queue)
@@ -112,6 +112,7 @@ struct ReplayCommand: AsyncParsableCommand {
                 if skipped > 0 { state.message = "\(skipped) corrupt frames skipped" }
             },
             clock: { driver.now })
+        feed.keepsHistory = false  // the recording is the history
         let ending: DashboardSession.Ending
         do {
             ending = try await session.run(feed) { Terminal(theme: $0, logPath: display.logFile) }

@@ -26,6 +26,8 @@ public enum Action: Sendable, Hashable {
     case retryNow
     case toggleHelp
     case captureProfile
+    /// Write a diagnostics bundle (`B`).
+    case writeBundle
     /// Back to the fleet table.
     case showFleet
     /// A Prometheus-read instance polled directly, or back to PromQL.
@@ -82,5 +84,7 @@ public enum Effect: Sendable, Hashable {
     case injectFailureInstance(Int)
     /// Move a replay's time cursor, play, pause, change its speed (answered by `.replay`).
     case replay(ReplayCommand)
+    /// Write a diagnostics bundle of what the dashboard holds (`B`).
+    case writeBundle(BundleRequest)
     case quit
 }

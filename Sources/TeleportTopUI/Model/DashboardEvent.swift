@@ -41,6 +41,8 @@ public enum DashboardEvent: Sendable {
     case fleetEngine(String?)
     /// Where a replay stands (after every move of its cursor).
     case replay(ReplayStatus)
+    /// The diagnostics bundle's progress, path or failure (`B`).
+    case bundle(BundleStatus)
 }
 
 /// What the terminal reports.
