@@ -86,6 +86,23 @@ public enum ConfigRedaction {
         return lower.hasSuffix("_file") || lower.hasSuffix("_path") || lower.hasSuffix("_dir") || lower.hasSuffix("_files")
     }
 
+    /// `text` with the user and password of every URL in it replaced (`https://u:p@host` ->
+    /// `https://<redacted>@host`): for command lines and source names a bundle shows.
+    public static func withoutCredentials(_ text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let scheme = rest.range(of: "://") {
+            out += rest[..<scheme.upperBound]
+            rest = rest[scheme.upperBound...]
+            let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" && $0 != " " }
+            if let at = authority.lastIndex(of: "@") {
+                out += placeholder
+                rest = rest[at...]
+            }
+        }
+        return out + rest
+    }
+
     /// A value that can be shown under a kept key: one line, no PEM block, no URL carrying a
     /// user and password, not absurdly long.
     static func isPlain(_ value: String) -> Bool {

@@ -86,8 +86,8 @@ public struct BundleManifest: Sendable {
     public func readme() -> String {
         var out = "teleport-top diagnostics bundle\n\n"
         out += "made       \(Self.utc(created)) by teleport-top \(TeleportTopVersion.current)\n"
-        out += "command    \(Sanitized.quote(command))\n"
-        out += "source     \(Sanitized.quote(source))\n\n"
+        out += "command    \(Sanitized.quote(ConfigRedaction.withoutCredentials(command)))\n"
+        out += "source     \(Sanitized.quote(ConfigRedaction.withoutCredentials(source)))\n\n"
         out += "Unpack with `tar xzf FILE.tar.gz`; every file opens with the tool named beside it.\n\n"
         let width = min(44, ([10] + entries.map { $0.name.count } + leftOut.map { $0.what.count } + failed.map { $0.what.count }).max() ?? 10)
         func row(_ name: String, _ text: String) -> String {

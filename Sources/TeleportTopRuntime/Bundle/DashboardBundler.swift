@@ -56,10 +56,13 @@ public struct DashboardBundler: Sendable {
             post(.bundle(.failed("no instance is open", at: Date())))
             return
         }
-        var manifest = BundleManifest(created: created, command: options.command + "  (then B in the dashboard)", source: options.label)
+        // A fleet's open instance goes by its own name.
+        let name =
+            source.seam.shape == .single ? options.label : source.initialRows.first { $0.id == id }.map { "\($0.name) of \(options.label)" } ?? options.label
+        var manifest = BundleManifest(created: created, command: options.command + "  (then B in the dashboard)", source: name)
         post(.bundle(.running("snapshot and findings")))
         let sourceName = options.isEmbedded ? "embedded" : options.label.hasPrefix("/") ? "debug-socket" : "diag-addr"
-        let snapshot = await BundleFiles.addSnapshotAndFindings(&manifest, store: store, sourceName: sourceName, label: options.label, now: Date())
+        let snapshot = await BundleFiles.addSnapshotAndFindings(&manifest, store: store, sourceName: sourceName, label: name, now: Date())
         post(.bundle(.running("history")))
         if let directory = recordingDirectory, let reader = try? RecordingReader(path: directory), let end = reader.frames.last?.time {
             BundleFiles.addRecording(&manifest, reader: reader, from: end.addingTimeInterval(-options.history.seconds), window: options.history)
@@ -72,9 +75,13 @@ public struct DashboardBundler: Sendable {
         } else {
             manifest.leaveOut("profiles/", "the open instance is not reached directly (read from Prometheus)")
         }
-        BundleFiles.addLogs(
-            &manifest, lines: request.hasLogSource ? request.logLines : nil,
-            why: "no log source: the log stream is served by the debug socket (--debug-socket or -c), or --tail-log FILE")
+        if request.hasLogSource && request.logLines.isEmpty {
+            manifest.leaveOut("logs.ndjson", "no log line held: the log stream opens with the Logs screen (L) or --logs")
+        } else {
+            BundleFiles.addLogs(
+                &manifest, lines: request.hasLogSource ? request.logLines : nil,
+                why: "no log source: the log stream is served by the debug socket (--debug-socket or -c), or --tail-log FILE")
+        }
         BundleFiles.addSpans(&manifest, spans: await spans.held(), why: "no span source")
         BundleFiles.addConfig(&manifest, path: options.configPath)
         BundleFiles.addVersions(&manifest, builds: [("target", snapshot.build)])

@@ -35,6 +35,10 @@ struct ConfigRedactionTests {
         #expect(!ConfigRedaction.isPlain("line\nline"))
         #expect(throws: ConfigRedaction.Failure.self) { try ConfigRedaction.redact("a: [unclosed\n b: \"x") }
         #expect(try ConfigRedaction.redact("") == "")
+        // Command lines and source names shown in a bundle lose URL credentials.
+        #expect(
+            ConfigRedaction.withoutCredentials("bundle --prometheus https://user:pa@ss@prom:9090/x --diag-addr http://h:3000")
+                == "bundle --prometheus https://<redacted>@prom:9090/x --diag-addr http://h:3000")
         // Keys that are not plain text go too (a secret can be put in a key).
         let odd = try ConfigRedaction.redact("? [secret-in-key-ZZZZ]\n: value\n")
         #expect(!odd.contains("ZZZZ"))

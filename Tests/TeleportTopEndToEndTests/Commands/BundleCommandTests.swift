@@ -225,6 +225,20 @@ struct BundleCommandTests {
         #expect(!FileManager.default.fileExists(atPath: missing))
     }
 
+    @Test("-o - writes the tar to stdout and what it holds to stderr; --no-profiles leaves them out, said so")
+    func standardOutput() async throws {
+        let result = try await runWithDeadlineOffPool(
+            binary, ["bundle", "--embedded", "--for", "2s", "--interval", "500ms", "--no-profiles", "-o", "-"], timeout: .seconds(120))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("wrote standard output"), "\(result.stderr)")
+        #expect(result.data.prefix(2) == Data([0x1F, 0x8B]), "gzip on stdout")
+        let archive = try temporaryFile([UInt8](result.data), name: "stdout.tar.gz")
+        let bundle = try await unpack(archive)
+        try checkIndex(bundle)
+        #expect(bundle.rows("Left out").contains { $0.hasPrefix("profiles/") && $0.hasSuffix("--no-profiles") }, "\(bundle.readme)")
+        #expect(!bundle.listed.contains { $0.hasPrefix("profiles/") })
+    }
+
     @Test("A fleet: a folder per instance with its snapshot and findings, the fleet table; --from a recording cut to --window")
     func fleetAndRecording() async throws {
         let folder = Paths.temporaryDirectory("bundle-fleet")
