@@ -5,14 +5,19 @@
 #   - the embedded engine (`serve` with its scheduled degraded episodes) for as long.
 # Prints, per source, the evaluations, how many held a warning or a critical, and each
 # distinct warning with how many evaluations carried it.
-# Usage: Scripts/measure-findings.sh [MINUTES]   (default 10)
+# Usage: Scripts/measure-findings.sh [MINUTES]   (default 10; BIN=path uses that teleport-top
+#        instead of a release build: these are figures of behaviour, not of speed)
 # Needs: golang-go, golang-github-prometheus-client-golang-dev, python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${1:-10}
 scratch=Benchmarks/.build
-swift build -c release --product teleport-top --scratch-path "$scratch" >&2
-bin=$(swift build -c release --product teleport-top --scratch-path "$scratch" --show-bin-path)/teleport-top
+if [ -n "${BIN:-}" ]; then
+  bin=$BIN
+else
+  swift build -c release --product teleport-top --scratch-path "$scratch" >&2
+  bin=$(swift build -c release --product teleport-top --scratch-path "$scratch" --show-bin-path)/teleport-top
+fi
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 GO111MODULE=off GOPATH=/usr/share/gocode go build -o "$work/godiag" ./Tests/Fixtures/godiag
@@ -37,10 +42,11 @@ PY
 a=$(port)
 "$work/godiag" -listen "127.0.0.1:$a" -stdin-watch=false >/dev/null 2>&1 &
 sleep 1
-"$bin" check --diag-addr "127.0.0.1:$a" --for "${minutes}m" --interval 2s --record "$work/fixture" --json >/dev/null || true
+# Both watched at once.
+"$bin" check --diag-addr "127.0.0.1:$a" --for "${minutes}m" --interval 2s --record "$work/fixture" --json >/dev/null &
+"$bin" check --embedded --for "${minutes}m" --interval 2s --record "$work/embedded" --json >/dev/null &
+wait %2 %3 || true
 "$bin" check --from "$work/fixture" --sweep > "$work/fixture.jsonl" || true
 summarize "healthy Go fixture, ${minutes} min at 2 s" "$work/fixture.jsonl"
-
-"$bin" check --embedded --for "${minutes}m" --interval 2s --record "$work/embedded" --json >/dev/null || true
 "$bin" check --from "$work/embedded" --sweep > "$work/embedded.jsonl" || true
 summarize "embedded engine, ${minutes} min at 2 s" "$work/embedded.jsonl"

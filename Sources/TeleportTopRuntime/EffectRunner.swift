@@ -33,6 +33,8 @@ public final class EffectRunner: Sendable {
         public var setFindingsBaseline: (@Sendable (DateInterval?) async -> Void)?
         /// The time span queries are answered at (a replay's cursor).
         public var clock: @Sendable () -> Date = { Date() }
+        /// Writes the diagnostics bundle (`B`).
+        public var bundler: DashboardBundler?
 
         public init(
             metrics: MetricStore? = nil, spans: SpanStore? = nil, poller: Poller? = nil, profiles: ProfileRunner? = nil,
@@ -148,6 +150,13 @@ public final class EffectRunner: Sendable {
             } else {
                 queue.post(.notice("no findings are evaluated here"))
             }
+        case .writeBundle(let request):
+            guard let bundler = parts.bundler else {
+                queue.post(.bundle(.failed("this dashboard has nothing to bundle", at: Date())))
+                return
+            }
+            // It takes the CPU profile's seconds: on its own, as captures do.
+            Task { await bundler.write(request, post: { queue.post($0) }) }
         case .quit:
             break
         }

@@ -283,7 +283,8 @@ public actor ReplayDriver {
     /// Applies the frames after the cursor up to `time`.
     func forward(to time: Date) async {
         let frames = playback.reader.frames
-        let limit = Int64((time.timeIntervalSince1970 * 1e9).rounded())
+        // A time taken from a scrape's own names that scrape (a `Date` holds it to ~0.2 µs).
+        let limit = Int64((time.timeIntervalSince1970 * 1e9).rounded()) + 1000
         var scraped: [Int: Result<ScrapeResult, ScrapeFailure>] = [:]
         var lines: [LogLine] = []
         while nextFrame < order.count, frames[order[nextFrame]].nanoseconds <= limit {

@@ -122,14 +122,7 @@ struct CheckResult {
     var findings: [Finding] { reports.flatMap(\.findings) + extra }
 
     var document: FindingsDocument {
-        let shortest = reports.compactMap { report -> Double? in
-            if case .short(let have, _) = report.coverage { return have }
-            return nil
-        }.min()
-        let time = reports.compactMap(\.time).max()
-        return FindingsDocument(
-            source: source, time: time, historySeconds: shortest ?? (reports.isEmpty ? nil : windows.total), neededSeconds: windows.total,
-            findings: findings)
+        FindingsDocument(source: source, reports: reports, extra: extra, neededSeconds: windows.total)
     }
 
     var exitCode: ExitCode {
@@ -146,8 +139,7 @@ struct CheckResult {
             let data = try SnapshotDocument.encoder().encode(document)
             FileHandleOutput.standardOutput(String(decoding: data, as: UTF8.self) + "\n")
         } else {
-            let note = reports.compactMap(\.coverageNote).first
-            FileHandleOutput.standardOutput(FindingsText.render(document, coverageNote: note))
+            FileHandleOutput.standardOutput(FindingsText.render(document, reports: reports))
         }
     }
 }

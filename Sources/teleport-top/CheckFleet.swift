@@ -57,7 +57,7 @@ enum CheckFleet {
                 for member in direct.members {
                     group.addTask {
                         await CheckTarget.watch(
-                            client: member.client, store: member.store, interval: interval, duration: duration, recorder: recording, name: member.name)
+                            client: member.client, store: member.store, interval: interval, duration: duration, recorder: recording, recordAs: member.name)
                     }
                 }
                 return await group.reduce(false) { $0 || $1 }

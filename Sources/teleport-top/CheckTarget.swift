@@ -57,10 +57,9 @@ enum CheckTarget {
     }
 
     /// Scrapes every `interval` (on a fixed schedule from the first) until `duration` has
-    /// passed; returns whether any scrape succeeded. `name`: the instance a recorder files the
-    /// scrapes under (empty: one target).
+    /// passed, recording each (a fleet's instance as `name`); returns whether any scrape succeeded.
     static func watch(
-        client: DiagClient, store: MetricStore, interval: Duration, duration: Duration, recorder: Recorder? = nil, name: String = ""
+        client: DiagClient, store: MetricStore, interval: Duration, duration: Duration, recorder: Recorder? = nil, recordAs name: String = ""
     ) async -> Bool {
         let clock = ContinuousClock()
         let start = clock.now

@@ -115,7 +115,7 @@ struct ReplayCommand: AsyncParsableCommand {
             replayFindings = made
         }
         let findingsPart = replayFindings
-        let feed = DashboardSession.Feed(
+        var feed = DashboardSession.Feed(
             source: source, showsFleet: showsFleet,
             parts: { parts, queue, _ in
                 parts.profiles = ProfileRunner(client: nil, directory: nil, queue: queue)
@@ -131,6 +131,7 @@ struct ReplayCommand: AsyncParsableCommand {
                 if skipped > 0 { state.message = "\(skipped) corrupt frames skipped" }
             },
             clock: { driver.now })
+        feed.keepsHistory = false  // the recording is the history
         let ending: DashboardSession.Ending
         do {
             ending = try await session.run(feed) { Terminal(theme: $0, logPath: display.logFile) }

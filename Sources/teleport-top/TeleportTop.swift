@@ -20,7 +20,7 @@ struct TeleportTop: AsyncParsableCommand {
         version: TeleportTopVersion.current,
         subcommands: [
             Dashboard.self, Serve.self, Snapshot.self, CheckCommand.self, RecordCommand.self, ReplayCommand.self, LogsCommand.self, LogLevelCommand.self,
-            ProfileCommand.self,
+            ProfileCommand.self, BundleCommand.self,
             PprofCommand.self,
             RecordingBenchCommand.self,
         ],
@@ -62,7 +62,7 @@ struct Dashboard: AsyncParsableCommand {
             With no target it runs the diagnostics engine in-process as a simulated Teleport, labelled as \
             such. Keys: 1-9 and 0 tabs, ! findings (Enter its evidence, m mute, b baseline), Tab/Shift-Tab, arrows or hjkl, Enter, Esc, / regex filter, f label \
             filter, s sort, v views (tabs 2 and 8), Space pause, +/- interval, T theme, p CPU profile, \
-            x inject a failure (simulation), r retry now, L logs (the debug socket's /log-stream), V log level, \
+            x inject a failure (simulation), r retry now, B write a diagnostics bundle, L logs (the debug socket's /log-stream), V log level, \
             I fleet, ? help, q quit. It receives spans on the OTLP ports. \
             With several targets (--targets FILE, --diag-addr twice, --prometheus URL, --embedded --instances N) \
             the fleet table comes first (with each instance's findings): Enter opens an instance's dashboard, I or Esc returns. \

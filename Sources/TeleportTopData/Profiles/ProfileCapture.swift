@@ -93,7 +93,7 @@ public struct ProfileCapture: Sendable, Hashable {
         return nil
     }
 
-    static func firstLine(_ body: [UInt8]) -> String {
+    public static func firstLine(_ body: [UInt8]) -> String {
         let line = body.prefix(200).split(separator: 0x0A, omittingEmptySubsequences: true).first ?? []
         return String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }

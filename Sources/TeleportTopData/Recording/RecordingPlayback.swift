@@ -60,9 +60,11 @@ public final class RecordingPlayback: @unchecked Sendable {
     public var start: Date? { reader.frames.first?.time }
     public var end: Date? { reader.frames.last?.time }
 
-    /// The position in `scrapes` of the last scrape at or before `time`.
+    /// The position in `scrapes` of the last scrape at or before `time`. A time taken from a
+    /// scrape's own (a report's, a finding's moment) names that scrape: a `Date` near 2026
+    /// holds seconds to about 0.2 µs, so frames up to 1 µs after `time` count as at it.
     public func scrapePosition(atOrBefore time: Date) -> Int? {
-        let ns = Int64((time.timeIntervalSince1970 * 1e9).rounded())
+        let ns = Int64((time.timeIntervalSince1970 * 1e9).rounded()) + 1000
         var low = 0
         var high = scrapes.count
         while low < high {

@@ -89,6 +89,9 @@ public actor SpanStore {
 
     /// Every held span of a trace.
     public func trace(_ id: TraceID) -> [SpanRecord] { ring.trace(id) }
+
+    /// Every span held, oldest first (what a diagnostics bundle writes).
+    public func held() -> [SpanRecord] { ring.newestFirst().reversed() }
 }
 
 extension SpanStore: SpanSink {

@@ -31,6 +31,12 @@ public final class DashboardSession: Sendable {
         public var findings: FindingsEngine.Options?
         /// `--record DIR`: makes the recorder from the header's sources.
         public var recorder: (@Sendable (_ sources: RecordedSources, _ onNotice: @escaping @Sendable (String) -> Void) throws -> Recorder)?
+        /// The history the dashboard keeps (`--history`): what `B` bundles of its recording.
+        public var history: Duration = .seconds(600)
+        /// `-c`: the teleport.yaml `B` bundles (redacted).
+        public var configPath: String?
+        /// The command line, for the bundle's index.
+        public var command = "teleport-top"
 
         public init(
             label: String, isEmbedded: Bool, interval: Duration, settings: DashboardLoop.Settings, logLines: Int = 50_000,
@@ -70,6 +76,9 @@ public final class DashboardSession: Sendable {
         /// Run once the loop has ended, before the teardown: a line to print on the restored
         /// terminal, if any (the command restoring a changed log level).
         public var farewell: @Sendable () async -> String?
+        /// A live source: the dashboard keeps its history as a recording (for `B`) even
+        /// without `--record` (a replay has one already).
+        public var keepsHistory = true
 
         public init(
             source: any FleetSource, showsFleet: Bool, recorded: RecordedSources = RecordedSources(),
@@ -129,13 +138,31 @@ public final class DashboardSession: Sendable {
             source.setOnEngine { queue.post(.fleetEngine($0)) }
             await spans.setOnChange { count in queue.post(.spansArrived(count)) }
             var recorder: Recorder?
+            let sources = source.recordedSources.merging(feed.recorded)
             if let make = options.recorder {
-                let made = try make(source.recordedSources.merging(feed.recorded)) { notice in queue.post(.notice(notice)) }
+                let made = try make(sources) { notice in queue.post(.notice(notice)) }
                 teardown.add { made.close() }
-                source.attach(made)
-                tap.attach(made)
-                await spans.setOnAdd { made.spans($0) }
                 recorder = made
+            } else if feed.keepsHistory {
+                // Without --record the dashboard still keeps its last --history as a recording of
+                // its own (private, removed at exit), so B can bundle it.
+                if let (made, folder) = FlightRecorder.start(
+                    sources: sources, interval: options.interval, history: options.history,
+                    onNotice: { notice in
+                        queue.post(.notice("bundle history: \(notice)"))
+                    })
+                {
+                    teardown.add {
+                        made.close()
+                        try? FileManager.default.removeItem(atPath: folder)
+                    }
+                    recorder = made
+                }
+            }
+            if let recorder {
+                source.attach(recorder)
+                tap.attach(recorder)
+                await spans.setOnAdd { recorder.spans($0) }
             }
             if let intakeOptions = options.intake {
                 var logger = Logger(label: "teleport-top")
@@ -166,6 +193,13 @@ public final class DashboardSession: Sendable {
             var parts = EffectRunner.Parts(spans: spans, fleet: source, logDirectory: options.profileDirectory, recorder: recorder)
             parts.clock = feed.clock
             if let findingsEngine { parts.setFindingsBaseline = { findingsEngine.setBaseline($0) } }
+            if feed.keepsHistory {
+                parts.bundler = DashboardBundler(
+                    options: .init(
+                        label: options.label, isEmbedded: options.isEmbedded, history: options.history, profileSeconds: options.profileSeconds,
+                        directory: options.profileDirectory, configPath: options.configPath, command: options.command),
+                    source: source, spans: spans, recordingDirectory: recorder?.writer.directory)
+            }
             await feed.parts(&parts, queue, teardown)
             let runner = EffectRunner(queue: queue, parts: parts)
             var initial = DashboardState(snapshot: .empty(target: options.label, interval: options.interval), isEmbedded: options.isEmbedded, now: feed.clock())

@@ -28,6 +28,8 @@ public enum Action: Sendable, Hashable {
     case retryNow
     case toggleHelp
     case captureProfile
+    /// Write a diagnostics bundle (`B`).
+    case writeBundle
     /// Back to the fleet table.
     case showFleet
     /// A Prometheus-read instance polled directly, or back to PromQL.
@@ -89,5 +91,7 @@ public enum Effect: Sendable, Hashable {
     case setFindingsBaseline(DateInterval?)
     /// Move a replay's time cursor, play, pause, change its speed (answered by `.replay`).
     case replay(ReplayCommand)
+    /// Write a diagnostics bundle of what the dashboard holds (`B`).
+    case writeBundle(BundleRequest)
     case quit
 }

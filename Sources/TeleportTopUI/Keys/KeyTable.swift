@@ -55,6 +55,7 @@ public enum KeyTable {
             KeyBinding([c("p")], "p", .captureProfile, "CPU profile now (opens its top-N when done)", .global, hint: "profile"),
             KeyBinding([c("x")], "x", .injectFailure, "embedded: fail a heartbeat", .global, hint: "fail"),
             KeyBinding([c("r")], "r", .retryNow, "scrape the target now (while it is down: retry now)", .global),
+            KeyBinding([c("B")], "B", .writeBundle, "write a diagnostics bundle (.tar.gz) of what the dashboard holds", .global),
             KeyBinding([c("?")], "?", .toggleHelp, "help", .global, hint: "help"),
             KeyBinding([c("q"), .controlC], "q", .quit, "quit", .global, hint: "quit"),
             KeyBinding([.up, c("k")], "↑/k", .up, "previous instance", .fleet),

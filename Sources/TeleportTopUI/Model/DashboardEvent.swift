@@ -43,6 +43,8 @@ public enum DashboardEvent: Sendable {
     case replay(ReplayStatus)
     /// An instance's findings, as the engine last evaluated them.
     case findings(FindingsEvent)
+    /// The diagnostics bundle's progress, path or failure (`B`).
+    case bundle(BundleStatus)
 }
 
 /// What the terminal reports.

@@ -65,6 +65,8 @@ public struct DashboardState: Sendable {
     public var columns = 80
     /// The Logs screen and the process's log level.
     public var logs = LogsState()
+    /// The diagnostics bundle being written or last written (`B`).
+    public var bundle: BundleStatus?
     /// Several instances: the fleet table, and which instance's dashboard is open.
     public var fleet: FleetState?
     /// The findings of every instance, and the Findings screen's own state.

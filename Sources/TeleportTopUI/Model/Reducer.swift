@@ -149,6 +149,8 @@ public enum Reducer {
             state.helpOffset = 0
         case .captureProfile:
             return ProfilesReducer.oneKey(&state)
+        case .writeBundle:
+            return BundleReducer.start(&state)
         case .showFleet, .click(.fleetTab):
             guard state.fleet != nil else {
                 state.message = "I shows the fleet: name several targets (--targets FILE, --diag-addr twice, --prometheus URL)"
@@ -281,6 +283,9 @@ public enum Reducer {
             return ReplayReducer.receive(&state, status)
         case .findings(let event):
             FindingsReducer.receive(&state, event)
+            return []
+        case .bundle(let status):
+            BundleReducer.receive(&state, status)
             return []
         case .theme(let name, let theme):
             guard let theme else {

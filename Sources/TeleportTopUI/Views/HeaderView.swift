@@ -140,6 +140,11 @@ public enum HeaderView {
             screen.writeRight(text, right: right1, y: 1, role: .accent)
             right1 -= text.count + 1
         }
+        // The diagnostics bundle (B): its step while written, its path for a minute after.
+        if let text = Self.bundleText(state) {
+            screen.writeRight(text.text, right: right1, y: 1, role: text.role)
+            right1 -= text.text.count + 1
+        }
         // A span source that could not start (a port in use) is a warning on every screen.
         if let warning = state.spans.warnings.first {
             let more = state.spans.warnings.count > 1 ? " (+\(state.spans.warnings.count - 1))" : ""
@@ -149,6 +154,20 @@ public enum HeaderView {
                 screen.put(String(repeating: " ", count: width), x: right1 - width, y: 1, role: .error)
                 screen.put(text, x: right1 - width, y: 1, role: .error, maxWidth: width)
             }
+        }
+    }
+
+    /// How long the header shows a written bundle's path.
+    static let bundleNotice: TimeInterval = 60
+
+    /// The header's words on the bundle, if any.
+    static func bundleText(_ state: DashboardState) -> (text: String, role: StyleRole)? {
+        switch state.bundle {
+        case .running(let step): return (" ● bundle: \(step) ", .accent)
+        case .done(let path, let at) where state.now.timeIntervalSince(at) < bundleNotice:
+            return (" bundle: \((path as NSString).lastPathComponent) ", .stateOK)
+        case .failed(_, let at) where state.now.timeIntervalSince(at) < bundleNotice: return (" bundle failed ", .error)
+        default: return nil
         }
     }
 }

@@ -87,7 +87,9 @@ struct DashboardOptions: ParsableArguments {
 
 extension DashboardOptions {
     /// What the session is told of these options.
-    func session(label: String, isEmbedded: Bool, profiling: ProfileOptions, intake: SpanIntake.Options?, spanSource: String?) -> DashboardSession.Options {
+    func session(
+        label: String, isEmbedded: Bool, profiling: ProfileOptions, intake: SpanIntake.Options?, spanSource: String?, configPath: String? = nil
+    ) -> DashboardSession.Options {
         let recording = self.recording
         let interval = self.interval
         let history = self.history
@@ -97,10 +99,14 @@ extension DashboardOptions {
                 try recording.recorder(path: path, sources: sources, interval: interval, history: history, onNotice: onNotice)
             }
         }
-        return DashboardSession.Options(
+        var options = DashboardSession.Options(
             label: label, isEmbedded: isEmbedded, interval: PollSchedule(interval: interval).interval, settings: display.settings(bell: bell),
             logLines: logLines, restorePolicy: restoreLogLevel, profileSeconds: profiling.profileSeconds, profileDirectory: profiling.profileDir,
             intake: intake, spanSource: spanSource, findings: try? findings.engine(), recorder: makeRecorder)
+        options.history = history
+        options.configPath = configPath
+        options.command = BundleCommand.commandLine
+        return options
     }
 }
 
@@ -145,7 +151,8 @@ enum DashboardCommand {
         } catch { throw fail(error.description) }
         let session = DashboardSession(
             options: options.session(
-                label: label, isEmbedded: embedded != nil, profiling: profiling, intake: intake, spanSource: embedded.map { _ in "embedded engine" }),
+                label: label, isEmbedded: embedded != nil, profiling: profiling, intake: intake, spanSource: embedded.map { _ in "embedded engine" },
+                configPath: target.config),
             spans: spanStore, teardown: teardown)
         let engine = embedded?.engine
         let tailLog = options.tailLog
