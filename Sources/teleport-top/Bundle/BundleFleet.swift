@@ -48,14 +48,7 @@ enum BundleFleet {
         let recorder: Recorder
         do {
             let sources = RecordedSources(fleet: setup.label).merging(setup.source.recordedSources)
-            let writer = try RecordingWriter(
-                directory: scratch + "/recording",
-                header: { number in
-                    RecordingFormat.Header(
-                        created: Date(), segment: number, sources: sources, intervalSeconds: command.interval.seconds,
-                        historySeconds: history.seconds, writer: TeleportTopVersion.current)
-                })
-            recorder = Recorder(writer: writer)
+            recorder = try BundleTarget.historyRecorder(scratch: scratch, sources: sources, interval: command.interval, history: history)
         } catch {
             await setup.source.shutdown()
             throw fail("cannot record the history: \(error)")

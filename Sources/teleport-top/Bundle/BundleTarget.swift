@@ -42,16 +42,9 @@ enum BundleTarget {
             let sources = recorded
             let history = Duration.seconds(max(600, command.window.seconds))
             let recorder: Recorder
-            do {
-                let writer = try RecordingWriter(
-                    directory: scratch + "/recording",
-                    header: { number in
-                        RecordingFormat.Header(
-                            created: Date(), segment: number, sources: sources, intervalSeconds: command.interval.seconds,
-                            historySeconds: history.seconds, writer: TeleportTopVersion.current)
-                    })
-                recorder = Recorder(writer: writer)
-            } catch { throw fail("cannot record the history: \(error)") }
+            do { recorder = try historyRecorder(scratch: scratch, sources: sources, interval: command.interval, history: history) } catch {
+                throw fail("cannot record the history: \(error)")
+            }
             teardown.add { recorder.close() }
             await spans.setOnAdd { recorder.spans($0) }
             let store = MetricStore(target: label, interval: command.interval, history: history)
@@ -137,6 +130,18 @@ enum BundleTarget {
             await teardown.run()
             return manifest
         }
+    }
+
+    /// The recorder of the history a bundle holds, in `scratch`'s `recording` folder.
+    static func historyRecorder(scratch: String, sources: RecordedSources, interval: Duration, history: Duration) throws -> Recorder {
+        let writer = try RecordingWriter(
+            directory: scratch + "/recording",
+            header: { number in
+                RecordingFormat.Header(
+                    created: Date(), segment: number, sources: sources, intervalSeconds: interval.seconds, historySeconds: history.seconds,
+                    writer: TeleportTopVersion.current)
+            })
+        return Recorder(writer: writer)
     }
 
     /// A private folder (0700) for the recording being made.
