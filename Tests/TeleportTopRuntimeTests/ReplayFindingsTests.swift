@@ -24,7 +24,7 @@ struct ReplayFindingsTests {
         return Array(text.utf8)
     }
 
-    @Test("The pass over a recording notes when the tunnels dropped, within a minute, and no moment before")
+    @Test("The pass over a recording notes when the tunnels dropped, within a minute, and nothing before; ) lands there, ( comes back")
     func openingMoment() async throws {
         let dir = NSTemporaryDirectory() + "tt-replay-findings-\(UUID().uuidString)"
         let writer = try RecordingWriter(
@@ -45,7 +45,12 @@ struct ReplayFindingsTests {
         recorder.close()
 
         let store = MetricStore(target: "test", interval: .seconds(2), history: .seconds(600))
-        let findings = ReplayFindings(members: [.init(id: 0, instance: nil, store: store)], options: .init(), queue: EventQueue())
+        let queue = EventQueue(dataLimit: 1000)
+        let findings = ReplayFindings(members: [.init(id: 0, instance: nil, store: store)], options: .init(), queue: queue)
+        let driver = ReplayDriver(playback: try RecordingPlayback(path: dir), store: store, spans: SpanStore(), queue: queue)
+        await driver.setFindings(onCursor: { await findings.moved(to: $0) }, moments: { await findings.openings() })
+        await driver.start(at: nil, speed: 1, play: false)
+        await driver.stop()
         await findings.index(path: dir, interval: .seconds(2), history: .seconds(600), instances: [])
         let deadline = ContinuousClock.now + .seconds(60)
         var moments: [Date] = []
@@ -57,10 +62,20 @@ struct ReplayFindingsTests {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        await findings.stop()
         let drop = Self.t0.addingTimeInterval(300)
         let first = try #require(moments.first, "no moment noted")
         #expect(first > drop && first <= drop.addingTimeInterval(60), "first moment \(first), the drop at \(drop)")
         #expect(!moments.contains { $0 <= drop })
+
+        // `)` from the start lands on that moment, and the store there holds its scrape; `(`
+        // from the end comes back to the last moment.
+        #expect(driver.now == Self.t0)
+        await driver.handle(.finding(1))
+        #expect(driver.now == first)
+        #expect(await store.newestScrapeTime == first)
+        await driver.handle(.toEnd)
+        await driver.handle(.finding(-1))
+        #expect(driver.now == moments.last)
+        await findings.stop()
     }
 }
