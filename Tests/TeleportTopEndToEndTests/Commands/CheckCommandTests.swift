@@ -109,7 +109,11 @@ struct CheckCommandTests {
         let doc = try document(result.stdout)
         let alarms = doc.findings.filter { $0.severity != .info }
         #expect(!alarms.isEmpty, "no episode seen in 30 s")
-        #expect(alarms.allSatisfy { Self.episodeChecks.contains($0.check) }, "\(alarms.map(\.title))")
+        // Besides the episodes, the simulation raises proxy_missing_ssh_tunnels for 20 s now and
+        // then (SimulationProfiles: about once per 15 minutes): trouble it shows, told truly.
+        #expect(
+            alarms.allSatisfy { Self.episodeChecks.contains($0.check) || $0.check == "missing-ssh-tunnels" && $0.value.map { $0 >= 1 } == true },
+            "\(alarms.map(\.title))")
         #expect(result.status == (alarms.contains { $0.severity == .critical } ? 2 : 1))
     }
 }
