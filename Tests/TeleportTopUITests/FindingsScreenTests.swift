@@ -83,6 +83,17 @@ struct FindingsScreenTests {
             .findings(FindingsEvent(instance: 0, report: FindingsReport(time: Self.t0, coverage: .short(haveSeconds: 42, needSeconds: 300), findings: []))))
         lines = DashboardView.render(state, width: 80, height: 24).text.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines[2].hasPrefix(" findings: none open · baseline filling: 42 s of 300 s"))
+
+        // Evaluated before any scrape (the target never answered): nothing can be told, on
+        // the line and on the screen, never "nothing wrong".
+        _ = Reducer.fold(
+            &state, .findings(FindingsEvent(instance: 0, report: FindingsReport(time: nil, coverage: .short(haveSeconds: 0, needSeconds: 300), findings: []))))
+        lines = DashboardView.render(state, width: 80, height: 24).text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[2].hasPrefix(" findings: no scrape yet, nothing can be told"))
+        state.tab = .findings
+        let screen = DashboardView.render(state, width: 80, height: 24).text
+        #expect(screen.contains("no scrape yet: nothing can be told"))
+        #expect(!screen.contains("nothing wrong"))
     }
 
     @Test("↓ selects, Enter opens a histogram's evidence, Esc comes back to the same finding with the tables as they were")

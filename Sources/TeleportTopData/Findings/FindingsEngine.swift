@@ -4,7 +4,8 @@ import TeleportCore
 
 /// The findings engine as a running thing: attached to a seam, it evaluates a member's
 /// history every few scrapes off the caller's loop (one evaluation per member at a time),
-/// keeps findings open across evaluations, and publishes them through the seam.
+/// keeps findings open across evaluations, and publishes them through the seam; on a
+/// fleet, with the fleet's own findings of each instance (`FleetFindings`).
 public final class FindingsEngine: Sendable {
     public struct Options: Sendable {
         public var windows: FindingsWindows
@@ -38,9 +39,11 @@ public final class FindingsEngine: Sendable {
     public let options: Options
     private let members = Mutex<[Int: MemberState]>([:])
     private let fixedBaseline = Mutex<DateInterval?>(nil)
+    private let fleet: Mutex<FleetFindings>
 
     public init(options: Options = .init()) {
         self.options = options
+        fleet = Mutex(FleetFindings(minimumSeconds: max(1, options.minimumSeconds)))
     }
 
     /// Evaluates every member of `seam` as its scrapes arrive; reports go to the seam's
@@ -62,11 +65,26 @@ public final class FindingsEngine: Sendable {
             guard due else { return }
             let instance = seam.shape == .fleet ? member.name : nil
             Task.detached { [self] in
-                let report = await evaluate(member.store, id: member.id, instance: instance)
+                _ = await evaluate(member.store, id: member.id, instance: instance)
                 members.withLock { $0[member.id]?.running = false }
-                seam.publish(findings: ScrapeSeam.FindingsUpdate(id: member.id, name: member.name, report: report))
+                seam.publish(findings: ScrapeSeam.FindingsUpdate(id: member.id, name: member.name, report: published(member.id)))
             }
         }
+        // A fleet's own signatures (version skew, outliers) over its rows, every instance's
+        // (one read from Prometheus and never opened too), joined to its report.
+        guard seam.shape == .fleet else { return }
+        seam.observeRows { [self] row in
+            for (id, name) in fleet.withLock({ $0.fold(row) }) {
+                seam.publish(findings: ScrapeSeam.FindingsUpdate(id: id, name: name, report: published(id)))
+            }
+        }
+    }
+
+    /// What a member's listeners are shown: its latest report and the fleet's findings of it.
+    public func published(_ id: Int) -> FindingsReport {
+        var report = latest(id)
+        report.findings += fleet.withLock { $0.findings[id] ?? [] }
+        return report
     }
 
     /// The fixed span of scrape time changes are measured against (nil: the rolling window

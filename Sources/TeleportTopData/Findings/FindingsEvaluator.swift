@@ -14,8 +14,10 @@ public enum FindingsEvaluator {
     ) -> FindingsReport {
         let fixed = baseline.flatMap { HistorySlots(history, windows: windows, baseline: $0) }
         guard let slots = fixed ?? HistorySlots(history, windows: windows) else {
+            // No scrape held: only what the state timeline says (a target that never answered).
+            let findings = [StateSignatures.unanswered(timeline, instance: instance)].compactMap { $0 }
             return FindingsReport(
-                time: history.lastTime, coverage: .short(haveSeconds: 0, needSeconds: windows.total), findings: [], baseline: baseline)
+                time: history.lastTime, coverage: .short(haveSeconds: 0, needSeconds: windows.total), findings: findings, baseline: baseline)
         }
         // A full ranking needs the whole baseline (half a slot of slack); a fixed baseline that
         // leaves no slot before the recent window ranks nothing.

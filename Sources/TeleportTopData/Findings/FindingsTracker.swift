@@ -3,7 +3,8 @@ import TeleportCore
 
 /// Keeps findings open across evaluations: a finding missing from an evaluation stays
 /// (as last seen) until it has been missing `clearAfter` evaluations in a row, and keeps
-/// the earliest `since` it was given. Pure value.
+/// the earliest `since` it was given; a finding of the present state (degraded now,
+/// unreachable) clears as soon as it is missing. Pure value.
 public struct FindingsTracker: Sendable {
     private struct Open: Sendable {
         var finding: Finding
@@ -16,6 +17,9 @@ public struct FindingsTracker: Sendable {
     public init(clearAfter: Int = ChangeThresholds().clearAfter) {
         self.clearAfter = max(0, clearAfter)
     }
+
+    /// The checks that tell the state now, held open by no hysteresis.
+    static let presentState: Set<String> = ["state-degraded", "state-recovering", "unreachable", "not-metrics"]
 
     /// The keys open now (the evaluator keeps them on the lower thresholds).
     public var openKeys: Set<String> { Set(open.keys) }
@@ -32,6 +36,12 @@ public struct FindingsTracker: Sendable {
             open[key] = Open(finding: finding, misses: 0)
         }
         for key in open.keys where !seen.contains(key) {
+            // A finding of the present state (degraded now, unreachable) is untrue once the
+            // state has changed: it clears at once.
+            if let check = open[key]?.finding.check, Self.presentState.contains(check) {
+                open[key] = nil
+                continue
+            }
             open[key]?.misses += 1
             if (open[key]?.misses ?? 0) > clearAfter { open[key] = nil }
         }

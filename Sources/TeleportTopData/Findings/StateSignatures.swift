@@ -31,11 +31,8 @@ enum StateSignatures {
             return input.finding(
                 "state-degraded", .critical, "process degraded\(sinceText)", family: "process_state", since: since, value: 2,
                 evidence: "process_state 2 (degraded) / readyz 503: a heartbeat or a component failed", score: 100)
-        case .unreachable:
-            let sinceText = since.map { ", since \(FindingFigure.clock($0))" } ?? ""
-            return input.finding(
-                "unreachable", .critical, "target unreachable\(sinceText)", family: "process_state", since: since,
-                evidence: "neither /readyz nor /metrics answered the last scrape", score: 100)
+        case .unreachable, .notMetrics:
+            return unanswered(input.timeline, instance: input.instance)
         case .recovering:
             let sinceText = since.map { ", since \(FindingFigure.clock($0))" } ?? ""
             return input.finding(
@@ -54,6 +51,27 @@ enum StateSignatures {
                 evidence:
                     "time in state since \(FindingFigure.clock(start)): degraded \(Int((times[.degraded] ?? 0).rounded())) s, recovering \(Int((times[.recovering] ?? 0).rounded())) s",
                 score: bad)
+        }
+    }
+
+    /// The target gave no metrics at its last scrape: nothing answered (unreachable), or
+    /// something that is not Teleport's diag listener did (a page, a 404). Critical, and
+    /// told also before the first scrape, when the history holds nothing else.
+    static func unanswered(_ timeline: StateTimeline, instance: String?) -> Finding? {
+        let since = timeline.since
+        let sinceText = since.map { ", since \(FindingFigure.clock($0))" } ?? ""
+        switch timeline.current {
+        case .unreachable:
+            return Finding(
+                instance: instance, severity: .critical, check: "unreachable", title: "target unreachable\(sinceText)", family: "process_state",
+                since: since, evidence: "neither /readyz nor /metrics answered the last scrape", score: 100)
+        case .notMetrics:
+            return Finding(
+                instance: instance, severity: .critical, check: "not-metrics", title: "target answers, but not with metrics\(sinceText)",
+                family: "process_state", since: since, evidence: "/metrics answered with something other than metrics (a page, an error status)",
+                score: 100)
+        default:
+            return nil
         }
     }
 

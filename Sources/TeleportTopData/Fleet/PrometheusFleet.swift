@@ -326,7 +326,11 @@ public final class PrometheusFleet: FleetSource {
         let member = ScrapeSeam.Member(id: id, name: name, store: store)
         do {
             var seconds = range
-            if newest == nil {
+            if let newest {
+                // A refresh that came late (a loaded machine, a slow engine) asks for all it
+                // missed, so no scrape falls between two reads.
+                seconds = Self.catchUpRange(live: range, since: now.timeIntervalSince(newest), window: options.window.seconds)
+            } else {
                 // How many series the instance has decides how far back its history is read.
                 let count = try? await client.query("count(\(selector))", at: now).data.series.first?.value?.value
                 seconds = Self.historyRange(series: count ?? 0, scrape: registry.withLock { $0.scrapeIntervals[name] }, window: options.window.seconds)
@@ -373,6 +377,14 @@ public final class PrometheusFleet: FleetSource {
     /// engine's lag), in whole seconds so that a replay asks the recorded query.
     static func liveRange(refresh: Double, scrape: Double?, lag: Double?, window: Double) -> Double {
         min(max(window, 60), (max(3 * refresh, 2 * (scrape ?? refresh)) + (lag ?? 0) + 5).rounded(.up))
+    }
+
+    /// Seconds of raw samples a refresh asks for when the newest sample held is `since`
+    /// seconds old: the live range, or all since then (in tens of seconds, so that a replay
+    /// asks the recorded query), at most the window.
+    static func catchUpRange(live: Double, since: Double, window: Double) -> Double {
+        guard since.isFinite, since >= live else { return live }
+        return min(max(window, 60), max(live, ((since + 5) / 10).rounded(.up) * 10))
     }
 
     /// Seconds of history the first read asks for: the window, or less where the instance's

@@ -70,6 +70,7 @@ public final class ScrapeSeam: Sendable {
     private let sinks = Mutex(Sinks())
     private let focused: Mutex<Int?>
     private let observers = Mutex<[@Sendable (Observation) -> Void]>([])
+    private let rowObservers = Mutex<[@Sendable (FleetRow) -> Void]>([])
 
     public init(shape: Shape, window: Double) {
         self.shape = shape
@@ -88,6 +89,11 @@ public final class ScrapeSeam: Sendable {
     /// Adds an observer of every folded outcome (called before the source runs).
     public func observe(_ observer: @escaping @Sendable (Observation) -> Void) {
         observers.withLock { $0.append(observer) }
+    }
+
+    /// Adds an observer of every fleet row published (from a store or from PromQL).
+    public func observeRows(_ observer: @escaping @Sendable (FleetRow) -> Void) {
+        rowObservers.withLock { $0.append(observer) }
     }
 
     /// Adds a listener of findings (a `FindingsEngine` attached to this seam publishes them).
@@ -148,6 +154,7 @@ public final class ScrapeSeam: Sendable {
             fleetRow.hasSocket = member.hasSocket
             adjust?(&fleetRow, now)
             sinks.row?(fleetRow)
+            for observer in rowObservers.withLock({ $0 }) { observer(fleetRow) }
         }
         if focusedID == member.id {
             sinks.focused?(FleetFocusUpdate(id: member.id, outcome: outcome, snapshot: await member.store.snapshot()))
@@ -157,5 +164,6 @@ public final class ScrapeSeam: Sendable {
     /// A row that does not come from a store (a fleet read from Prometheus: PromQL's).
     public func publish(row: FleetRow) {
         sinks.withLock { $0.row }?(row)
+        for observer in rowObservers.withLock({ $0 }) { observer(row) }
     }
 }

@@ -29,6 +29,8 @@ public enum FindingsView {
                 text = "findings are not evaluated here"
             } else if report == nil {
                 text = "no evaluation yet (the engine reads every few scrapes)"
+            } else if report?.time == nil {
+                text = "no scrape yet: nothing can be told"
             } else {
                 text = "no findings: nothing wrong, nothing changed"
             }
@@ -142,6 +144,7 @@ public enum FindingsLineView {
             } else if state.findings.reports[id] == nil {
                 text = " findings: waiting for the first evaluation"
             }
+            if let report = state.findings.reports[id], report.time == nil { text = " findings: no scrape yet, nothing can be told" }
             screen.write(text, x: 0, y: y, role: .dim)
             return
         }

@@ -22,7 +22,8 @@ struct DiagClientTests {
         let (engine, clock) = makeEngine()
         try drive(engine, clock, to: .recovering)
         let server = try await RunningServer.start(engine: engine, address: .tcp(host: "127.0.0.1", port: 0), exposure: .diagListener(debug: false))
-        let client = try client(try DiagTarget(diagAddr: server.baseURL))
+        // A loaded machine must not turn /readyz into a timeout (then /healthz is asked).
+        let client = try client(try DiagTarget(diagAddr: server.baseURL), timeout: .seconds(60))
         let scrape = try await client.scrape().get()
         #expect(scrape.readyz == ReadyzAnswer(statusCode: 400, status: ProcessState.recovering.readyzStatusText, pid: Int(getpid())))
         #expect(scrape.healthy == nil)  // /readyz answered: /healthz is not asked

@@ -168,4 +168,30 @@ struct ChangeRankingTests {
         #expect(tracker.update(none).findings.count == 1)
         #expect(tracker.update(none).findings.isEmpty)
     }
+
+    @Test("A finding of the present state (degraded now, unreachable) clears as soon as the state has changed")
+    func trackerPresentState() {
+        var tracker = FindingsTracker(clearAfter: 2)
+        let down = Finding(severity: .critical, check: "unreachable", title: "target unreachable", evidence: "", score: 100)
+        let recently = Finding(severity: .warning, check: "state-degraded-recently", title: "was degraded", evidence: "", score: 10)
+        #expect(tracker.update(FindingsReport(time: nil, coverage: .full, findings: [down, recently])).findings.count == 2)
+        let after = tracker.update(FindingsReport(time: nil, coverage: .full, findings: []))
+        #expect(after.findings.map(\.check) == ["state-degraded-recently"])
+    }
+
+    @Test("Before the first scrape a target that never answered is told unreachable (or answering with no metrics); one not yet tried, nothing")
+    func beforeFirstScrape() {
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        for (observed, check) in [(ObservedState.unreachable, "unreachable"), (.notMetrics, "not-metrics")] {
+            var timeline = StateTimeline()
+            timeline.observe(observed, at: start)
+            let report = FindingsEvaluator.evaluate(history: MetricHistory(seconds: 600, interval: .seconds(1)), timeline: timeline, instance: "a:1")
+            #expect(report.time == nil)
+            #expect(report.findings.map(\.check) == [check])
+            #expect(report.findings.first?.severity == .critical)
+            #expect(report.findings.first?.instance == "a:1")
+            #expect(report.findings.first?.since == start)
+        }
+        #expect(FindingsEvaluator.evaluate(history: MetricHistory(seconds: 600, interval: .seconds(1)), timeline: StateTimeline()).findings.isEmpty)
+    }
 }

@@ -30,8 +30,8 @@ struct ServeCommandTests {
     func serveWithFaults() async throws {
         let data = Paths.temporaryDirectory("serve")
         let (process, addr) = try await startServe([
-            "--diag-addr", "127.0.0.1:0", "--data-dir", data.path, "--heartbeat", "300ms", "--retry", "100ms",
-            "--check-period", "100ms", "--fault-schedule", "ok:3,fail:2",
+            "--diag-addr", "127.0.0.1:0", "--data-dir", data.path, "--heartbeat", "300ms", "--retry", "600ms",
+            "--check-period", "400ms", "--fault-schedule", "ok:8,fail:2",
         ])
         let healthz = try curl(["http://\(addr)/healthz"])
         #expect(healthz.status == 200)
@@ -42,9 +42,12 @@ struct ServeCommandTests {
         #expect(families.contains { $0.name == "backend_requests" })
         #expect(try curl(["http://\(addr)/debug/pprof/heap"]).status == 404)
 
-        // Poll /readyz: the schedule makes every state appear.
+        // Poll /readyz: the schedule makes every state appear for a second or more (degraded
+        // over two retries of 600 ms; recovering until the first heartbeat more than twice the
+        // check period after it began, 900 ms; ok for the rest of eight heartbeats of 300 ms),
+        // so a machine slow to spawn curl still sees them all.
         var seen: [Int: String] = [:]
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(90)
         while seen.count < 3, ContinuousClock.now < deadline {
             let readyz = try curl(["http://\(addr)/readyz"])
             seen[readyz.status] = readyz.body
