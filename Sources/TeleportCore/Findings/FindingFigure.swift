@@ -13,9 +13,24 @@ public enum FindingFigure {
     public static func unit(of name: String) -> Unit {
         // A histogram's or summary's count is a count, whatever the family measures.
         if name.hasSuffix("_count") || name.hasSuffix("_bucket") || name.hasSuffix("_gcount") { return .plain }
-        if name.contains("_seconds") || name.hasSuffix("_latency") { return .seconds }
-        if name.contains("_bytes") { return .bytes }
+        if contains(name, "_seconds") || name.hasSuffix("_latency") { return .seconds }
+        if contains(name, "_bytes") { return .bytes }
         return .plain
+    }
+
+    /// Whether `part` occurs in `name`, byte for byte (the engine asks this of every series
+    /// at each evaluation: no Foundation search).
+    static func contains(_ name: String, _ part: StaticString) -> Bool {
+        name.utf8.withContiguousStorageIfAvailable { bytes in
+            let needle = UnsafeBufferPointer(start: part.utf8Start, count: part.utf8CodeUnitCount)
+            guard needle.count > 0, bytes.count >= needle.count else { return needle.isEmpty }
+            for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
+                var j = 1
+                while j < needle.count, bytes[start + j] == needle[j] { j += 1 }
+                if j == needle.count { return true }
+            }
+            return false
+        } ?? name.contains(part.description)
     }
 
     /// A value in its unit, 2-3 significant digits; `perSecond` appends `/s`.

@@ -11,9 +11,9 @@ enum ChangeRanking {
         var newByFamily: [String: Int] = [:]
         let baselineSlots = slots.windows.baselineSlots
         for series in slots.series where isRanked(series) {
-            let baselinePoints = RobustStats.count(Array(series.values[slots.baselineRange]))
+            let baselinePoints = RobustStats.count(series.values[slots.baselineRange])
             if baselinePoints == 0 {
-                if RobustStats.count(Array(series.values[slots.recentRange])) * 2 > slots.windows.recentSlots {
+                if RobustStats.count(series.values[slots.recentRange]) * 2 > slots.windows.recentSlots {
                     newByFamily[series.family, default: 0] += 1
                 }
                 continue

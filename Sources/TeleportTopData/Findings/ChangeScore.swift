@@ -18,18 +18,26 @@ struct ChangeScore: Sendable, Hashable {
     /// window has too few points (under half its slots) to tell, or when the magnitude is
     /// under `minMagnitude` (the spread is not computed then: most series move little).
     static func score(_ slots: [Double], baselineSlots: Int, floor: Double, minMagnitude: Double = 0) -> ChangeScore? {
-        let baselineValues = Array(slots[0..<min(baselineSlots, slots.count)])
-        let recentValues = Array(slots[min(baselineSlots, slots.count)...])
-        guard RobustStats.count(baselineValues) * 2 >= baselineValues.count, RobustStats.count(recentValues) * 2 > recentValues.count,
-            let b = RobustStats.median(baselineValues), let r = RobustStats.median(recentValues)
-        else { return nil }
-        let magnitude: Double
-        if (r >= 0) == (b >= 0) {
-            magnitude = abs(log2((abs(r) + floor) / (abs(b) + floor)))
-        } else {
-            magnitude = log2(1 + abs(r - b) / floor)
+        let split = min(baselineSlots, slots.count)
+        // Medians on a scratch buffer (this runs for every series of a 41k-series target at
+        // each evaluation: nothing is allocated).
+        let figures = withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, slots.count)) { scratch -> (Double, Double, Double, Double)? in
+            let recentCount = RobustStats.keep(slots[split...], into: scratch)
+            guard recentCount * 2 > slots.count - split, let r = RobustStats.medianInPlace(scratch, count: recentCount) else { return nil }
+            let baselineCount = RobustStats.keep(slots[0..<split], into: scratch)
+            guard baselineCount * 2 >= split, let b = RobustStats.medianInPlace(scratch, count: baselineCount) else { return nil }
+            let magnitude: Double
+            if (r >= 0) == (b >= 0) {
+                magnitude = abs(log2((abs(r) + floor) / (abs(b) + floor)))
+            } else {
+                magnitude = log2(1 + abs(r - b) / floor)
+            }
+            guard magnitude >= minMagnitude else { return nil }
+            for i in 0..<baselineCount { scratch[i] = abs(scratch[i] - b) }
+            guard let mad = RobustStats.medianInPlace(scratch, count: baselineCount) else { return nil }
+            return (b, r, mad * 1.4826, magnitude)
         }
-        guard magnitude >= minMagnitude, let mad = RobustStats.scaledMAD(baselineValues, center: b) else { return nil }
+        guard let (b, r, mad, magnitude) = figures else { return nil }
         let spread = max(mad, floor * 1e-3)
         let z = abs(r - b) / spread
         // Since: walking back from the newest slot while slots stay beyond 3 spreads on the

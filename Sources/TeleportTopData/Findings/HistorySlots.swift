@@ -126,23 +126,37 @@ struct HistorySlots: Sendable {
             guard t > baselineStart, t <= baselineEnd + 1e-9 else { return -1 }
             return min(b - 1, Int(((t - baselineStart) / slot).rounded(.up)) - 1)
         }
+        // One series at a time: its values decoded into `scratch`, then summed per slot in
+        // `sums` and `weights` (all three reused: nothing allocated per point or per series
+        // but its result).
+        var scratch = [Double](repeating: .nan, count: times.count)
+        var sums = [Double](repeating: 0, count: n)
         var weights = [Double](repeating: 0, count: n)
         func slotted(_ id: Int) -> (values: [Double], increases: [Double], isCounter: Bool) {
-            let isCounter = Self.isCounter(history.series[id])
-            var sums = [Double](repeating: 0, count: n)
-            for k in 0..<n { weights[k] = 0 }
-            var p = Double.nan
-            history.forEachValue(id, from: from, through: last) { j, v in
-                defer { p = v }
-                let slot = slotOf[j]
-                guard slot >= 0 else { return }
-                if isCounter {
-                    guard j > 0, !gaps[j], !v.isNaN, !p.isNaN, v >= p else { return }
-                    sums[slot] += v - p
-                    weights[slot] += times[j] - times[j - 1]
-                } else if !v.isNaN {
-                    sums[slot] += v
-                    weights[slot] += 1
+            let isCounter = Self.isCounter(name: history.series[id].key.name, type: history.series[id].type)
+            scratch.withUnsafeMutableBufferPointer { values in
+                if history.series[id].sameSince <= from {
+                    // Unchanged over the window (most of a Teleport's series): no decoding.
+                    values.update(repeating: history.series[id].last)
+                } else {
+                    history.decode(id, from: from, through: last, into: values)
+                }
+                sums.withUnsafeMutableBufferPointer { sums in
+                    weights.withUnsafeMutableBufferPointer { weights in
+                        slotOf.withUnsafeBufferPointer { slotOf in
+                            times.withUnsafeBufferPointer { times in
+                                gaps.withUnsafeBufferPointer { gaps in
+                                    for k in 0..<n {
+                                        sums[k] = 0
+                                        weights[k] = 0
+                                    }
+                                    Self.accumulate(
+                                        values: UnsafeBufferPointer(values), slotOf: slotOf, times: times, gaps: gaps, isCounter: isCounter,
+                                        sums: sums, weights: weights)
+                                }
+                            }
+                        }
+                    }
                 }
             }
             var out = sums
@@ -169,9 +183,13 @@ struct HistorySlots: Sendable {
             histograms.append(Histogram(family: record.familyName, labels: record.labels, bounds: record.buckets.map(\.upperBound), slots: slots))
         }
         var series: [Series] = []
-        for (id, record) in history.series.enumerated() where !bucketIDs.contains(id) && (include?(record.familyName) ?? true) {
+        series.reserveCapacity(history.series.count - bucketIDs.count)
+        for id in history.series.indices where !bucketIDs.contains(id) && (include?(history.series[id].familyName) ?? true) {
             let (values, increases, isCounter) = slotted(id)
-            series.append(Series(key: record.key, family: record.familyName, type: record.type, values: values, increases: increases, isCounter: isCounter))
+            series.append(
+                Series(
+                    key: history.series[id].key, family: history.series[id].familyName, type: history.series[id].type, values: values,
+                    increases: increases, isCounter: isCounter))
         }
         self.series = series
         self.histograms = histograms
@@ -181,9 +199,41 @@ struct HistorySlots: Sendable {
         }
     }
 
-    static func isCounter(_ record: MetricHistory.SeriesRecord) -> Bool {
-        let name = record.key.name
-        switch record.type {
+    /// Sums a series' points into their slots: a counter's valid increases (no gap, no
+    /// reset, both points present) with the seconds they span; anything else's values with
+    /// their count. `values[j]` was taken at `times[j]` and falls in slot `slotOf[j]` (-1: none).
+    @inline(__always)
+    private static func accumulate(
+        values: UnsafeBufferPointer<Double>, slotOf: UnsafeBufferPointer<Int>, times: UnsafeBufferPointer<Double>, gaps: UnsafeBufferPointer<Bool>,
+        isCounter: Bool, sums: UnsafeMutableBufferPointer<Double>, weights: UnsafeMutableBufferPointer<Double>
+    ) {
+        let count = slotOf.count
+        if isCounter {
+            var j = 1
+            while j < count {
+                let slot = slotOf[j]
+                let v = values[j]
+                let p = values[j - 1]
+                if slot >= 0, !gaps[j], v >= p {  // false when either is NaN
+                    sums[slot] += v - p
+                    weights[slot] += times[j] - times[j - 1]
+                }
+                j += 1
+            }
+        } else {
+            for j in 0..<count {
+                let slot = slotOf[j]
+                let v = values[j]
+                if slot >= 0, !v.isNaN {
+                    sums[slot] += v
+                    weights[slot] += 1
+                }
+            }
+        }
+    }
+
+    static func isCounter(name: String, type: MetricType) -> Bool {
+        switch type {
         case .counter: return true
         case .histogram, .summary: return name.hasSuffix("_count") || name.hasSuffix("_sum") || name.hasSuffix("_bucket")
         default: return false

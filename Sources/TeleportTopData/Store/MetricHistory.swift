@@ -34,6 +34,9 @@ public struct MetricHistory: Sendable {
         var previous: Double = .nan
         /// The newest scrape (global index) the series was in.
         var lastSeen: Int
+        /// The scrape (global index) from which on every value equals, bit for bit, the one
+        /// before it: a window starting there holds `last` throughout (read without decoding).
+        var sameSince: Int
     }
 
     struct HistogramRecord: Sendable {
@@ -148,6 +151,7 @@ public struct MetricHistory: Sendable {
         layout = newLayout
         for id in series.indices {
             let value = pending[id]
+            if value.bitPattern != series[id].last.bitPattern { series[id].sameSince = idx }
             series[id].stream.append(value)
             series[id].previous = series[id].last
             series[id].last = value
@@ -159,7 +163,7 @@ public struct MetricHistory: Sendable {
     /// A new series: its stream starts at the current chunk, NaN before `idx`.
     private mutating func addSeries(_ key: SeriesKey, family: MetricFamily, at idx: Int) -> Int {
         let chunk = idx / Self.chunkSize
-        var record = SeriesRecord(key: key, familyName: family.name, type: family.type, firstChunk: chunk, lastSeen: idx)
+        var record = SeriesRecord(key: key, familyName: family.name, type: family.type, firstChunk: chunk, lastSeen: idx, sameSince: idx)
         record.chunkStarts.append(Int32(record.stream.startChunk()))
         for _ in (chunk * Self.chunkSize)..<idx { record.stream.append(.nan) }
         let id = series.count
@@ -274,38 +278,44 @@ public struct MetricHistory: Sendable {
         while g <= end {
             let chunk = g / Self.chunkSize
             let chunkStart = chunk * Self.chunkSize
-            var reader = XORReader(words: record.stream.words, start: Int(record.chunkStarts[chunk - record.firstChunk]))
-            for _ in chunkStart..<g { _ = reader.next() }
-            let chunkEnd = min(end, chunkStart + Self.chunkSize - 1)
-            while g <= chunkEnd {
-                out.append(reader.next())
-                g += 1
+            record.stream.words.withUnsafeBufferPointer { words in
+                var reader = XORReader(words: words, start: Int(record.chunkStarts[chunk - record.firstChunk]))
+                for _ in chunkStart..<g { _ = reader.next() }
+                let chunkEnd = min(end, chunkStart + Self.chunkSize - 1)
+                while g <= chunkEnd {
+                    out.append(reader.next())
+                    g += 1
+                }
             }
         }
         return out
     }
 
-    /// Calls `body` with each value of a series at the held scrapes `start...end` (global
-    /// indices) and its position from `start`, decoding without allocating.
-    func forEachValue(_ id: Int, from start: Int, through end: Int, _ body: (Int, Double) -> Void) {
+    /// Decodes a series' values at the held scrapes `start...end` (global indices) into
+    /// `out` (at least `end - start + 1` long; NaN before the series began), allocating nothing.
+    func decode(_ id: Int, from start: Int, through end: Int, into out: UnsafeMutableBufferPointer<Double>) {
         guard end >= start else { return }
         var g = start
         let firstChunk = series[id].firstChunk
         let seriesStart = firstChunk * Self.chunkSize
         while g <= end, g < seriesStart {
-            body(g - start, .nan)
+            out[g - start] = .nan
             g += 1
         }
-        let words = series[id].stream.words
-        while g <= end {
-            let chunk = g / Self.chunkSize
-            let chunkStart = chunk * Self.chunkSize
-            var reader = XORReader(words: words, start: Int(series[id].chunkStarts[chunk - firstChunk]))
-            for _ in chunkStart..<g { _ = reader.next() }
-            let chunkEnd = min(end, chunkStart + Self.chunkSize - 1)
-            while g <= chunkEnd {
-                body(g - start, reader.next())
-                g += 1
+        guard g <= end else { return }
+        series[id].stream.words.withUnsafeBufferPointer { words in
+            series[id].chunkStarts.withUnsafeBufferPointer { starts in
+                while g <= end {
+                    let chunk = g / Self.chunkSize
+                    let chunkStart = chunk * Self.chunkSize
+                    var reader = XORReader(words: words, start: Int(starts[chunk - firstChunk]))
+                    for _ in chunkStart..<g { _ = reader.next() }
+                    let chunkEnd = min(end, chunkStart + Self.chunkSize - 1)
+                    while g <= chunkEnd {
+                        out[g - start] = reader.next()
+                        g += 1
+                    }
+                }
             }
         }
     }

@@ -89,7 +89,7 @@ struct XORWriter: Sendable {
 
 /// Reads values back from an `XORWriter`'s words, one chunk at a time.
 struct XORReader {
-    private let words: [UInt64]
+    private let words: UnsafeBufferPointer<UInt64>
     private var word: Int
     private var bit = 0
     private var previous: UInt64 = 0
@@ -97,8 +97,8 @@ struct XORReader {
     private var trailing = 0
     private var started = false
 
-    /// A reader of the chunk that starts at word `start`.
-    init(words: [UInt64], start: Int) {
+    /// A reader of the chunk that starts at word `start` (`words` must outlive it).
+    init(words: UnsafeBufferPointer<UInt64>, start: Int) {
         self.words = words
         self.word = start
     }
@@ -121,22 +121,26 @@ struct XORReader {
         return Double(bitPattern: previous)
     }
 
+    /// The next `width` bits (0...64), most significant first: from one word, or the end of
+    /// one and the start of the next.
+    @inline(__always)
     private mutating func read(_ width: Int) -> UInt64 {
-        var value: UInt64 = 0
-        var remaining = width
-        while remaining > 0 {
-            let room = 64 - bit
-            let take = min(room, remaining)
-            let shifted = words[word] >> UInt64(room - take)
-            let part = take == 64 ? shifted : shifted & ((1 << UInt64(take)) - 1)
-            value = take == 64 ? part : (value << UInt64(take)) | part
-            bit += take
-            remaining -= take
+        guard width > 0 else { return 0 }
+        let room = 64 - bit
+        if width <= room {
+            let shifted = words[word] &>> UInt64(room - width)
+            bit += width
             if bit == 64 {
                 bit = 0
                 word += 1
             }
+            return width == 64 ? shifted : shifted & ((1 &<< UInt64(width)) &- 1)
         }
-        return value
+        // Here room < width <= 64, so room < 64 and the rest is 1...63 bits of the next word.
+        let high = words[word] & ((1 &<< UInt64(room)) &- 1)
+        let rest = width - room
+        word += 1
+        bit = rest
+        return (high &<< UInt64(rest)) | (words[word] &>> UInt64(64 - rest))
     }
 }

@@ -26,9 +26,11 @@ struct HistoryByTimeTests {
             writer.append(value)
         }
         var decoded: [Double] = []
-        for (c, start) in starts.enumerated() {
-            var reader = XORReader(words: writer.words, start: start)
-            for _ in 0..<min(64, values.count - c * 64) { decoded.append(reader.next()) }
+        writer.words.withUnsafeBufferPointer { words in
+            for (c, start) in starts.enumerated() {
+                var reader = XORReader(words: words, start: start)
+                for _ in 0..<min(64, values.count - c * 64) { decoded.append(reader.next()) }
+            }
         }
         #expect(decoded.map(\.bitPattern) == values.map(\.bitPattern))
         #expect(writer.words.count * 8 < values.count * 8)
