@@ -72,6 +72,18 @@ struct FindingsScreenTests {
         }
     }
 
+    @Test("The header does not say the time twice: a title that names it gets no since")
+    func headerSinceOnce() {
+        let at = Self.t0.addingTimeInterval(-30)
+        let restart = Finding(
+            severity: .warning, check: "restarts", title: "restarted at \(FindingFigure.clock(at))", since: at, evidence: "pid 1 → 2", score: 1)
+        let line = FindingsLineView.shortTitleFitting(restart, since: ", since " + String(FindingFigure.clock(at).prefix(8)), room: 100)
+        #expect(line == "restarted at \(FindingFigure.clock(at))")
+        let other = Finding(severity: .warning, check: "open-fds", title: "open fds 95% of the limit", since: at, evidence: "", score: 1)
+        let withSince = FindingsLineView.shortTitleFitting(other, since: ", since " + String(FindingFigure.clock(at).prefix(8)), room: 100)
+        #expect(withSince == "open fds 95% of the limit, since " + String(FindingFigure.clock(at).prefix(8)))
+    }
+
     @Test("Without findings the header says so; the line is absent where findings are not evaluated")
     func headerWithout() async throws {
         var state = Fixtures.state(try await Fixtures.snapshot())

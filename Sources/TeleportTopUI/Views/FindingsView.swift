@@ -159,9 +159,11 @@ public enum FindingsLineView {
         screen.writeRight(more, right: screen.width, y: y, role: .dim)
     }
 
-    /// The title, with since when it fits.
+    /// The title, with since when it fits and the title does not already name that time
+    /// ("restarted at 19:47:34 UTC").
     static func shortTitleFitting(_ finding: Finding, since: String, room: Int) -> String {
         let title = FindingsView.shortTitle(finding)
+        if !since.isEmpty, title.contains(String(since.suffix(8))) { return title }
         return title.count + since.count <= room ? title + since : title
     }
 
