@@ -14,8 +14,9 @@ public enum FindingsEvaluator {
     ) -> FindingsReport {
         let fixed = baseline.flatMap { HistorySlots(history, windows: windows, baseline: $0) }
         guard let slots = fixed ?? HistorySlots(history, windows: windows) else {
-            // No scrape held: only what the state timeline says (a target that never answered).
-            let findings = [StateSignatures.unanswered(timeline, instance: instance)].compactMap { $0 }
+            // Fewer than two scrapes held: only what the state timeline says now (a target that
+            // never answered, one degraded at its first scrape).
+            let findings = [StateSignatures.present(timeline, instance: instance)].compactMap { $0 }
             return FindingsReport(
                 time: history.lastTime, coverage: .short(haveSeconds: 0, needSeconds: windows.total), findings: findings, baseline: baseline)
         }

@@ -23,21 +23,9 @@ enum StateSignatures {
     /// §1 process state: degraded (/readyz 503) is critical; recovering (400) a warning; and
     /// time spent degraded within the window while ok now is a warning.
     static func stateNow(_ input: SignatureInput) -> Finding? {
-        let current = input.timeline.current
-        let since = input.timeline.since
-        switch current {
-        case .degraded:
-            let sinceText = since.map { ", since \(FindingFigure.clock($0))" } ?? ""
-            return input.finding(
-                "state-degraded", .critical, "process degraded\(sinceText)", family: "process_state", since: since, value: 2,
-                evidence: "process_state 2 (degraded) / readyz 503: a heartbeat or a component failed", score: 100)
-        case .unreachable, .notMetrics:
-            return unanswered(input.timeline, instance: input.instance)
-        case .recovering:
-            let sinceText = since.map { ", since \(FindingFigure.clock($0))" } ?? ""
-            return input.finding(
-                "state-recovering", .warning, "process recovering\(sinceText)", family: "process_state", since: since, value: 1,
-                evidence: "process_state 1 (recovering) / readyz 400: ok again after 60-70 s of good heartbeats", score: 50)
+        switch input.timeline.current {
+        case .degraded, .recovering, .unreachable, .notMetrics:
+            return present(input.timeline, instance: input.instance)
         default:
             let start = input.end.addingTimeInterval(-input.windows.total)
             let times = input.timeline.timeInState(from: start, to: input.end)
@@ -54,13 +42,23 @@ enum StateSignatures {
         }
     }
 
-    /// The target gave no metrics at its last scrape: nothing answered (unreachable), or
-    /// something that is not Teleport's diag listener did (a page, a 404). Critical, and
-    /// told also before the first scrape, when the history holds nothing else.
-    static func unanswered(_ timeline: StateTimeline, instance: String?) -> Finding? {
+    /// The state now, when it is trouble: degraded (critical), recovering (a warning), no
+    /// metrics at the last scrape because nothing answered (unreachable) or something that is
+    /// not Teleport's diag listener did (a page, a 404), both critical. Read from the timeline
+    /// alone, so told also before two scrapes are held (or any).
+    static func present(_ timeline: StateTimeline, instance: String?) -> Finding? {
         let since = timeline.since
         let sinceText = since.map { ", since \(FindingFigure.clock($0))" } ?? ""
         switch timeline.current {
+        case .degraded:
+            return Finding(
+                instance: instance, severity: .critical, check: "state-degraded", title: "process degraded\(sinceText)", family: "process_state",
+                since: since, value: 2, evidence: "process_state 2 (degraded) / readyz 503: a heartbeat or a component failed", score: 100)
+        case .recovering:
+            return Finding(
+                instance: instance, severity: .warning, check: "state-recovering", title: "process recovering\(sinceText)", family: "process_state",
+                since: since, value: 1, evidence: "process_state 1 (recovering) / readyz 400: ok again after 60-70 s of good heartbeats",
+                score: 50)
         case .unreachable:
             return Finding(
                 instance: instance, severity: .critical, check: "unreachable", title: "target unreachable\(sinceText)", family: "process_state",

@@ -35,8 +35,9 @@ struct EmbeddedTeleportTests {
         #expect(abs(reported - rss) / rss < 0.25, "reported \(reported), /proc says \(rss)")
         let fds = Double(try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count)
         let reportedFDs = try #require(scrape.families.first { $0.name == "process_open_fds" }?.samples.first?.value)
-        // Other suites open and close sockets meanwhile: within 64 of /proc (another process would be far off).
-        #expect(abs(reportedFDs - fds) <= 64, "reported \(reportedFDs), /proc has \(fds)")
+        // Other suites open and close sockets meanwhile: within 64 or a quarter of /proc (a
+        // fresh process, with a dozen, would be far off).
+        #expect(abs(reportedFDs - fds) <= max(64, 0.25 * fds), "reported \(reportedFDs), /proc has \(fds)")
         #expect(scrape.families.first { $0.name == "process_start_time_seconds" }?.samples.first?.value ?? 0 > 1.7e9)
         #expect(snapshot.build?.gitref == "simulated")
         #expect(snapshot.pid == Int(getpid()))

@@ -179,7 +179,9 @@ struct ChangeRankingTests {
         #expect(after.findings.map(\.check) == ["state-degraded-recently"])
     }
 
-    @Test("Before the first scrape a target that never answered is told unreachable (or answering with no metrics); one not yet tried, nothing")
+    @Test(
+        "Before two scrapes the state now is told: never answered is unreachable (or answering with no metrics), degraded at the first scrape; one not yet tried, nothing"
+    )
     func beforeFirstScrape() {
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         for (observed, check) in [(ObservedState.unreachable, "unreachable"), (.notMetrics, "not-metrics")] {
@@ -193,5 +195,15 @@ struct ChangeRankingTests {
             #expect(report.findings.first?.since == start)
         }
         #expect(FindingsEvaluator.evaluate(history: MetricHistory(seconds: 600, interval: .seconds(1)), timeline: StateTimeline()).findings.isEmpty)
+
+        // One scrape held (too few for slots): the state it showed is still told.
+        var history = MetricHistory(seconds: 600, interval: .seconds(1))
+        history.ingest([HistoryBuilder.gauge("process_state", 2)], at: start)
+        var timeline = StateTimeline()
+        timeline.observe(.degraded, at: start)
+        let one = FindingsEvaluator.evaluate(history: history, timeline: timeline)
+        #expect(one.time == start)
+        #expect(one.findings.map(\.check) == ["state-degraded"])
+        #expect(one.findings.first?.severity == .critical)
     }
 }

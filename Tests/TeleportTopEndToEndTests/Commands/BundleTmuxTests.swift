@@ -25,8 +25,18 @@ struct BundleTmuxTests {
         // Some history first.
         try await Task.sleep(for: .seconds(3))
         try session.send("B")
-        _ = try await session.wait(for: "● bundle: CPU profile (3 s)")
+        // The progress shows while the steps run (the CPU profile's 3 s the longest); a
+        // loaded machine may draw or capture the screen only once the bundle is written.
+        var progress = false
+        let progressDeadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < progressDeadline {
+            let screen = try session.capture()
+            if screen.contains("● bundle: CPU profile (3 s)") { progress = true }
+            if progress || screen.contains("bundle written: ") { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
         let done = try await session.wait(for: "bundle written: \(profiles)/teleport-top-bundle-")
+        if !progress { print("the bundle's progress was not caught on screen (written before a capture)") }
         #expect(done.contains("bundle: teleport-top-bundle-"), "the header names the file:\n\(done)")
         let names = try FileManager.default.contentsOfDirectory(atPath: profiles).filter { $0.hasSuffix(".tar.gz") }
         #expect(names.count == 1, "\(names)")
