@@ -120,20 +120,8 @@ public struct BundleManifest: Sendable {
     }
 
     /// `20261207T154000Z`.
-    public static func stamp(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        return formatter.string(from: date)
-    }
+    public static func stamp(_ date: Date) -> String { UTCText.stamp(date) }
 
     /// `2026-12-07 15:40:00 UTC`.
-    public static func utc(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
-        return formatter.string(from: date)
-    }
+    public static func utc(_ date: Date) -> String { UTCText.time(date) }
 }

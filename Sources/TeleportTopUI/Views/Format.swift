@@ -63,10 +63,5 @@ public enum Format {
     }
 
     /// A UTC time: `2026-11-23 14:05:09 UTC`.
-    public static func utc(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d:%02d UTC", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
-    }
+    public static func utc(_ date: Date) -> String { UTCText.time(date) }
 }
