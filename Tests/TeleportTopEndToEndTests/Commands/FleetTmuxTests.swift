@@ -20,20 +20,26 @@ struct FleetTmuxTests {
         #expect(screen.contains("I Fleet") && screen.contains("8 instances"))
         for member in plan { _ = try await session.wait(for: member.name) }
         // Wait for every instance to be OK, then fail the last row's instance: it sorts first.
+        // Rows can move between the capture and the keys (the simulation's own episodes and
+        // findings re-sort the table), so the failed one is the instance that comes to lead
+        // degraded or recovering; Enter below must then open it (the cursor follows it).
         screen = try await session.wait(for: "8 OK", timeout: .seconds(60))
-        let lastName = try #require(screen.split(separator: "\n").last { line in plan.contains { line.hasPrefix(" \($0.name) ") } })
-            .split(separator: " ").first.map(String.init)
+        func rows(_ screen: String) -> [Substring] { screen.split(separator: "\n").filter { line in plan.contains { line.hasPrefix(" \($0.name) ") } } }
+        func bad(_ row: Substring) -> Bool { row.contains("DEGRADED") || row.contains("RECOVERING") }
+        let badBefore = Set(rows(screen).filter(bad).compactMap { $0.split(separator: " ").first.map(String.init) })
         try session.send("G")
         try session.send("x")
         // The failed instance leads the table while it is degraded, then recovering (the
         // simulation retries a failed heartbeat within seconds, so either may be on screen).
         let deadline = ContinuousClock.now + .seconds(60)
         var led = false
+        var lastName: String?
         while !led && ContinuousClock.now < deadline {
             screen = try session.capture()
-            let firstRow = screen.split(separator: "\n").first { line in plan.contains { line.hasPrefix(" \($0.name) ") } } ?? ""
-            led = firstRow.hasPrefix(" \(lastName ?? "") ") && (firstRow.contains("DEGRADED") || firstRow.contains("RECOVERING"))
-            if !led { try await Task.sleep(for: .milliseconds(50)) }
+            let firstRow = rows(screen).first ?? ""
+            let name = firstRow.split(separator: " ").first.map(String.init)
+            led = bad(firstRow) && name.map { !badBefore.contains($0) } == true
+            if led { lastName = name } else { try await Task.sleep(for: .milliseconds(50)) }
         }
         #expect(led, "the failed instance never led the table:\n\(screen)")
         // Enter opens the selected (the cursor stayed on it while it moved up).
