@@ -106,6 +106,14 @@ struct FindingsScreenTests {
         let screen = DashboardView.render(state, width: 80, height: 24).text
         #expect(screen.contains("no scrape yet: nothing can be told"))
         #expect(!screen.contains("nothing wrong"))
+
+        // Scrapes, but not yet the baseline: no claim that nothing changed.
+        _ = Reducer.fold(
+            &state,
+            .findings(FindingsEvent(instance: 0, report: FindingsReport(time: Self.t0, coverage: .short(haveSeconds: 42, needSeconds: 300), findings: []))))
+        let short = DashboardView.render(state, width: 120, height: 24).text
+        #expect(short.contains("no findings from the absolute checks; changes are ranked once the baseline is full"))
+        #expect(!short.contains("nothing changed"))
     }
 
     @Test("↓ selects, Enter opens a histogram's evidence, Esc comes back to the same finding with the tables as they were")

@@ -31,6 +31,9 @@ public enum FindingsView {
                 text = "no evaluation yet (the engine reads every few scrapes)"
             } else if report?.time == nil {
                 text = "no scrape yet: nothing can be told"
+            } else if case .short = report?.coverage {
+                // Changes are not ranked yet: only the absolute checks spoke.
+                text = "no findings from the absolute checks; changes are ranked once the baseline is full"
             } else {
                 text = "no findings: nothing wrong, nothing changed"
             }
