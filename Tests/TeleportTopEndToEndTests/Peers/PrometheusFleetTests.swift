@@ -29,6 +29,11 @@ struct PrometheusFleetTests {
         let rows = Mutex<[FleetRow]>([])
     }
 
+    /// Direct rows as they were at moments of the test.
+    final class DirectRows: Sendable {
+        let all = Mutex<[(time: Date, rows: [String: FleetRow])]>([])
+    }
+
     static let engines: [PrometheusServer.Engine] = [.prometheus, .victoriaMetrics(latencyOffset: nil), .victoriaMetrics(latencyOffset: "0s")]
 
     @Test(
@@ -74,6 +79,26 @@ struct PrometheusFleetTests {
         }
 
         let engineStarted = Date()
+        // Direct rows every half second from here on: a lagging engine's rates are those of
+        // `lag` ago, so they are compared with the direct rows of that moment (rates of the
+        // simulation drift by more than 10% in 30 s).
+        let directRows = DirectRows()
+        let recordTask = Task {
+            while !Task.isCancelled {
+                let now = Date()
+                let rows = Dictionary(uniqueKeysWithValues: await direct.rows(now: now).map { ($0.name, $0) })
+                directRows.all.withLock { $0.append((now, rows)) }
+                try? await Task.sleep(for: .milliseconds(500))
+            }
+        }
+        defer { recordTask.cancel() }
+        /// The direct row of `address` recorded nearest `time` (within 1 s).
+        func recordedRow(_ address: String, at time: Date) -> FleetRow? {
+            directRows.all.withLock { all in
+                all.min { abs($0.time.timeIntervalSince(time)) < abs($1.time.timeIntervalSince(time)) }
+                    .flatMap { abs($0.time.timeIntervalSince(time)) <= 1 ? $0.rows[address] : nil }
+            }
+        }
         let prometheus = try await PrometheusServer.start(targets: addresses, engine: engine)
         defer { Task { await prometheus.stop() } }
         try await prometheus.waitUntil(timeout: .seconds(90), "every target scraped") {
@@ -212,7 +237,10 @@ struct PrometheusFleetTests {
                     mismatches.append(
                         "\(address) the engine scraped it \(Int(scraped[address] ?? 0)) times in the minute\(lowest[address] == 0 ? ", some failed" : "")")
                 }
-                for (name, a, b) in [("cpu", p.cpu, d.cpu), ("grpc", p.grpcRate, d.grpcRate)] where everyScrape {
+                // The rates of the moment the engine's figures are of (`seen`).
+                let r = refresh.lag == nil ? d : recordedRow(address, at: seen)
+                if r == nil { mismatches.append("\(address) no direct row recorded near \(seen)") }
+                for (name, a, b) in [("cpu", p.cpu, r?.cpu), ("grpc", p.grpcRate, r?.grpcRate)] where everyScrape && r != nil {
                     switch (a, b) {
                     case (nil, nil): break
                     case (let x?, let y?): if abs(x - y) > 0.1 * max(abs(x), abs(y)) + 1e-3 { mismatches.append("\(address) \(name) \(x) vs \(y)") }
