@@ -94,15 +94,14 @@ public actor ReplayFindings {
                 var tracker = FindingsTracker(clearAfter: options.thresholds.clearAfter)
                 var before = Set<String>()
                 var evaluations: [(time: Date, open: Set<String>)] = []
-                var since = 0
+                var cadence = FindingsCadence(options: options)
                 for position in playback.scrapes.indices {
                     if Task.isCancelled { return }
-                    guard (try? await playback.fold(position..<(position + 1), into: store)) != nil else { continue }
+                    guard let outcome = try? await playback.fold(position..<(position + 1), into: store) else { continue }
                     done += 1
-                    // As the live engine: every 3 scrapes and at most once per 5 s of polling.
-                    since += 1
-                    guard options.isDue(scrapes: since, interval: await store.interval) else { continue }
-                    since = 0
+                    // As the live engine (FindingsCadence).
+                    let answered = if case .success = outcome { true } else { false }
+                    guard cadence.observe(answered: answered, interval: await store.interval) else { continue }
                     let (history, timeline) = await store.findingsSource()
                     let raw = FindingsEvaluator.evaluate(
                         history: history, timeline: timeline, windows: options.windows, thresholds: options.thresholds, open: tracker.openKeys,

@@ -62,8 +62,9 @@ enum CheckRecording {
     }
 
     /// `check --from DIR --sweep`: the recording folded in scrape by scrape and evaluated as
-    /// the dashboard's engine does (every 3 scrapes and at most once per 5 s of polling,
-    /// through its tracker, so hysteresis holds); one line per evaluation with what warned.
+    /// the dashboard's engine does (`FindingsCadence`: every 3 scrapes and at most once per
+    /// 5 s of polling, at once when the target starts or stops answering; through its
+    /// tracker, so hysteresis holds); one line per evaluation with what warned.
     /// One target's recording only.
     static func sweep(path: String, windows: FindingsWindows) async throws -> [SweepLine] {
         let playback: RecordingPlayback
@@ -73,16 +74,15 @@ enum CheckRecording {
         let store = MetricStore(target: ReplayCommand.label(header), interval: .seconds(header.intervalSeconds), history: .seconds(header.historySeconds))
         let engine = FindingsEngine(options: .init(windows: windows))
         var lines: [SweepLine] = []
-        var since = 0
+        var cadence = FindingsCadence(options: engine.options)
         for position in playback.scrapes.indices {
             let outcome: Result<ScrapeResult, ScrapeFailure>?
             do { outcome = try await playback.fold(position..<position + 1, into: store) } catch {
                 throw CheckCommand.unknown(message: "\(path): \(error)")
             }
-            guard outcome != nil else { continue }
-            since += 1
-            guard engine.options.isDue(scrapes: since, interval: await store.interval) else { continue }
-            since = 0
+            guard let outcome else { continue }
+            let answered = if case .success = outcome { true } else { false }
+            guard cadence.observe(answered: answered, interval: await store.interval) else { continue }
             let report = await engine.evaluate(store, id: 0, instance: nil)
             lines.append(
                 SweepLine(time: report.time, worst: report.worst, findings: report.findings.filter { $0.severity >= .warning }.map(FindingsDocument.Item.init)))

@@ -28,31 +28,40 @@ public enum BucketQuantile {
         guard let last = buckets.last, last.upperBound == .infinity else { return nil }
         buckets = coalesce(buckets)
         ensureMonotonic(&buckets)
-        guard buckets.count >= 2 else { return nil }
-        let observations = buckets[buckets.count - 1].cumulativeCount
+        return buckets.withUnsafeBufferPointer { sorted in
+            estimateSorted(q, count: sorted.count, bound: { sorted[$0].upperBound }, cumulative: { sorted[$0].cumulativeCount })
+        }
+    }
+
+    /// `estimate` over buckets already in its shape: `count` of them, bounds ascending and
+    /// distinct, +Inf last, counts never decreasing (`bound(i)`, `cumulative(i)`). Allocates
+    /// nothing: a 41k-series target's histograms ask it for every slot of every window.
+    public static func estimateSorted(_ q: Double, count n: Int, bound: (Int) -> Double, cumulative: (Int) -> Double) -> QuantileEstimate? {
+        guard !q.isNaN, n >= 2, bound(n - 1) == .infinity else { return nil }
+        let observations = cumulative(n - 1)
         guard observations > 0 else { return nil }
         if q < 0 { return QuantileEstimate(value: -.infinity, atLeast: false, observations: observations) }
         if q > 1 { return QuantileEstimate(value: .infinity, atLeast: false, observations: observations) }
         var rank = q * observations
         // First bucket (excluding +Inf) whose cumulative count reaches the rank.
-        var b = buckets.count - 1
-        for i in 0..<(buckets.count - 1) where buckets[i].cumulativeCount >= rank {
+        var b = n - 1
+        for i in 0..<(n - 1) where cumulative(i) >= rank {
             b = i
             break
         }
-        if b == buckets.count - 1 {
-            return QuantileEstimate(value: buckets[buckets.count - 2].upperBound, atLeast: true, observations: observations)
+        if b == n - 1 {
+            return QuantileEstimate(value: bound(n - 2), atLeast: true, observations: observations)
         }
-        if b == 0, buckets[0].upperBound <= 0 {
-            return QuantileEstimate(value: buckets[0].upperBound, atLeast: false, observations: observations)
+        if b == 0, bound(0) <= 0 {
+            return QuantileEstimate(value: bound(0), atLeast: false, observations: observations)
         }
         var start = 0.0
-        let end = buckets[b].upperBound
-        var count = buckets[b].cumulativeCount
+        let end = bound(b)
+        var count = cumulative(b)
         if b > 0 {
-            start = buckets[b - 1].upperBound
-            count -= buckets[b - 1].cumulativeCount
-            rank -= buckets[b - 1].cumulativeCount
+            start = bound(b - 1)
+            count -= cumulative(b - 1)
+            rank -= cumulative(b - 1)
         }
         return QuantileEstimate(value: start + (end - start) * (rank / count), atLeast: false, observations: observations)
     }

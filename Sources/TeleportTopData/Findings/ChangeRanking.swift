@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import TeleportCore
 
@@ -9,44 +10,31 @@ enum ChangeRanking {
     static func rank(_ slots: HistorySlots, thresholds: ChangeThresholds, open: Set<String>, instance: String?) -> [Finding] {
         var findings: [Finding] = []
         var newByFamily: [String: Int] = [:]
-        let baselineSlots = slots.windows.baselineSlots
-        for series in slots.series where isRanked(series) {
-            let baselinePoints = RobustStats.count(series.values[slots.baselineRange])
-            if baselinePoints == 0 {
-                if RobustStats.count(series.values[slots.recentRange]) * 2 > slots.windows.recentSlots {
-                    newByFamily[series.family, default: 0] += 1
-                }
-                continue
+        let scored = scoreAll(slots, minMagnitude: thresholds.keepMagnitude)
+        for index in 0..<slots.count {
+            switch scored[index] {
+            case .skipped: continue
+            case .new: newByFamily[slots.family(at: index), default: 0] += 1
+            case .scored(let score):
+                let key = slots.key(at: index)
+                let isCounter = slots.isCounter(at: index)
+                var finding = Finding(
+                    instance: instance, severity: .info, check: "changed", title: "", family: slots.family(at: index), labels: key.labels,
+                    evidence: "", score: score.magnitude)
+                guard score.passes(thresholds, open: open.contains(finding.key)) else { continue }
+                let unit = FindingFigure.unit(of: key.name)
+                let what = key.description + (isCounter ? " rate" : "")
+                finding.title = sentence(what, score: score, unit: unit, perSecond: isCounter, since: score.sinceSlot.map(slots.slotStart))
+                finding.since = score.sinceSlot.map(slots.slotStart)
+                finding.value = score.recent
+                finding.baseline = score.baseline
+                finding.evidence = evidence(score, slots: slots, unit: unit, perSecond: isCounter)
+                findings.append(finding)
             }
-            let floor = ChangeThresholds.floor(name: series.key.name, isRate: series.isCounter)
-            guard let score = ChangeScore.score(series.values, baselineSlots: baselineSlots, floor: floor, minMagnitude: thresholds.keepMagnitude)
-            else { continue }
-            var finding = Finding(
-                instance: instance, severity: .info, check: "changed", title: "", family: series.family, labels: series.key.labels,
-                evidence: "", score: score.magnitude)
-            guard score.passes(thresholds, open: open.contains(finding.key)) else { continue }
-            let unit = FindingFigure.unit(of: series.key.name)
-            let what = series.key.description + (series.isCounter ? " rate" : "")
-            finding.title = sentence(what, score: score, unit: unit, perSecond: series.isCounter, since: score.sinceSlot.map(slots.slotStart))
-            finding.since = score.sinceSlot.map(slots.slotStart)
-            finding.value = score.recent
-            finding.baseline = score.baseline
-            finding.evidence = evidence(score, slots: slots, unit: unit, perSecond: series.isCounter)
-            findings.append(finding)
         }
-        for histogram in slots.histograms {
-            let unit = FindingFigure.unit(of: histogram.family)
-            let floor = ChangeThresholds.floor(name: histogram.family, isRate: false)
-            var best: (q: String, score: ChangeScore)?
-            for (name, q) in quantiles {
-                guard
-                    let score = ChangeScore.score(
-                        histogram.slotQuantiles(q, minObservations: minObservations(q)), baselineSlots: baselineSlots, floor: floor,
-                        minMagnitude: thresholds.keepMagnitude)
-                else { continue }
-                if best.map({ score.magnitude > $0.score.magnitude }) ?? true { best = (name, score) }
-            }
+        for (histogram, best) in zip(slots.histograms, bestQuantiles(slots, minMagnitude: thresholds.keepMagnitude)) {
             guard let (q, score) = best else { continue }
+            let unit = FindingFigure.unit(of: histogram.family)
             var finding = Finding(
                 instance: instance, severity: .info, check: "changed-quantile", title: "", family: histogram.family, labels: histogram.labels,
                 evidence: "", score: score.magnitude)
@@ -77,19 +65,91 @@ enum ChangeRanking {
     /// 50, p50: 10). Fewer, and a slot's p99 is whether one rare observation fell in it.
     static func minObservations(_ q: Double) -> Double { 5 / (1 - q) }
 
+    /// What the ranking made of one series.
+    enum Scored: Sendable, Equatable {
+        /// Not ranked, too few points, or under the magnitude asked.
+        case skipped
+        /// No point in the baseline, points in most of the recent window.
+        case new
+        case scored(ChangeScore)
+    }
+
+    /// Every slotted series scored (on every core for a large target: each is independent;
+    /// `workers` forces the split).
+    static func scoreAll(_ slots: HistorySlots, minMagnitude: Double, workers forced: Int? = nil) -> [Scored] {
+        let count = slots.count
+        var out = [Scored](repeating: .skipped, count: count)
+        guard count > 0 else { return out }
+        let baselineSlots = slots.windows.baselineSlots
+        let recentSlots = slots.windows.recentSlots
+        let workers = SlotFrame.workers(for: count, forced: forced)
+        let share = (count + workers - 1) / workers
+        out.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let results = buffer
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for index in (worker * share)..<min(count, (worker + 1) * share) {
+                    let key = slots.key(at: index)
+                    guard isRanked(name: key.name, labels: key.labels, type: slots.type(at: index), family: slots.family(at: index)) else { continue }
+                    let floor = ChangeThresholds.floor(name: key.name, isRate: slots.isCounter(at: index))
+                    results[index] = slots.withValues(at: index) { values -> Scored in
+                        if RobustStats.count(values[0..<baselineSlots]) == 0 {
+                            return RobustStats.count(values[baselineSlots...]) * 2 > recentSlots ? .new : .skipped
+                        }
+                        return ChangeScore.score(values, baselineSlots: baselineSlots, floor: floor, minMagnitude: minMagnitude).map { .scored($0) } ?? .skipped
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Each histogram's strongest quantile change (nil: none reaches `minMagnitude`), on
+    /// every core for a large target.
+    static func bestQuantiles(_ slots: HistorySlots, minMagnitude: Double, workers forced: Int? = nil) -> [(q: String, score: ChangeScore)?] {
+        let histograms = slots.histograms
+        var out = [(q: String, score: ChangeScore)?](repeating: nil, count: histograms.count)
+        guard !histograms.isEmpty else { return out }
+        let baselineSlots = slots.windows.baselineSlots
+        let workers = SlotFrame.workers(for: histograms.reduce(0) { $0 + $1.bounds.count }, forced: forced)
+        let share = (histograms.count + workers - 1) / workers
+        out.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let results = buffer
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for index in (worker * share)..<min(histograms.count, (worker + 1) * share) {
+                    let histogram = histograms[index]
+                    let floor = ChangeThresholds.floor(name: histogram.family, isRate: false)
+                    var best: (q: String, score: ChangeScore)?
+                    for (name, q) in quantiles {
+                        guard
+                            let score = ChangeScore.score(
+                                histogram.slotQuantiles(q, minObservations: minObservations(q)), baselineSlots: baselineSlots, floor: floor,
+                                minMagnitude: minMagnitude)
+                        else { continue }
+                        if best.map({ score.magnitude > $0.score.magnitude }) ?? true { best = (name, score) }
+                    }
+                    results[index] = best
+                }
+            }
+        }
+        return out
+    }
+
     /// Series ranked on their own: not buckets or sums (histograms are ranked by quantiles),
     /// not timestamps, info or the state (a check of its own).
     static func isRanked(_ series: HistorySlots.Series) -> Bool {
-        let name = series.key.name
-        if name.hasSuffix("_sum") && series.type != .gauge && series.type != .untyped { return false }
+        isRanked(name: series.key.name, labels: series.key.labels, type: series.type, family: series.family)
+    }
+
+    static func isRanked(name: String, labels: [Label], type: MetricType, family: String) -> Bool {
+        if name.hasSuffix("_sum") && type != .gauge && type != .untyped { return false }
         if name.hasSuffix("_created") || name.hasSuffix("_timestamp_seconds") || name.hasSuffix("_timestamp") || name.hasSuffix("start_time_seconds") {
             return false
         }
-        if name.hasSuffix("_info") || series.type == .info || series.type == .stateset { return false }
-        if series.family == "process_state" { return false }
+        if name.hasSuffix("_info") || type == .info || type == .stateset { return false }
+        if family == "process_state" { return false }
         // A summary's high quantiles jump as one rare observation enters or leaves its
         // sliding window: only its median is ranked.
-        if series.type == .summary, let q = series.key.labels[label: "quantile"].flatMap(Double.init), q > 0.5 { return false }
+        if type == .summary, let q = labels[label: "quantile"].flatMap(Double.init), q > 0.5 { return false }
         return true
     }
 
@@ -123,10 +183,9 @@ extension FindingsEvaluator {
     public static func scores(history: MetricHistory, windows: FindingsWindows = .init()) -> [(series: String, magnitude: Double, z: Double)] {
         guard let slots = HistorySlots(history, windows: windows) else { return [] }
         var out: [(String, Double, Double)] = []
-        for series in slots.series where ChangeRanking.isRanked(series) {
-            let floor = ChangeThresholds.floor(name: series.key.name, isRate: series.isCounter)
-            guard let score = ChangeScore.score(series.values, baselineSlots: windows.baselineSlots, floor: floor) else { continue }
-            out.append((series.key.description + (series.isCounter ? " rate" : ""), score.magnitude, score.z))
+        for (index, scored) in ChangeRanking.scoreAll(slots, minMagnitude: 0).enumerated() {
+            guard case .scored(let score) = scored else { continue }
+            out.append((slots.key(at: index).description + (slots.isCounter(at: index) ? " rate" : ""), score.magnitude, score.z))
         }
         for histogram in slots.histograms {
             let floor = ChangeThresholds.floor(name: histogram.family, isRate: false)

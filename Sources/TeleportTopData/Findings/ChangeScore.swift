@@ -18,6 +18,11 @@ struct ChangeScore: Sendable, Hashable {
     /// window has too few points (under half its slots) to tell, or when the magnitude is
     /// under `minMagnitude` (the spread is not computed then: most series move little).
     static func score(_ slots: [Double], baselineSlots: Int, floor: Double, minMagnitude: Double = 0) -> ChangeScore? {
+        slots.withUnsafeBufferPointer { score($0, baselineSlots: baselineSlots, floor: floor, minMagnitude: minMagnitude) }
+    }
+
+    /// `score` of slots read in place.
+    static func score(_ slots: UnsafeBufferPointer<Double>, baselineSlots: Int, floor: Double, minMagnitude: Double = 0) -> ChangeScore? {
         let split = min(baselineSlots, slots.count)
         // Medians on a scratch buffer (this runs for every series of a 41k-series target at
         // each evaluation: nothing is allocated).

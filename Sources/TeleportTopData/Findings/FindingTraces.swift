@@ -22,7 +22,7 @@ public enum FindingTraces {
         if let histogram = slots.histograms.first(where: { $0.family == family && picked($0.labels) }) {
             return histogram.slotQuantiles(0.99)
         }
-        let series = slots.series.filter { $0.family == family && picked($0.key.labels) && !$0.key.name.hasSuffix("_bucket") }
+        let series = slots.series(named: [family]).filter { $0.family == family && picked($0.key.labels) && !$0.key.name.hasSuffix("_bucket") }
         // A histogram's or summary's count stands for it when no buckets are held.
         let chosen = series.filter { !$0.key.name.hasSuffix("_sum") && !$0.key.name.hasSuffix("_created") }
         guard let first = chosen.first else { return nil }

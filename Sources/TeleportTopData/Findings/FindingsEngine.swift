@@ -31,7 +31,7 @@ public final class FindingsEngine: Sendable {
 
     private struct MemberState: Sendable {
         var tracker: FindingsTracker
-        var scrapes = 0
+        var cadence: FindingsCadence
         var running = false
         var latest: FindingsReport = .empty
     }
@@ -52,13 +52,10 @@ public final class FindingsEngine: Sendable {
         seam.observe { [self] observation in
             let member = observation.member
             let due = members.withLock { all -> Bool in
-                var state = all[member.id] ?? MemberState(tracker: FindingsTracker(clearAfter: options.thresholds.clearAfter))
-                state.scrapes += 1
-                let due = !state.running && options.isDue(scrapes: state.scrapes, interval: observation.interval)
-                if due {
-                    state.running = true
-                    state.scrapes = 0
-                }
+                var state = all[member.id] ?? memberState()
+                let answered = if case .success = observation.outcome { true } else { false }
+                let due = state.cadence.observe(answered: answered, interval: observation.interval, busy: state.running)
+                if due { state.running = true }
                 all[member.id] = state
                 return due
             }
@@ -109,12 +106,16 @@ public final class FindingsEngine: Sendable {
             history: history, timeline: timeline, windows: options.windows, thresholds: options.thresholds, open: open, instance: instance,
             baseline: baseline)
         return members.withLock { all in
-            var state = all[id] ?? MemberState(tracker: FindingsTracker(clearAfter: options.thresholds.clearAfter))
+            var state = all[id] ?? memberState()
             let report = state.tracker.update(raw)
             state.latest = report
             all[id] = state
             return report
         }
+    }
+
+    private func memberState() -> MemberState {
+        MemberState(tracker: FindingsTracker(clearAfter: options.thresholds.clearAfter), cadence: FindingsCadence(options: options))
     }
 
     /// The latest report of a member (empty before its first evaluation).

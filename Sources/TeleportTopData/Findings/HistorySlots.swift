@@ -22,14 +22,19 @@ struct HistorySlots: Sendable {
         var family: String
         var labels: [Label]
         var bounds: [Double]
-        /// Per slot, the cumulative bucket increases (one per bound).
-        var slots: [[Double]]
+        /// Per slot, the cumulative bucket increases (one per bound), flat: slot `s`'s at
+        /// `s * bounds.count ..< (s + 1) * bounds.count`.
+        var cumulative: [Double]
+        var slotCount: Int
+
+        /// The cumulative increases of slot `s`.
+        func slot(_ s: Int) -> ArraySlice<Double> { cumulative[(s * bounds.count)..<((s + 1) * bounds.count)] }
 
         /// The buckets summed over slots `range`.
         func buckets(_ range: Range<Int>) -> [HistogramSeries.Bucket] {
             var sums = [Double](repeating: 0, count: bounds.count)
-            for s in range where s < slots.count {
-                for (b, v) in slots[s].enumerated() { sums[b] += v }
+            for s in range where s < slotCount {
+                for (b, v) in slot(s).enumerated() { sums[b] += v }
             }
             return zip(bounds, sums).map { HistogramSeries.Bucket(upperBound: $0, cumulativeCount: $1) }
         }
@@ -37,10 +42,22 @@ struct HistorySlots: Sendable {
         /// The quantile of each slot's observations (NaN where it had fewer than
         /// `minObservations`: a p99 of 40 observations is the luck of one or two of them).
         func slotQuantiles(_ q: Double, minObservations: Double = 1) -> [Double] {
-            slots.map { cumulative in
-                guard (cumulative.last ?? 0) >= max(minObservations, 1e-9) else { return .nan }
-                let buckets = zip(bounds, cumulative).map { HistogramSeries.Bucket(upperBound: $0, cumulativeCount: $1) }
-                return BucketQuantile.estimate(q, buckets: buckets)?.value ?? .nan
+            let m = bounds.count
+            let least = max(minObservations, 1e-9)
+            // Bounds ascending and distinct with +Inf last (as a histogram exposes them): each
+            // slot's counts, already cumulative, are read in place.
+            let inShape = bounds.last == .infinity && zip(bounds, bounds.dropFirst()).allSatisfy { $0 < $1 }
+            return bounds.withUnsafeBufferPointer { bounds in
+                cumulative.withUnsafeBufferPointer { counts in
+                    (0..<slotCount).map { s in
+                        guard m > 0, counts[s * m + m - 1] >= least else { return .nan }
+                        if inShape {
+                            return BucketQuantile.estimateSorted(q, count: m, bound: { bounds[$0] }, cumulative: { counts[s * m + $0] })?.value ?? .nan
+                        }
+                        let buckets = (0..<m).map { HistogramSeries.Bucket(upperBound: bounds[$0], cumulativeCount: counts[s * m + $0]) }
+                        return BucketQuantile.estimate(q, buckets: buckets)?.value ?? .nan
+                    }
+                }
             }
         }
     }
@@ -57,17 +74,52 @@ struct HistorySlots: Sendable {
     let fixedBaseline: DateInterval?
     /// The oldest held scrape reaches back to the baseline's start.
     let holdsBaseline: Bool
-    var series: [Series]
     var histograms: [Histogram]
-    /// Indices into `series` by family name and by series name (a signature reads a few
+    /// The history cut (the series' keys, families and types are read from it).
+    private let history: MetricHistory
+    /// The history ids of the slotted series (histogram buckets are in `histograms`).
+    private let ids: [Int]
+    private let counters: [Bool]
+    /// Every series' slots, `windows.slots` per series: values (rates or means) and counters'
+    /// increases (0 for other series). Flat: a 41k-series target is two allocations, not 82k.
+    private let flatValues: [Double]
+    private let flatIncreases: [Double]
+    /// Indices of series by family name and by series name (a signature reads a few
     /// families of 41k series: no scan).
     private(set) var byName: [String: [Int]] = [:]
+
+    /// How many series are slotted.
+    var count: Int { ids.count }
+
+    func key(at index: Int) -> SeriesKey { history.series[ids[index]].key }
+    func family(at index: Int) -> String { history.series[ids[index]].familyName }
+    func type(at index: Int) -> MetricType { history.series[ids[index]].type }
+    func isCounter(at index: Int) -> Bool { counters[index] }
+
+    /// Reads a series' slot values (`windows.slots` of them) without copying them.
+    func withValues<R>(at index: Int, _ body: (UnsafeBufferPointer<Double>) throws -> R) rethrows -> R {
+        let n = windows.slots
+        return try flatValues.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[index * n..<(index + 1) * n])) }
+    }
+
+    /// One series as a value.
+    func series(at index: Int) -> Series {
+        let n = windows.slots
+        let record = history.series[ids[index]]
+        let counter = counters[index]
+        return Series(
+            key: record.key, family: record.familyName, type: record.type, values: Array(flatValues[index * n..<(index + 1) * n]),
+            increases: counter ? Array(flatIncreases[index * n..<(index + 1) * n]) : [], isCounter: counter)
+    }
+
+    /// Every series as values (tests and small histories; the ranking reads them in place).
+    var series: [Series] { (0..<count).map(series(at:)) }
 
     /// The series whose family or series name is one of `names`, in series order.
     func series(named names: Set<String>) -> [Series] {
         var ids = Set<Int>()
         for name in names { ids.formUnion(byName[name] ?? []) }
-        return ids.sorted().map { series[$0] }
+        return ids.sorted().map(series(at:))
     }
 
     /// The start of slot `index` (0: the baseline's oldest).
@@ -88,8 +140,12 @@ struct HistorySlots: Sendable {
 
     /// Slots of `history` under `windows`; nil before two scrapes, or when a fixed `baseline`
     /// leaves less than a slot before the recent window. `include` picks the series by family
-    /// name (nil: all).
-    init?(_ history: MetricHistory, windows rolling: FindingsWindows, baseline: DateInterval? = nil, include: ((String) -> Bool)? = nil) {
+    /// name (nil: all); `workers` forces how many threads slot them (nil: one per core for
+    /// a large target).
+    init?(
+        _ history: MetricHistory, windows rolling: FindingsWindows, baseline: DateInterval? = nil, include: ((String) -> Bool)? = nil,
+        workers: Int? = nil
+    ) {
         guard history.pointsPerSeries >= 2 else { return nil }
         let last = history.scrapeCount - 1
         let endTime = history.time(at: last)
@@ -108,6 +164,7 @@ struct HistorySlots: Sendable {
         self.windows = windows
         self.fixedBaseline = baseline
         self.baselineStart = baselineStart
+        self.history = history
         self.end = Date(timeIntervalSince1970: endTime)
         let oldest = history.time(at: history.base)
         self.coveredSeconds = endTime - oldest
@@ -119,117 +176,76 @@ struct HistorySlots: Sendable {
         var first = last
         while first > history.base, history.time(at: first - 1) > baselineStart { first -= 1 }
         let from = max(history.base, first - 1)
-        let times = (from...last).map { history.time(at: $0) }
-        let gaps = (from...last).map { history.gap(at: $0) }
-        let slotOf: [Int] = times.map { t in
-            if t > recentStart { return min(n - 1, b + Int(((t - recentStart) / slot).rounded(.up)) - 1) }
-            guard t > baselineStart, t <= baselineEnd + 1e-9 else { return -1 }
-            return min(b - 1, Int(((t - baselineStart) / slot).rounded(.up)) - 1)
-        }
-        // One series at a time: its values decoded into `scratch`, then summed per slot in
-        // `sums` and `weights` (all three reused: nothing allocated per point or per series
-        // but its result).
-        var scratch = [Double](repeating: .nan, count: times.count)
-        var sums = [Double](repeating: 0, count: n)
-        var weights = [Double](repeating: 0, count: n)
-        func slotted(_ id: Int) -> (values: [Double], increases: [Double], isCounter: Bool) {
-            let isCounter = Self.isCounter(name: history.series[id].key.name, type: history.series[id].type)
-            scratch.withUnsafeMutableBufferPointer { values in
-                if history.series[id].sameSince <= from {
-                    // Unchanged over the window (most of a Teleport's series): no decoding.
-                    values.update(repeating: history.series[id].last)
-                } else {
-                    history.decode(id, from: from, through: last, into: values)
-                }
-                sums.withUnsafeMutableBufferPointer { sums in
-                    weights.withUnsafeMutableBufferPointer { weights in
-                        slotOf.withUnsafeBufferPointer { slotOf in
-                            times.withUnsafeBufferPointer { times in
-                                gaps.withUnsafeBufferPointer { gaps in
-                                    for k in 0..<n {
-                                        sums[k] = 0
-                                        weights[k] = 0
-                                    }
-                                    Self.accumulate(
-                                        values: UnsafeBufferPointer(values), slotOf: slotOf, times: times, gaps: gaps, isCounter: isCounter,
-                                        sums: sums, weights: weights)
-                                }
-                            }
-                        }
-                    }
-                }
+        let frame = SlotFrame(
+            history: history, from: from, last: last, slots: n,
+            slotOf: (from...last).map { index in
+                let t = history.time(at: index)
+                if t > recentStart { return min(n - 1, b + Int(((t - recentStart) / slot).rounded(.up)) - 1) }
+                guard t > baselineStart, t <= baselineEnd + 1e-9 else { return -1 }
+                return min(b - 1, Int(((t - baselineStart) / slot).rounded(.up)) - 1)
+            })
+        // The jobs: every series picked but histogram buckets, then every histogram's buckets.
+        let records = history.histograms.filter { include?($0.familyName) ?? true }
+        var bucketIDs: [Int] = []
+        for record in records { bucketIDs += record.buckets.map(\.id) }
+        var isBucket = [Bool](repeating: false, count: history.series.count)
+        for id in bucketIDs { isBucket[id] = true }
+        // A family's series sit together: `include` is asked once per run of them.
+        var lastFamily: String?
+        var lastIncluded = true
+        var jobs = history.series.indices.filter { id in
+            guard !isBucket[id] else { return false }
+            guard let include else { return true }
+            let family = history.series[id].familyName
+            if family != lastFamily {
+                lastFamily = family
+                lastIncluded = include(family)
             }
-            var out = sums
-            for k in 0..<n { out[k] = weights[k] > 0 ? sums[k] / weights[k] : .nan }
-            return (out, isCounter ? sums : [], isCounter)
+            return lastIncluded
         }
-        var bucketIDs = Set<Int>()
+        let seriesJobs = jobs.count
+        jobs += bucketIDs
+        let counters = jobs.map { Self.isCounter(name: history.series[$0].key.name, type: history.series[$0].type) }
+        let (values, increases) = frame.slot(jobs, counters: counters, workers: workers)
+        // Histograms: each slot's bucket increases, cumulative (never down across bounds: a
+        // bucket missing a pair).
         var histograms: [Histogram] = []
-        for record in history.histograms where include?(record.familyName) ?? true {
-            var slots = [[Double]](repeating: [], count: n)
-            for bucket in record.buckets {
-                bucketIDs.insert(bucket.id)
-                let increases = slotted(bucket.id).increases
-                for s in 0..<n { slots[s].append(increases.isEmpty ? 0 : increases[s]) }
+        var job = seriesJobs
+        for record in records {
+            let m = record.buckets.count
+            var cumulative = [Double](repeating: 0, count: n * m)
+            for b in 0..<m {
+                for s in 0..<n { cumulative[s * m + b] = increases[(job + b) * n + s] }
             }
-            // Cumulative counts never go down across bounds (a bucket missing a pair).
+            job += m
             for s in 0..<n {
                 var running = 0.0
-                for b in slots[s].indices {
-                    running = max(running, slots[s][b])
-                    slots[s][b] = running
+                for b in 0..<m {
+                    running = max(running, cumulative[s * m + b])
+                    cumulative[s * m + b] = running
                 }
             }
-            histograms.append(Histogram(family: record.familyName, labels: record.labels, bounds: record.buckets.map(\.upperBound), slots: slots))
+            histograms.append(
+                Histogram(family: record.familyName, labels: record.labels, bounds: record.buckets.map(\.upperBound), cumulative: cumulative, slotCount: n))
         }
-        var series: [Series] = []
-        series.reserveCapacity(history.series.count - bucketIDs.count)
-        for id in history.series.indices where !bucketIDs.contains(id) && (include?(history.series[id].familyName) ?? true) {
-            let (values, increases, isCounter) = slotted(id)
-            series.append(
-                Series(
-                    key: history.series[id].key, family: history.series[id].familyName, type: history.series[id].type, values: values,
-                    increases: increases, isCounter: isCounter))
-        }
-        self.series = series
         self.histograms = histograms
-        for (i, one) in series.enumerated() {
-            byName[one.family, default: []].append(i)
-            if one.key.name != one.family { byName[one.key.name, default: []].append(i) }
-        }
-    }
-
-    /// Sums a series' points into their slots: a counter's valid increases (no gap, no
-    /// reset, both points present) with the seconds they span; anything else's values with
-    /// their count. `values[j]` was taken at `times[j]` and falls in slot `slotOf[j]` (-1: none).
-    @inline(__always)
-    private static func accumulate(
-        values: UnsafeBufferPointer<Double>, slotOf: UnsafeBufferPointer<Int>, times: UnsafeBufferPointer<Double>, gaps: UnsafeBufferPointer<Bool>,
-        isCounter: Bool, sums: UnsafeMutableBufferPointer<Double>, weights: UnsafeMutableBufferPointer<Double>
-    ) {
-        let count = slotOf.count
-        if isCounter {
-            var j = 1
-            while j < count {
-                let slot = slotOf[j]
-                let v = values[j]
-                let p = values[j - 1]
-                if slot >= 0, !gaps[j], v >= p {  // false when either is NaN
-                    sums[slot] += v - p
-                    weights[slot] += times[j] - times[j - 1]
-                }
-                j += 1
+        // The buckets' slots stay at the end of the flat arrays, unread (no copy).
+        self.ids = Array(jobs[..<seriesJobs])
+        self.counters = Array(counters[..<seriesJobs])
+        self.flatValues = values
+        self.flatIncreases = increases
+        // By family a run at a time (a family's series sit together), by series name where it differs.
+        var run: (family: String, indices: [Int])?
+        for (i, id) in ids.enumerated() {
+            let record = history.series[id]
+            if run?.family != record.familyName {
+                if let run { byName[run.family, default: []] += run.indices }
+                run = (record.familyName, [])
             }
-        } else {
-            for j in 0..<count {
-                let slot = slotOf[j]
-                let v = values[j]
-                if slot >= 0, !v.isNaN {
-                    sums[slot] += v
-                    weights[slot] += 1
-                }
-            }
+            run?.indices.append(i)
+            if record.key.name != record.familyName { byName[record.key.name, default: []].append(i) }
         }
+        if let run { byName[run.family, default: []] += run.indices }
     }
 
     static func isCounter(name: String, type: MetricType) -> Bool {

@@ -36,7 +36,7 @@ enum RobustStats {
 
     /// Copies the values of `values` that are not NaN to the start of `buffer`; returns how many.
     @inline(__always)
-    static func keep(_ values: ArraySlice<Double>, into buffer: UnsafeMutableBufferPointer<Double>) -> Int {
+    static func keep<C: Collection<Double>>(_ values: C, into buffer: UnsafeMutableBufferPointer<Double>) -> Int {
         var n = 0
         for v in values where !v.isNaN {
             buffer[n] = v
