@@ -4,7 +4,7 @@ package main
 // names them, and fault switches that move them as Teleport's trouble does while
 // process_state stays ok:
 //
-//	POST /fixture/fault?name=NAME&on=1|0   (GET lists the faults on)
+//	POST /fixture/fault?name=NAME&on=1|0[&after=SECONDS]   (GET lists the faults on)
 //	-fault NAME[,NAME...]                  faults on from the start
 //
 // Faults: backend-slow (backend read and write latency x20), cache-stale (40% of
@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -138,6 +139,22 @@ func faultHandler(w http.ResponseWriter, r *http.Request) {
 	}
 	name := r.FormValue("name")
 	on := r.FormValue("on") != "0"
+	// after=SECONDS switches it by the fixture's own clock: a test on a loaded machine
+	// schedules its faults at once instead of waking up on time to send them.
+	if after, err := strconv.ParseFloat(r.FormValue("after"), 64); err == nil && after > 0 {
+		known := false
+		for _, f := range faultNames {
+			known = known || f == name
+		}
+		if !known {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprintf(w, "bad fault %q: want one of %s\n", name, strings.Join(faultNames, ", "))
+			return
+		}
+		time.AfterFunc(time.Duration(after*float64(time.Second)), func() { faults.set(name, on) })
+		fmt.Fprintf(w, "%s scheduled in %gs\n", name, after)
+		return
+	}
 	if !faults.set(name, on) {
 		w.WriteHeader(http.StatusBadRequest)
 		fmt.Fprintf(w, "bad fault %q: want one of %s\n", name, strings.Join(faultNames, ", "))
