@@ -13,7 +13,9 @@ import Testing
 
 @Suite("Diag client against real peers", .serialized)
 struct DiagClientTests {
-    func client(_ target: DiagTarget, timeout: Duration = .seconds(5), maxBody: Int = 64 << 20, tls: ClientTLS? = nil) throws -> DiagClient {
+    /// A client; its timeout is long by default, so that a loaded machine does not turn a slow
+    /// /readyz into a timeout (then /healthz is asked and the state is not read).
+    func client(_ target: DiagTarget, timeout: Duration = .seconds(60), maxBody: Int = 64 << 20, tls: ClientTLS? = nil) throws -> DiagClient {
         try DiagClient(target: target, options: .init(timeout: timeout, maxBodyBytes: maxBody, tls: tls))
     }
 
@@ -22,8 +24,7 @@ struct DiagClientTests {
         let (engine, clock) = makeEngine()
         try drive(engine, clock, to: .recovering)
         let server = try await RunningServer.start(engine: engine, address: .tcp(host: "127.0.0.1", port: 0), exposure: .diagListener(debug: false))
-        // A loaded machine must not turn /readyz into a timeout (then /healthz is asked).
-        let client = try client(try DiagTarget(diagAddr: server.baseURL), timeout: .seconds(60))
+        let client = try client(try DiagTarget(diagAddr: server.baseURL))
         let scrape = try await client.scrape().get()
         #expect(scrape.readyz == ReadyzAnswer(statusCode: 400, status: ProcessState.recovering.readyzStatusText, pid: Int(getpid())))
         #expect(scrape.healthy == nil)  // /readyz answered: /healthz is not asked
