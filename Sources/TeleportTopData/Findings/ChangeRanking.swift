@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import TeleportCore
 
@@ -82,12 +81,10 @@ enum ChangeRanking {
         guard count > 0 else { return out }
         let baselineSlots = slots.windows.baselineSlots
         let recentSlots = slots.windows.recentSlots
-        let workers = SlotFrame.workers(for: count, forced: forced)
-        let share = (count + workers - 1) / workers
         out.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let results = buffer
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for index in (worker * share)..<min(count, (worker + 1) * share) {
+            SlotFrame.inRuns(count, workers: SlotFrame.workers(for: count, forced: forced)) { range in
+                for index in range {
                     let key = slots.key(at: index)
                     guard isRanked(name: key.name, labels: key.labels, type: slots.type(at: index), family: slots.family(at: index)) else { continue }
                     let floor = ChangeThresholds.floor(name: key.name, isRate: slots.isCounter(at: index))
@@ -111,11 +108,10 @@ enum ChangeRanking {
         guard !histograms.isEmpty else { return out }
         let baselineSlots = slots.windows.baselineSlots
         let workers = SlotFrame.workers(for: histograms.reduce(0) { $0 + $1.bounds.count }, forced: forced)
-        let share = (histograms.count + workers - 1) / workers
         out.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let results = buffer
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for index in (worker * share)..<min(histograms.count, (worker + 1) * share) {
+            SlotFrame.inRuns(histograms.count, workers: workers) { range in
+                for index in range {
                     let histogram = histograms[index]
                     let floor = ChangeThresholds.floor(name: histogram.family, isRate: false)
                     var best: (q: String, score: ChangeScore)?

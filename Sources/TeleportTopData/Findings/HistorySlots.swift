@@ -112,9 +112,6 @@ struct HistorySlots: Sendable {
             increases: counter ? Array(flatIncreases[index * n..<(index + 1) * n]) : [], isCounter: counter)
     }
 
-    /// Every series as values (tests and small histories; the ranking reads them in place).
-    var series: [Series] { (0..<count).map(series(at:)) }
-
     /// The series whose family or series name is one of `names`, in series order.
     func series(named names: Set<String>) -> [Series] {
         var ids = Set<Int>()

@@ -36,6 +36,16 @@ struct SlotFrame: Sendable {
         return max(1, min(ProcessInfo.processInfo.activeProcessorCount, count / seriesPerWorker))
     }
 
+    /// Calls `body` with `count` items cut into `workers` runs, the runs at once on as many
+    /// threads (each run a range of its own; none empty).
+    static func inRuns(_ count: Int, workers: Int, _ body: @Sendable (Range<Int>) -> Void) {
+        let share = (count + workers - 1) / max(1, workers)
+        DispatchQueue.concurrentPerform(iterations: max(1, workers)) { worker in
+            let range = min(count, worker * share)..<min(count, (worker + 1) * share)
+            if !range.isEmpty { body(range) }
+        }
+    }
+
     /// Per job (a history series id), `slots` values (counters: rates; others: means; NaN:
     /// no point) and increases (counters' valid increases; 0 for others), flat in job order.
     func slot(_ jobs: [Int], counters: [Bool], workers forced: Int? = nil) -> (values: [Double], increases: [Double]) {
@@ -48,9 +58,7 @@ struct SlotFrame: Sendable {
                 // Each worker writes only its own jobs' slots: disjoint parts of both buffers.
                 nonisolated(unsafe) let values = valuesOut
                 nonisolated(unsafe) let increases = increasesOut
-                let share = (jobs.count + workers - 1) / workers
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    let range = (worker * share)..<min(jobs.count, (worker + 1) * share)
+                Self.inRuns(jobs.count, workers: workers) { range in
                     slot(jobs: jobs, counters: counters, range: range, values: values, increases: increases)
                 }
                 increasesCount = total

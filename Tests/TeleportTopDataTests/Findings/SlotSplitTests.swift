@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TeleportCore
 import Testing
 
@@ -69,6 +70,15 @@ struct SlotSplitTests {
             let (a, b) = (ChangeRanking.bestQuantiles(one, minMagnitude: 0, workers: 1), ChangeRanking.bestQuantiles(split, minMagnitude: 0, workers: workers))
             #expect(a.count == 100 && a.contains { $0 != nil })
             #expect(zip(a, b).allSatisfy { $0?.q == $1?.q && $0?.score == $1?.score }, "quantiles split \(workers) ways")
+        }
+    }
+
+    @Test("Runs cover every item once, with more workers than a run each (10 items, 7 workers), one, or none")
+    func runs() {
+        for (count, workers) in [(10, 7), (10, 1), (0, 3), (2_600, 2), (5, 5)] {
+            let seen = Mutex([Int](repeating: 0, count: count))
+            SlotFrame.inRuns(count, workers: workers) { range in seen.withLock { for i in range { $0[i] += 1 } } }
+            #expect(seen.withLock { $0.allSatisfy { $0 == 1 } }, "\(count) items, \(workers) workers")
         }
     }
 }
